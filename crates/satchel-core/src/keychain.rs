@@ -1,0 +1,108 @@
+//! Secret keys live only in the OS keychain (Secret Service on Linux, Keychain on macOS, Credential
+//! Manager on Windows). There is deliberately no fallback: if the keychain can't be used, saving a
+//! key fails with a message saying why, and nothing is written anywhere else.
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// The keychain "service" every Satchel entry is filed under; the "user" is the connection id.
+const SERVICE: &str = "satchel";
+
+/// A secret access key. Its `Debug` never shows the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey(String);
+
+impl SecretKey {
+    pub fn new(value: impl Into<String>) -> Self {
+        SecretKey(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+/// The OS keychain, addressed by connection id.
+#[derive(Debug, Clone, Default)]
+pub struct Keychain {
+    service: String,
+}
+
+impl Keychain {
+    pub fn new() -> Self {
+        Keychain { service: SERVICE.to_string() }
+    }
+
+    /// A keychain whose entries are filed under another service name, so tests don't touch a
+    /// user's real entries.
+    pub fn with_service(service: impl Into<String>) -> Self {
+        Keychain { service: service.into() }
+    }
+
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    /// Stores the secret for a connection, replacing any earlier one.
+    pub async fn store(&self, connection_id: &str, secret: &SecretKey) -> Result<()> {
+        let (service, user, secret) = (self.service.clone(), connection_id.to_string(), secret.clone());
+        blocking(move || {
+            let entry = keyring::Entry::new(&service, &user).map_err(|e| unavailable(&e, "save"))?;
+            entry.set_password(secret.expose()).map_err(|e| unavailable(&e, "save"))
+        })
+        .await
+    }
+
+    /// Reads the secret for a connection.
+    pub async fn load(&self, connection_id: &str, connection_name: &str) -> Result<SecretKey> {
+        let (service, user, name) = (self.service.clone(), connection_id.to_string(), connection_name.to_string());
+        blocking(move || {
+            let entry = keyring::Entry::new(&service, &user).map_err(|e| unavailable(&e, "read"))?;
+            match entry.get_password() {
+                Ok(p) => Ok(SecretKey(p)),
+                Err(keyring::Error::NoEntry) => Err(Error::new(
+                    ErrorCode::CredentialsMissing,
+                    format!("The secret key for \"{name}\" is not in the system keychain. Edit the connection and enter it again."),
+                )),
+                Err(e) => Err(unavailable(&e, "read")),
+            }
+        })
+        .await
+    }
+
+    /// Removes the secret for a connection; a missing entry is not an error.
+    pub async fn remove(&self, connection_id: &str) -> Result<()> {
+        let (service, user) = (self.service.clone(), connection_id.to_string());
+        blocking(move || {
+            let entry = keyring::Entry::new(&service, &user).map_err(|e| unavailable(&e, "remove"))?;
+            match entry.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+                Err(e) => Err(unavailable(&e, "remove")),
+            }
+        })
+        .await
+    }
+}
+
+// The Secret Service client blocks on D-Bus; keep it off the async workers.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| Error::internal(format!("keychain task failed: {e}")))?
+}
+
+fn unavailable(e: &keyring::Error, verb: &str) -> Error {
+    let message = match e {
+        keyring::Error::NoStorageAccess(_) => format!(
+            "The system keychain is locked, so Satchel couldn't {verb} the secret key. Unlock your keychain (log in to the desktop session) and try again."
+        ),
+        keyring::Error::NoDefaultStore | keyring::Error::PlatformFailure(_) => format!(
+            "Satchel couldn't reach the system keychain to {verb} the secret key. On Linux this needs a Secret Service such as GNOME Keyring or KWallet running in your session."
+        ),
+        _ => format!("The system keychain refused to {verb} the secret key."),
+    };
+    Error::new(ErrorCode::KeychainUnavailable, message).with_detail(e.to_string())
+}
