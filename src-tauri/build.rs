@@ -1,0 +1,19 @@
+// Declaring the app's commands makes Tauri generate one permission per command, so the capability
+// file can grant exactly the commands the window uses and nothing else is callable.
+const COMMANDS: &[&str] = &[
+    "startup",
+    "list_connections",
+    "save_connection",
+    "remove_connection",
+    "test_connection",
+    "test_draft",
+    "select_connection",
+    "list_buckets",
+    "list_aws_profiles",
+    "sandbox_info",
+];
+
+fn main() {
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)))
+        .expect("tauri build step failed");
+}
