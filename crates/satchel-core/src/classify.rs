@@ -122,7 +122,8 @@ pub fn from_answer(a: &Answer<'_>, attempt: Attempt<'_>) -> Error {
         d
     };
     let (kind, message) = match code {
-        "InvalidAccessKeyId" => (ErrorCode::WrongAccessKey, wrong_access_key()),
+        // NotSignedUp is what s3s (the embedded sandbox) answers for an unknown key.
+        "InvalidAccessKeyId" | "NotSignedUp" => (ErrorCode::WrongAccessKey, wrong_access_key()),
         "AccessDenied" if lower.contains("no such key") => (ErrorCode::WrongAccessKey, wrong_access_key()),
         "SignatureDoesNotMatch" => (ErrorCode::WrongSecret, wrong_secret()),
         "AccessDenied" if lower.contains("invalid signature") || lower.contains("signature") => {
@@ -277,6 +278,7 @@ mod tests {
     fn aws_style_codes() {
         let cases = [
             (answer(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist"), ErrorCode::WrongAccessKey),
+            (answer(403, "NotSignedUp", "Your account is not signed up"), ErrorCode::WrongAccessKey),
             (answer(403, "SignatureDoesNotMatch", "The request signature we calculated does not match"), ErrorCode::WrongSecret),
             (answer(403, "RequestTimeTooSkewed", "too far"), ErrorCode::ClockSkew),
             (answer(403, "AccessDenied", "Access Denied"), ErrorCode::AccessDenied),

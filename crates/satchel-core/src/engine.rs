@@ -292,12 +292,22 @@ impl Satchel {
         self.probe(&conn, creds).await
     }
 
-    /// A client for real work on a connection.
+    /// A client for real work on a saved connection.
     pub async fn client(&self, id_or_name: &str) -> Result<S3> {
-        let conn = self.connection(id_or_name).await?;
-        let creds = self.credentials(&conn).await?;
-        let target = self.target(&conn, conn.signing_region()).await?;
+        self.client_for(&self.connection(id_or_name).await?).await
+    }
+
+    /// A client for real work on any connection, saved or not (the CLI's `--endpoint`).
+    pub async fn client_for(&self, conn: &Connection) -> Result<S3> {
+        let creds = self.credentials(conn).await?;
+        let target = self.target(conn, conn.signing_region()).await?;
         Ok(client::build(&target, creds, Patience::Work))
+    }
+
+    /// "Test connection" for a connection that is not saved: nothing is corrected on disk.
+    pub async fn test_unsaved(&self, conn: &Connection) -> Result<TestReport> {
+        let creds = self.credentials(conn).await?;
+        self.probe(conn, creds).await
     }
 
     pub async fn list_buckets(&self, id_or_name: &str) -> Result<Vec<BucketSummary>> {

@@ -1,0 +1,103 @@
+//! The command line. Command and flag names are an interface scripts rely on: add, don't rename.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "satchel", version, about = "Satchel for S3 and S3-compatible storage, from the command line.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command understands.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Use this saved connection (by name).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub connection: Option<String>,
+    /// Talk to this S3-compatible endpoint directly, with credentials from the AWS
+    /// environment or profile chain.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Region to sign for with --endpoint (default us-east-1).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Address buckets as https://host/bucket (what most self-hosted stores need) with --endpoint.
+    #[arg(long, global = true)]
+    pub path_style: bool,
+    /// Machine-readable output: one JSON document on stdout; errors as {"error": {...}}.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Diagnostics on stderr (-v, -vv).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, list, remove and test saved connections. `connection add` takes the new connection's
+    /// endpoint, region and addressing from --endpoint, --region and --path-style.
+    #[command(subcommand)]
+    Connection(ConnectionCommand),
+    /// Work with buckets.
+    #[command(subcommand)]
+    Bucket(BucketCommand),
+    /// Serve a folder as a local S3-compatible sandbox until stopped.
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConnectionCommand {
+    /// Save a connection. Keys: the secret is read from the terminal, or from stdin when piped,
+    /// and goes only to the system keychain.
+    Add(ConnectionAdd),
+    /// List saved connections.
+    Ls,
+    /// Remove a saved connection and its secret.
+    Rm { name: String },
+    /// List buckets to check that a connection works (saved, or --endpoint).
+    Test { name: Option<String> },
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectionAdd {
+    pub name: String,
+    /// Amazon S3 itself (the default when no --endpoint is given).
+    #[arg(long)]
+    pub aws: bool,
+    /// Static keys: this access key id, with the secret kept in the system keychain.
+    #[arg(long, value_name = "ID")]
+    pub access_key_id: Option<String>,
+    /// Read the secret from stdin even when it is a terminal (no prompt).
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// An AWS profile from ~/.aws (static, assume-role or SSO).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The standard AWS chain: environment variables, default profile, SSO, instance role.
+    #[arg(long)]
+    pub env: bool,
+    /// Save without first checking that the connection works.
+    #[arg(long)]
+    pub no_test: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BucketCommand {
+    /// List buckets with their creation dates.
+    Ls,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Folder to serve; each sub-folder is a bucket.
+    #[arg(long, value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Port on 127.0.0.1 (default: any free port).
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+}

@@ -1,0 +1,272 @@
+//! The `satchel` binary as a script would use it: exit codes, one-line errors, `--json`, and the
+//! keychain failure modes, which need processes of their own (the keyring store is chosen once per
+//! process).
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use satchel_harness::{garage, moto};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_satchel");
+
+/// A `satchel` command with its own settings folders and no AWS credentials from the machine.
+fn satchel(home: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.env("SATCHEL_CONFIG_DIR", home.join("config"))
+        .env("SATCHEL_DATA_DIR", home.join("data"))
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_CONFIG_FILE", home.join("no-aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-aws-credentials"));
+    c
+}
+
+/// Runs with `stdin` piped in.
+fn run(mut cmd: Command, stdin: &str) -> Output {
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout_json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}-{:08x}", rand::random::<u32>())
+}
+
+fn config_text(home: &Path) -> String {
+    std::fs::read_to_string(home.join("config/connections.json")).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn add_test_list_and_remove_a_garage_connection() {
+    let g = &garage().server;
+    let bucket = unique("cli");
+    g.create_bucket(&bucket).await;
+    let home = tempfile::tempdir().unwrap();
+    let name = unique("garage");
+
+    let mut add = satchel(home.path());
+    add.args(["--endpoint", &g.endpoint, "--region", "garage", "--path-style", "--json"])
+        .args(["connection", "add", &name, "--access-key-id", &g.access_key_id]);
+    let o = run(add, &format!("{}\n", g.secret_access_key));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout_json(&o)["name"], name.as_str());
+    assert!(!config_text(home.path()).contains(&g.secret_access_key), "secret written to the config file");
+    assert!(!String::from_utf8_lossy(&o.stdout).contains(&g.secret_access_key), "secret printed");
+
+    let mut ls = satchel(home.path());
+    ls.args(["connection", "ls", "--json"]);
+    let o = run(ls, "");
+    assert_eq!(stdout_json(&o)[0]["credentials"]["access_key_id"], g.access_key_id.as_str());
+
+    let mut test = satchel(home.path());
+    test.args(["connection", "test", &name]);
+    let o = run(test, "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("OK"));
+
+    let mut buckets = satchel(home.path());
+    buckets.args(["--connection", &name, "bucket", "ls", "--json"]);
+    let o = run(buckets, "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let names: Vec<String> =
+        stdout_json(&o).as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap().to_string()).collect();
+    assert!(names.contains(&bucket), "{names:?}");
+
+    let mut rm = satchel(home.path());
+    rm.args(["connection", "rm", &name]);
+    assert!(run(rm, "").status.success());
+    let mut test = satchel(home.path());
+    test.args(["connection", "test", &name]);
+    let o = run(test, "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no connection called"), "{}", stderr(&o));
+}
+
+#[tokio::test]
+async fn a_wrong_secret_fails_with_one_line_and_saves_nothing() {
+    let g = &garage().server;
+    let home = tempfile::tempdir().unwrap();
+    let mut add = satchel(home.path());
+    add.args(["--endpoint", &g.endpoint, "--region", "garage", "--path-style"])
+        .args(["connection", "add", "bad", "--access-key-id", &g.access_key_id]);
+    let o = run(add, "this-is-not-the-secret\n");
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("satchel: ") && err.contains("secret"), "{err}");
+    assert!(!config_text(home.path()).contains("\"bad\""));
+
+    let mut add = satchel(home.path());
+    add.args(["--endpoint", &g.endpoint, "--region", "garage", "--path-style", "--json"])
+        .args(["connection", "add", "bad", "--access-key-id", &g.access_key_id]);
+    let o = run(add, "this-is-not-the-secret\n");
+    assert_eq!(stdout_json(&o)["error"]["code"], "wrong_secret");
+}
+
+#[tokio::test]
+async fn endpoint_flags_use_the_aws_environment_credentials() {
+    let g = &garage().server;
+    let home = tempfile::tempdir().unwrap();
+    let mut ls = satchel(home.path());
+    ls.env("AWS_ACCESS_KEY_ID", &g.access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &g.secret_access_key)
+        .args(["--endpoint", &g.endpoint, "--region", "garage", "--path-style", "--json", "bucket", "ls"]);
+    let o = run(ls, "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout_json(&o).is_array());
+    assert!(config_text(home.path()).is_empty(), "--endpoint saves no connection");
+
+    let mut none = satchel(home.path());
+    none.args(["--endpoint", &g.endpoint, "--path-style", "bucket", "ls"]);
+    let o = run(none, "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("credentials"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_input_gets_a_clear_message() {
+    let home = tempfile::tempdir().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["--endpoint", "ftp://example.com", "connection", "add", "x", "--env"], "http"),
+        (&["--endpoint", "http://", "connection", "add", "x", "--env"], "URL"),
+        (&["connection", "add", "x"], "--access-key-id"),
+        (&["connection", "add", "x", "--env", "--profile", "p"], "only one"),
+        (&["--region", "Not A Region", "--endpoint", "http://127.0.0.1:9", "connection", "add", "x", "--env", "--no-test"], "region"),
+        (&["connection", "rm", "nobody"], "no connection called"),
+        (&["--endpoint", "http://127.0.0.1:9", "--connection", "y", "bucket", "ls"], "not both"),
+    ];
+    for (args, expected) in cases {
+        let mut c = satchel(home.path());
+        c.args(*args);
+        let o = run(c, "");
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expected), "{args:?}: expected {expected:?} in {}", stderr(&o));
+    }
+    assert!(config_text(home.path()).is_empty() || !config_text(home.path()).contains("\"x\""));
+}
+
+#[tokio::test]
+async fn moto_connection_from_the_environment_chain() {
+    let m = moto();
+    let bucket = unique("env");
+    m.create_bucket(&bucket).await;
+    let home = tempfile::tempdir().unwrap();
+    let mut add = satchel(home.path());
+    add.env("AWS_ACCESS_KEY_ID", &m.access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &m.secret_access_key)
+        .args(["--endpoint", &m.endpoint, "--path-style", "connection", "add", "moto", "--env"]);
+    let o = run(add, "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Saved"));
+}
+
+#[tokio::test]
+async fn sandbox_serves_a_folder_and_checks_keys() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("served");
+    let port = satchel_harness::free_port();
+    let mut cmd = satchel(home.path());
+    cmd.args(["sandbox", "--dir", dir.to_str().unwrap(), "--port", &port.to_string(), "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let info: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(info["endpoint"], format!("http://127.0.0.1:{port}"));
+
+    let server = satchel_harness::S3Server {
+        name: "sandbox",
+        endpoint: info["endpoint"].as_str().unwrap().into(),
+        region: info["region"].as_str().unwrap().into(),
+        access_key_id: info["access_key_id"].as_str().unwrap().into(),
+        secret_access_key: info["secret_access_key"].as_str().unwrap().into(),
+    };
+    server.create_bucket("from-cli").await;
+    assert!(dir.join("from-cli").is_dir(), "the bucket is a folder in --dir");
+    let refused = server.client_with(&server.access_key_id, "wrong").list_buckets().send().await;
+    assert!(refused.is_err(), "a wrong secret is refused");
+
+    // The same port again is a clear error, not a hang.
+    let mut again = satchel(home.path());
+    again.args(["sandbox", "--dir", dir.to_str().unwrap(), "--port", &port.to_string()]);
+    let o = run(again, "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!("Port {port}")), "{}", stderr(&o));
+
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// With no D-Bus session there is no Secret Service: saving keys fails clearly and nothing is saved.
+#[test]
+fn no_keychain_means_not_saved() {
+    let home = tempfile::tempdir().unwrap();
+    let mut add = satchel(home.path());
+    add.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/satchel-test-bus")
+        .args(["--endpoint", "http://127.0.0.1:9", "connection", "add", "nobus", "--access-key-id", "AKIAEXAMPLE", "--no-test"]);
+    let o = run(add, "a-secret-that-must-not-leak\n");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("keychain"), "{}", stderr(&o));
+    assert!(!config_text(home.path()).contains("nobus"));
+    assert!(!stderr(&o).contains("a-secret-that-must-not-leak"));
+    for f in walk_text(home.path()) {
+        assert!(!f.contains("a-secret-that-must-not-leak"), "secret written to a file");
+    }
+}
+
+/// A Secret Service whose keyring is locked (never unlocked in this session) refuses the write.
+#[test]
+fn a_locked_keychain_means_not_saved() {
+    let home = tempfile::tempdir().unwrap();
+    let xdg = home.path().join("xdg");
+    std::fs::create_dir_all(&xdg).unwrap();
+    let script = format!(
+        "gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1; exec '{BIN}' --endpoint http://127.0.0.1:9 connection add locked --access-key-id AKIAEXAMPLE --no-test"
+    );
+    let mut cmd = satchel(home.path());
+    cmd = {
+        let mut c = Command::new("dbus-run-session");
+        c.args(["--", "sh", "-c", &script]);
+        for (k, v) in cmd.get_envs() {
+            match v {
+                Some(v) => c.env(k, v),
+                None => c.env_remove(k),
+            };
+        }
+        c.env("XDG_DATA_HOME", &xdg)
+            .env("HOME", home.path())
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env_remove("GNOME_KEYRING_CONTROL");
+        c
+    };
+    let o = run(cmd, "a-secret-that-must-not-leak\n");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("keychain"), "{err}");
+    assert!(!config_text(home.path()).contains("locked"));
+}
+
+fn walk_text(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk_text(&p));
+        } else {
+            out.push(String::from_utf8_lossy(&std::fs::read(&p).unwrap_or_default()).into_owned());
+        }
+    }
+    out
+}
