@@ -1,0 +1,56 @@
+# Satchel: `make run` opens the app, `make test` runs every test. Both install what is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+APP_BIN := target/debug/satchel-app
+TOOLS_BIN := $(CURDIR)/.tools/bin
+# Tests never see the machine's own AWS credentials or Satchel settings.
+TEST_ENV := env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
+	AWS_CONFIG_FILE=/nonexistent/aws-config AWS_SHARED_CREDENTIALS_FILE=/nonexistent/aws-credentials \
+	PATH="$(TOOLS_BIN):$$PATH"
+# A private D-Bus session with an unlocked gnome-keyring: the real Secret Service, not a mock.
+WITH_KEYRING := dbus-run-session -- tests/with-keyring
+
+.PHONY: run app ui-build test test-rust test-ui test-e2e deps test-deps bindings screenshot bench clean
+
+run: deps app
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  echo "No display: starting Satchel under Xvfb (make screenshot saves a picture of it)."; \
+	  xvfb-run -a -s "-screen 0 1400x900x24" $(APP_BIN); \
+	else $(APP_BIN); fi
+
+deps:
+	.ci/deps system ui
+
+test-deps: deps
+	.ci/deps venv e2e tauri-driver garage
+
+ui-build:
+	cd ui && npm run build
+
+# A debug binary that embeds ui/dist: quick to build, and what the end-to-end tests drive.
+app: ui-build
+	cargo build -p satchel-app --features custom-protocol
+
+test: test-deps test-rust test-ui test-e2e
+	@echo "All tests passed."
+
+test-rust:
+	$(TEST_ENV) $(WITH_KEYRING) cargo test --workspace --locked
+
+test-ui:
+	cd ui && npm run check && npm test
+
+test-e2e: app
+	$(TEST_ENV) $(WITH_KEYRING) xvfb-run -a -s "-screen 0 1400x900x24" node tests/e2e/run.mjs
+
+# Regenerates ui/src/lib/bindings.ts from the Rust commands (a test fails when it drifts).
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p satchel-app --test bindings
+
+screenshot: app
+	tests/screenshot.sh docs/screenshot.png
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules tests/e2e/node_modules .venv
