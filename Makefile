@@ -11,11 +11,11 @@ TEST_ENV := env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOK
 # A private D-Bus session with an unlocked gnome-keyring: the real Secret Service, not a mock.
 WITH_KEYRING := dbus-run-session -- tests/with-keyring
 
-.PHONY: run app ui-build test test-rust test-ui test-e2e deps test-deps bindings screenshot bench clean
+.PHONY: run app ui-build test test-rust test-ui test-e2e deps test-deps bindings clean
 
 run: deps app
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
-	  echo "No display: starting Satchel under Xvfb (make screenshot saves a picture of it)."; \
+	  echo "No display found: starting Satchel under Xvfb (invisible; useful only for checks)."; \
 	  xvfb-run -a -s "-screen 0 1400x900x24" $(APP_BIN); \
 	else $(APP_BIN); fi
 
@@ -47,9 +47,6 @@ test-e2e: app
 # Regenerates ui/src/lib/bindings.ts from the Rust commands (a test fails when it drifts).
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p satchel-app --test bindings
-
-screenshot: app
-	tests/screenshot.sh docs/screenshot.png
 
 clean:
 	cargo clean

@@ -124,7 +124,7 @@ pub fn validate_draft(draft: &ConnectionDraft) -> Result<()> {
     if let Endpoint::Custom { url } = &draft.endpoint {
         validate_endpoint_url(url)?;
     }
-    if let Some(region) = draft.region.as_deref().filter(|r| !r.is_empty()) {
+    if let Some(region) = draft.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         validate_region(region)?;
     }
     match &draft.credentials {

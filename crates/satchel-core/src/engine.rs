@@ -279,7 +279,7 @@ impl Satchel {
             id: draft.id.clone().unwrap_or_else(|| "draft".into()),
             name: draft.name.trim().to_string(),
             endpoint: normalise_endpoint(draft.endpoint.clone()),
-            region: draft.region.clone().filter(|r| !r.trim().is_empty()),
+            region: draft.region.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string),
             addressing: draft.addressing,
             credentials: draft.credentials.clone(),
         };
