@@ -29,7 +29,6 @@ pub fn typescript_bindings() -> String {
     specta_builder()
         .export(
             specta_typescript::Typescript::default()
-                .bigint(specta_typescript::BigIntExportBehavior::Number)
                 .header("// Generated from the Rust commands by `make bindings`. Do not edit.\n// @ts-nocheck"),
             &path,
         )
