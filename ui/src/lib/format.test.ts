@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatCount, formatEta, formatExact, formatRate, formatWhen, plural } from './format';
+import { describeTransfers, progressOf } from './transfers';
+
+describe('sizes', () => {
+  it.each([
+    [0, '0 bytes'],
+    [1, '1 byte'],
+    [999, '999 bytes'],
+    [1000, '1 KB'],
+    [12_400_000, '12.4 MB'],
+    [412_000_000, '412 MB'],
+    [1_234_567_890, '1.23 GB'],
+    [5e15, '5 PB'],
+  ])('%d bytes read %s', (n, text) => {
+    expect(formatBytes(n)).toBe(text);
+  });
+
+  it('reads rates and bad input', () => {
+    expect(formatRate(412e6)).toBe('412 MB/s');
+    expect(formatRate(0)).toBe('0 bytes/s');
+    expect(formatBytes(Number.NaN)).toBe('—');
+  });
+});
+
+describe('durations and counts', () => {
+  it.each([
+    [42, '0:42'],
+    [41.2, '0:42'],
+    [725, '12:05'],
+    [3723, '1:02:03'],
+  ])('%d s is %s', (s, text) => {
+    expect(formatEta(s)).toBe(text);
+  });
+
+  it('groups digits and picks the plural', () => {
+    expect(formatCount(1204, 'en-US')).toBe('1,204');
+    expect(plural(1, 'bucket', 'buckets')).toBe('1 bucket');
+    expect(plural(3, 'bucket', 'buckets')).toBe('3 buckets');
+  });
+});
+
+describe('dates', () => {
+  const now = new Date(2025, 5, 12, 15, 30);
+
+  it('says today and yesterday', () => {
+    expect(formatWhen(new Date(2025, 5, 12, 10, 41), now, 'en-GB')).toBe('today 10:41');
+    expect(formatWhen(new Date(2025, 5, 11, 9, 12), now, 'en-GB')).toBe('yesterday 09:12');
+  });
+
+  it('gives day and month this year, and the year before', () => {
+    expect(formatWhen(new Date(2025, 2, 3, 10, 41), now, 'en-GB')).toBe('3 Mar 10:41');
+    expect(formatWhen(new Date(2024, 2, 12, 10, 41), now, 'en-GB')).toBe('12 Mar 2024');
+  });
+
+  it('reads RFC 3339 and tolerates nothing', () => {
+    expect(formatWhen(new Date(2025, 5, 12, 8, 5).toISOString(), now, 'en-GB')).toBe('today 08:05');
+    expect(formatWhen(null, now)).toBe('');
+    expect(formatWhen('not a date', now)).toBe('');
+    expect(formatExact(new Date(2024, 2, 12, 10, 41, 7), 'en-GB')).toContain('12 March 2024');
+  });
+});
+
+describe('transfers line', () => {
+  it('says no transfers when idle', () => {
+    expect(describeTransfers(null)).toBe('No transfers');
+  });
+
+  it('reads count, rate and time left', () => {
+    const t = { running: 3, doneBytes: 50, totalBytes: 200, bytesPerSecond: 412e6, etaSeconds: 42 };
+    expect(describeTransfers(t)).toBe('3 running · 412 MB/s · ETA 0:42');
+    expect(progressOf(t)).toBe(0.25);
+    expect(describeTransfers({ ...t, etaSeconds: null })).toBe('3 running · 412 MB/s');
+  });
+});

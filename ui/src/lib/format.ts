@@ -1,0 +1,83 @@
+// How numbers, sizes, durations and dates read in Satchel: short, human, and the same everywhere.
+
+const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB'] as const;
+
+/** `12.4 MB`. Decimal units, as Finder and Explorer's "size on disk" columns use for files. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  if (bytes < 1000) return bytes === 1 ? '1 byte' : `${Math.round(bytes)} bytes`;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  // Three significant digits at most: 1.23 GB, 12.3 GB, 123 GB.
+  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  const text = value.toFixed(digits).replace(/\.?0+$/, '');
+  return `${text} ${UNITS[unit]}`;
+}
+
+/** `412 MB/s`. */
+export function formatRate(bytesPerSecond: number): string {
+  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '0 bytes/s';
+  return `${formatBytes(bytesPerSecond)}/s`;
+}
+
+/** A remaining time as a clock reads: `0:42`, `12:05`, `1:02:03`. */
+export function formatEta(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  const total = Math.ceil(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** `1,204`, in the user's way of grouping digits. */
+export function formatCount(n: number, locale?: string): string {
+  return new Intl.NumberFormat(locale).format(n);
+}
+
+/** `3 buckets`, `1 bucket`. */
+export function plural(n: number, one: string, many: string, locale?: string): string {
+  return `${formatCount(n, locale)} ${n === 1 ? one : many}`;
+}
+
+function sameDay(a: Date, b: Date): boolean {
+  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+}
+
+function parse(when: string | Date): Date | null {
+  const d = when instanceof Date ? when : new Date(when);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/**
+ * A date as a list shows it: `today 10:41`, `yesterday 09:12`, `3 Mar 10:41` this year,
+ * `12 Mar 2024` before. Empty when the date is unknown or unreadable.
+ */
+export function formatWhen(when: string | Date | null | undefined, now = new Date(), locale?: string): string {
+  if (when == null) return '';
+  const d = parse(when);
+  if (!d) return '';
+  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(d);
+  if (sameDay(d, now)) return `today ${time}`;
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  if (sameDay(d, yesterday)) return `yesterday ${time}`;
+  if (d.getFullYear() === now.getFullYear() && d <= now) {
+    const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }).format(d);
+    return `${day} ${time}`;
+  }
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' }).format(d);
+}
+
+/** The exact moment, for a tooltip: `Tuesday 12 March 2024 at 10:41:07`. */
+export function formatExact(when: string | Date | null | undefined, locale?: string): string {
+  if (when == null) return '';
+  const d = parse(when);
+  if (!d) return '';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'medium' }).format(d);
+}
