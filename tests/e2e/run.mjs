@@ -1,0 +1,273 @@
+// End-to-end tests of the real Satchel app: tauri-driver + WebKitWebDriver drive the debug binary
+// (built with the UI embedded) under Xvfb, against a moto server started here. `make test-e2e`
+// runs this inside a D-Bus session with an unlocked gnome-keyring, so secrets go to a real keychain.
+//
+// Screenshots of every step land in target/e2e/ (a failing step's is named FAILED-...).
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { remote } from 'webdriverio';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const appBinary = path.join(root, 'target/debug/satchel-app');
+const tauriDriver = process.env.TAURI_DRIVER ?? path.join(root, '.tools/bin/tauri-driver');
+const motoServer = path.join(root, '.venv/bin/moto_server');
+const shots = path.join(root, 'target/e2e');
+const WAIT = 20_000;
+
+const children = [];
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function start(cmd, args, env) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  child.on('exit', (code) => {
+    if (code && !child.killedOnPurpose) console.error(`${path.basename(cmd)} exited with ${code}:\n${stderr}`);
+  });
+  children.push(child);
+  return child;
+}
+
+async function startMoto() {
+  const port = await freePort();
+  start(motoServer, ['-H', '127.0.0.1', '-p', String(port)]);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('moto', async () => (await fetch(url)).ok);
+  return url;
+}
+
+async function startDriver(env) {
+  const driver = start(tauriDriver, ['--port', '4444'], env);
+  await waitFor('tauri-driver', async () => (await fetch('http://127.0.0.1:4444/status')).ok);
+  return driver;
+}
+
+async function openApp() {
+  return remote({
+    hostname: '127.0.0.1',
+    port: 4444,
+    logLevel: 'error',
+    capabilities: {
+      'tauri:options': { application: appBinary },
+      // WebKitWebDriver speaks classic WebDriver only.
+      'wdio:enforceWebDriverClassic': true,
+    },
+  });
+}
+
+// ---- helpers over the UI's stable test hooks ----
+const byTestId = (b, id) => b.$(`[data-testid="${id}"]`);
+const connectionRow = (b, name) => b.$(`[data-testid="connection"][data-name="${name}"]`);
+const bucketRow = (b, name) => b.$(`[data-testid="bucket"][data-name="${name}"]`);
+
+async function fill(b, id, value) {
+  const el = await b.$(`#${id}`);
+  await el.waitForDisplayed({ timeout: WAIT });
+  await el.clearValue();
+  if (value !== '') await el.setValue(value);
+}
+
+async function choose(b, id) {
+  const el = await b.$(`#${id}`);
+  if (!(await el.isSelected())) await el.click();
+}
+
+async function setChecked(b, id, wanted) {
+  const el = await b.$(`#${id}`);
+  if ((await el.isSelected()) !== wanted) await el.click();
+}
+
+async function outcome(b, testId) {
+  const el = await byTestId(b, testId);
+  await b.waitUntil(async () => {
+    if (!(await el.isExisting())) return false;
+    const o = await el.getAttribute('data-outcome');
+    return o && o !== 'pending';
+  }, { timeout: WAIT, timeoutMsg: `no ${testId}` });
+  return { code: await el.getAttribute('data-outcome'), text: await el.getText() };
+}
+
+async function openNewConnectionForm(b) {
+  await (await byTestId(b, 'add-connection')).click();
+  await (await byTestId(b, 'connection-form')).waitForDisplayed({ timeout: WAIT });
+}
+
+async function fillKeysConnection(b, { name, url, region, key, secret }) {
+  await fill(b, 'conn-name', name);
+  await choose(b, 'conn-storage-custom');
+  await fill(b, 'conn-url', url);
+  await fill(b, 'conn-region', region);
+  await setChecked(b, 'conn-path-style', true);
+  await choose(b, 'conn-cred-keys');
+  await fill(b, 'conn-access-key', key);
+  await fill(b, 'conn-secret', secret);
+}
+
+// ---- the run ----
+const results = [];
+let browser;
+
+async function step(name, body) {
+  const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  const started = Date.now();
+  try {
+    await body();
+    await browser?.saveScreenshot(path.join(shots, `${String(results.length + 1).padStart(2, '0')}-${slug}.png`));
+    results.push({ name, ok: true, ms: Date.now() - started });
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`FAIL ${name}\n     ${e.stack ?? e}`);
+    try {
+      await browser?.saveScreenshot(path.join(shots, `FAILED-${slug}.png`));
+    } catch {
+      // the session may be gone
+    }
+  }
+}
+
+async function main() {
+  for (const [what, p] of [['app binary', appBinary], ['tauri-driver', tauriDriver], ['moto_server', motoServer]]) {
+    if (!existsSync(p)) throw new Error(`${what} not found at ${p}: run \`make test-deps app\``);
+  }
+  await mkdir(shots, { recursive: true });
+  const moto = await startMoto();
+  // moto checks no signatures, so the fixture bucket is made with a plain request.
+  assert.equal((await fetch(`${moto}/e2e-reports`, { method: 'PUT' })).status, 200);
+
+  const home = await mkdtemp(path.join(os.tmpdir(), 'satchel-e2e-'));
+  const env = {
+    SATCHEL_CONFIG_DIR: path.join(home, 'config'),
+    SATCHEL_DATA_DIR: path.join(home, 'data'),
+  };
+  const secret = 'e2e-secret-that-must-stay-in-the-keychain';
+  let driver = await startDriver(env);
+  browser = await openApp();
+
+  await step('a fresh start opens on the local sandbox', async () => {
+    const row = await connectionRow(browser, 'Local sandbox');
+    await row.waitForDisplayed({ timeout: WAIT });
+    await browser.waitUntil(async () => (await row.getAttribute('aria-selected')) === 'true', { timeout: WAIT });
+    const location = await byTestId(browser, 'location');
+    await browser.waitUntil(async () => /sandbox/i.test(await location.getProperty('textContent')), {
+      timeout: WAIT, timeoutMsg: 'the header never said it is the sandbox',
+    });
+    await (await byTestId(browser, 'test-selected')).click();
+    const r = await outcome(browser, 'test-selected-result');
+    assert.equal(r.code, 'ok', r.text);
+  });
+
+  await step('the connection form refuses bad input before any request', async () => {
+    await openNewConnectionForm(browser);
+    await fill(browser, 'conn-name', 'Broken');
+    await choose(browser, 'conn-storage-custom');
+    await fill(browser, 'conn-url', 'ftp://example.com');
+    await (await byTestId(browser, 'conn-save')).click();
+    const err = await browser.$('[data-testid="field-error"][data-field="url"]');
+    await err.waitForDisplayed({ timeout: WAIT });
+    assert.match(await err.getText(), /http/i);
+    assert.ok(await (await byTestId(browser, 'connection-form')).isDisplayed(), 'the form stays open');
+  });
+
+  await step('an endpoint where nothing listens is reported as unreachable', async () => {
+    const closed = await freePort();
+    await fillKeysConnection(browser, {
+      name: 'Nowhere', url: `http://127.0.0.1:${closed}`, region: 'us-east-1', key: 'AKIAE2EEXAMPLE', secret,
+    });
+    await (await byTestId(browser, 'conn-test')).click();
+    const r = await outcome(browser, 'conn-test-result');
+    assert.equal(r.code, 'unreachable', r.text);
+    assert.ok(!r.text.includes(secret));
+  });
+
+  await step('adding a moto connection saves it and lists its buckets', async () => {
+    await fillKeysConnection(browser, {
+      name: 'Moto', url: moto, region: 'us-east-1', key: 'AKIAE2EEXAMPLE', secret,
+    });
+    await (await byTestId(browser, 'conn-test')).click();
+    const r = await outcome(browser, 'conn-test-result');
+    assert.equal(r.code, 'ok', r.text);
+    await (await byTestId(browser, 'conn-save')).click();
+    await (await byTestId(browser, 'connection-form')).waitForDisplayed({ reverse: true, timeout: WAIT });
+    await (await connectionRow(browser, 'Moto')).waitForDisplayed({ timeout: WAIT });
+    await (await bucketRow(browser, 'e2e-reports')).waitForDisplayed({ timeout: WAIT });
+  });
+
+  await step('the secret is in no file, only in the keychain', async () => {
+    const config = await readFile(path.join(env.SATCHEL_CONFIG_DIR, 'connections.json'), 'utf8');
+    assert.match(config, /"Moto"/);
+    assert.match(config, /AKIAE2EEXAMPLE/);
+    assert.ok(!config.includes(secret), 'secret written to the config file');
+  });
+
+  await step('after a restart the connection is back, selected, and works from the keychain', async () => {
+    await browser.deleteSession();
+    driver.killedOnPurpose = true;
+    driver.kill();
+    await new Promise((r) => setTimeout(r, 500));
+    driver = await startDriver(env);
+    browser = await openApp();
+    const row = await connectionRow(browser, 'Moto');
+    await row.waitForDisplayed({ timeout: WAIT });
+    await browser.waitUntil(async () => (await row.getAttribute('aria-selected')) === 'true', { timeout: WAIT });
+    await (await byTestId(browser, 'test-selected')).click();
+    const r = await outcome(browser, 'test-selected-result');
+    assert.equal(r.code, 'ok', r.text);
+  });
+
+  await step('a connection can be renamed and removed', async () => {
+    await (await byTestId(browser, 'edit-selected')).click();
+    await (await byTestId(browser, 'connection-form')).waitForDisplayed({ timeout: WAIT });
+    assert.equal(await (await browser.$('#conn-secret')).getValue(), '', 'the secret is never sent back to the window');
+    await fill(browser, 'conn-name', 'Moto renamed');
+    await (await byTestId(browser, 'conn-save')).click();
+    await (await connectionRow(browser, 'Moto renamed')).waitForDisplayed({ timeout: WAIT });
+    await (await byTestId(browser, 'edit-selected')).click();
+    await (await byTestId(browser, 'conn-remove')).click();
+    await (await byTestId(browser, 'confirm')).click();
+    await (await connectionRow(browser, 'Moto renamed')).waitForDisplayed({ reverse: true, timeout: WAIT });
+    const config = await readFile(path.join(env.SATCHEL_CONFIG_DIR, 'connections.json'), 'utf8');
+    assert.ok(!config.includes('Moto'), 'removed from the config file');
+  });
+
+  await browser.deleteSession().catch(() => {});
+  const failed = results.filter((r) => !r.ok);
+  console.log(`\n${results.length - failed.length} passed, ${failed.length} failed; screenshots in ${path.relative(root, shots)}/`);
+  process.exit(failed.length ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e.stack ?? e);
+  process.exit(1);
+});
