@@ -45,3 +45,21 @@ pub async fn list_buckets(s3: &S3) -> Result<Vec<BucketSummary>> {
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
 }
+
+/// The region a bucket lives in, as the storage says (HeadBucket's `x-amz-bucket-region`, which S3
+/// sends even on the redirect it answers when asked in the wrong region). `None` when it doesn't say.
+pub async fn bucket_region(s3: &S3, bucket: &str) -> Result<Option<String>> {
+    match s3.client.head_bucket().bucket(bucket).send().await {
+        Ok(out) => Ok(out.bucket_region().map(str::to_string)),
+        Err(e) => {
+            let header = e
+                .raw_response()
+                .and_then(|r| r.headers().get("x-amz-bucket-region"))
+                .map(str::to_string);
+            match header {
+                Some(region) => Ok(Some(region)),
+                None => Err(classify(&e, s3.attempt(&format!("open bucket \"{bucket}\"")))),
+            }
+        }
+    }
+}

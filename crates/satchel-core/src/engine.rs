@@ -1,13 +1,17 @@
 //! [`Satchel`]: the engine handle that the desktop shell and the CLI both talk to. It owns the
 //! connection list, the keychain, and the embedded sandbox when one is in use.
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use rand::distr::{Alphanumeric, SampleString};
 use serde::Serialize;
 use tokio::sync::Mutex;
 
+use crate::bucket_create::{self, CreateReport, NewBucket};
+use crate::bucket_empty::{self, Census, EmptyProgress, EmptyReport};
 use crate::buckets::{self, BucketSummary};
+use tokio_util::sync::CancellationToken;
 use crate::classify::detected_region;
 use crate::client::{self, Patience, ResolvedCredentials, Target, S3};
 use crate::config::{ConnectionFile, ConnectionStore, Paths};
@@ -78,6 +82,11 @@ pub struct Satchel {
     sandbox: Mutex<Option<Running>>,
     /// Notices found while loading, handed to the first caller of [`Satchel::startup`].
     load_notice: std::sync::Mutex<Option<String>>,
+    /// Bucket regions learnt from the storage, per connection, so each bucket's requests are signed
+    /// for its own region without the user knowing.
+    regions: std::sync::Mutex<HashMap<(String, String), String>>,
+    /// Long operations that can be cancelled, by the id their caller gave them.
+    operations: std::sync::Mutex<HashMap<String, CancellationToken>>,
 }
 
 impl Satchel {
@@ -93,6 +102,8 @@ impl Satchel {
             file: Mutex::new(loaded.file),
             sandbox: Mutex::new(None),
             load_notice: std::sync::Mutex::new(loaded.notice),
+            regions: std::sync::Mutex::new(HashMap::new()),
+            operations: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -302,6 +313,86 @@ impl Satchel {
         let creds = self.credentials(conn).await?;
         let target = self.target(conn, conn.signing_region()).await?;
         Ok(client::build(&target, creds, Patience::Work))
+    }
+
+    /// A client signing for `region` (a bucket's own, or a new bucket's).
+    pub async fn client_in_region(&self, conn: &Connection, region: &str) -> Result<S3> {
+        let creds = self.credentials(conn).await?;
+        let target = self.target(conn, region).await?;
+        Ok(client::build(&target, creds, Patience::Work))
+    }
+
+    /// A client for work inside `bucket`, signing for the bucket's own region (asked of the storage
+    /// once, then remembered), so a bucket in another region than the connection's just works.
+    pub async fn bucket_client(&self, conn: &Connection, bucket: &str) -> Result<S3> {
+        let cache_key = (conn.id.clone(), bucket.to_string());
+        let known = self.regions.lock().expect("regions lock").get(&cache_key).cloned();
+        let region = match known {
+            Some(r) => r,
+            None => {
+                let s3 = self.client_for(conn).await?;
+                let r = buckets::bucket_region(&s3, bucket).await?.unwrap_or_else(|| s3.region.clone());
+                self.regions.lock().expect("regions lock").insert(cache_key, r.clone());
+                r
+            }
+        };
+        if region == conn.signing_region() || conn.endpoint == Endpoint::Sandbox {
+            return self.client_for(conn).await;
+        }
+        self.client_in_region(conn, &region).await
+    }
+
+    /// Creates a bucket with safe defaults, in the region asked for (the connection's if none).
+    pub async fn create_bucket(&self, conn: &Connection, spec: &NewBucket) -> Result<CreateReport> {
+        bucket_create::validate_new_bucket(spec)?;
+        let region = spec.region.clone().unwrap_or_else(|| conn.signing_region().to_string());
+        let s3 = self.client_in_region(conn, &region).await?;
+        let report = bucket_create::create_bucket(&s3, spec).await?;
+        self.regions.lock().expect("regions lock").insert((conn.id.clone(), spec.name.clone()), report.region.clone());
+        Ok(report)
+    }
+
+    /// The dry run before deleting: what the bucket holds.
+    pub async fn census(&self, conn: &Connection, bucket: &str, cancel: &CancellationToken) -> Result<Census> {
+        bucket_empty::census(&self.bucket_client(conn, bucket).await?, bucket, cancel).await
+    }
+
+    /// Empties the bucket (every version, delete marker and unfinished upload) and deletes it.
+    pub async fn delete_bucket(
+        &self,
+        conn: &Connection,
+        bucket: &str,
+        cancel: &CancellationToken,
+        progress: &(dyn Fn(&EmptyProgress) + Send + Sync),
+    ) -> Result<EmptyReport> {
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let report = bucket_empty::empty_and_delete(&s3, bucket, cancel, progress).await?;
+        if report.bucket_deleted {
+            self.regions.lock().expect("regions lock").remove(&(conn.id.clone(), bucket.to_string()));
+        }
+        Ok(report)
+    }
+
+    /// Registers a cancellable operation under the caller's id.
+    pub fn begin_operation(&self, op_id: &str) -> CancellationToken {
+        let token = CancellationToken::new();
+        self.operations.lock().expect("operations lock").insert(op_id.to_string(), token.clone());
+        token
+    }
+
+    pub fn end_operation(&self, op_id: &str) {
+        self.operations.lock().expect("operations lock").remove(op_id);
+    }
+
+    /// Cancels an operation; false if it already ended.
+    pub fn cancel_operation(&self, op_id: &str) -> bool {
+        match self.operations.lock().expect("operations lock").get(op_id) {
+            Some(t) => {
+                t.cancel();
+                true
+            }
+            None => false,
+        }
     }
 
     /// "Test connection" for a connection that is not saved: nothing is corrected on disk.

@@ -35,6 +35,12 @@ pub enum ErrorCode {
     KeychainUnavailable,
     /// The configuration file could not be read or written.
     Config,
+    /// A bucket (or other named thing) by that name already exists.
+    AlreadyExists,
+    /// An account or storage limit was reached (bucket count, ...).
+    LimitReached,
+    /// A bucket still holds objects and deleting it was not forced.
+    NotEmpty,
     /// The user cancelled the operation.
     Cancelled,
     /// The storage answered with an error we have no better word for.

@@ -1,6 +1,8 @@
 //! Satchel's engine. Everything the desktop app and the `satchel` CLI do goes through here; this
 //! crate knows nothing of Tauri, so it is tested without a window.
 
+pub mod bucket_create;
+pub mod bucket_empty;
 pub mod buckets;
 pub mod classify;
 pub mod client;
@@ -8,11 +10,16 @@ pub mod config;
 pub mod connection;
 pub mod engine;
 pub mod error;
+pub mod format;
 pub mod keychain;
 pub mod profiles;
+pub mod rules;
 pub mod sandbox;
 
+pub use bucket_create::{CreateReport, NewBucket};
+pub use bucket_empty::{Census, EmptyProgress, EmptyReport};
 pub use buckets::BucketSummary;
+pub use tokio_util::sync::CancellationToken;
 pub use config::Paths;
 pub use connection::{Addressing, Connection, ConnectionDraft, CredentialSource, Endpoint};
 pub use engine::{SandboxInfo, Satchel, Startup, TestReport};

@@ -1,0 +1,29 @@
+//! Numbers as people read them, for messages and the CLI.
+
+/// `12.4 MB`: decimal units as file managers show them, one decimal from kB up.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 6] = ["kB", "MB", "GB", "TB", "PB", "EB"];
+    if n < 1000 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1000.0;
+    let mut unit = 0;
+    while v >= 999.95 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn human_sizes() {
+        assert_eq!(super::bytes(0), "0 B");
+        assert_eq!(super::bytes(999), "999 B");
+        assert_eq!(super::bytes(1000), "1.0 kB");
+        assert_eq!(super::bytes(12_400_000), "12.4 MB");
+        assert_eq!(super::bytes(999_999_999), "1.0 GB");
+        assert_eq!(super::bytes(5 * 1024u64.pow(4)), "5.5 TB");
+    }
+}
