@@ -90,6 +90,54 @@ pub struct ConnectionAdd {
 pub enum BucketCommand {
     /// List buckets with their creation dates.
     Ls,
+    /// Create a bucket: Block Public Access on, ACLs off, SSE-S3 encryption unless told otherwise.
+    Create(BucketCreate),
+    /// Count what a bucket holds: objects, older versions, delete markers, unfinished uploads.
+    Info { name: String },
+    /// Delete a bucket. With --force, first delete everything in it (every version, delete marker
+    /// and unfinished upload); without, a non-empty bucket is refused.
+    Rm {
+        name: String,
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BucketCreate {
+    pub name: String,
+    /// Region for the bucket (default: the connection's). Separate from the global --region,
+    /// which is the region requests are signed for with --endpoint.
+    #[arg(long = "bucket-region", value_name = "REGION")]
+    pub bucket_region: Option<String>,
+    /// Keep every version of every object.
+    #[arg(long)]
+    pub versioning: bool,
+    /// Object lock (WORM); turns versioning on and can never be turned off.
+    #[arg(long)]
+    pub object_lock: bool,
+    /// Leave Block Public Access off.
+    #[arg(long)]
+    pub no_block_public_access: bool,
+    /// Object ownership: bucket-owner-enforced (ACLs off, default), bucket-owner-preferred, object-writer.
+    #[arg(long, value_name = "MODE", default_value = "bucket-owner-enforced")]
+    pub ownership: String,
+    /// Default encryption: sse-s3 (default), sse-kms:KEY, or none (the storage's own default).
+    #[arg(long, value_name = "KIND", default_value = "sse-s3")]
+    pub encryption: String,
+    /// Canned ACL (needs ownership other than bucket-owner-enforced): private, public-read,
+    /// public-read-write, authenticated-read.
+    #[arg(long, value_name = "ACL")]
+    pub acl: Option<String>,
+    /// Grant PERMISSION=GRANTEE, e.g. read=id=abc123 (repeatable; needs ACLs on).
+    #[arg(long = "grant", value_name = "PERMISSION=GRANTEE")]
+    pub grants: Vec<String>,
+    /// Confirm a public ACL: say yes to making the bucket public.
+    #[arg(long)]
+    pub yes_public: bool,
+    /// Bucket tag key=value (repeatable).
+    #[arg(long = "tag", value_name = "KEY=VALUE")]
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! a script reading stdout sees it.
 
 mod args;
+mod buckets;
 mod secret;
 
 use std::io::Write;
@@ -60,6 +61,21 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 }
                 ConnectionCommand::Test { name } => connection_test(&engine, name, &cli.global).await,
             }
+        }
+        Command::Bucket(BucketCommand::Create(spec)) => {
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            buckets::create(&engine, &conn, spec, cli.global.json).await
+        }
+        Command::Bucket(BucketCommand::Info { name }) => {
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            buckets::info(&engine, &conn, &name, cli.global.json).await
+        }
+        Command::Bucket(BucketCommand::Rm { name, force }) => {
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            buckets::remove(&engine, &conn, &name, force, cli.global.json).await
         }
         Command::Bucket(BucketCommand::Ls) => {
             let engine = open_engine()?;
@@ -255,7 +271,7 @@ async fn wait_for_stop() {
 }
 
 /// Prints `value` as JSON, or the human line.
-fn emit(json: bool, value: serde_json::Value, human: impl FnOnce() -> String) {
+pub(crate) fn emit(json: bool, value: serde_json::Value, human: impl FnOnce() -> String) {
     if json {
         println!("{value}");
     } else {

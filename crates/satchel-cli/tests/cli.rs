@@ -270,3 +270,46 @@ fn walk_text(dir: &Path) -> Vec<String> {
     }
     out
 }
+
+#[tokio::test]
+async fn bucket_create_info_and_rm() {
+    let m = moto();
+    let home = tempfile::tempdir().unwrap();
+    let name = unique("cli-bucket");
+    let with_moto = |args: &[&str]| {
+        let mut c = satchel(home.path());
+        c.env("AWS_ACCESS_KEY_ID", &m.access_key_id)
+            .env("AWS_SECRET_ACCESS_KEY", &m.secret_access_key)
+            .args(["--endpoint", &m.endpoint, "--path-style"])
+            .args(args);
+        run(c, "")
+    };
+
+    let o = with_moto(&["bucket", "create", &name, "--bucket-region", "eu-west-1", "--versioning", "--tag", "team=data", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout_json(&o)["region"], "eu-west-1");
+    assert!(m.bucket_names().await.contains(&name));
+
+    let c = m.client();
+    c.put_object().bucket(&name).key("a").body(b"12345".to_vec().into()).send().await.unwrap();
+    c.put_object().bucket(&name).key("a").body(b"123".to_vec().into()).send().await.unwrap();
+
+    let o = with_moto(&["bucket", "info", &name, "--json"]);
+    let census = stdout_json(&o);
+    assert_eq!((census["current_objects"].as_u64(), census["noncurrent_versions"].as_u64()), (Some(1), Some(1)));
+
+    let o = with_moto(&["bucket", "rm", &name]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("1 object, 1 older version") && stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert!(m.bucket_names().await.contains(&name), "refused without --force");
+
+    let o = with_moto(&["bucket", "rm", &name, "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!m.bucket_names().await.contains(&name));
+
+    let o = with_moto(&["bucket", "create", "Bad_Name"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("capitals"), "{}", stderr(&o));
+    let o = with_moto(&["bucket", "create", "fine-name", "--ownership", "everyone"]);
+    assert!(stderr(&o).contains("Unknown ownership"), "{}", stderr(&o));
+}
