@@ -11,6 +11,12 @@ const COMMANDS: &[&str] = &[
     "list_buckets",
     "list_aws_profiles",
     "sandbox_info",
+    "check_bucket_name",
+    "list_regions",
+    "create_bucket",
+    "bucket_census",
+    "delete_bucket",
+    "cancel_operation",
 ];
 
 fn main() {

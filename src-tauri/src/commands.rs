@@ -1,7 +1,13 @@
 //! The IPC surface: each command is one line of intent over the engine. Errors cross as the engine's
 //! `{code, message, detail}`; no command ever returns a secret.
 
-use satchel_core::{BucketSummary, Connection, ConnectionDraft, Error, SandboxInfo, Satchel, Startup, TestReport};
+use satchel_core::bucket_empty::EmptyPhase;
+use satchel_core::throttle::Throttle;
+use satchel_core::{
+    BucketSummary, Census, Connection, ConnectionDraft, CreateReport, EmptyProgress, EmptyReport, Error, NewBucket,
+    SandboxInfo, Satchel, Startup, TestReport,
+};
+use tauri::ipc::Channel;
 use tauri::State;
 
 type Engine<'a> = State<'a, Satchel>;
@@ -69,4 +75,66 @@ pub async fn list_aws_profiles() -> Result<Vec<String>, Error> {
 #[specta::specta]
 pub async fn sandbox_info(engine: Engine<'_>) -> Result<Option<SandboxInfo>, Error> {
     Ok(engine.running_sandbox().await)
+}
+
+/// Checks a bucket name as the user types: the message names the broken rule.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_bucket_name(name: String) -> Result<(), Error> {
+    satchel_core::rules::validate_bucket_name(&name)
+}
+
+/// Amazon S3's regions for the pickers, as (code, place) pairs.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_regions() -> Result<Vec<(String, String)>, Error> {
+    Ok(satchel_core::regions::AWS_REGIONS.iter().map(|(c, p)| (c.to_string(), p.to_string())).collect())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_bucket(engine: Engine<'_>, connection_id: String, spec: NewBucket) -> Result<CreateReport, Error> {
+    engine.create_bucket(&engine.connection(&connection_id).await?, &spec).await
+}
+
+/// The dry run before deleting; cancellable through `cancel_operation(op_id)`.
+#[tauri::command]
+#[specta::specta]
+pub async fn bucket_census(engine: Engine<'_>, connection_id: String, bucket: String, op_id: String) -> Result<Census, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    let cancel = engine.begin_operation(&op_id);
+    let result = engine.census(&conn, &bucket, &cancel).await;
+    engine.end_operation(&op_id);
+    result
+}
+
+/// Empties and deletes a bucket, with progress through `progress` at ~10 Hz.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_bucket(
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    op_id: String,
+    progress: Channel<EmptyProgress>,
+) -> Result<EmptyReport, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    let cancel = engine.begin_operation(&op_id);
+    let throttle = Throttle::ui();
+    let result = engine
+        .delete_bucket(&conn, &bucket, &cancel, &|p| {
+            if throttle.admit(p.phase == EmptyPhase::Done) {
+                let _ = progress.send(p.clone());
+            }
+        })
+        .await;
+    engine.end_operation(&op_id);
+    result
+}
+
+/// Asks a running operation to stop; false if it already ended.
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_operation(engine: Engine<'_>, op_id: String) -> Result<bool, Error> {
+    Ok(engine.cancel_operation(&op_id))
 }

@@ -19,6 +19,12 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::list_buckets,
         commands::list_aws_profiles,
         commands::sandbox_info,
+        commands::check_bucket_name,
+        commands::list_regions,
+        commands::create_bucket,
+        commands::bucket_census,
+        commands::delete_bucket,
+        commands::cancel_operation,
     ])
 }
 

@@ -13,8 +13,10 @@ pub mod error;
 pub mod format;
 pub mod keychain;
 pub mod profiles;
+pub mod regions;
 pub mod rules;
 pub mod sandbox;
+pub mod throttle;
 
 pub use bucket_create::{CreateReport, NewBucket};
 pub use bucket_empty::{Census, EmptyProgress, EmptyReport};
