@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "bucket_census",
     "delete_bucket",
     "cancel_operation",
+    "bucket_overview",
 ];
 
 fn main() {

@@ -2,6 +2,7 @@
 //! `{code, message, detail}`; no command ever returns a secret.
 
 use satchel_core::bucket_empty::EmptyPhase;
+use satchel_core::bucket_overview::BucketOverview;
 use satchel_core::throttle::Throttle;
 use satchel_core::{
     BucketSummary, Census, Connection, ConnectionDraft, CreateReport, EmptyProgress, EmptyReport, Error, NewBucket,
@@ -137,4 +138,11 @@ pub async fn delete_bucket(
 #[specta::specta]
 pub async fn cancel_operation(engine: Engine<'_>, op_id: String) -> Result<bool, Error> {
     Ok(engine.cancel_operation(&op_id))
+}
+
+/// A bucket's region and settings (versioning, object lock, public access, encryption).
+#[tauri::command]
+#[specta::specta]
+pub async fn bucket_overview(engine: Engine<'_>, connection_id: String, bucket: String) -> Result<BucketOverview, Error> {
+    engine.bucket_overview(&engine.connection(&connection_id).await?, &bucket).await
 }

@@ -25,6 +25,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::bucket_census,
         commands::delete_bucket,
         commands::cancel_operation,
+        commands::bucket_overview,
     ])
 }
 

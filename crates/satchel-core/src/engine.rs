@@ -352,6 +352,11 @@ impl Satchel {
         Ok(report)
     }
 
+    /// A bucket's region and main settings, each read independently.
+    pub async fn bucket_overview(&self, conn: &Connection, bucket: &str) -> Result<crate::bucket_overview::BucketOverview> {
+        Ok(crate::bucket_overview::overview(&self.bucket_client(conn, bucket).await?, bucket).await)
+    }
+
     /// The dry run before deleting: what the bucket holds.
     pub async fn census(&self, conn: &Connection, bucket: &str, cancel: &CancellationToken) -> Result<Census> {
         bucket_empty::census(&self.bucket_client(conn, bucket).await?, bucket, cancel).await

@@ -3,6 +3,7 @@
 
 pub mod bucket_create;
 pub mod bucket_empty;
+pub mod bucket_overview;
 pub mod buckets;
 pub mod classify;
 pub mod client;

@@ -71,6 +71,12 @@ async fn create_applies_the_safe_defaults_in_the_connections_region() {
     let enc = c.get_bucket_encryption().bucket(&name).send().await.unwrap();
     let rule = &enc.server_side_encryption_configuration().unwrap().rules()[0];
     assert_eq!(rule.apply_server_side_encryption_by_default().unwrap().sse_algorithm(), &ServerSideEncryption::Aes256);
+    let overview = w.engine.bucket_overview(&w.conn, &name).await.unwrap();
+    use satchel_core::bucket_overview::SettingState;
+    assert_eq!(overview.public_access_block.state, SettingState::On, "{overview:?}");
+    assert_eq!(overview.encryption.text, "SSE-S3 (AES-256)");
+    assert_eq!(overview.versioning.state, SettingState::Off);
+    assert_eq!(overview.object_lock.state, SettingState::Off, "{overview:?}");
     let own = c.get_bucket_ownership_controls().bucket(&name).send().await.unwrap();
     assert_eq!(own.ownership_controls().unwrap().rules()[0].object_ownership().as_str(), "BucketOwnerEnforced");
 }
@@ -114,6 +120,8 @@ async fn create_with_object_lock_versioning_and_tags() {
     spec.tags = vec![Tag { key: "project".into(), value: "alpha".into() }];
     w.engine.create_bucket(&w.conn, &spec).await.unwrap();
     assert!(versioning_enabled(&c, &versioned).await);
+    let overview = w.engine.bucket_overview(&w.conn, &locked).await.unwrap();
+    assert_eq!((overview.versioning.text.as_str(), overview.object_lock.text.as_str()), ("Enabled", "Enabled (can't be turned off)"));
     let tags = c.get_bucket_tagging().bucket(&versioned).send().await.unwrap();
     assert_eq!((tags.tag_set()[0].key(), tags.tag_set()[0].value()), ("project", "alpha"));
 }
@@ -275,6 +283,8 @@ async fn garage_creates_and_deletes_and_reports_what_it_lacks() {
         report.skipped
     );
 
+    let overview = w.engine.bucket_overview(&w.conn, &name).await.unwrap();
+    assert!(overview.public_access_block.text.starts_with("This storage does not support"), "{overview:?}");
     for i in 0..30 {
         g.client().put_object().bucket(&name).key(format!("k{i}")).body(ByteStream::from_static(b"v")).send().await.unwrap();
     }
