@@ -32,6 +32,8 @@ export const commands = {
 	deleteBucket: (connectionId: string, bucket: string, opId: string, progress: Channel<EmptyProgress>) => typedError<EmptyReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("delete_bucket", { connectionId, bucket, opId, progress })),
 	/**  Asks a running operation to stop; false if it already ended. */
 	cancelOperation: (opId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("cancel_operation", { opId })),
+	/**  A bucket's region and settings (versioning, object lock, public access, encryption). */
+	bucketOverview: (connectionId: string, bucket: string) => typedError<BucketOverview, AppError_Serialize>(__TAURI_INVOKE("bucket_overview", { connectionId, bucket })),
 };
 
 /* Types */
@@ -58,6 +60,15 @@ export type AppError_Serialize = {
 	message: string,
 	/**  Technical detail for "show details": the S3 error code, HTTP status, request id. */
 	detail: string | null,
+};
+
+export type BucketOverview = {
+	name: string,
+	region: string,
+	versioning: Setting,
+	object_lock: Setting,
+	public_access_block: Setting,
+	encryption: Setting,
 };
 
 /**  A bucket as lists show it. */
@@ -350,6 +361,18 @@ export type SandboxInfo = {
 	/**  False when the keychain could not keep the keys, so they change at every start. */
 	keys_persisted: boolean,
 };
+
+/**  One setting: its state and a short text for people. */
+export type Setting = {
+	state: SettingState,
+	text: string,
+};
+
+export type SettingState = "on" | "off" | 
+/**  Some but not all (e.g. two of four public access blocks). */
+"partial" | "unsupported" | "denied" | 
+/**  Could not be read for another reason; `text` says why. */
+"unknown";
 
 export type SkippedSetting = {
 	setting: string,
