@@ -11,7 +11,7 @@ TEST_ENV := env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOK
 # A private D-Bus session with an unlocked gnome-keyring: the real Secret Service, not a mock.
 WITH_KEYRING := dbus-run-session -- tests/with-keyring
 
-.PHONY: run app ui-build test test-rust test-ui test-e2e deps test-deps bindings clean
+.PHONY: run app ui-build test test-rust test-ui test-e2e deps test-deps bindings clean bench bench-deps bench-bucket-rm
 
 run: deps app
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
@@ -51,3 +51,13 @@ bindings:
 clean:
 	cargo clean
 	rm -rf ui/dist ui/node_modules tests/e2e/node_modules .venv
+
+# Benchmarks (not tests): side by side with the tools users would pick instead, in one run.
+bench-deps: test-deps
+	.ci/deps bench
+
+bench: bench-bucket-rm
+
+bench-bucket-rm: bench-deps
+	cargo build --release -p satchel-cli -p satchel-harness --bins
+	PATH="$(TOOLS_BIN):$$PATH" .venv/bin/python tests/bench/bucket_rm.py

@@ -246,6 +246,46 @@ async function main() {
     assert.equal(r.code, 'ok', r.text);
   });
 
+  await step('a bucket is created through the wizard with safe defaults', async () => {
+    await (await connectionRow(browser, 'Moto')).click();
+    await (await byTestId(browser, 'new-bucket')).click();
+    await (await byTestId(browser, 'bucket-wizard')).waitForDisplayed({ timeout: WAIT });
+    await fill(browser, 'bucket-name', 'Bad_Name');
+    const rule = await browser.$('[data-testid="field-error"][data-field="bucket-name"]');
+    await rule.waitForDisplayed({ timeout: WAIT });
+    assert.match(await rule.getText(), /capital/i);
+    await fill(browser, 'bucket-name', 'e2e-wizard');
+    await setChecked(browser, 'bucket-versioning', true);
+    assert.ok(await (await browser.$('#bucket-bpa')).isSelected(), 'Block Public Access is on by default');
+    await (await byTestId(browser, 'bucket-create')).click();
+    await (await byTestId(browser, 'bucket-wizard')).waitForDisplayed({ reverse: true, timeout: WAIT });
+    await (await bucketRow(browser, 'e2e-wizard')).waitForDisplayed({ timeout: WAIT });
+    // What moto now holds, read with a plain request: versioning is on.
+    const v = await (await fetch(`${moto}/e2e-wizard?versioning`)).text();
+    assert.match(v, /<Status>Enabled<\/Status>/);
+  });
+
+  await step('the bucket is deleted through the dialog after typing its name', async () => {
+    await fetch(`${moto}/e2e-wizard/report.csv`, { method: 'PUT', body: 'a,b\n1,2\n' });
+    await (await bucketRow(browser, 'e2e-wizard')).click();
+    await (await byTestId(browser, 'delete-bucket')).click();
+    await (await byTestId(browser, 'delete-dialog')).waitForDisplayed({ timeout: WAIT });
+    const census = await byTestId(browser, 'delete-census');
+    await browser.waitUntil(async () => /1 object/.test(await census.getProperty('textContent')), {
+      timeout: WAIT, timeoutMsg: 'the dialog never said what it would delete',
+    });
+    const confirm = await byTestId(browser, 'delete-confirm');
+    await fill(browser, 'delete-confirm-name', 'e2e-wizar');
+    assert.ok(!(await confirm.isEnabled()) || (await confirm.getAttribute('aria-disabled')) === 'true', 'disabled until the name matches');
+    await fill(browser, 'delete-confirm-name', 'e2e-wizard');
+    await confirm.click();
+    const outcome = await byTestId(browser, 'delete-outcome');
+    await browser.waitUntil(async () => (await outcome.isExisting()) && (await outcome.getAttribute('data-outcome')) === 'deleted'
+      || !(await (await byTestId(browser, 'delete-dialog')).isExisting()), { timeout: WAIT, timeoutMsg: 'no outcome' });
+    await (await bucketRow(browser, 'e2e-wizard')).waitForDisplayed({ reverse: true, timeout: WAIT });
+    assert.equal((await fetch(`${moto}/e2e-wizard`, { method: 'HEAD' })).status, 404, 'moto no longer has the bucket');
+  });
+
   await step('a connection can be renamed and removed', async () => {
     await (await byTestId(browser, 'edit-selected')).click();
     await (await byTestId(browser, 'connection-form')).waitForDisplayed({ timeout: WAIT });

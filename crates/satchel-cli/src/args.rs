@@ -46,6 +46,8 @@ pub enum Command {
     /// Work with buckets.
     #[command(subcommand)]
     Bucket(BucketCommand),
+    /// Print a presigned link to download (or, with --put, upload) an object.
+    Share(ShareArgs),
     /// Serve a folder as a local S3-compatible sandbox until stopped.
     Sandbox(SandboxArgs),
 }
@@ -148,4 +150,22 @@ pub struct SandboxArgs {
     /// Port on 127.0.0.1 (default: any free port).
     #[arg(long, value_name = "PORT")]
     pub port: Option<u16>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShareArgs {
+    /// s3://bucket/key
+    pub target: String,
+    /// How long the link works: 15m, 1h, 1d, 7d or seconds (at most 7 days).
+    #[arg(long, default_value = "1h", value_name = "DURATION", allow_hyphen_values = true)]
+    pub expires: String,
+    /// An upload link (PUT) instead of a download link.
+    #[arg(long)]
+    pub put: bool,
+    /// File name the browser saves a download as.
+    #[arg(long, value_name = "NAME")]
+    pub filename: Option<String>,
+    /// Content-Type: for a download, the type to serve it as; for an upload, the type the uploader must send.
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
 }

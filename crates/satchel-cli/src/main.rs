@@ -18,6 +18,7 @@ use satchel_core::{
 };
 use serde_json::json;
 
+use satchel_core::share::ShareKind;
 use args::{BucketCommand, Cli, Command, ConnectionAdd, ConnectionCommand, Global, SandboxArgs};
 
 /// Exit codes scripts can rely on: 1 for any failure, 2 for a command line clap refused.
@@ -43,6 +44,26 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Sandbox(args) => serve_sandbox(args, cli.global.json).await,
+        Command::Share(args) => {
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            let (bucket, key) = satchel_core::share::parse_s3_url(&args.target)?;
+            let expires = satchel_core::share::parse_expiry(&args.expires)?;
+            let req = satchel_core::share::ShareRequest {
+                bucket,
+                key,
+                kind: if args.put { ShareKind::Upload } else { ShareKind::Download },
+                expires_secs: u32::try_from(expires.as_secs()).unwrap_or(u32::MAX),
+                filename: args.filename,
+                content_type: args.content_type,
+            };
+            let link = engine.share(&conn, &req).await?;
+            if let Some(w) = &link.warning {
+                eprintln!("satchel: warning: {w}");
+            }
+            emit(cli.global.json, json!(link), || link.url.clone());
+            Ok(())
+        }
         Command::Connection(cmd) => {
             let engine = open_engine()?;
             match cmd {

@@ -313,3 +313,39 @@ async fn bucket_create_info_and_rm() {
     let o = with_moto(&["bucket", "create", "fine-name", "--ownership", "everyone"]);
     assert!(stderr(&o).contains("Unknown ownership"), "{}", stderr(&o));
 }
+
+#[tokio::test]
+async fn share_prints_a_link_that_downloads_and_refuses_bad_expiries() {
+    let g = &garage().server;
+    let bucket = unique("share");
+    g.create_bucket(&bucket).await;
+    g.client().put_object().bucket(&bucket).key("a b/ü.txt").body(b"shared bytes".to_vec().into()).send().await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let share = |extra: &[&str]| {
+        let mut c = satchel(home.path());
+        c.env("AWS_ACCESS_KEY_ID", &g.access_key_id)
+            .env("AWS_SECRET_ACCESS_KEY", &g.secret_access_key)
+            .args(["--endpoint", &g.endpoint, "--region", "garage", "--path-style", "share"])
+            .args(extra);
+        run(c, "")
+    };
+    let target = format!("s3://{bucket}/a b/ü.txt");
+    let o = share(&[&target, "--expires", "15m", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let link = stdout_json(&o);
+    assert!(link["effective_secs"].as_u64().unwrap() == 900);
+    let fetched = Command::new("curl").args(["-sf", link["url"].as_str().unwrap()]).output().unwrap();
+    assert_eq!(fetched.stdout, b"shared bytes", "curl: {}", String::from_utf8_lossy(&fetched.stderr));
+
+    let plain = share(&[&target]);
+    assert!(String::from_utf8_lossy(&plain.stdout).trim().starts_with("http://"), "plain output is the URL");
+
+    for (expiry, rule) in [("0", "at least one second"), ("-1h", "negative"), ("8d", "at most 7 days"), ("tomorrow", "isn't an expiry")] {
+        let o = share(&[&target, "--expires", expiry]);
+        assert_eq!(o.status.code(), Some(1), "{expiry}");
+        assert!(stderr(&o).contains(rule), "{expiry}: {}", stderr(&o));
+    }
+    let o = share(&[&format!("s3://{bucket}/missing.txt")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no object at"), "{}", stderr(&o));
+}

@@ -357,6 +357,11 @@ impl Satchel {
         Ok(crate::bucket_overview::overview(&self.bucket_client(conn, bucket).await?, bucket).await)
     }
 
+    /// Signs a download or upload link for an object, with the credentials of `conn`.
+    pub async fn share(&self, conn: &Connection, req: &crate::share::ShareRequest) -> Result<crate::share::ShareLink> {
+        crate::share::share(&self.bucket_client(conn, &req.bucket).await?, req).await
+    }
+
     /// The dry run before deleting: what the bucket holds.
     pub async fn census(&self, conn: &Connection, bucket: &str, cancel: &CancellationToken) -> Result<Census> {
         bucket_empty::census(&self.bucket_client(conn, bucket).await?, bucket, cancel).await

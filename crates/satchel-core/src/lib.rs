@@ -17,6 +17,7 @@ pub mod profiles;
 pub mod regions;
 pub mod rules;
 pub mod sandbox;
+pub mod share;
 pub mod throttle;
 
 pub use bucket_create::{CreateReport, NewBucket};
