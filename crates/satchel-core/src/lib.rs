@@ -13,6 +13,7 @@ pub mod engine;
 pub mod error;
 pub mod format;
 pub mod keychain;
+pub mod objects;
 pub mod profiles;
 pub mod regions;
 pub mod rules;

@@ -1,0 +1,154 @@
+//! Object operations against moto, read back with the harness's independent client.
+
+use std::collections::HashMap;
+
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::ServerSideEncryption;
+use satchel_core::client::{self, Patience, ResolvedCredentials, Target, S3};
+use satchel_core::objects;
+use satchel_core::{Addressing, CancellationToken, SecretKey};
+use satchel_harness::{moto, S3Server};
+
+fn satchel_client(s: &S3Server) -> S3 {
+    let target = Target { endpoint_url: Some(s.endpoint.clone()), region: s.region.clone(), addressing: Addressing::PathStyle };
+    client::build(&target, ResolvedCredentials::fixed(&s.access_key_id, &SecretKey::new(s.secret_access_key.clone())), Patience::Work)
+}
+
+async fn bucket_with(s: &S3Server, keys: &[&str]) -> String {
+    let bucket = format!("objects-{:08x}", rand::random::<u32>());
+    s.create_bucket(&bucket).await;
+    for k in keys {
+        s.client().put_object().bucket(&bucket).key(*k).body(ByteStream::from(k.as_bytes().to_vec())).send().await.unwrap();
+    }
+    bucket
+}
+
+async fn all_keys(s: &S3Server, bucket: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut token = None;
+    loop {
+        let out = s.client().list_objects_v2().bucket(bucket).set_continuation_token(token).send().await.unwrap();
+        keys.extend(out.contents().iter().filter_map(|o| o.key().map(str::to_string)));
+        match out.next_continuation_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    keys.sort();
+    keys
+}
+
+#[tokio::test]
+async fn listing_pages_across_the_page_boundary() {
+    let m = moto();
+    let bucket = bucket_with(m, &[]).await;
+    let c = m.client();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..1003 {
+        let (c, b) = (c.clone(), bucket.clone());
+        tasks.spawn(async move { c.put_object().bucket(b).key(format!("many/{i:05}")).body(ByteStream::from_static(b"x")).send().await.unwrap() });
+        if tasks.len() >= 32 {
+            tasks.join_next().await;
+        }
+    }
+    while tasks.join_next().await.is_some() {}
+    let s3 = satchel_client(m);
+    let first = objects::list_page(&s3, &bucket, "many/", false, None).await.unwrap();
+    assert_eq!(first.objects.len(), 1000, "one page of 1,000");
+    let second = objects::list_page(&s3, &bucket, "many/", false, first.next.clone()).await.unwrap();
+    assert_eq!(second.objects.len(), 3);
+    assert!(second.next.is_none());
+    let mut pages = 0;
+    let n = objects::list_all(&s3, &bucket, "", &CancellationToken::new(), |_| pages += 1).await.unwrap();
+    assert_eq!((n, pages), (1003, 2));
+}
+
+#[tokio::test]
+async fn folders_with_unicode_and_odd_characters() {
+    let m = moto();
+    let keys = ["données/été/1.csv", "données/été/2.csv", "données/readme.md", "a b+c%d/x.txt", "top.txt"];
+    let bucket = bucket_with(m, &keys).await;
+    let s3 = satchel_client(m);
+    let root = objects::list_page(&s3, &bucket, "", false, None).await.unwrap();
+    assert_eq!(root.folders, ["a b+c%d/", "données/"]);
+    assert_eq!(root.objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(), ["top.txt"]);
+    let inner = objects::list_page(&s3, &bucket, "données/", false, None).await.unwrap();
+    assert_eq!(inner.folders, ["données/été/"]);
+    assert_eq!(inner.objects[0].key, "données/readme.md");
+    assert_eq!(inner.objects[0].size, "données/readme.md".len() as u64);
+}
+
+#[tokio::test]
+async fn rename_a_folder_with_nested_keys() {
+    let m = moto();
+    let bucket = bucket_with(m, &["proj/", "proj/a.txt", "proj/sub/b.txt", "proj/sub/deeper/c.txt", "project-other.txt"]).await;
+    let s3 = satchel_client(m);
+    let report = objects::rename(&s3, &bucket, "proj/", "project 2024", &CancellationToken::new()).await.unwrap();
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!((report.copied, report.deleted), (4, 4));
+    assert_eq!(
+        all_keys(m, &bucket).await,
+        ["project 2024/", "project 2024/a.txt", "project 2024/sub/b.txt", "project 2024/sub/deeper/c.txt", "project-other.txt"]
+    );
+    let body = m.client().get_object().bucket(&bucket).key("project 2024/sub/deeper/c.txt").send().await.unwrap();
+    assert_eq!(body.body.collect().await.unwrap().into_bytes().as_ref(), b"proj/sub/deeper/c.txt");
+}
+
+#[tokio::test]
+async fn copy_between_buckets_keeps_metadata_tags_and_encryption() {
+    let m = moto();
+    let src = bucket_with(m, &[]).await;
+    let dst = bucket_with(m, &[]).await;
+    let c = m.client();
+    c.put_object()
+        .bucket(&src)
+        .key("in/report.csv")
+        .body(ByteStream::from_static(b"a,b\n"))
+        .content_type("text/csv")
+        .metadata("owner", "analytics")
+        .tagging("project=alpha&cost=42")
+        .server_side_encryption(ServerSideEncryption::Aes256)
+        .send()
+        .await
+        .unwrap();
+    let s3 = satchel_client(m);
+    let report = objects::transfer_within(&s3, &src, &["in/".into()], &dst, "archive/", false, &CancellationToken::new()).await.unwrap();
+    assert_eq!(report.copied, 1, "{report:?}");
+    let head = c.head_object().bucket(&dst).key("archive/in/report.csv").send().await.unwrap();
+    assert_eq!(head.content_type(), Some("text/csv"));
+    assert_eq!(head.metadata().unwrap().get("owner").map(String::as_str), Some("analytics"));
+    assert_eq!(head.server_side_encryption(), Some(&ServerSideEncryption::Aes256));
+    let tags = c.get_object_tagging().bucket(&dst).key("archive/in/report.csv").send().await.unwrap();
+    let tags: HashMap<&str, &str> = tags.tag_set().iter().map(|t| (t.key(), t.value())).collect();
+    assert_eq!(tags, HashMap::from([("project", "alpha"), ("cost", "42")]));
+    assert_eq!(all_keys(m, &src).await, ["in/report.csv"], "a copy leaves the source");
+}
+
+#[tokio::test]
+async fn delete_a_selection_of_keys_and_folders() {
+    let m = moto();
+    let bucket = bucket_with(m, &["keep.txt", "a.txt", "dir/1", "dir/2", "dir/sub/3"]).await;
+    let s3 = satchel_client(m);
+    let keys = objects::expand(&s3, &bucket, &["a.txt".into(), "dir/".into()], &CancellationToken::new()).await.unwrap();
+    assert_eq!(keys.len(), 4);
+    let report = objects::delete_keys(&s3, &bucket, &keys).await.unwrap();
+    assert_eq!(report.deleted, 4);
+    assert_eq!(all_keys(m, &bucket).await, ["keep.txt"]);
+}
+
+#[tokio::test]
+async fn new_folder_properties_and_preview() {
+    let m = moto();
+    let bucket = bucket_with(m, &["data.json"]).await;
+    let s3 = satchel_client(m);
+    let key = objects::create_folder(&s3, &bucket, "", "2024").await.unwrap();
+    assert_eq!(key, "2024/");
+    assert!(all_keys(m, &bucket).await.contains(&"2024/".to_string()));
+    assert!(objects::create_folder(&s3, &bucket, "", "a/b").await.is_err());
+    let props = objects::properties(&s3, &bucket, "data.json").await.unwrap();
+    assert_eq!(props.size, 9);
+    assert!(props.etag.is_some());
+    assert_eq!(objects::read_head(&s3, &bucket, "data.json", 4).await.unwrap(), b"data");
+    let e = objects::properties(&s3, &bucket, "gone.json").await.unwrap_err();
+    assert_eq!(e.code, satchel_core::ErrorCode::NotFound);
+}
