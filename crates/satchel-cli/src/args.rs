@@ -46,6 +46,8 @@ pub enum Command {
     /// Work with buckets.
     #[command(subcommand)]
     Bucket(BucketCommand),
+    /// List a bucket's folder (or everything below it with --recursive); rows appear as pages arrive.
+    Ls(LsArgs),
     /// Print a presigned link to download (or, with --put, upload) an object.
     Share(ShareArgs),
     /// Serve a folder as a local S3-compatible sandbox until stopped.
@@ -168,4 +170,13 @@ pub struct ShareArgs {
     /// Content-Type: for a download, the type to serve it as; for an upload, the type the uploader must send.
     #[arg(long, value_name = "TYPE")]
     pub content_type: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    /// s3://bucket[/prefix]
+    pub target: String,
+    /// Everything below the prefix, not just one folder level.
+    #[arg(long, short = 'r')]
+    pub recursive: bool,
 }

@@ -6,6 +6,7 @@
 
 mod args;
 mod buckets;
+mod list;
 mod secret;
 
 use std::io::Write;
@@ -44,6 +45,11 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Sandbox(args) => serve_sandbox(args, cli.global.json).await,
+        Command::Ls(args) => {
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            list::run(&engine, &conn, args, cli.global.json).await
+        }
         Command::Share(args) => {
             let engine = open_engine()?;
             let conn = chosen_connection(&engine, &cli.global, None).await?;

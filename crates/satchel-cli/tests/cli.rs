@@ -349,3 +349,31 @@ async fn share_prints_a_link_that_downloads_and_refuses_bad_expiries() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no object at"), "{}", stderr(&o));
 }
+
+#[tokio::test]
+async fn ls_lists_folders_and_everything_below() {
+    let m = moto();
+    let bucket = unique("ls");
+    m.create_bucket(&bucket).await;
+    for k in ["top.txt", "dir/a.txt", "dir/sub/b.txt"] {
+        m.client().put_object().bucket(&bucket).key(k).body(b"12345".to_vec().into()).send().await.unwrap();
+    }
+    let home = tempfile::tempdir().unwrap();
+    let ls = |extra: &[&str]| {
+        let mut c = satchel(home.path());
+        c.env("AWS_ACCESS_KEY_ID", &m.access_key_id)
+            .env("AWS_SECRET_ACCESS_KEY", &m.secret_access_key)
+            .args(["--endpoint", &m.endpoint, "--path-style", "ls"])
+            .args(extra);
+        run(c, "")
+    };
+    let o = ls(&[&format!("s3://{bucket}")]);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(text.contains("PRE dir/") && text.contains("5 top.txt") && !text.contains("a.txt"), "{text}");
+    let o = ls(&[&format!("s3://{bucket}/dir/"), "--recursive", "--json"]);
+    let keys: Vec<String> = stdout_json(&o).as_array().unwrap().iter().map(|v| v["key"].as_str().unwrap().to_string()).collect();
+    assert_eq!(keys, ["dir/a.txt", "dir/sub/b.txt"]);
+    let o = ls(&["s3://No_Such"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("capitals"), "{}", stderr(&o));
+}

@@ -74,7 +74,7 @@ pub async fn list_page(s3: &S3, bucket: &str, prefix: &str, recursive: bool, tok
 }
 
 /// Lists everything below `prefix`, handing each page over as it arrives so the first rows show at
-/// once. Returns the count.
+/// once. The next page is already being fetched while the caller handles this one. Returns the count.
 pub async fn list_all(
     s3: &S3,
     bucket: &str,
@@ -82,19 +82,25 @@ pub async fn list_all(
     cancel: &CancellationToken,
     mut on_page: impl FnMut(ListingPage),
 ) -> Result<u64> {
-    let mut token = None;
+    let fetch = |token: Option<String>| {
+        let (s3, bucket, prefix) = (s3.clone(), bucket.to_string(), prefix.to_string());
+        tokio::spawn(async move { list_page(&s3, &bucket, &prefix, true, token).await })
+    };
+    let mut next = fetch(None);
     let mut count = 0u64;
     loop {
         if cancel.is_cancelled() {
+            next.abort();
             return Err(Error::new(ErrorCode::Cancelled, "Listing was cancelled."));
         }
-        let page = list_page(s3, bucket, prefix, true, token).await?;
+        let page = (&mut next).await.map_err(|e| Error::internal(format!("listing task failed: {e}")))??;
         count += page.objects.len() as u64;
-        token = page.next.clone();
-        on_page(page);
-        if token.is_none() {
+        let Some(token) = page.next.clone() else {
+            on_page(page);
             return Ok(count);
-        }
+        };
+        next = fetch(Some(token));
+        on_page(page);
     }
 }
 
