@@ -18,6 +18,15 @@ const COMMANDS: &[&str] = &[
     "delete_bucket",
     "cancel_operation",
     "bucket_overview",
+    "list_objects",
+    "object_properties",
+    "delete_objects",
+    "count_selection",
+    "create_folder",
+    "rename_item",
+    "copy_items",
+    "preview_object",
+    "share_link",
 ];
 
 fn main() {

@@ -3,6 +3,8 @@
 
 use satchel_core::bucket_empty::EmptyPhase;
 use satchel_core::bucket_overview::BucketOverview;
+use satchel_core::objects::{self, CopyReport, DeleteReport, ListingPage, ObjectProperties, Preview};
+use satchel_core::share::{ShareLink, ShareRequest};
 use satchel_core::throttle::Throttle;
 use satchel_core::{
     BucketSummary, Census, Connection, ConnectionDraft, CreateReport, EmptyProgress, EmptyReport, Error, NewBucket,
@@ -145,4 +147,115 @@ pub async fn cancel_operation(engine: Engine<'_>, op_id: String) -> Result<bool,
 #[specta::specta]
 pub async fn bucket_overview(engine: Engine<'_>, connection_id: String, bucket: String) -> Result<BucketOverview, Error> {
     engine.bucket_overview(&engine.connection(&connection_id).await?, &bucket).await
+}
+
+/// Lists a folder (or everything below it when `recursive`), sending each page through `pages` as it
+/// arrives; returns the number of objects. Cancellable with `cancel_operation(op_id)`.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_objects(
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    prefix: String,
+    recursive: bool,
+    op_id: String,
+    pages: Channel<ListingPage>,
+) -> Result<f64, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    let s3 = engine.bucket_client(&conn, &bucket).await?;
+    let cancel = engine.begin_operation(&op_id);
+    let result = objects::list_all(&s3, &bucket, &prefix, recursive, &cancel, |p| {
+        let _ = pages.send(p);
+    })
+    .await;
+    engine.end_operation(&op_id);
+    result.map(|n| n as f64)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn object_properties(engine: Engine<'_>, connection_id: String, bucket: String, key: String) -> Result<ObjectProperties, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    objects::properties(&engine.bucket_client(&conn, &bucket).await?, &bucket, &key).await
+}
+
+/// Deletes the selected keys and folders (everything below a `prefix/`), in batches.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_objects(engine: Engine<'_>, connection_id: String, bucket: String, selection: Vec<String>, op_id: String) -> Result<DeleteReport, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    let s3 = engine.bucket_client(&conn, &bucket).await?;
+    let cancel = engine.begin_operation(&op_id);
+    let result = async { objects::delete_keys(&s3, &bucket, &objects::expand(&s3, &bucket, &selection, &cancel).await?).await }.await;
+    engine.end_operation(&op_id);
+    result
+}
+
+/// Counts what deleting the selection would remove (for the confirmation).
+#[tauri::command]
+#[specta::specta]
+pub async fn count_selection(engine: Engine<'_>, connection_id: String, bucket: String, selection: Vec<String>, op_id: String) -> Result<f64, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    let s3 = engine.bucket_client(&conn, &bucket).await?;
+    let cancel = engine.begin_operation(&op_id);
+    let result = objects::expand(&s3, &bucket, &selection, &cancel).await;
+    engine.end_operation(&op_id);
+    result.map(|k| k.len() as f64)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_folder(engine: Engine<'_>, connection_id: String, bucket: String, parent: String, name: String) -> Result<String, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    objects::create_folder(&engine.bucket_client(&conn, &bucket).await?, &bucket, &parent, &name).await
+}
+
+/// Renames a key or folder in place (server-side copy, then delete).
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_item(engine: Engine<'_>, connection_id: String, bucket: String, item: String, new_name: String, op_id: String) -> Result<CopyReport, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    let s3 = engine.bucket_client(&conn, &bucket).await?;
+    let cancel = engine.begin_operation(&op_id);
+    let result = objects::rename(&s3, &bucket, &item, &new_name, &cancel).await;
+    engine.end_operation(&op_id);
+    result
+}
+
+/// Copies (or moves) a selection into a folder of a bucket of the same connection.
+#[tauri::command]
+#[specta::specta]
+#[allow(clippy::too_many_arguments)]
+pub async fn copy_items(
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    selection: Vec<String>,
+    dest_bucket: String,
+    dest_prefix: String,
+    move_items: bool,
+    op_id: String,
+) -> Result<CopyReport, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    let s3 = engine.bucket_client(&conn, &bucket).await?;
+    let cancel = engine.begin_operation(&op_id);
+    let result = objects::transfer_within(&s3, &bucket, &selection, &dest_bucket, &dest_prefix, move_items, &cancel).await;
+    engine.end_operation(&op_id);
+    result
+}
+
+/// A bounded preview of a small text, JSON, CSV or image object.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_object(engine: Engine<'_>, connection_id: String, bucket: String, key: String) -> Result<Preview, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    objects::preview(&engine.bucket_client(&conn, &bucket).await?, &bucket, &key).await
+}
+
+/// Signs a download or upload link for an object.
+#[tauri::command]
+#[specta::specta]
+pub async fn share_link(engine: Engine<'_>, connection_id: String, request: ShareRequest) -> Result<ShareLink, Error> {
+    engine.share(&engine.connection(&connection_id).await?, &request).await
 }

@@ -26,6 +26,15 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::delete_bucket,
         commands::cancel_operation,
         commands::bucket_overview,
+        commands::list_objects,
+        commands::object_properties,
+        commands::delete_objects,
+        commands::count_selection,
+        commands::create_folder,
+        commands::rename_item,
+        commands::copy_items,
+        commands::preview_object,
+        commands::share_link,
     ])
 }
 

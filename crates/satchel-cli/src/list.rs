@@ -38,19 +38,7 @@ pub async fn run(engine: &Satchel, conn: &Connection, args: LsArgs, json: bool) 
         // A page at a time: the first rows reach the terminal (or the pipe) without waiting.
         let _ = out.flush();
     };
-    if args.recursive {
-        objects::list_all(&s3, &bucket, &prefix, &CancellationToken::new(), &mut print).await?;
-    } else {
-        let mut token = None;
-        loop {
-            let page = objects::list_page(&s3, &bucket, &prefix, false, token).await?;
-            token = page.next.clone();
-            print(page);
-            if token.is_none() {
-                break;
-            }
-        }
-    }
+    objects::list_all(&s3, &bucket, &prefix, args.recursive, &CancellationToken::new(), &mut print).await?;
     if json {
         let _ = out.write_all(b"]\n");
     }

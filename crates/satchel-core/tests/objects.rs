@@ -59,7 +59,7 @@ async fn listing_pages_across_the_page_boundary() {
     assert_eq!(second.objects.len(), 3);
     assert!(second.next.is_none());
     let mut pages = 0;
-    let n = objects::list_all(&s3, &bucket, "", &CancellationToken::new(), |_| pages += 1).await.unwrap();
+    let n = objects::list_all(&s3, &bucket, "", true, &CancellationToken::new(), |_| pages += 1).await.unwrap();
     assert_eq!((n, pages), (1003, 2));
 }
 
@@ -151,4 +151,27 @@ async fn new_folder_properties_and_preview() {
     assert_eq!(objects::read_head(&s3, &bucket, "data.json", 4).await.unwrap(), b"data");
     let e = objects::properties(&s3, &bucket, "gone.json").await.unwrap_err();
     assert_eq!(e.code, satchel_core::ErrorCode::NotFound);
+}
+
+#[tokio::test]
+async fn previews_are_bounded_and_typed() {
+    let m = moto();
+    let bucket = bucket_with(m, &[]).await;
+    let c = m.client();
+    let big_csv = "id,value\n".to_string() + &"1,2\n".repeat(100_000);
+    c.put_object().bucket(&bucket).key("big.csv").body(ByteStream::from(big_csv.into_bytes())).send().await.unwrap();
+    c.put_object().bucket(&bucket).key("dot.png").body(ByteStream::from(vec![0x89, b'P', b'N', b'G'])).send().await.unwrap();
+    c.put_object().bucket(&bucket).key("blob.bin").body(ByteStream::from(vec![0u8, 159, 146, 150])).send().await.unwrap();
+    let s3 = satchel_client(m);
+    match objects::preview(&s3, &bucket, "big.csv").await.unwrap() {
+        objects::Preview::Text { text, truncated, .. } => {
+            assert!(truncated && text.len() as u64 <= objects::PREVIEW_BYTES && text.starts_with("id,value\n"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match objects::preview(&s3, &bucket, "dot.png").await.unwrap() {
+        objects::Preview::Image { data_url } => assert_eq!(data_url, "data:image/png;base64,iVBORw=="),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(objects::preview(&s3, &bucket, "blob.bin").await.unwrap(), objects::Preview::None { .. }));
 }

@@ -34,6 +34,25 @@ export const commands = {
 	cancelOperation: (opId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("cancel_operation", { opId })),
 	/**  A bucket's region and settings (versioning, object lock, public access, encryption). */
 	bucketOverview: (connectionId: string, bucket: string) => typedError<BucketOverview, AppError_Serialize>(__TAURI_INVOKE("bucket_overview", { connectionId, bucket })),
+	/**
+	 *  Lists a folder (or everything below it when `recursive`), sending each page through `pages` as it
+	 *  arrives; returns the number of objects. Cancellable with `cancel_operation(op_id)`.
+	 */
+	listObjects: (connectionId: string, bucket: string, prefix: string, recursive: boolean, opId: string, pages: Channel<ListingPage_Deserialize>) => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("list_objects", { connectionId, bucket, prefix, recursive, opId, pages })),
+	objectProperties: (connectionId: string, bucket: string, key: string) => typedError<ObjectProperties_Serialize, AppError_Serialize>(__TAURI_INVOKE("object_properties", { connectionId, bucket, key })),
+	/**  Deletes the selected keys and folders (everything below a `prefix/`), in batches. */
+	deleteObjects: (connectionId: string, bucket: string, selection: string[], opId: string) => typedError<DeleteReport, AppError_Serialize>(__TAURI_INVOKE("delete_objects", { connectionId, bucket, selection, opId })),
+	/**  Counts what deleting the selection would remove (for the confirmation). */
+	countSelection: (connectionId: string, bucket: string, selection: string[], opId: string) => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("count_selection", { connectionId, bucket, selection, opId })),
+	createFolder: (connectionId: string, bucket: string, parent: string, name: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("create_folder", { connectionId, bucket, parent, name })),
+	/**  Renames a key or folder in place (server-side copy, then delete). */
+	renameItem: (connectionId: string, bucket: string, item: string, newName: string, opId: string) => typedError<CopyReport, AppError_Serialize>(__TAURI_INVOKE("rename_item", { connectionId, bucket, item, newName, opId })),
+	/**  Copies (or moves) a selection into a folder of a bucket of the same connection. */
+	copyItems: (connectionId: string, bucket: string, selection: string[], destBucket: string, destPrefix: string, moveItems: boolean, opId: string) => typedError<CopyReport, AppError_Serialize>(__TAURI_INVOKE("copy_items", { connectionId, bucket, selection, destBucket, destPrefix, moveItems, opId })),
+	/**  A bounded preview of a small text, JSON, CSV or image object. */
+	previewObject: (connectionId: string, bucket: string, key: string) => typedError<Preview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_object", { connectionId, bucket, key })),
+	/**  Signs a download or upload link for an object. */
+	shareLink: (connectionId: string, request: ShareRequest_Deserialize) => typedError<ShareLink_Serialize, AppError_Serialize>(__TAURI_INVOKE("share_link", { connectionId, request })),
 };
 
 /* Types */
@@ -171,6 +190,13 @@ export type Connection_Serialize = {
 	credentials: CredentialSource,
 };
 
+/**  What a move or copy of a selection did. */
+export type CopyReport = {
+	copied: number | null,
+	deleted: number | null,
+	failed: KeyFailure[],
+};
+
 /**  What was done, and what the storage could not do. */
 export type CreateReport = {
 	name: string,
@@ -197,6 +223,11 @@ export type DefaultEncryption =
 { kind: "sse_kms"; key_id: string } | 
 /**  Leave the storage's own default. */
 { kind: "storage_default" };
+
+export type DeleteReport = {
+	deleted: number | null,
+	failed: KeyFailure[],
+};
 
 export type EmptyPhase = "deleting_versions" | "aborting_uploads" | "deleting_bucket" | "done";
 
@@ -292,6 +323,33 @@ export type Grant = {
 
 export type GrantPermission = "read" | "write" | "read_acp" | "write_acp" | "full_control";
 
+/**  A key that could not be deleted or copied, and why. */
+export type KeyFailure = {
+	key: string,
+	reason: string,
+};
+
+/**  One page of a folder listing. */
+export type ListingPage = ListingPage_Serialize | ListingPage_Deserialize;
+
+/**  One page of a folder listing. */
+export type ListingPage_Deserialize = {
+	/**  Sub-folders (common prefixes), each ending with the delimiter. */
+	folders: string[],
+	objects: ObjectEntry_Deserialize[],
+	/**  Pass back to get the next page; `None` on the last. */
+	next?: string | null,
+};
+
+/**  One page of a folder listing. */
+export type ListingPage_Serialize = {
+	/**  Sub-folders (common prefixes), each ending with the delimiter. */
+	folders: string[],
+	objects: ObjectEntry_Serialize[],
+	/**  Pass back to get the next page; `None` on the last. */
+	next: string | null,
+};
+
 /**  What the create wizard (or `satchel bucket create`) asks for. */
 export type NewBucket = NewBucket_Serialize | NewBucket_Deserialize;
 
@@ -331,10 +389,97 @@ export type NewBucket_Serialize = {
 	public_confirmed: boolean,
 };
 
+/**  One object as a listing shows it. */
+export type ObjectEntry = ObjectEntry_Serialize | ObjectEntry_Deserialize;
+
+/**  One object as a listing shows it. */
+export type ObjectEntry_Deserialize = {
+	key: string,
+	size: number | null,
+	/**  RFC 3339. */
+	last_modified?: string | null,
+	storage_class?: string | null,
+	etag?: string | null,
+};
+
+/**  One object as a listing shows it. */
+export type ObjectEntry_Serialize = {
+	key: string,
+	size: number | null,
+	/**  RFC 3339. */
+	last_modified: string | null,
+	storage_class: string | null,
+	etag: string | null,
+};
+
+/**  Everything the properties panel shows. */
+export type ObjectProperties = ObjectProperties_Serialize | ObjectProperties_Deserialize;
+
+/**  Everything the properties panel shows. */
+export type ObjectProperties_Deserialize = {
+	key: string,
+	size: number | null,
+	etag?: string | null,
+	content_type?: string | null,
+	cache_control?: string | null,
+	content_disposition?: string | null,
+	content_encoding?: string | null,
+	storage_class?: string | null,
+	encryption?: string | null,
+	kms_key_id?: string | null,
+	version_id?: string | null,
+	last_modified?: string | null,
+	/**  (algorithm, value) pairs the storage returned. */
+	checksums: ([string, string])[],
+	/**  `x-amz-meta-*`, without the prefix, sorted. */
+	metadata: ([string, string])[],
+};
+
+/**  Everything the properties panel shows. */
+export type ObjectProperties_Serialize = {
+	key: string,
+	size: number | null,
+	etag: string | null,
+	content_type: string | null,
+	cache_control: string | null,
+	content_disposition: string | null,
+	content_encoding: string | null,
+	storage_class: string | null,
+	encryption: string | null,
+	kms_key_id: string | null,
+	version_id: string | null,
+	last_modified: string | null,
+	/**  (algorithm, value) pairs the storage returned. */
+	checksums: ([string, string])[],
+	/**  `x-amz-meta-*`, without the prefix, sorted. */
+	metadata: ([string, string])[],
+};
+
 /**  Who owns objects others write, and whether ACLs count. */
 export type Ownership = 
 /**  ACLs are off; the bucket owner owns everything. The safe default. */
 "bucket_owner_enforced" | "bucket_owner_preferred" | "object_writer";
+
+/**  What a quick preview shows. */
+export type Preview = Preview_Serialize | Preview_Deserialize;
+
+/**  What a quick preview shows. */
+export type Preview_Deserialize = 
+/**  Text (also JSON and CSV); `truncated` when the object is longer than what was read. */
+{ kind: "text"; text: string; truncated: boolean; content_type?: string | null } | 
+/**  An image as a data: URL (the window's CSP allows data: images, nothing remote). */
+{ kind: "image"; data_url: string } | 
+/**  Nothing sensible to show; says why. */
+{ kind: "none"; reason: string };
+
+/**  What a quick preview shows. */
+export type Preview_Serialize = 
+/**  Text (also JSON and CSV); `truncated` when the object is longer than what was read. */
+{ kind: "text"; text: string; truncated: boolean; content_type: string | null } | 
+/**  An image as a data: URL (the window's CSP allows data: images, nothing remote). */
+{ kind: "image"; data_url: string } | 
+/**  Nothing sensible to show; says why. */
+{ kind: "none"; reason: string };
 
 /**  A version that could not be deleted, and why. */
 export type Remaining = Remaining_Serialize | Remaining_Deserialize;
@@ -373,6 +518,74 @@ export type SettingState = "on" | "off" |
 "partial" | "unsupported" | "denied" | 
 /**  Could not be read for another reason; `text` says why. */
 "unknown";
+
+export type ShareKind = 
+/**  Download link (GET). */
+"download" | 
+/**  Upload link (PUT) for someone without credentials. */
+"upload";
+
+/**  A signed link and the truth about its lifetime. */
+export type ShareLink = ShareLink_Serialize | ShareLink_Deserialize;
+
+/**  A signed link and the truth about its lifetime. */
+export type ShareLink_Deserialize = {
+	url: string,
+	kind: ShareKind,
+	/**  When the link really stops working (RFC 3339). */
+	expires_at: string,
+	/**  Seconds from now until then. */
+	effective_secs: number,
+	/**  True when the signing credentials expire before the requested time. */
+	limited_by_credentials: boolean,
+	/**  Said before copying, when the link dies earlier than asked. */
+	warning?: string | null,
+	/**  For upload links: a ready command line. */
+	curl?: string | null,
+};
+
+/**  A signed link and the truth about its lifetime. */
+export type ShareLink_Serialize = {
+	url: string,
+	kind: ShareKind,
+	/**  When the link really stops working (RFC 3339). */
+	expires_at: string,
+	/**  Seconds from now until then. */
+	effective_secs: number,
+	/**  True when the signing credentials expire before the requested time. */
+	limited_by_credentials: boolean,
+	/**  Said before copying, when the link dies earlier than asked. */
+	warning: string | null,
+	/**  For upload links: a ready command line. */
+	curl: string | null,
+};
+
+/**  What to sign. */
+export type ShareRequest = ShareRequest_Serialize | ShareRequest_Deserialize;
+
+/**  What to sign. */
+export type ShareRequest_Deserialize = {
+	bucket: string,
+	key: string,
+	kind: ShareKind,
+	expires_secs: number,
+	/**  Download: the file name the browser saves as. Ignored for uploads. */
+	filename?: string | null,
+	/**  Download: a Content-Type override. Upload: the type the uploader must send. */
+	content_type?: string | null,
+};
+
+/**  What to sign. */
+export type ShareRequest_Serialize = {
+	bucket: string,
+	key: string,
+	kind: ShareKind,
+	expires_secs: number,
+	/**  Download: the file name the browser saves as. Ignored for uploads. */
+	filename: string | null,
+	/**  Download: a Content-Type override. Upload: the type the uploader must send. */
+	content_type: string | null,
+};
 
 export type SkippedSetting = {
 	setting: string,
