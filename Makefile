@@ -11,7 +11,7 @@ TEST_ENV := env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOK
 # A private D-Bus session with an unlocked gnome-keyring: the real Secret Service, not a mock.
 WITH_KEYRING := dbus-run-session -- tests/with-keyring
 
-.PHONY: run app ui-build test test-rust test-ui test-e2e deps test-deps bindings clean bench bench-deps bench-bucket-rm
+.PHONY: run app ui-build test test-rust test-ui test-e2e deps test-deps bindings clean bench bench-deps bench-build bench-bucket-rm bench-list
 
 run: deps app
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
@@ -56,8 +56,13 @@ clean:
 bench-deps: test-deps
 	.ci/deps bench
 
-bench: bench-bucket-rm
+bench: bench-list bench-bucket-rm
 
-bench-bucket-rm: bench-deps
+bench-build: bench-deps
 	cargo build --release -p satchel-cli -p satchel-harness --bins
+
+bench-bucket-rm: bench-build
 	PATH="$(TOOLS_BIN):$$PATH" .venv/bin/python tests/bench/bucket_rm.py
+
+bench-list: bench-build
+	PATH="$(TOOLS_BIN):$$PATH" .venv/bin/python tests/bench/list.py

@@ -12,49 +12,13 @@ Not a test: nothing here asserts timings.
 
 import argparse
 import concurrent.futures
-import json
 import os
 import resource
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
-import boto3
-from botocore.config import Config
-
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-
-
-def start_garage():
-    servers = os.path.join(ROOT, "target", "release", "test-servers")
-    proc = subprocess.Popen([servers, "garage"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    info = json.loads(proc.stdout.readline())
-    return proc, info
-
-
-def client(info):
-    return boto3.client(
-        "s3",
-        endpoint_url=info["endpoint"],
-        region_name=info["region"],
-        aws_access_key_id=info["access_key_id"],
-        aws_secret_access_key=info["secret_access_key"],
-        config=Config(s3={"addressing_style": "path"}, max_pool_connections=32, retries={"max_attempts": 3}),
-    )
-
-
-def fill(s3, bucket, n):
-    s3.create_bucket(Bucket=bucket)
-    body = b"x" * 64
-
-    def put(i):
-        s3.put_object(Bucket=bucket, Key=f"data/{i // 1000:03d}/obj-{i:06d}.bin", Body=body)
-
-    with concurrent.futures.ThreadPoolExecutor(32) as pool:
-        list(pool.map(put, range(n)))
-
+from common import SATCHEL, aws_cli, client, fill, peer_env, start_garage, timed_process
 
 def boto3_batched(info, bucket):
     s3 = client(info)
@@ -72,18 +36,6 @@ def boto3_batched(info, bucket):
     s3.delete_bucket(Bucket=bucket)
 
 
-def timed_process(cmd, env):
-    """Runs cmd under GNU time; returns (seconds, peak RSS in MiB)."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as t:
-        start = time.perf_counter()
-        r = subprocess.run(["/usr/bin/time", "-v", "-o", t.name] + cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        elapsed = time.perf_counter() - start
-        if r.returncode != 0:
-            raise RuntimeError(f"{cmd[0]} failed: {r.stderr[-500:]}")
-        rss_kb = next(int(line.split(":")[1]) for line in t.read().splitlines() if "Maximum resident set size" in line)
-    return elapsed, rss_kb / 1024
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--objects", type=int, default=20000)
@@ -91,26 +43,8 @@ def main():
     proc, info = start_garage()
     try:
         s3 = client(info)
-        env = dict(os.environ)
-        env.update(
-            AWS_ACCESS_KEY_ID=info["access_key_id"],
-            AWS_SECRET_ACCESS_KEY=info["secret_access_key"],
-            AWS_DEFAULT_REGION=info["region"],
-            AWS_REGION=info["region"],
-            AWS_CONFIG_FILE="/nonexistent",
-            AWS_SHARED_CREDENTIALS_FILE="/nonexistent",
-            RCLONE_CONFIG_G_TYPE="s3",
-            RCLONE_CONFIG_G_PROVIDER="Other",
-            RCLONE_CONFIG_G_ENDPOINT=info["endpoint"],
-            RCLONE_CONFIG_G_ACCESS_KEY_ID=info["access_key_id"],
-            RCLONE_CONFIG_G_SECRET_ACCESS_KEY=info["secret_access_key"],
-            RCLONE_CONFIG_G_REGION=info["region"],
-            RCLONE_CONFIG_G_FORCE_PATH_STYLE="true",
-            SATCHEL_CONFIG_DIR=tempfile.mkdtemp(),
-            SATCHEL_DATA_DIR=tempfile.mkdtemp(),
-        )
-        satchel = os.path.join(ROOT, "target", "release", "satchel")
-        aws = shutil.which("aws", path=os.path.join(ROOT, ".venv", "bin")) or shutil.which("aws")
+        env = peer_env(info)
+        satchel, aws = SATCHEL, aws_cli()
         peers = {
             "satchel bucket rm --force": lambda b: timed_process(
                 [satchel, "--endpoint", info["endpoint"], "--region", info["region"], "--path-style", "bucket", "rm", b, "--force"], env),
