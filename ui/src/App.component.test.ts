@@ -1,10 +1,14 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
+import type { BucketSummary_Serialize } from './lib/bindings';
 import { answer, callsOf, connection, engineError } from './test/ipc';
 import { settledOutcome } from './test/dom';
 
-vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
+vi.mock('@tauri-apps/api/core', async () => {
+  const { FakeChannel } = await import('./test/channel');
+  return { invoke: vi.fn(), Channel: FakeChannel };
+});
 
 const aws = connection({ id: 'c1', name: 'AWS prod', region: 'eu-west-1' });
 const garage = connection({
@@ -167,5 +171,102 @@ describe('App', () => {
     const result = await settledOutcome('test-selected-result');
     expect(result).toHaveAttribute('data-outcome', 'clock_skew');
     expect(result).toHaveTextContent("Set this computer's clock to the right time.");
+  });
+
+  it('creates a bucket from Ctrl+B: refreshes the lists, selects it, and shows what was skipped', async () => {
+    let photos: BucketSummary_Serialize[] = [{ name: 'photos', created: '2025-01-02T10:00:00Z', region: null }];
+    answer({
+      startup: { connections: [garage], selected: 'c2', notices: [] },
+      list_buckets: () => photos,
+      select_connection: null,
+      check_bucket_name: null,
+      create_bucket: () => {
+        photos = [...photos, { name: 'scratch', created: null, region: 'garage' }];
+        return {
+          name: 'scratch',
+          region: 'garage',
+          applied: ['Versioning'],
+          skipped: [{ setting: 'Block Public Access', reason: 'This storage does not support Block Public Access.' }],
+        };
+      },
+    });
+    render(App);
+    await screen.findByTestId('bucket-row');
+    await fireEvent.keyDown(window, { key: 'b', ctrlKey: true });
+    expect(screen.getByRole('dialog', { name: 'New bucket on “Garage”' })).toBeInTheDocument();
+    await fireEvent.input(document.getElementById('bucket-name')!, { target: { value: 'scratch' } });
+    await waitFor(() => expect(callsOf('check_bucket_name')).toEqual([{ name: 'scratch' }]));
+    await fireEvent.click(screen.getByTestId('bucket-create'));
+
+    await waitFor(() => expect(screen.queryByTestId('bucket-wizard')).toBeNull());
+    await waitFor(() => expect(row('bucket', 'scratch')).toHaveAttribute('aria-selected', 'true'));
+    expect(callsOf('list_buckets')).toHaveLength(2);
+    expect(screen.getByTestId('bucket-header')).toHaveTextContent('scratch');
+    const result = screen.getByTestId('bucket-create-result');
+    expect(result).toHaveTextContent('Created scratch in region garage.');
+    expect(result).toHaveTextContent('Applied: Versioning');
+    expect(result).toHaveTextContent('One setting was not applied:');
+    expect(result).toHaveTextContent('Block Public Access — This storage does not support Block Public Access.');
+    expect(result).toHaveAttribute('role', 'alert');
+  });
+
+  it('deletes a bucket: closes, says so, refreshes the list and selects the connection', async () => {
+    let names = ['photos', 'scans'];
+    answer({
+      startup: { connections: [garage], selected: 'c2', notices: [] },
+      list_buckets: () => names.map((name) => ({ name, created: null, region: null })),
+      select_connection: null,
+      bucket_census: {
+        current_objects: 3,
+        noncurrent_versions: 0,
+        delete_markers: 0,
+        unfinished_uploads: 0,
+        bytes: 1200,
+        versions_listed: true,
+        uploads_listed: true,
+      },
+      delete_bucket: () => {
+        names = ['scans'];
+        return { deleted: 3, uploads_aborted: 0, remaining: [], uploads_remaining: [], bucket_deleted: true, cancelled: false };
+      },
+    });
+    render(App);
+    await fireEvent.click(await waitFor(() => row('bucket', 'photos')));
+    await fireEvent.click(screen.getByTestId('delete-bucket'));
+    await waitFor(() =>
+      expect(screen.getByTestId('delete-census')).toHaveTextContent('Delete photos and everything in it: 3 objects (1.2 KB).'),
+    );
+    await fireEvent.input(document.getElementById('delete-confirm-name')!, { target: { value: 'photos' } });
+    await fireEvent.click(screen.getByTestId('delete-confirm'));
+
+    await waitFor(() => expect(screen.queryByTestId('delete-dialog')).toBeNull());
+    const outcome = screen.getByTestId('delete-outcome');
+    expect(outcome).toHaveAttribute('data-outcome', 'deleted');
+    expect(outcome).toHaveTextContent('Deleted photos and everything in it (3 objects and versions).');
+    expect(row('connection', 'Garage')).toHaveAttribute('aria-selected', 'true');
+    await waitFor(() => expect(screen.getAllByTestId('bucket').map((b) => b.dataset.name)).toEqual(['scans']));
+  });
+
+  it('filters the bucket list as the user types; Ctrl+F focuses the filter and Escape clears it', async () => {
+    answer({
+      startup: { connections: [garage], selected: 'c2', notices: [] },
+      list_buckets: ['photos', 'scans', 'photo-archive'].map((name) => ({ name, created: null, region: null })),
+      select_connection: null,
+    });
+    render(App);
+    await waitFor(() => expect(screen.getAllByTestId('bucket-row')).toHaveLength(3));
+    await fireEvent.keyDown(window, { key: 'f', ctrlKey: true });
+    const filter = document.getElementById('bucket-filter') as HTMLInputElement;
+    expect(document.activeElement).toBe(filter);
+    await fireEvent.input(filter, { target: { value: 'PHOTO' } });
+    expect(screen.getAllByTestId('bucket-row').map((r) => r.dataset.name)).toEqual(['photo-archive', 'photos']);
+    expect(screen.getByTestId('bucket-count')).toHaveTextContent('2 of 3 buckets');
+    await fireEvent.input(filter, { target: { value: 'zzz' } });
+    expect(screen.getByTestId('no-bucket-match')).toHaveTextContent('No bucket names contain “zzz”');
+    await fireEvent.keyDown(filter, { key: 'Escape' });
+    expect(filter.value).toBe('');
+    expect(screen.getAllByTestId('bucket-row')).toHaveLength(3);
+    // The sidebar tree is not filtered.
+    expect(screen.getAllByTestId('bucket')).toHaveLength(3);
   });
 });

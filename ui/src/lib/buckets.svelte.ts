@@ -40,6 +40,24 @@ export class BucketLists {
     }
   }
 
+  /**
+   * Makes sure a bucket just created shows, even when the storage's listing lags behind (some
+   * stores list a new bucket a moment later).
+   */
+  include(connectionId: string, bucket: BucketSummary_Serialize): void {
+    const current = this.#lists.get(connectionId);
+    if (current?.status !== 'ready' || current.buckets.some((b) => b.name === bucket.name)) return;
+    const buckets = [...current.buckets, bucket].sort((a, b) => a.name.localeCompare(b.name));
+    this.#lists.set(connectionId, { status: 'ready', buckets });
+  }
+
+  /** Takes a bucket just deleted out of the list, even when the storage's listing lags behind. */
+  exclude(connectionId: string, name: string): void {
+    const current = this.#lists.get(connectionId);
+    if (current?.status !== 'ready' || !current.buckets.some((b) => b.name === name)) return;
+    this.#lists.set(connectionId, { status: 'ready', buckets: current.buckets.filter((b) => b.name !== name) });
+  }
+
   /** Forgets a connection's list (it was removed, or its settings changed). */
   forget(connectionId: string): void {
     this.#latest.delete(connectionId);

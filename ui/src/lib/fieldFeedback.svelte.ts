@@ -1,42 +1,44 @@
 // When a field's broken rule is shown: once the user has typed in the field and left it, or for
 // every field once they tried to Test or Save. Not while they are still typing the first time.
+// A form may also `touch` a field itself to show its rule live (the bucket name does).
+// `F` is the form's field names; each field's message gets the id `<input id>-error`.
 
-import { INPUT_IDS, type FieldErrors, type FieldName } from './connectionForm';
-
-export class FieldFeedback {
-  #touched = $state<Partial<Record<FieldName, boolean>>>({});
+export class FieldFeedback<F extends string> {
+  #touched = $state<Partial<Record<F, boolean>>>({});
   /** Set by Test or Save: from then on every broken rule shows. */
   submitted = $state(false);
-  #errors: () => FieldErrors;
-  #dirty = new Set<FieldName>();
+  #errors: () => Partial<Record<F, string>>;
+  #inputIds: Readonly<Record<F, string>>;
+  #dirty = new Set<F>();
   #pointerHeld = false;
-  #waiting = new Set<FieldName>();
+  #waiting = new Set<F>();
 
-  constructor(errors: () => FieldErrors) {
+  constructor(errors: () => Partial<Record<F, string>>, inputIds: Readonly<Record<F, string>>) {
     this.#errors = errors;
+    this.#inputIds = inputIds;
   }
 
   /** The message to show next to the field now, if any. */
-  message(field: FieldName): string | undefined {
+  message(field: F): string | undefined {
     return this.#touched[field] || this.submitted ? this.#errors()[field] : undefined;
   }
 
-  errorId(field: FieldName): string {
-    return `${INPUT_IDS[field]}-error`;
+  errorId(field: F): string {
+    return `${this.#inputIds[field]}-error`;
   }
 
   /** `aria-describedby` for the field: its message when shown, then any hints. */
-  describedBy(field: FieldName, ...hints: string[]): string | undefined {
+  describedBy(field: F, ...hints: string[]): string | undefined {
     const ids = [...(this.message(field) ? [this.errorId(field)] : []), ...hints];
     return ids.length ? ids.join(' ') : undefined;
   }
 
-  touch(field: FieldName): void {
+  touch(field: F): void {
     this.#touched[field] = true;
   }
 
   /** The user typed in the field. */
-  edited(field: FieldName): void {
+  edited(field: F): void {
     this.#dirty.add(field);
   }
 
@@ -45,7 +47,7 @@ export class FieldFeedback {
    * control before the button is released (the message would push it down and the click would
    * land elsewhere), so then the message waits for the release.
    */
-  left(field: FieldName): void {
+  left(field: F): void {
     if (!this.#dirty.has(field)) return;
     if (this.#pointerHeld) this.#waiting.add(field);
     else this.touch(field);
