@@ -27,6 +27,10 @@ const COMMANDS: &[&str] = &[
     "copy_items",
     "preview_object",
     "share_link",
+    "link_history",
+    "reissue_link",
+    "forget_link",
+    "qr_code",
 ];
 
 fn main() {

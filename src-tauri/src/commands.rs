@@ -4,7 +4,7 @@
 use satchel_core::bucket_empty::EmptyPhase;
 use satchel_core::bucket_overview::BucketOverview;
 use satchel_core::objects::{self, CopyReport, DeleteReport, ListingPage, ObjectProperties, Preview};
-use satchel_core::share::{ShareLink, ShareRequest};
+use satchel_core::share::{IssuedLink, ShareLink, ShareRequest};
 use satchel_core::throttle::Throttle;
 use satchel_core::{
     BucketSummary, Census, Connection, ConnectionDraft, CreateReport, EmptyProgress, EmptyReport, Error, NewBucket,
@@ -253,9 +253,41 @@ pub async fn preview_object(engine: Engine<'_>, connection_id: String, bucket: S
     objects::preview(&engine.bucket_client(&conn, &bucket).await?, &bucket, &key).await
 }
 
-/// Signs a download or upload link for an object.
+/// Signs a download or upload link for an object and remembers its settings (not the URL).
 #[tauri::command]
 #[specta::specta]
 pub async fn share_link(engine: Engine<'_>, connection_id: String, request: ShareRequest) -> Result<ShareLink, Error> {
-    engine.share(&engine.connection(&connection_id).await?, &request).await
+    let link = engine.share(&engine.connection(&connection_id).await?, &request).await?;
+    engine.link_history().record(&connection_id, &request, &link)?;
+    Ok(link)
+}
+
+/// Issued links, newest first: what, when, until when; never the URL itself.
+#[tauri::command]
+#[specta::specta]
+pub async fn link_history(engine: Engine<'_>) -> Result<Vec<IssuedLink>, Error> {
+    Ok(engine.link_history().list())
+}
+
+/// Signs a fresh link with the settings of a remembered one.
+#[tauri::command]
+#[specta::specta]
+pub async fn reissue_link(engine: Engine<'_>, id: String) -> Result<ShareLink, Error> {
+    let old = engine.link_history().get(&id)?;
+    let link = engine.share(&engine.connection(&old.connection_id).await?, &old.request).await?;
+    engine.link_history().record(&old.connection_id, &old.request, &link)?;
+    Ok(link)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn forget_link(engine: Engine<'_>, id: String) -> Result<(), Error> {
+    engine.link_history().forget(&id)
+}
+
+/// A QR code of a link as SVG text (shown as a data: image).
+#[tauri::command]
+#[specta::specta]
+pub async fn qr_code(text: String) -> Result<String, Error> {
+    satchel_core::share::qr_svg(&text)
 }

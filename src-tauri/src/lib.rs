@@ -35,6 +35,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::copy_items,
         commands::preview_object,
         commands::share_link,
+        commands::link_history,
+        commands::reissue_link,
+        commands::forget_link,
+        commands::qr_code,
     ])
 }
 

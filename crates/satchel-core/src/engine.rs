@@ -362,6 +362,11 @@ impl Satchel {
         crate::share::share(&self.bucket_client(conn, &req.bucket).await?, req).await
     }
 
+    /// The history of issued links (settings only; URLs are never stored).
+    pub fn link_history(&self) -> crate::share::LinkHistory {
+        crate::share::LinkHistory::new(&self.paths.config_dir)
+    }
+
     /// The dry run before deleting: what the bucket holds.
     pub async fn census(&self, conn: &Connection, bucket: &str, cancel: &CancellationToken) -> Result<Census> {
         bucket_empty::census(&self.bucket_client(conn, bucket).await?, bucket, cancel).await

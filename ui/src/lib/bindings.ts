@@ -51,8 +51,15 @@ export const commands = {
 	copyItems: (connectionId: string, bucket: string, selection: string[], destBucket: string, destPrefix: string, moveItems: boolean, opId: string) => typedError<CopyReport, AppError_Serialize>(__TAURI_INVOKE("copy_items", { connectionId, bucket, selection, destBucket, destPrefix, moveItems, opId })),
 	/**  A bounded preview of a small text, JSON, CSV or image object. */
 	previewObject: (connectionId: string, bucket: string, key: string) => typedError<Preview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_object", { connectionId, bucket, key })),
-	/**  Signs a download or upload link for an object. */
+	/**  Signs a download or upload link for an object and remembers its settings (not the URL). */
 	shareLink: (connectionId: string, request: ShareRequest_Deserialize) => typedError<ShareLink_Serialize, AppError_Serialize>(__TAURI_INVOKE("share_link", { connectionId, request })),
+	/**  Issued links, newest first: what, when, until when; never the URL itself. */
+	linkHistory: () => typedError<IssuedLink_Serialize[], AppError_Serialize>(__TAURI_INVOKE("link_history")),
+	/**  Signs a fresh link with the settings of a remembered one. */
+	reissueLink: (id: string) => typedError<ShareLink_Serialize, AppError_Serialize>(__TAURI_INVOKE("reissue_link", { id })),
+	forgetLink: (id: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("forget_link", { id })),
+	/**  A QR code of a link as SVG text (shown as a data: image). */
+	qrCode: (text: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("qr_code", { text })),
 };
 
 /* Types */
@@ -322,6 +329,29 @@ export type Grant = {
 };
 
 export type GrantPermission = "read" | "write" | "read_acp" | "write_acp" | "full_control";
+
+/**  A link that was issued, as remembered: its settings, never the URL (a bearer token). */
+export type IssuedLink = IssuedLink_Serialize | IssuedLink_Deserialize;
+
+/**  A link that was issued, as remembered: its settings, never the URL (a bearer token). */
+export type IssuedLink_Deserialize = {
+	id: string,
+	connection_id: string,
+	request: ShareRequest_Deserialize,
+	/**  RFC 3339. */
+	issued_at: string,
+	expires_at: string,
+};
+
+/**  A link that was issued, as remembered: its settings, never the URL (a bearer token). */
+export type IssuedLink_Serialize = {
+	id: string,
+	connection_id: string,
+	request: ShareRequest_Serialize,
+	/**  RFC 3339. */
+	issued_at: string,
+	expires_at: string,
+};
 
 /**  A key that could not be deleted or copied, and why. */
 export type KeyFailure = {
