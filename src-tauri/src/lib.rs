@@ -58,8 +58,11 @@ pub fn typescript_bindings() -> String {
     text
 }
 
+/// A folder of its own per call: tests export the bindings from several threads at once.
 fn tempfile_dir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("satchel-bindings-{}", std::process::id()));
+    static CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("satchel-bindings-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir for bindings");
     dir
 }
