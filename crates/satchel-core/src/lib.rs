@@ -9,6 +9,7 @@ pub mod classify;
 pub mod client;
 pub mod config;
 pub mod connection;
+pub mod download;
 pub mod engine;
 pub mod error;
 pub mod format;
