@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "reissue_link",
     "forget_link",
     "qr_code",
+    "download_items",
 ];
 
 fn main() {

@@ -4,6 +4,7 @@
 use satchel_core::bucket_empty::EmptyPhase;
 use satchel_core::bucket_overview::BucketOverview;
 use satchel_core::objects::{self, CopyReport, DeleteReport, ListingPage, ObjectProperties, Preview};
+use satchel_core::download::{self, DownloadProgress, DownloadReport};
 use satchel_core::share::{IssuedLink, ShareLink, ShareRequest};
 use satchel_core::throttle::Throttle;
 use satchel_core::{
@@ -290,4 +291,43 @@ pub async fn forget_link(engine: Engine<'_>, id: String) -> Result<(), Error> {
 #[specta::specta]
 pub async fn qr_code(text: String) -> Result<String, Error> {
     satchel_core::share::qr_svg(&text)
+}
+
+/// Asks for a folder with the native dialog (paths are chosen here, never by the window), then
+/// downloads the selection into it. `None` when the user closed the dialog.
+#[tauri::command]
+#[specta::specta]
+pub async fn download_items(
+    app: tauri::AppHandle,
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    selection: Vec<String>,
+    op_id: String,
+    progress: Channel<DownloadProgress>,
+) -> Result<Option<DownloadReport>, Error> {
+    let Some(dest) = pick_folder(&app, "Download to…").await? else { return Ok(None) };
+    let conn = engine.connection(&connection_id).await?;
+    let s3 = engine.bucket_client(&conn, &bucket).await?;
+    let cancel = engine.begin_operation(&op_id);
+    let throttle = Throttle::ui();
+    let result = download::download(&s3, &bucket, &selection, &dest, &cancel, &|p| {
+        if throttle.admit(p.files_done == p.files_total) {
+            let _ = progress.send(p.clone());
+        }
+    })
+    .await;
+    engine.end_operation(&op_id);
+    result.map(Some)
+}
+
+/// GTK dialogs must run on the main thread; the command waits for the answer without blocking it.
+async fn pick_folder(app: &tauri::AppHandle, title: &str) -> Result<Option<std::path::PathBuf>, Error> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let title = title.to_string();
+    app.run_on_main_thread(move || {
+        let _ = tx.send(rfd::FileDialog::new().set_title(&title).pick_folder());
+    })
+    .map_err(|e| Error::internal(format!("couldn't open the folder dialog: {e}")))?;
+    rx.await.map_err(|_| Error::internal("the folder dialog closed without an answer"))
 }

@@ -39,6 +39,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::reissue_link,
         commands::forget_link,
         commands::qr_code,
+        commands::download_items,
     ])
 }
 

@@ -60,6 +60,11 @@ export const commands = {
 	forgetLink: (id: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("forget_link", { id })),
 	/**  A QR code of a link as SVG text (shown as a data: image). */
 	qrCode: (text: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("qr_code", { text })),
+	/**
+	 *  Asks for a folder with the native dialog (paths are chosen here, never by the window), then
+	 *  downloads the selection into it. `None` when the user closed the dialog.
+	 */
+	downloadItems: (connectionId: string, bucket: string, selection: string[], opId: string, progress: Channel<DownloadProgress>) => typedError<DownloadReport | null, AppError_Serialize>(__TAURI_INVOKE("download_items", { connectionId, bucket, selection, opId, progress })),
 };
 
 /* Types */
@@ -234,6 +239,23 @@ export type DefaultEncryption =
 export type DeleteReport = {
 	deleted: number | null,
 	failed: KeyFailure[],
+};
+
+/**  Progress of a download, for the UI (throttled by the caller). */
+export type DownloadProgress = {
+	files_done: number | null,
+	files_total: number | null,
+	bytes_done: number | null,
+	bytes_total: number | null,
+};
+
+export type DownloadReport = {
+	files: number | null,
+	bytes: number | null,
+	/**  Keys not downloaded because of where they would land. */
+	refused: KeyFailure[],
+	failed: KeyFailure[],
+	cancelled: boolean,
 };
 
 export type EmptyPhase = "deleting_versions" | "aborting_uploads" | "deleting_bucket" | "done";
