@@ -48,6 +48,8 @@ pub enum Command {
     Bucket(BucketCommand),
     /// List a bucket's folder (or everything below it with --recursive); rows appear as pages arrive.
     Ls(LsArgs),
+    /// Delete an object, or with --recursive everything below a prefix (batched, 1,000 per request).
+    Rm(RmArgs),
     /// Print a presigned link to download (or, with --put, upload) an object.
     Share(ShareArgs),
     /// Serve a folder as a local S3-compatible sandbox until stopped.
@@ -177,6 +179,15 @@ pub struct LsArgs {
     /// s3://bucket[/prefix]
     pub target: String,
     /// Everything below the prefix, not just one folder level.
+    #[arg(long, short = 'r')]
+    pub recursive: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// s3://bucket/key, or s3://bucket/prefix/ with --recursive
+    pub target: String,
+    /// Everything below the prefix.
     #[arg(long, short = 'r')]
     pub recursive: bool,
 }

@@ -377,3 +377,33 @@ async fn ls_lists_folders_and_everything_below() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("capitals"), "{}", stderr(&o));
 }
+
+#[tokio::test]
+async fn rm_deletes_an_object_or_a_prefix() {
+    let m = moto();
+    let bucket = unique("rm");
+    m.create_bucket(&bucket).await;
+    for k in ["keep.txt", "one.txt", "dir/a", "dir/b/c"] {
+        m.client().put_object().bucket(&bucket).key(k).body(b"x".to_vec().into()).send().await.unwrap();
+    }
+    let home = tempfile::tempdir().unwrap();
+    let rm = |extra: &[&str]| {
+        let mut c = satchel(home.path());
+        c.env("AWS_ACCESS_KEY_ID", &m.access_key_id)
+            .env("AWS_SECRET_ACCESS_KEY", &m.secret_access_key)
+            .args(["--endpoint", &m.endpoint, "--path-style", "rm"])
+            .args(extra);
+        run(c, "")
+    };
+    assert!(rm(&[&format!("s3://{bucket}/one.txt")]).status.success());
+    let o = rm(&[&format!("s3://{bucket}/dir"), "--recursive", "--json"]);
+    assert_eq!(stdout_json(&o)["deleted"], 2);
+    let o = rm(&[&format!("s3://{bucket}/missing.txt")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no object"), "{}", stderr(&o));
+    let o = rm(&[&format!("s3://{bucket}")]);
+    assert!(stderr(&o).contains("--recursive"), "{}", stderr(&o));
+    let left = m.client().list_objects_v2().bucket(&bucket).send().await.unwrap();
+    let keys: Vec<&str> = left.contents().iter().filter_map(|o| o.key()).collect();
+    assert_eq!(keys, ["keep.txt"]);
+}
