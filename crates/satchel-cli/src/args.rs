@@ -48,6 +48,9 @@ pub enum Command {
     Bucket(BucketCommand),
     /// List a bucket's folder (or everything below it with --recursive); rows appear as pages arrive.
     Ls(LsArgs),
+    /// Copy S3 to local: `cp s3://b/key FILE_OR_DIR`, or `cp --recursive s3://b/prefix/ DIR` (keys land
+    /// by their path relative to the prefix). Local-to-S3 uploads come with the transfer engine.
+    Cp(CpArgs),
     /// Delete an object, or with --recursive everything below a prefix (batched, 1,000 per request).
     Rm(RmArgs),
     /// Print a presigned link to download (or, with --put, upload) an object.
@@ -188,6 +191,14 @@ pub struct RmArgs {
     /// s3://bucket/key, or s3://bucket/prefix/ with --recursive
     pub target: String,
     /// Everything below the prefix.
+    #[arg(long, short = 'r')]
+    pub recursive: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CpArgs {
+    pub src: String,
+    pub dst: String,
     #[arg(long, short = 'r')]
     pub recursive: bool,
 }

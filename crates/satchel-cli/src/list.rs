@@ -1,11 +1,11 @@
-//! `satchel ls` and `satchel rm`. ls prints each page as it arrives, so the first rows show at once on huge buckets.
+//! `satchel ls`, `rm` and `cp` (downloads). ls prints each page as it arrives, so the first rows show at once on huge buckets.
 
 use std::io::{BufWriter, Write};
 
 use satchel_core::objects::{self, ListingPage};
 use satchel_core::{CancellationToken, Connection, Error, Satchel};
 
-use crate::args::{LsArgs, RmArgs};
+use crate::args::{CpArgs, LsArgs, RmArgs};
 
 pub async fn run(engine: &Satchel, conn: &Connection, args: LsArgs, json: bool) -> Result<(), Error> {
     let (bucket, prefix) = satchel_core::share::parse_s3_url(&args.target)?;
@@ -77,4 +77,82 @@ pub async fn remove(engine: &Satchel, conn: &Connection, args: RmArgs, json: boo
         }
         Err(Error::new(satchel_core::ErrorCode::Storage, format!("{} object(s) could not be deleted.", report.failed.len())))
     }
+}
+
+pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -> Result<(), Error> {
+    if !args.src.starts_with("s3://") {
+        return Err(Error::new(
+            satchel_core::ErrorCode::Unsupported,
+            "Uploading from the command line isn't available yet; satchel cp copies from s3:// to a local path for now.",
+        ));
+    }
+    if args.dst.starts_with("s3://") {
+        return Err(Error::new(satchel_core::ErrorCode::Unsupported, "Copying between S3 locations isn't available in cp yet."));
+    }
+    let (bucket, key) = satchel_core::share::parse_s3_url(&args.src)?;
+    satchel_core::rules::validate_bucket_name(&bucket)?;
+    let s3 = engine.bucket_client(conn, &bucket).await?;
+    let dst = std::path::PathBuf::from(&args.dst);
+    let cancel = CancellationToken::new();
+    let report = if args.recursive {
+        // Like `aws s3 cp --recursive`: the keys under the prefix land in DST by their relative path.
+        let prefix = if key.is_empty() || key.ends_with('/') { key } else { format!("{key}/") };
+        let keys = objects::expand(&s3, &bucket, &[prefix.clone()], &cancel).await?;
+        download_relative(&s3, &bucket, &prefix, &keys, &dst, &cancel).await?
+    } else {
+        if key.is_empty() || key.ends_with('/') {
+            return Err(Error::invalid("That is a folder: add --recursive to copy everything below it."));
+        }
+        let name = key.rsplit('/').next().unwrap_or(&key).to_string();
+        let (dir, rename_to) = if dst.is_dir() || args.dst.ends_with('/') { (dst.clone(), None) } else {
+            (dst.parent().map(|p| if p.as_os_str().is_empty() { std::path::Path::new(".") } else { p }).unwrap_or(std::path::Path::new(".")).to_path_buf(), dst.file_name().map(|n| n.to_os_string()))
+        };
+        let report = satchel_core::download::download(&s3, &bucket, &[key.clone()], &dir, &cancel, &|_| {}).await?;
+        if let (Some(new), true) = (rename_to, report.failed.is_empty()) {
+            if new != std::ffi::OsStr::new(&name) {
+                std::fs::rename(dir.join(&name), dir.join(new)).map_err(|e| Error::new(satchel_core::ErrorCode::Config, format!("Couldn't name the file {}: {e}.", dst.display())))?;
+            }
+        }
+        report
+    };
+    crate::emit(json, serde_json::json!(report), || {
+        format!("Downloaded {} file{} ({}).", report.files, if report.files == 1 { "" } else { "s" }, satchel_core::format::bytes(report.bytes))
+    });
+    for f in report.refused.iter().chain(&report.failed) {
+        eprintln!("not downloaded {}: {}", f.key, f.reason);
+    }
+    if report.refused.is_empty() && report.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(
+            satchel_core::ErrorCode::Storage,
+            format!("{} key(s) were not downloaded.", report.refused.len() + report.failed.len()),
+        ))
+    }
+}
+
+/// Downloads `keys` (all under `prefix`) into `dst` by their path relative to `prefix`.
+async fn download_relative(
+    s3: &satchel_core::client::S3,
+    bucket: &str,
+    prefix: &str,
+    keys: &[String],
+    dst: &std::path::Path,
+    cancel: &CancellationToken,
+) -> Result<satchel_core::download::DownloadReport, Error> {
+    // download() keeps a selected folder's own name; selecting the prefix's children keeps it out.
+    let mut children: Vec<String> = keys
+        .iter()
+        .filter_map(|k| {
+            let rest = k.strip_prefix(prefix)?;
+            Some(match rest.find('/') {
+                Some(i) => format!("{prefix}{}", &rest[..=i]),
+                None => k.clone(),
+            })
+        })
+        .filter(|c| c != prefix)
+        .collect();
+    children.sort();
+    children.dedup();
+    satchel_core::download::download(s3, bucket, &children, dst, cancel, &|_| {}).await
 }

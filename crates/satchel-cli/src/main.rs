@@ -50,6 +50,11 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let conn = chosen_connection(&engine, &cli.global, None).await?;
             list::run(&engine, &conn, args, cli.global.json).await
         }
+        Command::Cp(args) => {
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            list::copy(&engine, &conn, args, cli.global.json).await
+        }
         Command::Rm(args) => {
             let engine = open_engine()?;
             let conn = chosen_connection(&engine, &cli.global, None).await?;

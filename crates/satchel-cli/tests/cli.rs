@@ -407,3 +407,35 @@ async fn rm_deletes_an_object_or_a_prefix() {
     let keys: Vec<&str> = left.contents().iter().filter_map(|o| o.key()).collect();
     assert_eq!(keys, ["keep.txt"]);
 }
+
+#[tokio::test]
+async fn cp_downloads_a_key_or_a_prefix() {
+    let g = &garage().server;
+    let bucket = unique("cp");
+    g.create_bucket(&bucket).await;
+    for (k, v) in [("p/a.txt", "A"), ("p/sub/b.txt", "B"), ("other.txt", "O")] {
+        g.client().put_object().bucket(&bucket).key(k).body(v.as_bytes().to_vec().into()).send().await.unwrap();
+    }
+    let home = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let cp = |extra: &[&str]| {
+        let mut c = satchel(home.path());
+        c.env("AWS_ACCESS_KEY_ID", &g.access_key_id)
+            .env("AWS_SECRET_ACCESS_KEY", &g.secret_access_key)
+            .args(["--endpoint", &g.endpoint, "--region", "garage", "--path-style", "cp"])
+            .args(extra);
+        run(c, "")
+    };
+    let dir = out.path().join("dir");
+    let o = cp(&["--recursive", &format!("s3://{bucket}/p/"), dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.join("a.txt")).unwrap(), "A");
+    assert_eq!(std::fs::read_to_string(dir.join("sub/b.txt")).unwrap(), "B");
+    assert!(!dir.join("other.txt").exists() && !dir.join("p").exists());
+    let file = out.path().join("renamed.txt");
+    assert!(cp(&[&format!("s3://{bucket}/other.txt"), file.to_str().unwrap()]).status.success());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "O");
+    let o = cp(&["./local", &format!("s3://{bucket}/x")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("isn't available yet"), "{}", stderr(&o));
+}
