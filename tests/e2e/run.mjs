@@ -163,8 +163,11 @@ async function main() {
   }
   await mkdir(shots, { recursive: true });
   const moto = await startMoto();
-  // moto checks no signatures, so the fixture bucket is made with a plain request.
+  // moto checks no signatures, so the fixtures are made with plain requests.
   assert.equal((await fetch(`${moto}/e2e-reports`, { method: 'PUT' })).status, 200);
+  for (const key of ['2024/q1.csv', '2024/q2.csv', '2024/q3.csv', '2024/sub/x.txt', 'readme.txt']) {
+    assert.equal((await fetch(`${moto}/e2e-reports/${key}`, { method: 'PUT', body: `contents of ${key}\n` })).status, 200);
+  }
 
   const home = await mkdtemp(path.join(os.tmpdir(), 'satchel-e2e-'));
   const env = {
@@ -244,6 +247,65 @@ async function main() {
     await (await byTestId(browser, 'test-selected')).click();
     const r = await outcome(browser, 'test-selected-result');
     assert.equal(r.code, 'ok', r.text);
+  });
+
+  const objectRow = (key) => browser.$(`[data-testid="object-row"][data-key="${key}"]`);
+  // Read back what moto holds with a plain listing (moto refuses unsigned GETs of objects).
+  const exists = async (key) => {
+    const xml = await (await fetch(`${moto}/e2e-reports?list-type=2&prefix=${encodeURIComponent(key)}`)).text();
+    return xml.includes(`<Key>${key}</Key>`);
+  };
+
+  await step('browse: open a bucket, enter a folder, select two objects and delete them', async () => {
+    await (await bucketRow(browser, 'e2e-reports')).click();
+    await (await byTestId(browser, 'object-table')).waitForDisplayed({ timeout: WAIT });
+    const folder = await objectRow('2024/');
+    await folder.waitForDisplayed({ timeout: WAIT });
+    await folder.click();
+    await browser.keys('Enter');
+    await (await objectRow('2024/q1.csv')).waitForDisplayed({ timeout: WAIT });
+    await (await objectRow('2024/q1.csv')).click();
+    await browser.keys(['Shift', 'ArrowDown']);
+    await browser.waitUntil(async () => (await (await objectRow('2024/q2.csv')).getAttribute('aria-selected')) === 'true',
+      { timeout: WAIT, timeoutMsg: 'shift+down did not extend the selection' });
+    await (await byTestId(browser, 'action-delete')).click();
+    await (await byTestId(browser, 'confirm')).click();
+    await (await objectRow('2024/q1.csv')).waitForExist({ reverse: true, timeout: WAIT });
+    await (await objectRow('2024/q2.csv')).waitForExist({ reverse: true, timeout: WAIT });
+    assert.ok(await (await objectRow('2024/q3.csv')).isExisting(), 'the third object is still listed');
+    assert.ok(!(await exists('2024/q1.csv')) && !(await exists('2024/q2.csv')), 'moto no longer has them');
+    assert.ok(await exists('2024/q3.csv'));
+  });
+
+  await step('rename a folder with nested keys', async () => {
+    await browser.keys('Backspace');
+    const folder = await objectRow('2024/');
+    await folder.waitForDisplayed({ timeout: WAIT });
+    await folder.click();
+    await (await byTestId(browser, 'action-rename')).click();
+    await fill(browser, 'rename-name', '2024-archive');
+    await (await byTestId(browser, 'rename-ok')).click();
+    await (await objectRow('2024-archive/')).waitForDisplayed({ timeout: WAIT });
+    assert.ok(await exists('2024-archive/q3.csv') && await exists('2024-archive/sub/x.txt'), 'nested keys moved');
+    assert.ok(!(await exists('2024/q3.csv')), 'old keys gone');
+  });
+
+  await step('share: a 1-hour link to the selected object downloads it', async () => {
+    const row = await objectRow('readme.txt');
+    await row.waitForDisplayed({ timeout: WAIT });
+    await row.click();
+    await (await byTestId(browser, 'action-share')).click();
+    await (await byTestId(browser, 'share-dialog')).waitForDisplayed({ timeout: WAIT });
+    await (await byTestId(browser, 'expiry-1h')).click();
+    await (await byTestId(browser, 'share-create')).click();
+    const urlField = await byTestId(browser, 'share-url');
+    await urlField.waitForDisplayed({ timeout: WAIT });
+    const url = await urlField.getValue();
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/e2e-reports\/readme\.txt\?.*X-Amz-Expires=3600/);
+    const got = await fetch(url);
+    assert.equal(got.status, 200);
+    assert.equal(await got.text(), 'contents of readme.txt\n');
+    await browser.keys('Escape');
   });
 
   await step('a bucket is created through the wizard with safe defaults', async () => {

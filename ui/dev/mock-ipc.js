@@ -2,7 +2,8 @@
 // as an init script). Never part of the app: nothing under src/ imports it.
 //
 // `?scenario=` in the page URL picks the data: `default`, `empty` (no connections), `fail` (startup
-// fails), `many` (long names and many buckets).
+// fails), `many` (long names and many buckets), `small` (2,000 rather than 100,000 objects in
+// analytics-exports/raw/).
 (() => {
   const scenario = new URLSearchParams(location.search).get('scenario') || 'default';
   const hour = 3600 * 1000;
@@ -312,6 +313,324 @@
       return later(5, Boolean(stop));
     },
   };
+
+
+  // ---- Objects: a small tree per bucket, and a folder of 100,000 objects in analytics-exports/raw/ ----
+  const day = 24 * hour;
+  const objects = new Map(); // bucket -> sorted [{key, size, last_modified, storage_class, etag}]
+  let etagSeed = 1;
+  const etag = () => `"${(etagSeed++ * 2654435761 >>> 0).toString(16).padStart(8, '0')}9c1e4f0b7a2d5e8c3f6a1b4d"`;
+  const entry = (key, size, msAgo, storage_class = 'STANDARD') => ({ key, size, last_modified: iso(msAgo), storage_class, etag: etag() });
+
+  function seedAnalytics() {
+    const list = [
+      entry('README.md', 2_310, 3 * day),
+      entry('config.json', 1_482, 26 * hour),
+      entry('daily-summary.csv', 48_211, 40 * 60 * 1000),
+      entry('dashboard.png', 182_334, 5 * day),
+      entry('exports/', 0, 90 * day),
+      entry('exports/customers-2025-06.csv', 12_400_512, 20 * day),
+      entry('exports/customers-2025-07.csv', 12_933_004, 2 * hour),
+      entry('exports/orders-2025-07.parquet', 402_113_222, 3 * hour, 'INTELLIGENT_TIERING'),
+      entry('exports/locked-ledger.csv', 9_001, 200 * day, 'GLACIER'),
+      entry('logs/app-2025-07-14.log', 3_400_122, 30 * hour),
+      entry('logs/app-2025-07-15.log', 2_100_876, 6 * hour),
+      entry('reports/2024/q1.csv', 220_114, 300 * day),
+      entry('reports/2024/q2.csv', 231_876, 210 * day),
+      entry('reports/2024/q3.csv', 198_002, 120 * day),
+      entry('reports/2024/q4.json', 18_553, 30 * day),
+      entry('reports/2025/q1.csv', 244_901, 50 * day, 'STANDARD_IA'),
+      entry('reports/2025/board-pack.pdf', 5_800_123, 12 * day),
+      entry('reports/summary.json', 3_204, 3 * hour),
+    ];
+    const n = scenario === 'small' ? 2_000 : 100_000;
+    for (let i = 0; i < n; i++) {
+      const id = String(i).padStart(6, '0');
+      list.push({
+        key: `raw/events-${id}.json.gz`,
+        size: 40_000 + ((i * 7919) % 900_000),
+        last_modified: iso((n - i) * 41_000),
+        storage_class: i % 17 === 0 ? 'STANDARD_IA' : 'STANDARD',
+        etag: `"${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}0a1b2c3d4e5f60718293a4b5"`,
+      });
+    }
+    return list;
+  }
+
+  function bucketObjects(bucket) {
+    if (!objects.has(bucket)) {
+      const list =
+        bucket === 'analytics-exports'
+          ? seedAnalytics()
+          : bucket === 'team-shared'
+            ? [entry('welcome.txt', 612, 10 * day), entry('handbook/', 0, 10 * day), entry('handbook/onboarding.md', 9_402, 9 * day)]
+            : bucket === 'finance-reports-2024'
+              ? [entry('ledgers/2024-q1.xlsx', 1_204_332, 100 * day), entry('ledgers/2024-q2.xlsx', 1_388_002, 10 * day)]
+              : [];
+      list.sort((a, b) => (a.key < b.key ? -1 : 1));
+      objects.set(bucket, list);
+    }
+    return objects.get(bucket);
+  }
+
+  const setList = (bucket, list) => objects.set(bucket, list.sort((a, b) => (a.key < b.key ? -1 : 1)));
+
+  /** The pages of a listing, 1,000 entries (objects + folders) each, as S3 pages them. */
+  function listingPages(bucket, prefix, recursive) {
+    const rows = [];
+    const seen = new Set();
+    for (const o of bucketObjects(bucket)) {
+      if (!o.key.startsWith(prefix)) continue;
+      if (!recursive) {
+        const rest = o.key.slice(prefix.length);
+        const slash = rest.indexOf('/');
+        if (slash >= 0) {
+          const folder = prefix + rest.slice(0, slash + 1);
+          if (!seen.has(folder)) {
+            seen.add(folder);
+            rows.push({ folder });
+          }
+          continue;
+        }
+        if (o.key === prefix && prefix !== '') continue;
+      }
+      rows.push({ object: o });
+    }
+    const pages = [];
+    for (let i = 0; i < rows.length || pages.length === 0; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
+      pages.push({
+        folders: chunk.filter((r) => r.folder).map((r) => r.folder),
+        objects: chunk.filter((r) => r.object).map((r) => r.object),
+        next: i + 1000 < rows.length ? `token-${i + 1000}` : null,
+      });
+    }
+    return pages;
+  }
+
+  function expand(bucket, selection) {
+    const keys = new Set();
+    for (const item of selection) {
+      if (item.endsWith('/')) for (const o of bucketObjects(bucket)) o.key.startsWith(item) && keys.add(o.key);
+      else keys.add(item);
+    }
+    return [...keys].sort();
+  }
+
+  function folderRule(name) {
+    const t = name.trim();
+    if (t === '') return 'Give the folder a name.';
+    if (t.includes('/')) return 'Folder names can\'t contain "/": make one folder at a time.';
+    if (t === '.' || t === '..') return 'Folder names can\'t be "." or "..".';
+    return null;
+  }
+
+  const TYPES = { csv: 'text/csv', json: 'application/json', md: 'text/markdown', log: 'text/plain', png: 'image/png', pdf: 'application/pdf', gz: 'application/gzip', parquet: 'application/octet-stream', txt: 'text/plain', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+  const typeOf = (key) => TYPES[key.split('.').pop().toLowerCase()] || 'binary/octet-stream';
+
+  function csvText(rows) {
+    const lines = ['order_id,customer,country,amount_eur,placed_at,note'];
+    const names = ['Ana Pereira', 'Bram de Vries', 'Chloé Martin', 'Dmitri Ivanov', 'Eun-ji Park', 'Fatima Zahra', 'Giulia Rossi'];
+    const countries = ['PT', 'NL', 'FR', 'DE', 'KR', 'MA', 'IT'];
+    for (let i = 1; i <= rows; i++) {
+      const note = i % 9 === 0 ? '"gift, wrapped"' : i % 13 === 0 ? '"said ""urgent"""' : '';
+      lines.push(`${10000 + i},${names[i % 7]},${countries[i % 7]},${((i * 37.31) % 900 + 10).toFixed(2)},2025-07-${String((i % 28) + 1).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:15:00Z,${note}`);
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  const sampleSvg = (label) =>
+    'data:image/svg+xml;base64,' +
+    btoa(`<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360" viewBox="0 0 640 360"><rect width="640" height="360" fill="#f4f6fb"/><g fill="#2f6fd6">${[120, 180, 90, 240, 200, 280, 150, 300].map((h, i) => `<rect x="${50 + i * 70}" y="${320 - h}" width="44" height="${h}" rx="4" opacity="${0.55 + i * 0.05}"/>`).join('')}</g><text x="40" y="40" font-family="sans-serif" font-size="20" fill="#1c1c1f">${label}</text></svg>`);
+
+  function preview(bucket, key) {
+    const o = bucketObjects(bucket).find((x) => x.key === key);
+    if (!o) return fail('not_found', `There's no object s3://${bucket}/${key} (it may have just been deleted).`);
+    const ext = key.split('.').pop().toLowerCase();
+    if (ext === 'png') return later(250, { kind: 'image', data_url: sampleSvg('Weekly active users') });
+    if (ext === 'csv') return later(250, { kind: 'text', text: csvText(key.includes('daily') ? 40 : 400), truncated: !key.includes('daily'), content_type: 'text/csv' });
+    if (ext === 'json')
+      return later(200, {
+        kind: 'text',
+        text: JSON.stringify({ report: key, generated_at: iso(3 * hour), totals: { orders: 18233, revenue_eur: 1289331.4, refunds: 212 }, regions: [{ code: 'EU', share: 0.61 }, { code: 'NA', share: 0.27 }, { code: 'APAC', share: 0.12 }], draft: false }),
+        truncated: false,
+        content_type: 'application/json',
+      });
+    if (ext === 'md' || ext === 'txt' || ext === 'log') {
+      const text = ext === 'log' ? Array.from({ length: 4000 }, (_, i) => `2025-07-15T06:${String(i % 60).padStart(2, '0')}:12Z INFO worker-${i % 8} processed batch ${i} in ${(i * 13) % 900} ms`).join('\n') : `# ${bucket}\n\nExports for the analytics team.\n\n- raw/: event dumps, one file per 10 minutes\n- exports/: monthly extracts\n- reports/: quarterly reports\n`;
+      return later(200, { kind: 'text', text, truncated: ext === 'log', content_type: typeOf(key) });
+    }
+    return later(200, { kind: 'none', reason: "This file isn't text or an image Satchel can preview." });
+  }
+
+  // Share links: the AWS connection signs with SSO credentials that end in 2 h 50 min.
+  const credentialsEnd = now + 2 * hour + 50 * 60 * 1000;
+  const history = [];
+  let linkSeq = 1;
+  function sign(connectionId, request) {
+    if (request.kind === 'download' && !bucketObjects(request.bucket).some((o) => o.key === request.key)) {
+      return fail('not_found', `There's no object at s3://${request.bucket}/${request.key}, so there is nothing to share.`);
+    }
+    if (request.key.includes('locked')) {
+      return fail('access_denied', `These credentials can't read s3://${request.bucket}/${request.key}, so a link signed with them would be refused.`, 'AccessDenied (HTTP 403), request id 8D2F61A0C3B9E471');
+    }
+    const at = Date.now();
+    const aws = connectionId === 'c-aws';
+    const limited = aws && at + request.expires_secs * 1000 > credentialsEnd;
+    const effective = limited ? Math.floor((credentialsEnd - at) / 1000) : request.expires_secs;
+    const expires_at = new Date(at + effective * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const host = aws ? `${request.bucket}.s3.eu-west-1.amazonaws.com` : `127.0.0.1:39001/${request.bucket}`;
+    const url = `https://${host}/${request.key.split('/').map(encodeURIComponent).join('/')}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIAEXAMPLE7Q2%2F20250715%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=20250715T104100Z&X-Amz-Expires=${effective}&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEMock&X-Amz-SignedHeaders=host&X-Amz-Signature=${(at % 1e12).toString(16)}a94f1c0e3b2d7f6e5a4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e`;
+    history.unshift({ id: `l-${linkSeq++}`, connection_id: connectionId, request, issued_at: new Date(at).toISOString(), expires_at });
+    return later(350, {
+      url,
+      kind: request.kind,
+      expires_at,
+      effective_secs: effective,
+      limited_by_credentials: limited,
+      warning: limited ? `This link stops working at ${expires_at}, earlier than asked, because the credentials that sign it expire then.` : null,
+      curl: request.kind === 'upload' ? `curl -T file${request.content_type ? ` -H 'Content-Type: ${request.content_type}'` : ''} '${url}'` : null,
+    });
+  }
+  // Some history from earlier sessions.
+  history.push(
+    { id: 'l-old-1', connection_id: 'c-aws', request: { bucket: 'analytics-exports', key: 'exports/customers-2025-06.csv', kind: 'download', expires_secs: 86400, filename: null, content_type: null }, issued_at: iso(5 * hour), expires_at: new Date(now + 19 * hour).toISOString() },
+    { id: 'l-old-2', connection_id: 'c-aws', request: { bucket: 'team-shared', key: 'incoming/scan-0042.pdf', kind: 'upload', expires_secs: 3600, filename: null, content_type: 'application/pdf' }, issued_at: iso(3 * day), expires_at: iso(3 * day - hour) },
+    { id: 'l-old-3', connection_id: 'c-garage', request: { bucket: 'photos', key: '2025/summer/IMG_2211.jpg', kind: 'download', expires_secs: 604800, filename: null, content_type: null }, issued_at: iso(2 * day), expires_at: new Date(now + 5 * day).toISOString() },
+  );
+
+  function fakeQr(text) {
+    let h = 2166136261;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+    const n = 29;
+    let cells = '';
+    const finder = (x, y) => `<path d="M${x} ${y}h7v7h-7z M${x + 1} ${y + 1}v5h5v-5z" fill-rule="evenodd"/><rect x="${x + 2}" y="${y + 2}" width="3" height="3"/>`;
+    for (let y = 0; y < n; y++)
+      for (let x = 0; x < n; x++) {
+        const inFinder = (x < 8 && y < 8) || (x > n - 9 && y < 8) || (x < 8 && y > n - 9);
+        h = Math.imul(h ^ (x * 31 + y), 16777619);
+        if (!inFinder && (h >>> 29) & 1) cells += `<rect x="${x}" y="${y}" width="1" height="1"/>`;
+      }
+    return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="-2 -2 ${n + 4} ${n + 4}" shape-rendering="crispEdges"><rect x="-2" y="-2" width="${n + 4}" height="${n + 4}" fill="#fff"/><g fill="#000">${finder(0, 0)}${finder(n - 7, 0)}${finder(0, n - 7)}${cells}</g></svg>`;
+  }
+
+  Object.assign(handlers, {
+    list_objects: ({ bucket, prefix, recursive, opId, pages }) => {
+      if (bucket === 'raw-sensor-data') {
+        return later(700, null).then(() =>
+          fail('access_denied', "You don't have permission to list the objects in raw-sensor-data.", 'AccessDenied (HTTP 403) on ListObjectsV2, request id 5C1A9B7E2D4F6031'),
+        );
+      }
+      const all = listingPages(bucket, prefix, recursive);
+      const total = all.reduce((n, p) => n + p.objects.length, 0);
+      return new Promise((resolve, reject) => {
+        let i = 0;
+        let timer = null;
+        const tick = () => {
+          send(pages, i, all[i]);
+          i += 1;
+          if (i >= all.length) {
+            operations.delete(opId);
+            resolve(total);
+          } else timer = setTimeout(tick, 45);
+        };
+        operations.set(opId, () => {
+          clearTimeout(timer);
+          reject({ code: 'cancelled', message: 'Listing was cancelled.', detail: null });
+        });
+        timer = setTimeout(tick, 250);
+      });
+    },
+    object_properties: ({ bucket, key }) => {
+      const o = bucketObjects(bucket).find((x) => x.key === key);
+      if (!o) return later(100, null).then(() => fail('not_found', `There's no object s3://${bucket}/${key} (it may have just been deleted).`));
+      const kms = bucket === 'finance-reports-2024' || key.startsWith('exports/');
+      return later(180, {
+        key,
+        size: o.size,
+        etag: o.etag,
+        content_type: typeOf(key),
+        cache_control: key.endsWith('.png') ? 'max-age=86400' : null,
+        content_disposition: null,
+        content_encoding: key.endsWith('.gz') ? 'gzip' : null,
+        storage_class: o.storage_class,
+        encryption: kms ? 'aws:kms' : 'AES256',
+        kms_key_id: kms ? 'arn:aws:kms:eu-west-1:123456789012:key/4f2c1b9e-8d7a-4c3b-9e1f-0a2b3c4d5e6f' : null,
+        version_id: key.startsWith('reports/') ? '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY' : null,
+        last_modified: o.last_modified,
+        checksums: key.endsWith('.csv') ? [['CRC64NVME', 'kL0Zs1v8bX4=']] : [],
+        metadata: key.startsWith('exports/') ? [['exported-by', 'airflow'], ['source', 'warehouse.orders']] : [],
+      });
+    },
+    count_selection: ({ bucket, selection, opId }) => cancellable(opId, 500, expand(bucket, selection).length),
+    delete_objects: ({ bucket, selection, opId }) => {
+      const keys = expand(bucket, selection);
+      const failed = keys.filter((k) => k.includes('locked')).map((key) => ({ key, reason: 'Access Denied: the bucket policy protects this object.' }));
+      const gone = new Set(keys.filter((k) => !k.includes('locked')));
+      return cancellable(opId, 700, { deleted: gone.size, failed }).then((r) => {
+        setList(bucket, bucketObjects(bucket).filter((o) => !gone.has(o.key)));
+        return r;
+      });
+    },
+    create_folder: ({ bucket, parent, name }) => {
+      const rule = folderRule(name);
+      if (rule) return fail('invalid_input', rule);
+      const key = `${parent}${name.trim()}/`;
+      if (bucketObjects(bucket).some((o) => o.key.startsWith(key))) return fail('already_exists', `There's already a folder called “${name.trim()}” here.`);
+      setList(bucket, [...bucketObjects(bucket), entry(key, 0, 0)]);
+      return later(250, key);
+    },
+    rename_item: ({ bucket, item, newName, opId }) => {
+      const rule = folderRule(newName);
+      if (rule) return fail('invalid_input', rule.replace('Folder names', 'Names').replace('the folder', 'it'));
+      const isFolder = item.endsWith('/');
+      const trimmed = isFolder ? item.slice(0, -1) : item;
+      const parent = trimmed.slice(0, trimmed.lastIndexOf('/') + 1);
+      const target = `${parent}${newName.trim()}${isFolder ? '/' : ''}`;
+      const keys = expand(bucket, [item]);
+      return cancellable(opId, 600, null).then(() => {
+        const moved = new Set(keys);
+        const list = bucketObjects(bucket).map((o) => (moved.has(o.key) ? { ...o, key: target + o.key.slice(item.length) } : o));
+        setList(bucket, list);
+        return { copied: keys.length, deleted: keys.length, failed: [] };
+      });
+    },
+    copy_items: ({ bucket, selection, destBucket, destPrefix, moveItems, opId }) => {
+      const plan = [];
+      for (const item of selection) {
+        const trimmed = item.endsWith('/') ? item.slice(0, -1) : item;
+        const parentLen = trimmed.lastIndexOf('/') + 1;
+        for (const key of expand(bucket, [item])) plan.push([key, destPrefix + key.slice(parentLen)]);
+      }
+      return cancellable(opId, 900, null).then(() => {
+        const failed = plan.filter(([k]) => k.includes('locked')).map(([key]) => ({ key, reason: 'Access Denied: GLACIER objects must be restored before they can be copied.' }));
+        const ok = plan.filter(([k]) => !k.includes('locked'));
+        const src = bucketObjects(bucket);
+        const copies = ok.map(([k, d]) => ({ ...src.find((o) => o.key === k), key: d }));
+        const dest = bucketObjects(destBucket).filter((o) => !copies.some((c) => c.key === o.key));
+        setList(destBucket, [...dest, ...copies]);
+        if (moveItems) {
+          const gone = new Set(ok.map(([k]) => k));
+          setList(bucket, bucketObjects(bucket).filter((o) => !gone.has(o.key)));
+        }
+        return { copied: ok.length, deleted: moveItems ? ok.length : 0, failed };
+      });
+    },
+    preview_object: ({ bucket, key }) => preview(bucket, key),
+    share_link: ({ connectionId, request }) => sign(connectionId, request),
+    link_history: () => later(120, history.slice()),
+    reissue_link: ({ id }) => {
+      const old = history.find((l) => l.id === id);
+      if (!old) return fail('not_found', 'That link is no longer in the history.');
+      return sign(old.connection_id, old.request);
+    },
+    forget_link: ({ id }) => {
+      const i = history.findIndex((l) => l.id === id);
+      if (i >= 0) history.splice(i, 1);
+      return later(60, null);
+    },
+    qr_code: ({ text }) => later(80, fakeQr(text)),
+  });
 
   window.__TAURI_INTERNALS__ = {
     invoke(cmd, args) {

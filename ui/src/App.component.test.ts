@@ -44,7 +44,11 @@ beforeEach(() => {
     },
     select_connection: null,
     list_aws_profiles: [],
+    list_objects: 0,
+    link_history: [],
+    cancel_operation: true,
   });
+  localStorage.clear();
 });
 
 describe('App', () => {
@@ -80,9 +84,18 @@ describe('App', () => {
     render(App);
     await fireEvent.click(await screen.findByTestId('bucket'));
     expect(row('bucket', 'photos')).toHaveAttribute('aria-selected', 'true');
-    expect(screen.getByText('photos', { selector: 'strong' }).parentElement).toHaveTextContent(
-      'Objects in photos appear here',
-    );
+    expect(screen.getByTestId('object-table')).toBeInTheDocument();
+    expect(screen.getAllByTestId('breadcrumb')[0]).toHaveTextContent('photos');
+    await waitFor(() => expect(screen.getByTestId('listing-status')).toHaveAttribute('data-state', 'done'));
+    expect(callsOf('list_objects')).toEqual([
+      { connectionId: 'c2', bucket: 'photos', prefix: '', recursive: false, opId: expect.any(String), pages: expect.anything() },
+    ]);
+
+    // Ctrl+F goes to the object filter; the status bar opens the shared links.
+    await fireEvent.keyDown(window, { key: 'f', ctrlKey: true });
+    expect(document.activeElement).toBe(document.getElementById('object-filter'));
+    await fireEvent.click(screen.getByTestId('show-links'));
+    expect(await screen.findByTestId('no-links')).toBeInTheDocument();
   });
 
   it('shows a full-page error when startup fails, and retries', async () => {

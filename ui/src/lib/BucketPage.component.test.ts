@@ -4,7 +4,10 @@ import BucketPage from './BucketPage.svelte';
 import type { BucketOverview, Census } from './bindings';
 import { answer, callsOf, deferred, engineError } from '../test/ipc';
 
-vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
+vi.mock('@tauri-apps/api/core', async () => {
+  const { FakeChannel } = await import('../test/channel');
+  return { invoke: vi.fn(), Channel: FakeChannel };
+});
 
 const OVERVIEW: BucketOverview = {
   name: 'bucket-b',
@@ -35,7 +38,7 @@ let census: unknown = CENSUS;
 
 beforeEach(() => {
   census = CENSUS;
-  answer({ bucket_overview: OVERVIEW, bucket_census: () => census, cancel_operation: true });
+  answer({ bucket_overview: OVERVIEW, bucket_census: () => census, cancel_operation: true, list_objects: 0 });
 });
 
 describe('BucketPage', () => {
@@ -46,7 +49,8 @@ describe('BucketPage', () => {
     const tabs = within(header).getAllByRole('tab');
     expect(tabs.map((t) => t.dataset.testid)).toEqual(['tab-objects', 'tab-overview']);
     expect(screen.getByTestId('tab-objects')).toHaveAttribute('aria-selected', 'true');
-    expect(screen.getByText('bucket-b', { selector: 'strong' })).toBeVisible();
+    expect(screen.getByTestId('object-table')).toBeVisible();
+    expect(screen.getByTestId('listing-status')).toBeInTheDocument();
     // The overview is not read until it is looked at.
     expect(callsOf('bucket_overview')).toEqual([]);
 

@@ -36,8 +36,15 @@ export function formatEta(seconds: number): string {
 }
 
 /** `1,204`, in the user's way of grouping digits. */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 export function formatCount(n: number, locale?: string): string {
-  return new Intl.NumberFormat(locale).format(n);
+  let f = numberFormats.get(locale ?? '');
+  if (!f) {
+    f = new Intl.NumberFormat(locale);
+    numberFormats.set(locale ?? '', f);
+  }
+  return f.format(n);
 }
 
 /** `3 buckets`, `1 bucket`. */
@@ -47,6 +54,19 @@ export function plural(n: number, one: string, many: string, locale?: string): s
 
 function sameDay(a: Date, b: Date): boolean {
   return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+}
+
+// Making an Intl formatter costs far more than using one, and long lists format thousands of dates.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(locale: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const id = `${locale ?? ''}|${JSON.stringify(options)}`;
+  let f = dateFormats.get(id);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, options);
+    dateFormats.set(id, f);
+  }
+  return f;
 }
 
 function parse(when: string | Date): Date | null {
@@ -62,16 +82,16 @@ export function formatWhen(when: string | Date | null | undefined, now = new Dat
   if (when == null) return '';
   const d = parse(when);
   if (!d) return '';
-  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(d);
+  const time = dateFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(d);
   if (sameDay(d, now)) return `today ${time}`;
   const yesterday = new Date(now);
   yesterday.setDate(now.getDate() - 1);
   if (sameDay(d, yesterday)) return `yesterday ${time}`;
   if (d.getFullYear() === now.getFullYear() && d <= now) {
-    const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }).format(d);
+    const day = dateFormat(locale, { day: 'numeric', month: 'short' }).format(d);
     return `${day} ${time}`;
   }
-  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' }).format(d);
+  return dateFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' }).format(d);
 }
 
 /** The exact moment, for a tooltip: `Tuesday 12 March 2024 at 10:41:07`. */
@@ -79,5 +99,5 @@ export function formatExact(when: string | Date | null | undefined, locale?: str
   if (when == null) return '';
   const d = parse(when);
   if (!d) return '';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'medium' }).format(d);
+  return dateFormat(locale, { dateStyle: 'full', timeStyle: 'medium' }).format(d);
 }

@@ -1,0 +1,131 @@
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import ObjectTable from './ObjectTable.svelte';
+import { NO_SELECTION } from './gridSelection';
+import { DEFAULT_SORT, rowsOfPage, type Row } from './rows';
+
+const COUNT = 100_000;
+
+function manyRows(n: number): Row[] {
+  const objects = Array.from({ length: n }, (_, i) => ({
+    key: `raw/events-${String(i).padStart(6, '0')}.json`,
+    size: 1000 + i,
+    last_modified: '2025-07-01T10:00:00Z',
+    storage_class: 'STANDARD',
+    etag: null,
+  }));
+  return rowsOfPage({ folders: [], objects, next: null }, 'raw/', false);
+}
+
+function setup(rows: Row[]) {
+  const onsort = vi.fn();
+  const onopen = vi.fn();
+  const oncontextmenu = vi.fn();
+  render(ObjectTable, {
+    props: { rows, selection: NO_SELECTION, sort: DEFAULT_SORT, skeleton: false, location: 'raw/', label: 'Contents of raw/', onsort, onopen, oncontextmenu },
+  });
+  const grid = screen.getByTestId('object-table');
+  return { grid, onsort, onopen, oncontextmenu };
+}
+
+const domRows = () => screen.queryAllByTestId('object-row');
+const selectedKeys = () => domRows().filter((r) => r.getAttribute('aria-selected') === 'true').map((r) => r.dataset.key);
+const key = (i: number) => `raw/events-${String(i).padStart(6, '0')}.json`;
+
+let rows: Row[];
+beforeEach(() => {
+  localStorage.clear();
+  rows = manyRows(COUNT);
+});
+
+describe('ObjectTable', () => {
+  it('draws 100,000 rows as a window of a few dozen, with grid semantics', () => {
+    const { grid } = setup(rows);
+    expect(grid).toHaveAttribute('role', 'grid');
+    expect(grid).toHaveAttribute('aria-rowcount', String(COUNT + 1));
+    expect(grid).toHaveAttribute('aria-multiselectable', 'true');
+    const shown = domRows();
+    expect(shown.length).toBeGreaterThan(10);
+    expect(shown.length).toBeLessThan(60);
+    expect(shown[0]).toHaveAttribute('data-key', key(0));
+    expect(shown[0]).toHaveAttribute('data-kind', 'object');
+    expect(shown[0]).toHaveAttribute('aria-rowindex', '2');
+    expect(shown[0]).toHaveTextContent('events-000000.json');
+  });
+
+  it('shows the last row after scrolling to the end', async () => {
+    const { grid } = setup(rows);
+    grid.scrollTop = COUNT * 28;
+    await fireEvent.scroll(grid);
+    const shown = domRows();
+    expect(shown.length).toBeLessThan(60);
+    const last = shown[shown.length - 1];
+    expect(last).toHaveAttribute('data-key', key(COUNT - 1));
+    expect(last).toHaveAttribute('aria-rowindex', String(COUNT + 1));
+    expect(screen.queryByText('events-000000.json')).toBeNull();
+  });
+
+  it('moves and extends the selection with arrows, Shift, Home, End and Ctrl+A', async () => {
+    const { grid } = setup(rows);
+    grid.focus();
+    await fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    expect(selectedKeys()).toEqual([key(0)]);
+    expect(grid.getAttribute('aria-activedescendant')).toBe(domRows()[0].id);
+    await fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    await fireEvent.keyDown(grid, { key: 'ArrowDown', shiftKey: true });
+    await fireEvent.keyDown(grid, { key: 'ArrowDown', shiftKey: true });
+    expect(selectedKeys()).toEqual([key(1), key(2), key(3)]);
+    await fireEvent.keyDown(grid, { key: 'ArrowUp', shiftKey: true });
+    expect(selectedKeys()).toEqual([key(1), key(2)]);
+
+    await fireEvent.keyDown(grid, { key: 'End' });
+    expect(selectedKeys()).toEqual([key(COUNT - 1)]);
+    expect(domRows().at(-1)).toHaveClass('focused');
+
+    await fireEvent.keyDown(grid, { key: 'Home', shiftKey: true });
+    expect(domRows()[0]).toHaveAttribute('data-key', key(0));
+    expect(domRows().every((r) => r.getAttribute('aria-selected') === 'true')).toBe(true);
+
+    await fireEvent.keyDown(grid, { key: 'Escape' });
+    expect(selectedKeys()).toEqual([]);
+    await fireEvent.keyDown(grid, { key: 'a', ctrlKey: true });
+    expect(domRows().every((r) => r.getAttribute('aria-selected') === 'true')).toBe(true);
+  });
+
+  it('selects with the mouse: click, Ctrl+click, Shift+click; double-click opens', async () => {
+    const { onopen } = setup(rows);
+    const at = (i: number) => domRows()[i];
+    await fireEvent.click(at(2));
+    expect(selectedKeys()).toEqual([key(2)]);
+    await fireEvent.click(at(5), { shiftKey: true });
+    expect(selectedKeys()).toEqual([key(2), key(3), key(4), key(5)]);
+    await fireEvent.click(at(3), { ctrlKey: true });
+    expect(selectedKeys()).toEqual([key(2), key(4), key(5)]);
+    await fireEvent.dblClick(at(7));
+    expect(onopen).toHaveBeenCalledWith(rows[7]);
+  });
+
+  it('sorts from the column headers and says how it is sorted', async () => {
+    const { onsort } = setup(rows.slice(0, 5));
+    const headers = screen.getAllByRole('columnheader');
+    expect(headers.map((h) => h.getAttribute('aria-sort'))).toEqual(['ascending', 'none', 'none', 'none']);
+    await fireEvent.click(screen.getByRole('button', { name: /Size/ }));
+    expect(onsort).toHaveBeenCalledWith('size');
+  });
+
+  it('moves to a name by typing its first letters', async () => {
+    const mixed = rowsOfPage(
+      {
+        folders: ['apples/', 'bananas/'],
+        objects: ['cherry.txt', 'citrus.txt'].map((k) => ({ key: k, size: 1, last_modified: null, storage_class: null, etag: null })),
+        next: null,
+      },
+      '',
+      false,
+    );
+    const { grid } = setup(mixed);
+    await fireEvent.keyDown(grid, { key: 'c' });
+    await fireEvent.keyDown(grid, { key: 'i' });
+    expect(selectedKeys()).toEqual(['citrus.txt']);
+  });
+});

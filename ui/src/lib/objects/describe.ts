@@ -1,0 +1,92 @@
+// What the object actions say: the delete confirmation, and the outcome of a delete, copy, move
+// or rename in plain words with every failed key kept.
+
+import type { CopyReport, DeleteReport, KeyFailure, SettingState } from '../bindings';
+import { formatBytes, formatCount, plural } from '../format';
+import { summarize, type Row } from './rows';
+
+export const VERSIONS_NOTE = 'The bucket keeps versions: deleting adds delete markers; older versions stay.';
+
+/** Versioning on or suspended: a delete adds a delete marker rather than removing data. */
+export function keepsVersions(state: SettingState | null | undefined): boolean {
+  return state === 'on' || state === 'partial';
+}
+
+/**
+ * The confirmation: `Delete 1,204 objects from bucket-b?`, with the size when only files are
+ * selected (their sizes are known), and the note about versions when the bucket keeps them.
+ */
+export function describeDelete(count: number, rows: readonly Row[], bucket: string, versioning: SettingState | null): {
+  message: string;
+  notes: string[];
+} {
+  const { files, folders, bytes } = summarize(rows);
+  const notes: string[] = [];
+  let message: string;
+  if (count === 0) {
+    message = `There is nothing to delete: the selection holds no objects in ${bucket}.`;
+  } else if (folders === 0 && files === 1 && count === 1) {
+    message = `Delete “${rows[0].name}” (${formatBytes(bytes)}) from ${bucket}?`;
+  } else {
+    const size = folders === 0 ? ` (${formatBytes(bytes)})` : '';
+    message = `Delete ${plural(count, 'object', 'objects')}${size} from ${bucket}?`;
+  }
+  if (folders > 0 && count > 0) {
+    const folderName = rows.find((r) => r.kind === 'folder')?.name;
+    const what = folders === 1 ? `everything in the folder “${folderName}”` : `everything in the ${formatCount(folders)} selected folders`;
+    notes.push(files === 0 && folders === 1 ? `That is ${what}.` : `That includes ${what}.`);
+  }
+  if (count > 0 && keepsVersions(versioning)) notes.push(VERSIONS_NOTE);
+  return { message, notes };
+}
+
+export type Tone = 'ok' | 'partial' | 'failed';
+
+/** An action's outcome for the report bar above the table. */
+export interface ActionOutcome {
+  tone: Tone;
+  text: string;
+  failures: KeyFailure[];
+}
+
+function tone(done: number, failed: number): Tone {
+  return failed === 0 ? 'ok' : done === 0 ? 'failed' : 'partial';
+}
+
+export function describeDeleted(report: DeleteReport, bucket: string): ActionOutcome {
+  const deleted = report.deleted ?? 0;
+  const failed = report.failed.length;
+  const text =
+    failed === 0
+      ? `Deleted ${plural(deleted, 'object', 'objects')} from ${bucket}.`
+      : `Deleted ${formatCount(deleted)} of ${plural(deleted + failed, 'object', 'objects')}; ${formatCount(failed)} could not be deleted.`;
+  return { tone: tone(deleted, failed), text, failures: report.failed };
+}
+
+export function describeCopied(report: CopyReport, move: boolean, destination: string): ActionOutcome {
+  const copied = report.copied ?? 0;
+  const failed = report.failed.length;
+  const verb = move ? 'Moved' : 'Copied';
+  let text: string;
+  if (failed === 0) text = `${verb} ${plural(copied, 'object', 'objects')} to ${destination}.`;
+  else if (copied === 0) text = `Nothing was ${move ? 'moved' : 'copied'}: ${plural(failed, 'object', 'objects')} failed.`;
+  else text = `${verb} ${formatCount(copied)} objects to ${destination}; ${formatCount(failed)} failed.`;
+  if (move && failed > 0 && (report.deleted ?? 0) < copied) {
+    text += ' Objects that were copied but not deleted are now in both places.';
+  }
+  return { tone: tone(copied, failed), text, failures: report.failed };
+}
+
+export function describeRenamed(report: CopyReport, from: string, to: string): ActionOutcome {
+  const copied = report.copied ?? 0;
+  const failed = report.failed.length;
+  if (failed === 0) {
+    const inner = copied > 1 ? ` (${plural(copied, 'object', 'objects')})` : '';
+    return { tone: 'ok', text: `Renamed “${from}” to “${to}”${inner}.`, failures: [] };
+  }
+  return {
+    tone: tone(copied, failed),
+    text: `Renaming “${from}” to “${to}” was incomplete: ${formatCount(copied)} renamed, ${formatCount(failed)} failed.`,
+    failures: report.failed,
+  };
+}

@@ -1,0 +1,218 @@
+// The object browser's rows: what a listing page becomes, how rows sort (folders first) and
+// filter, and how sorted batches merge as pages stream in. Pure functions over plain objects, so a
+// folder of 100,000 objects costs one small object per row and no reactive proxies.
+
+import type { ListingPage } from '../bindings';
+import { formatBytes, formatExact, formatWhen } from '../format';
+
+export type RowKind = 'folder' | 'object';
+
+export interface Row {
+  /** The full key, or for a folder its full prefix ending with "/". */
+  key: string;
+  /** What the Name column shows: the last segment, or in search results the key below the prefix. */
+  name: string;
+  kind: RowKind;
+  /** Bytes; null for folders. */
+  size: number | null;
+  /** RFC 3339 as the storage said it, and the same as milliseconds for sorting. */
+  lastModified: string | null;
+  modified: number | null;
+  storageClass: string | null;
+  etag: string | null;
+  /** `name` in lower case, for the filter. */
+  search: string;
+  /** What sorting by name compares: see `naturalKey`. */
+  sortName: string;
+  /** Display texts, made the first time the row is drawn. */
+  text?: { size: string; when: string; exact: string };
+}
+
+export type SortColumn = 'name' | 'size' | 'modified' | 'class';
+
+export interface SortSpec {
+  column: SortColumn;
+  descending: boolean;
+}
+
+export const DEFAULT_SORT: SortSpec = { column: 'name', descending: false };
+
+/**
+ * A name as file managers order it, made once per row so that sorting 100,000 rows compares plain
+ * strings (an Intl.Collator takes several times longer): case and accents ignored, and numbers by
+ * value, so "file2" comes before "file10". A run of digits becomes its length as one character,
+ * then the digits without leading zeros: shorter numbers sort first, equal lengths digit by digit.
+ * (Short keys matter: sorting time grows with the prefix that keys share.)
+ */
+export function naturalKey(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\d+/g, (digits) => {
+      const n = digits.replace(/^0+(?=\d)/, '');
+      return String.fromCharCode(0x30 + Math.min(n.length, 40)) + n;
+    });
+}
+
+function folderRow(prefix: string, name: string): Row {
+  return {
+    key: prefix,
+    name,
+    kind: 'folder',
+    size: null,
+    lastModified: null,
+    modified: null,
+    storageClass: null,
+    etag: null,
+    search: name.toLowerCase(),
+    sortName: naturalKey(name),
+  };
+}
+
+function stripSlash(s: string): string {
+  return s.endsWith('/') ? s.slice(0, -1) : s;
+}
+
+/**
+ * The rows of one listing page of `prefix`. In a folder listing a row's name is its last segment;
+ * in a recursive listing (search) it is the key below `prefix`, and zero-byte folder markers
+ * (`a/b/`) are folder rows.
+ */
+export function rowsOfPage(page: ListingPage, prefix: string, recursive: boolean): Row[] {
+  const rows: Row[] = [];
+  for (const f of page.folders) rows.push(folderRow(f, stripSlash(f.slice(prefix.length)) || f));
+  for (const o of page.objects) {
+    if (o.key.endsWith('/')) {
+      if (o.key === prefix) continue;
+      rows.push(folderRow(o.key, stripSlash(o.key.slice(prefix.length))));
+      continue;
+    }
+    const name = recursive ? o.key.slice(prefix.length) : o.key.slice(o.key.lastIndexOf('/') + 1);
+    const lastModified = o.last_modified ?? null;
+    const ms = lastModified ? Date.parse(lastModified) : NaN;
+    rows.push({
+      key: o.key,
+      name,
+      kind: 'object',
+      size: o.size,
+      lastModified,
+      modified: Number.isNaN(ms) ? null : ms,
+      storageClass: o.storage_class ?? null,
+      etag: o.etag ?? null,
+      search: name.toLowerCase(),
+      sortName: naturalKey(name),
+    });
+  }
+  return rows;
+}
+
+/** A row made locally (a folder just created), before the next listing shows it. */
+export function newFolderRow(key: string, prefix: string): Row {
+  return folderRow(key, stripSlash(key.slice(prefix.length)));
+}
+
+function byName(a: Row, b: Row): number {
+  if (a.sortName !== b.sortName) return a.sortName < b.sortName ? -1 : 1;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+function nullsFirst(a: number | null, b: number | null): number {
+  return (a ?? -Infinity) - (b ?? -Infinity) || 0;
+}
+
+/** The order rows show in: folders always first, then by the column, ties broken by name. */
+export function comparator(spec: SortSpec): (a: Row, b: Row) => number {
+  const sign = spec.descending ? -1 : 1;
+  const primary: (a: Row, b: Row) => number =
+    spec.column === 'size'
+      ? (a, b) => nullsFirst(a.size, b.size)
+      : spec.column === 'modified'
+        ? (a, b) => nullsFirst(a.modified, b.modified)
+        : spec.column === 'class'
+          ? (a, b) => {
+              const x = a.storageClass ?? '';
+              const y = b.storageClass ?? '';
+              return x < y ? -1 : x > y ? 1 : 0;
+            }
+          : () => 0;
+  return (a, b) => {
+    if (a.kind !== b.kind) return a.kind === 'folder' ? -1 : 1;
+    return sign * (primary(a, b) || byName(a, b));
+  };
+}
+
+/** Sorts a copy. */
+export function sortRows(rows: readonly Row[], spec: SortSpec): Row[] {
+  return [...rows].sort(comparator(spec));
+}
+
+/**
+ * Rows sorted by `from` re-sorted by `to`. Only the direction changing (a second click on the same
+ * header) is a reversal of the folders and of the files, in linear time; anything else sorts.
+ */
+export function resortRows(rows: readonly Row[], from: SortSpec, to: SortSpec): Row[] {
+  if (from.column !== to.column || from.descending === to.descending) return sortRows(rows, to);
+  return reverseWithinKinds(rows);
+}
+
+/** Folders still first, each group in the opposite order. */
+export function reverseWithinKinds(rows: readonly Row[]): Row[] {
+  const folders = rows.filter((r) => r.kind === 'folder').reverse();
+  const files = rows.filter((r) => r.kind !== 'folder').reverse();
+  return folders.concat(files);
+}
+
+/** Merges two sorted lists into a new sorted one (a stream's next page into what is shown). */
+export function mergeSorted(a: readonly Row[], b: readonly Row[], cmp: (x: Row, y: Row) => number): Row[] {
+  if (b.length === 0) return a as Row[];
+  if (a.length === 0) return b as Row[];
+  const out = new Array<Row>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = cmp(a[i], b[j]) <= 0 ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
+
+/** Rows whose name contains the filter text, ignoring case. */
+export function filterRows(rows: Row[], filter: string): Row[] {
+  const needle = filter.trim().toLowerCase();
+  if (needle === '') return rows;
+  return rows.filter((r) => r.search.includes(needle));
+}
+
+/** The Size, Last modified and tooltip texts of a row, made once. */
+export function rowText(row: Row, now: Date): { size: string; when: string; exact: string } {
+  if (!row.text) {
+    row.text = {
+      size: row.size === null ? '—' : formatBytes(row.size),
+      when: row.lastModified ? formatWhen(row.lastModified, now) : '—',
+      exact: row.lastModified ? formatExact(row.lastModified) : '',
+    };
+  }
+  return row.text;
+}
+
+export interface SelectionSummary {
+  files: number;
+  folders: number;
+  /** Bytes of the selected files (folders' contents are not known without listing them). */
+  bytes: number;
+}
+
+export function summarize(rows: readonly Row[]): SelectionSummary {
+  let files = 0;
+  let folders = 0;
+  let bytes = 0;
+  for (const r of rows) {
+    if (r.kind === 'folder') folders += 1;
+    else {
+      files += 1;
+      bytes += r.size ?? 0;
+    }
+  }
+  return { files, folders, bytes };
+}
