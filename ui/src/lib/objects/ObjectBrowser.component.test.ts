@@ -257,6 +257,39 @@ describe('ObjectBrowser', () => {
     await waitFor(() => expect(listings).toHaveLength(2));
   });
 
+  it('downloads the selection with progress, then lists every key that was refused', async () => {
+    const done = deferred<unknown>();
+    let channel: FakeChannel<unknown> | undefined;
+    setHandlers({
+      download_items: (a: unknown) => {
+        channel = (a as { progress: FakeChannel<unknown> }).progress;
+        return done.promise;
+      },
+    });
+    setup();
+    await listed(['raw/'], [obj('a.csv')]);
+    await fireEvent.click(row('raw/'));
+    await fireEvent.click(row('a.csv'), { shiftKey: true });
+    await fireEvent.click(screen.getByTestId('action-download'));
+    await waitFor(() => expect(screen.getByTestId('download-status')).toBeInTheDocument());
+    expect(callsOf('download_items')).toEqual([
+      { connectionId: 'c1', bucket: 'bucket-b', selection: ['raw/', 'a.csv'], opId: expect.any(String), progress: expect.anything() },
+    ]);
+    channel!.send({ files_done: 1, files_total: 3, bytes_done: 2000, bytes_total: 6000 });
+    await waitFor(() => expect(screen.getByTestId('download-status')).toHaveTextContent('Downloading 1 of 3 files'));
+    done.resolve({
+      files: 2,
+      bytes: 4000,
+      refused: [{ key: 'raw/../x', reason: 'Not downloaded: the segment ".." means a parent or current folder.' }],
+      failed: [],
+      cancelled: false,
+    });
+    const report = await screen.findByTestId('action-report');
+    expect(report).toHaveTextContent('Downloaded 2 files (4 KB). 1 key was not downloaded.');
+    expect(within(report).getByTestId('action-failure')).toHaveTextContent('raw/../x');
+    expect(screen.queryByTestId('download-status')).toBeNull();
+  });
+
   it('creates a folder: the rule broken shows under the field, then the new folder is selected', async () => {
     let attempt = 0;
     setHandlers({
@@ -315,8 +348,7 @@ describe('ObjectBrowser', () => {
       'new-folder',
     ]);
     const download = items.find((i) => i.dataset.action === 'download')!;
-    expect(download).toHaveAttribute('aria-disabled', 'true');
-    expect(download).toHaveAttribute('title', 'Coming with the transfer engine');
+    expect(download).not.toHaveAttribute('aria-disabled', 'true');
     await fireEvent.keyDown(menu, { key: 'Escape' });
     expect(screen.queryByTestId('context-menu')).toBeNull();
   });

@@ -28,7 +28,6 @@ export interface ActionState {
   group: number;
 }
 
-export const TRANSFER_ENGINE_PENDING = 'Coming with the transfer engine';
 
 const MENU: readonly { id: ActionId; label: string; shortcut: string; group: number }[] = [
   { id: 'open', label: 'Open', shortcut: 'Enter', group: 0 },
@@ -52,7 +51,7 @@ function why(id: ActionId, count: number, files: number): string | null {
     case 'preview':
       return one && files === 1 ? null : 'Select one file to preview';
     case 'download':
-      return TRANSFER_ENGINE_PENDING;
+      return count > 0 ? null : 'Select files or folders to download';
     case 'share':
       return files > 0 ? null : 'Select one or more files to share';
     case 'rename':

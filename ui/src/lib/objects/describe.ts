@@ -1,7 +1,7 @@
 // What the object actions say: the delete confirmation, and the outcome of a delete, copy, move
 // or rename in plain words with every failed key kept.
 
-import type { CopyReport, DeleteReport, KeyFailure, SettingState } from '../bindings';
+import type { CopyReport, DeleteReport, KeyFailure, SettingState, DownloadReport } from '../bindings';
 import { formatBytes, formatCount, plural } from '../format';
 import { summarize, type Row } from './rows';
 
@@ -89,4 +89,14 @@ export function describeRenamed(report: CopyReport, from: string, to: string): A
     text: `Renaming “${from}” to “${to}” was incomplete: ${formatCount(copied)} renamed, ${formatCount(failed)} failed.`,
     failures: report.failed,
   };
+}
+
+/** A finished download: how much arrived and, per key, what was refused or failed. */
+export function describeDownloaded(report: DownloadReport): ActionOutcome {
+  const files = report.files ?? 0;
+  const problems = [...report.refused, ...report.failed];
+  let text = `Downloaded ${plural(files, 'file', 'files')} (${formatBytes(report.bytes ?? 0)}).`;
+  if (report.cancelled) text = `Cancelled after ${plural(files, 'file', 'files')} (${formatBytes(report.bytes ?? 0)}); partial files were removed.`;
+  if (problems.length) text += ` ${plural(problems.length, 'key was', 'keys were')} not downloaded.`;
+  return { tone: report.cancelled ? 'partial' : tone(files, problems.length), text, failures: problems };
 }
