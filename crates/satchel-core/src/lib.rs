@@ -19,6 +19,7 @@ pub mod profiles;
 pub mod regions;
 pub mod rules;
 pub mod sandbox;
+pub mod tagging;
 pub mod share;
 pub mod throttle;
 

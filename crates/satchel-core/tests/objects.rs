@@ -175,3 +175,58 @@ async fn previews_are_bounded_and_typed() {
     }
     assert!(matches!(objects::preview(&s3, &bucket, "blob.bin").await.unwrap(), objects::Preview::None { .. }));
 }
+
+#[tokio::test]
+async fn tags_merge_replace_and_bulk_over_a_prefix() {
+    use satchel_core::rules::Tag;
+    use satchel_core::tagging::{self, TagMode};
+    let m = moto();
+    let keys: Vec<String> = (0..500).map(|i| format!("batch/{i:03}.csv")).collect();
+    let bucket = bucket_with(m, &[]).await;
+    let c = m.client();
+    let mut tasks = tokio::task::JoinSet::new();
+    for k in keys.clone() {
+        let (c, b) = (c.clone(), bucket.clone());
+        tasks.spawn(async move { c.put_object().bucket(b).key(k).tagging("owner=x").body(ByteStream::from_static(b"v")).send().await.unwrap() });
+        if tasks.len() >= 32 {
+            tasks.join_next().await;
+        }
+    }
+    while tasks.join_next().await.is_some() {}
+    let s3 = satchel_client(m);
+    let tag = |k: &str, v: &str| Tag { key: k.into(), value: v.into() };
+    let read = |key: String| {
+        let c = c.clone();
+        let b = bucket.clone();
+        async move {
+            let out = c.get_object_tagging().bucket(b).key(key).send().await.unwrap();
+            let mut v: Vec<(String, String)> = out.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect();
+            v.sort();
+            v
+        }
+    };
+    let report = tagging::bulk_change(&s3, &bucket, &["batch/".into()], &[tag("project", "alpha")], &[], TagMode::Merge, &CancellationToken::new(), &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!((report.tagged, report.failed.len()), (500, 0));
+    assert_eq!(read("batch/123.csv".into()).await, [("owner".to_string(), "x".to_string()), ("project".to_string(), "alpha".to_string())]);
+    let report = tagging::bulk_change(&s3, &bucket, &["batch/".into()], &[tag("project", "beta")], &[], TagMode::Replace, &CancellationToken::new(), &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(report.tagged, 500);
+    assert_eq!(read("batch/499.csv".into()).await, [("project".to_string(), "beta".to_string())]);
+    // Every invalid tag class is refused before any request.
+    for bad in [vec![tag("aws:x", "v")], vec![tag("", "v")], (0..11).map(|i| tag(&format!("k{i}"), "v")).collect()] {
+        let e = tagging::change_tags(&s3, "no-such-bucket-xyz", "k", &bad, &[], TagMode::Replace).await.unwrap_err();
+        assert_eq!(e.code, satchel_core::ErrorCode::InvalidInput, "{bad:?}");
+    }
+}
+
+#[tokio::test]
+async fn garage_says_it_does_not_support_tags() {
+    let g = &satchel_harness::garage().server;
+    let bucket = bucket_with(g, &["a.txt"]).await;
+    let e = satchel_core::tagging::get_tags(&satchel_client(g), &bucket, "a.txt").await.unwrap_err();
+    assert_eq!(e.code, satchel_core::ErrorCode::Unsupported, "{e:?}");
+    assert_eq!(e.message, "This storage does not support object tags.");
+}
