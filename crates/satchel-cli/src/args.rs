@@ -53,6 +53,9 @@ pub enum Command {
     Cp(CpArgs),
     /// Delete an object, or with --recursive everything below a prefix (batched, 1,000 per request).
     Rm(RmArgs),
+    /// Read or change object tags.
+    #[command(subcommand)]
+    Tag(TagCommand),
     /// Print a presigned link to download (or, with --put, upload) an object.
     Share(ShareArgs),
     /// Serve a folder as a local S3-compatible sandbox until stopped.
@@ -201,4 +204,30 @@ pub struct CpArgs {
     pub dst: String,
     #[arg(long, short = 'r')]
     pub recursive: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TagCommand {
+    /// Print an object's tags.
+    Get { target: String },
+    /// Add tags (merging into the existing ones, or with --replace instead of them).
+    Set {
+        target: String,
+        /// key=value pairs.
+        #[arg(required = true)]
+        tags: Vec<String>,
+        /// Every object below the prefix.
+        #[arg(long, short = 'r')]
+        recursive: bool,
+        /// The given tags become the only tags.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Remove tags by key (all tags when no key is given).
+    Rm {
+        target: String,
+        keys: Vec<String>,
+        #[arg(long, short = 'r')]
+        recursive: bool,
+    },
 }

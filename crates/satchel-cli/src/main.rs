@@ -8,6 +8,7 @@ mod args;
 mod buckets;
 mod list;
 mod secret;
+mod tags;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -59,6 +60,11 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let engine = open_engine()?;
             let conn = chosen_connection(&engine, &cli.global, None).await?;
             list::remove(&engine, &conn, args, cli.global.json).await
+        }
+        Command::Tag(cmd) => {
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            tags::run(&engine, &conn, cmd, cli.global.json).await
         }
         Command::Share(args) => {
             let engine = open_engine()?;

@@ -439,3 +439,37 @@ async fn cp_downloads_a_key_or_a_prefix() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("isn't available yet"), "{}", stderr(&o));
 }
+
+#[tokio::test]
+async fn tag_get_set_rm() {
+    let m = moto();
+    let bucket = unique("tag");
+    m.create_bucket(&bucket).await;
+    for k in ["p/a", "p/b"] {
+        m.client().put_object().bucket(&bucket).key(k).body(b"x".to_vec().into()).send().await.unwrap();
+    }
+    let home = tempfile::tempdir().unwrap();
+    let tag = |extra: &[&str]| {
+        let mut c = satchel(home.path());
+        c.env("AWS_ACCESS_KEY_ID", &m.access_key_id)
+            .env("AWS_SECRET_ACCESS_KEY", &m.secret_access_key)
+            .args(["--endpoint", &m.endpoint, "--path-style", "tag"])
+            .args(extra);
+        run(c, "")
+    };
+    let a = format!("s3://{bucket}/p/a");
+    assert!(tag(&["set", &format!("s3://{bucket}/p/"), "project=alpha", "cost=1", "--recursive"]).status.success());
+    assert!(tag(&["set", &a, "cost=2"]).status.success());
+    let o = tag(&["get", &a, "--json"]);
+    let got = stdout_json(&o);
+    assert_eq!(got.as_array().unwrap().len(), 2, "{got}");
+    assert!(tag(&["rm", &a, "cost"]).status.success());
+    assert_eq!(String::from_utf8_lossy(&tag(&["get", &a]).stdout).trim(), "project=alpha");
+    let o = tag(&["set", &a, "aws:reserved=x"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("aws:"), "{}", stderr(&o));
+    let o = tag(&["set", &a, "novalue"]);
+    assert!(stderr(&o).contains("key=value"), "{}", stderr(&o));
+    let independent = m.client().get_object_tagging().bucket(&bucket).key("p/b").send().await.unwrap();
+    assert_eq!(independent.tag_set().len(), 2);
+}
