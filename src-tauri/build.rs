@@ -32,6 +32,9 @@ const COMMANDS: &[&str] = &[
     "forget_link",
     "qr_code",
     "download_items",
+    "object_tags",
+    "set_object_tags",
+    "bulk_tag",
 ];
 
 fn main() {

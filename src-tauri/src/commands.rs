@@ -5,7 +5,9 @@ use satchel_core::bucket_empty::EmptyPhase;
 use satchel_core::bucket_overview::BucketOverview;
 use satchel_core::objects::{self, CopyReport, DeleteReport, ListingPage, ObjectProperties, Preview};
 use satchel_core::download::{self, DownloadProgress, DownloadReport};
+use satchel_core::rules::Tag;
 use satchel_core::share::{IssuedLink, ShareLink, ShareRequest};
+use satchel_core::tagging::{self, BulkTagReport, TagMode};
 use satchel_core::throttle::Throttle;
 use satchel_core::{
     BucketSummary, Census, Connection, ConnectionDraft, CreateReport, EmptyProgress, EmptyReport, Error, NewBucket,
@@ -330,4 +332,49 @@ async fn pick_folder(app: &tauri::AppHandle, title: &str) -> Result<Option<std::
     })
     .map_err(|e| Error::internal(format!("couldn't open the folder dialog: {e}")))?;
     rx.await.map_err(|_| Error::internal("the folder dialog closed without an answer"))
+}
+
+/// An object's tags; `unsupported` where the storage has no tagging.
+#[tauri::command]
+#[specta::specta]
+pub async fn object_tags(engine: Engine<'_>, connection_id: String, bucket: String, key: String) -> Result<Vec<Tag>, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    tagging::get_tags(&engine.bucket_client(&conn, &bucket).await?, &bucket, &key).await
+}
+
+/// Sets one object's tags exactly (the properties panel edits the whole set); rules are checked first.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_object_tags(engine: Engine<'_>, connection_id: String, bucket: String, key: String, tags: Vec<Tag>) -> Result<(), Error> {
+    let conn = engine.connection(&connection_id).await?;
+    tagging::put_tags(&engine.bucket_client(&conn, &bucket).await?, &bucket, &key, &tags).await
+}
+
+/// Tags every object of a selection (keys and folders), merging or replacing; per-object failures kept.
+#[tauri::command]
+#[specta::specta]
+#[allow(clippy::too_many_arguments)]
+pub async fn bulk_tag(
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    selection: Vec<String>,
+    tags: Vec<Tag>,
+    remove: Vec<String>,
+    mode: TagMode,
+    op_id: String,
+    progress: Channel<(f64, f64)>,
+) -> Result<BulkTagReport, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    let s3 = engine.bucket_client(&conn, &bucket).await?;
+    let cancel = engine.begin_operation(&op_id);
+    let throttle = Throttle::ui();
+    let result = tagging::bulk_change(&s3, &bucket, &selection, &tags, &remove, mode, &cancel, &|done, total| {
+        if throttle.admit(done == total) {
+            let _ = progress.send((done as f64, total as f64));
+        }
+    })
+    .await;
+    engine.end_operation(&op_id);
+    result
 }

@@ -40,6 +40,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::forget_link,
         commands::qr_code,
         commands::download_items,
+        commands::object_tags,
+        commands::set_object_tags,
+        commands::bulk_tag,
     ])
 }
 

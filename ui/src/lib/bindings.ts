@@ -65,6 +65,12 @@ export const commands = {
 	 *  downloads the selection into it. `None` when the user closed the dialog.
 	 */
 	downloadItems: (connectionId: string, bucket: string, selection: string[], opId: string, progress: Channel<DownloadProgress>) => typedError<DownloadReport | null, AppError_Serialize>(__TAURI_INVOKE("download_items", { connectionId, bucket, selection, opId, progress })),
+	/**  An object's tags; `unsupported` where the storage has no tagging. */
+	objectTags: (connectionId: string, bucket: string, key: string) => typedError<Tag[], AppError_Serialize>(__TAURI_INVOKE("object_tags", { connectionId, bucket, key })),
+	/**  Sets one object's tags exactly (the properties panel edits the whole set); rules are checked first. */
+	setObjectTags: (connectionId: string, bucket: string, key: string, tags: Tag[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_object_tags", { connectionId, bucket, key, tags })),
+	/**  Tags every object of a selection (keys and folders), merging or replacing; per-object failures kept. */
+	bulkTag: (connectionId: string, bucket: string, selection: string[], tags: Tag[], remove: string[], mode: TagMode, opId: string, progress: Channel<[number | null, number | null]>) => typedError<BulkTagReport, AppError_Serialize>(__TAURI_INVOKE("bulk_tag", { connectionId, bucket, selection, tags, remove, mode, opId, progress })),
 };
 
 /* Types */
@@ -121,6 +127,12 @@ export type BucketSummary_Serialize = {
 	created: string | null,
 	/**  Only some stores say a bucket's region in the listing. */
 	region: string | null,
+};
+
+export type BulkTagReport = {
+	tagged: number | null,
+	failed: KeyFailure[],
+	cancelled: boolean,
 };
 
 /**  A canned ACL for the bucket (only when ACLs are on). */
@@ -670,6 +682,13 @@ export type Tag = {
 	key: string,
 	value: string,
 };
+
+/**  What a tag change does to the tags already there. */
+export type TagMode = 
+/**  Add these, overwriting values of the same keys, keeping the others. */
+"merge" | 
+/**  These become the only tags. */
+"replace";
 
 /**  What "Test connection" found. */
 export type TestReport = TestReport_Serialize | TestReport_Deserialize;
