@@ -230,3 +230,38 @@ async fn garage_says_it_does_not_support_tags() {
     assert_eq!(e.code, satchel_core::ErrorCode::Unsupported, "{e:?}");
     assert_eq!(e.message, "This storage does not support object tags.");
 }
+
+#[tokio::test]
+async fn editing_metadata_keeps_tags_and_encryption() {
+    let m = moto();
+    let bucket = bucket_with(m, &[]).await;
+    let c = m.client();
+    c.put_object()
+        .bucket(&bucket)
+        .key("r.csv")
+        .body(ByteStream::from_static(b"a"))
+        .content_type("text/plain")
+        .metadata("old", "1")
+        .tagging("project=alpha")
+        .server_side_encryption(ServerSideEncryption::Aes256)
+        .send()
+        .await
+        .unwrap();
+    let s3 = satchel_client(m);
+    let edit = objects::MetadataEdit {
+        content_type: Some("text/csv".into()),
+        cache_control: Some("max-age=60".into()),
+        metadata: Some(vec![("owner".into(), "analytics".into())]),
+        ..Default::default()
+    };
+    objects::edit_metadata(&s3, &bucket, "r.csv", &edit).await.unwrap();
+    let head = c.head_object().bucket(&bucket).key("r.csv").send().await.unwrap();
+    assert_eq!((head.content_type(), head.cache_control()), (Some("text/csv"), Some("max-age=60")));
+    let meta = head.metadata().unwrap();
+    assert_eq!((meta.get("owner").map(String::as_str), meta.get("old")), (Some("analytics"), None));
+    assert_eq!(head.server_side_encryption(), Some(&ServerSideEncryption::Aes256));
+    let tags = c.get_object_tagging().bucket(&bucket).key("r.csv").send().await.unwrap();
+    assert_eq!(tags.tag_set()[0].key(), "project");
+    let bad = objects::MetadataEdit { metadata: Some(vec![("bad name".into(), "x".into())]), ..Default::default() };
+    assert_eq!(objects::edit_metadata(&s3, &bucket, "r.csv", &bad).await.unwrap_err().code, satchel_core::ErrorCode::InvalidInput);
+}
