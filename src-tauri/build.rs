@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "object_tags",
     "set_object_tags",
     "bulk_tag",
+    "edit_metadata",
 ];
 
 fn main() {

@@ -3,7 +3,7 @@
 
 use satchel_core::bucket_empty::EmptyPhase;
 use satchel_core::bucket_overview::BucketOverview;
-use satchel_core::objects::{self, CopyReport, DeleteReport, ListingPage, ObjectProperties, Preview};
+use satchel_core::objects::{self, CopyReport, DeleteReport, ListingPage, MetadataEdit, ObjectProperties, Preview};
 use satchel_core::download::{self, DownloadProgress, DownloadReport};
 use satchel_core::rules::Tag;
 use satchel_core::share::{IssuedLink, ShareLink, ShareRequest};
@@ -377,4 +377,12 @@ pub async fn bulk_tag(
     .await;
     engine.end_operation(&op_id);
     result
+}
+
+/// Rewrites an object's headers, user metadata or storage class in place (keeps tags and encryption).
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_metadata(engine: Engine<'_>, connection_id: String, bucket: String, key: String, edit: MetadataEdit) -> Result<(), Error> {
+    let conn = engine.connection(&connection_id).await?;
+    objects::edit_metadata(&engine.bucket_client(&conn, &bucket).await?, &bucket, &key, &edit).await
 }

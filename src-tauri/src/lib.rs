@@ -43,6 +43,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::object_tags,
         commands::set_object_tags,
         commands::bulk_tag,
+        commands::edit_metadata,
     ])
 }
 

@@ -71,6 +71,8 @@ export const commands = {
 	setObjectTags: (connectionId: string, bucket: string, key: string, tags: Tag[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_object_tags", { connectionId, bucket, key, tags })),
 	/**  Tags every object of a selection (keys and folders), merging or replacing; per-object failures kept. */
 	bulkTag: (connectionId: string, bucket: string, selection: string[], tags: Tag[], remove: string[], mode: TagMode, opId: string, progress: Channel<[number | null, number | null]>) => typedError<BulkTagReport, AppError_Serialize>(__TAURI_INVOKE("bulk_tag", { connectionId, bucket, selection, tags, remove, mode, opId, progress })),
+	/**  Rewrites an object's headers, user metadata or storage class in place (keeps tags and encryption). */
+	editMetadata: (connectionId: string, bucket: string, key: string, edit: MetadataEdit_Deserialize) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("edit_metadata", { connectionId, bucket, key, edit })),
 };
 
 /* Types */
@@ -412,6 +414,31 @@ export type ListingPage_Serialize = {
 	objects: ObjectEntry_Serialize[],
 	/**  Pass back to get the next page; `None` on the last. */
 	next: string | null,
+};
+
+/**  New headers and user metadata for an object; `None` keeps what is there. */
+export type MetadataEdit = MetadataEdit_Serialize | MetadataEdit_Deserialize;
+
+/**  New headers and user metadata for an object; `None` keeps what is there. */
+export type MetadataEdit_Deserialize = {
+	content_type?: string | null,
+	cache_control?: string | null,
+	content_disposition?: string | null,
+	content_encoding?: string | null,
+	/**  The complete set of `x-amz-meta-*` (without the prefix); `None` keeps the current set. */
+	metadata?: ([string, string])[] | null,
+	storage_class?: string | null,
+};
+
+/**  New headers and user metadata for an object; `None` keeps what is there. */
+export type MetadataEdit_Serialize = {
+	content_type: string | null,
+	cache_control: string | null,
+	content_disposition: string | null,
+	content_encoding: string | null,
+	/**  The complete set of `x-amz-meta-*` (without the prefix); `None` keeps the current set. */
+	metadata: ([string, string])[] | null,
+	storage_class: string | null,
 };
 
 /**  What the create wizard (or `satchel bucket create`) asks for. */
