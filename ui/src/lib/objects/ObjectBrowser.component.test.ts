@@ -72,6 +72,7 @@ function setHandlers(extra: Record<string, unknown> = {}) {
     cancel_operation: true,
     bucket_overview: VERSIONED,
     object_properties: PROPS,
+    object_tags: [],
     ...extra,
   };
   answer(handlers);
