@@ -308,6 +308,29 @@ async function main() {
     await browser.keys('Escape');
   });
 
+  await step('tags: add a tag in the properties panel and see it after a reload', async () => {
+    const row = await objectRow('readme.txt');
+    await row.click();
+    const section = await byTestId(browser, 'tags');
+    await section.waitForDisplayed({ timeout: WAIT });
+    await (await byTestId(browser, 'tags-edit')).click();
+    await (await byTestId(browser, 'tag-add')).click();
+    const keys = await browser.$$('[data-testid="tag-key"]');
+    const values = await browser.$$('[data-testid="tag-value"]');
+    await keys[keys.length - 1].setValue('project');
+    await values[values.length - 1].setValue('alpha');
+    await (await byTestId(browser, 'tags-save')).click();
+    await (await browser.$('[data-testid="tag"][data-key="project"]')).waitForDisplayed({ timeout: WAIT });
+    // Reload: list the folder again and select the object afresh.
+    await (await byTestId(browser, 'action-refresh')).click();
+    await (await objectRow('readme.txt')).waitForDisplayed({ timeout: WAIT });
+    await (await objectRow('2024-archive/')).click();
+    await (await objectRow('readme.txt')).click();
+    const tag = await browser.$('[data-testid="tag"][data-key="project"]');
+    await tag.waitForDisplayed({ timeout: WAIT });
+    assert.equal(await tag.getAttribute('data-value'), 'alpha');
+  });
+
   await step('a bucket is created through the wizard with safe defaults', async () => {
     await (await connectionRow(browser, 'Moto')).click();
     await (await byTestId(browser, 'new-bucket')).click();
