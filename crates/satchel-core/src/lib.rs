@@ -22,6 +22,7 @@ pub mod sandbox;
 pub mod tagging;
 pub mod share;
 pub mod throttle;
+pub mod upload;
 
 pub use bucket_create::{CreateReport, NewBucket};
 pub use bucket_empty::{Census, EmptyProgress, EmptyReport};
