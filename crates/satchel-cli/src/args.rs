@@ -48,8 +48,8 @@ pub enum Command {
     Bucket(BucketCommand),
     /// List a bucket's folder (or everything below it with --recursive); rows appear as pages arrive.
     Ls(LsArgs),
-    /// Copy S3 to local: `cp s3://b/key FILE_OR_DIR`, or `cp --recursive s3://b/prefix/ DIR` (keys land
-    /// by their path relative to the prefix). Local-to-S3 uploads come with the transfer engine.
+    /// Copy between local and S3: `cp FILE s3://b/key`, `cp --recursive DIR s3://b/p/` (DIR's contents
+    /// under p/), `cp s3://b/key FILE_OR_DIR`, `cp --recursive s3://b/p/ DIR` (keys by their path below p/).
     Cp(CpArgs),
     /// Delete an object, or with --recursive everything below a prefix (batched, 1,000 per request).
     Rm(RmArgs),
@@ -204,6 +204,15 @@ pub struct CpArgs {
     pub dst: String,
     #[arg(long, short = 'r')]
     pub recursive: bool,
+    /// Parts (and files) in flight at once; memory stays near this x the part size.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Multipart part size for uploads, e.g. 16M (raised when a file would need over 10,000 parts).
+    #[arg(long, value_name = "SIZE")]
+    pub part_size: Option<String>,
+    /// Upload checksum: crc32c (default), crc64nvme or md5.
+    #[arg(long, default_value = "crc32c")]
+    pub checksum: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -81,10 +81,7 @@ pub async fn remove(engine: &Satchel, conn: &Connection, args: RmArgs, json: boo
 
 pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -> Result<(), Error> {
     if !args.src.starts_with("s3://") {
-        return Err(Error::new(
-            satchel_core::ErrorCode::Unsupported,
-            "Uploading from the command line isn't available yet; satchel cp copies from s3:// to a local path for now.",
-        ));
+        return upload(engine, conn, args, json).await;
     }
     if args.dst.starts_with("s3://") {
         return Err(Error::new(satchel_core::ErrorCode::Unsupported, "Copying between S3 locations isn't available in cp yet."));
@@ -155,4 +152,54 @@ async fn download_relative(
     children.sort();
     children.dedup();
     satchel_core::download::download(s3, bucket, &children, dst, cancel, &|_| {}).await
+}
+
+async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -> Result<(), Error> {
+    use satchel_core::upload::{self, Checksum, UploadOptions};
+    if !args.dst.starts_with("s3://") {
+        return Err(Error::invalid("One side of cp must be s3://bucket/key; local-to-local copies are for cp(1)."));
+    }
+    let (bucket, key) = satchel_core::share::parse_s3_url(&args.dst)?;
+    satchel_core::rules::validate_bucket_name(&bucket)?;
+    let src = std::path::PathBuf::from(&args.src);
+    let meta = std::fs::metadata(&src).map_err(|e| Error::invalid(format!("Can't read {}: {e}.", src.display())))?;
+    let opts = UploadOptions {
+        part_size: args.part_size.as_deref().map(upload::parse_size).transpose()?,
+        concurrency: args.concurrency,
+        checksum: Checksum::parse(&args.checksum)?,
+    };
+    let (items, problems) = if meta.is_dir() {
+        if !args.recursive {
+            return Err(Error::invalid(format!("{} is a folder: add --recursive to upload what it holds.", src.display())));
+        }
+        let prefix = if key.is_empty() || key.ends_with('/') { key } else { format!("{key}/") };
+        // Like `aws s3 cp --recursive DIR s3://b/p/`: the folder's contents go under p/.
+        upload::plan(&src, &prefix)
+    } else {
+        let name = src.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let target = if key.is_empty() || key.ends_with('/') { format!("{key}{name}") } else { key };
+        (vec![upload::UploadItem { path: src.clone(), key: target, size: meta.len() }], Vec::new())
+    };
+    let s3 = engine.bucket_client(conn, &bucket).await?;
+    let show = !json && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let report = upload::upload(&s3, &bucket, items, &opts, &CancellationToken::new(), &|done, total| {
+        if show {
+            eprint!("\r{} of {}   ", satchel_core::format::bytes(done), satchel_core::format::bytes(total));
+        }
+    })
+    .await?;
+    if show {
+        eprintln!();
+    }
+    crate::emit(json, serde_json::json!(report), || {
+        format!("Uploaded {} file{} ({}).", report.files, if report.files == 1 { "" } else { "s" }, satchel_core::format::bytes(report.bytes))
+    });
+    for f in problems.iter().chain(&report.failed) {
+        eprintln!("not uploaded {}: {}", f.key, f.reason);
+    }
+    if problems.is_empty() && report.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(satchel_core::ErrorCode::Storage, format!("{} file(s) were not uploaded.", problems.len() + report.failed.len())))
+    }
 }

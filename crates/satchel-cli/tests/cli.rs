@@ -435,9 +435,17 @@ async fn cp_downloads_a_key_or_a_prefix() {
     let file = out.path().join("renamed.txt");
     assert!(cp(&[&format!("s3://{bucket}/other.txt"), file.to_str().unwrap()]).status.success());
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "O");
-    let o = cp(&["./local", &format!("s3://{bucket}/x")]);
+    // And back up: DIR's contents go under the prefix, byte for byte.
+    let o = cp(&["--recursive", dir.to_str().unwrap(), &format!("s3://{bucket}/back/"), "--part-size", "5M", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout_json(&o)["files"], 2);
+    let b = g.client().get_object().bucket(&bucket).key("back/sub/b.txt").send().await.unwrap();
+    assert_eq!(b.body.collect().await.unwrap().into_bytes().as_ref(), b"B");
+    let o = cp(&["./no-such-file", &format!("s3://{bucket}/x")]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("isn't available yet"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Can't read"), "{}", stderr(&o));
+    let o = cp(&[file.to_str().unwrap(), &format!("s3://{bucket}/x"), "--part-size", "1M"]);
+    assert!(stderr(&o).contains("between 5 MiB and 5 GiB"), "{}", stderr(&o));
 }
 
 #[tokio::test]
