@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "set_object_tags",
     "bulk_tag",
     "edit_metadata",
+    "upload_picked",
 ];
 
 fn main() {

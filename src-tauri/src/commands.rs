@@ -8,6 +8,7 @@ use satchel_core::download::{self, DownloadProgress, DownloadReport};
 use satchel_core::rules::Tag;
 use satchel_core::share::{IssuedLink, ShareLink, ShareRequest};
 use satchel_core::tagging::{self, BulkTagReport, TagMode};
+use satchel_core::upload::{self, UploadOptions, UploadReport};
 use satchel_core::throttle::Throttle;
 use satchel_core::{
     BucketSummary, Census, Connection, ConnectionDraft, CreateReport, EmptyProgress, EmptyReport, Error, NewBucket,
@@ -323,15 +324,12 @@ pub async fn download_items(
     result.map(Some)
 }
 
-/// GTK dialogs must run on the main thread; the command waits for the answer without blocking it.
-async fn pick_folder(app: &tauri::AppHandle, title: &str) -> Result<Option<std::path::PathBuf>, Error> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
+/// The dialog blocks until answered, so it runs off the async workers.
+async fn pick_folder(_app: &tauri::AppHandle, title: &str) -> Result<Option<std::path::PathBuf>, Error> {
     let title = title.to_string();
-    app.run_on_main_thread(move || {
-        let _ = tx.send(rfd::FileDialog::new().set_title(&title).pick_folder());
-    })
-    .map_err(|e| Error::internal(format!("couldn't open the folder dialog: {e}")))?;
-    rx.await.map_err(|_| Error::internal("the folder dialog closed without an answer"))
+    tokio::task::spawn_blocking(move || rfd::FileDialog::new().set_title(&title).pick_folder())
+        .await
+        .map_err(|e| Error::internal(format!("the folder dialog failed: {e}")))
 }
 
 /// An object's tags; `unsupported` where the storage has no tagging.
@@ -385,4 +383,62 @@ pub async fn bulk_tag(
 pub async fn edit_metadata(engine: Engine<'_>, connection_id: String, bucket: String, key: String, edit: MetadataEdit) -> Result<(), Error> {
     let conn = engine.connection(&connection_id).await?;
     objects::edit_metadata(&engine.bucket_client(&conn, &bucket).await?, &bucket, &key, &edit).await
+}
+
+/// Asks for files (or a folder) with the native dialog, then uploads them under `prefix` with
+/// progress through `progress` (bytes done, bytes total). `None` when the dialog was closed.
+#[tauri::command]
+#[specta::specta]
+#[allow(clippy::too_many_arguments)]
+pub async fn upload_picked(
+    app: tauri::AppHandle,
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    prefix: String,
+    folder: bool,
+    op_id: String,
+    progress: Channel<(f64, f64)>,
+) -> Result<Option<UploadReport>, Error> {
+    let picked = pick_sources(&app, folder).await?;
+    if picked.is_empty() {
+        return Ok(None);
+    }
+    let mut items = Vec::new();
+    let mut problems = Vec::new();
+    for path in picked {
+        // A picked folder keeps its own name under the prefix.
+        let under = if path.is_dir() {
+            format!("{prefix}{}/", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+        } else {
+            prefix.clone()
+        };
+        let (i, p) = upload::plan(&path, &under);
+        items.extend(i);
+        problems.extend(p);
+    }
+    let conn = engine.connection(&connection_id).await?;
+    let s3 = engine.bucket_client(&conn, &bucket).await?;
+    let cancel = engine.begin_operation(&op_id);
+    let throttle = Throttle::ui();
+    let result = upload::upload(&s3, &bucket, items, &UploadOptions::default(), &cancel, &|done, total| {
+        if throttle.admit(done == total) {
+            let _ = progress.send((done as f64, total as f64));
+        }
+    })
+    .await;
+    engine.end_operation(&op_id);
+    let mut report = result?;
+    report.failed.extend(problems);
+    Ok(Some(report))
+}
+
+async fn pick_sources(_app: &tauri::AppHandle, folder: bool) -> Result<Vec<std::path::PathBuf>, Error> {
+    tokio::task::spawn_blocking(move || {
+        let dialog = rfd::FileDialog::new().set_title(if folder { "Upload a folder" } else { "Upload files" });
+        let picked = if folder { dialog.pick_folder().map(|p| vec![p]) } else { dialog.pick_files() };
+        picked.unwrap_or_default()
+    })
+    .await
+    .map_err(|e| Error::internal(format!("the file dialog failed: {e}")))
 }

@@ -44,6 +44,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::set_object_tags,
         commands::bulk_tag,
         commands::edit_metadata,
+        commands::upload_picked,
     ])
 }
 

@@ -73,6 +73,11 @@ export const commands = {
 	bulkTag: (connectionId: string, bucket: string, selection: string[], tags: Tag[], remove: string[], mode: TagMode, opId: string, progress: Channel<[number | null, number | null]>) => typedError<BulkTagReport, AppError_Serialize>(__TAURI_INVOKE("bulk_tag", { connectionId, bucket, selection, tags, remove, mode, opId, progress })),
 	/**  Rewrites an object's headers, user metadata or storage class in place (keeps tags and encryption). */
 	editMetadata: (connectionId: string, bucket: string, key: string, edit: MetadataEdit_Deserialize) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("edit_metadata", { connectionId, bucket, key, edit })),
+	/**
+	 *  Asks for files (or a folder) with the native dialog, then uploads them under `prefix` with
+	 *  progress through `progress` (bytes done, bytes total). `None` when the dialog was closed.
+	 */
+	uploadPicked: (connectionId: string, bucket: string, prefix: string, folder: boolean, opId: string, progress: Channel<[number | null, number | null]>) => typedError<UploadReport | null, AppError_Serialize>(__TAURI_INVOKE("upload_picked", { connectionId, bucket, prefix, folder, opId, progress })),
 };
 
 /* Types */
@@ -738,6 +743,14 @@ export type TestReport_Serialize = {
 	/**  Set when the region the connection had was wrong and the storage's answer gave this one. */
 	corrected_region: string | null,
 	elapsed_ms: number,
+};
+
+export type UploadReport = {
+	files: number | null,
+	bytes: number | null,
+	/**  Files that could not be read or sent, each with why (the path is in `key`). */
+	failed: KeyFailure[],
+	cancelled: boolean,
 };
 
 /* Tauri Specta runtime */

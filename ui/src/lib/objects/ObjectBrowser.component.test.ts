@@ -291,6 +291,31 @@ describe('ObjectBrowser', () => {
     expect(screen.queryByTestId('download-status')).toBeNull();
   });
 
+  it('uploads files picked in the native dialog into the current folder, then lists again', async () => {
+    const done = deferred<unknown>();
+    let channel: FakeChannel<unknown> | undefined;
+    setHandlers({
+      upload_picked: (a: unknown) => {
+        channel = (a as { progress: FakeChannel<unknown> }).progress;
+        return done.promise;
+      },
+    });
+    setup();
+    await listed([], [obj('a.csv')]);
+    await fireEvent.click(screen.getByTestId('action-upload'));
+    await waitFor(() => expect(screen.getByTestId('upload-status')).toBeInTheDocument());
+    expect(callsOf('upload_picked')).toEqual([
+      { connectionId: 'c1', bucket: 'bucket-b', prefix: '', folder: false, opId: expect.any(String), progress: expect.anything() },
+    ]);
+    channel!.send([1000, 4000]);
+    await waitFor(() => expect(screen.getByTestId('upload-status')).toHaveTextContent('Uploading'));
+    done.resolve({ files: 2, bytes: 4000, failed: [{ key: '/home/u/locked.csv', reason: 'Can\'t read it: permission denied.' }], cancelled: false });
+    const report = await screen.findByTestId('action-report');
+    expect(report).toHaveTextContent('Uploaded 2 files (4 KB). 1 file was not uploaded.');
+    expect(within(report).getByTestId('action-failure')).toHaveTextContent('/home/u/locked.csv');
+    await waitFor(() => expect(listings).toHaveLength(2));
+  });
+
   it('creates a folder: the rule broken shows under the field, then the new folder is selected', async () => {
     let attempt = 0;
     setHandlers({
