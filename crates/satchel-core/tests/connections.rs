@@ -2,6 +2,8 @@
 //! Keys go through the real OS keychain (`make test` runs this under a D-Bus session with an
 //! unlocked gnome-keyring). What the server holds is read back with the harness's own client.
 
+mod common;
+
 use std::net::TcpListener;
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
@@ -333,16 +335,7 @@ async fn a_missing_profile_is_reported_as_missing_credentials() {
 
 #[tokio::test]
 async fn what_the_sandbox_lacks_is_called_unsupported() {
-    let dir = tempfile::tempdir().unwrap();
-    let (id, secret) = sandbox::new_keys();
-    let sb = Sandbox::start(dir.path(), PortChoice::Any, &id, &secret).await.unwrap();
-    let server = S3Server {
-        name: "sandbox",
-        endpoint: sb.endpoint(),
-        region: "us-east-1".into(),
-        access_key_id: id,
-        secret_access_key: secret.expose().into(),
-    };
+    let (_sb, server, _dir) = common::sandbox().await;
     server.create_bucket("plain").await;
     let err = server.client().get_bucket_tagging().bucket("plain").send().await.unwrap_err();
     let e = classify(&err, Attempt { action: "read the bucket's tags", host: "test", region: "us-east-1" });

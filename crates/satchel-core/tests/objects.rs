@@ -4,15 +4,11 @@ use std::collections::HashMap;
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ServerSideEncryption;
-use satchel_core::client::{self, Patience, ResolvedCredentials, Target, S3};
 use satchel_core::objects;
-use satchel_core::{Addressing, CancellationToken, SecretKey};
+use satchel_core::CancellationToken;
+mod common;
+use common::satchel_client;
 use satchel_harness::{moto, S3Server};
-
-fn satchel_client(s: &S3Server) -> S3 {
-    let target = Target { endpoint_url: Some(s.endpoint.clone()), region: s.region.clone(), addressing: Addressing::PathStyle };
-    client::build(&target, ResolvedCredentials::fixed(&s.access_key_id, &SecretKey::new(s.secret_access_key.clone())), Patience::Work)
-}
 
 async fn bucket_with(s: &S3Server, keys: &[&str]) -> String {
     let bucket = format!("objects-{:08x}", rand::random::<u32>());

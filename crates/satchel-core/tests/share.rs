@@ -1,20 +1,16 @@
 //! Presigned links against servers that check signatures (garage, the embedded sandbox), fetched
 //! with a plain HTTP client; uploads read back with the harness's independent client.
 
+mod common;
+
 use std::time::Duration;
 
 use aws_sdk_s3::primitives::ByteStream;
-use satchel_core::client::{self, Patience, ResolvedCredentials, Target, S3};
-use satchel_core::sandbox::{self, PortChoice, Sandbox};
 use satchel_core::share::{share, ShareKind, ShareRequest};
-use satchel_core::{Addressing, ErrorCode, SecretKey};
+use satchel_core::client::ResolvedCredentials;
+use satchel_core::ErrorCode;
+use common::satchel_client;
 use satchel_harness::{garage, S3Server};
-
-fn satchel_client(s: &S3Server) -> S3 {
-    let target = Target { endpoint_url: Some(s.endpoint.clone()), region: s.region.clone(), addressing: Addressing::PathStyle };
-    let creds = ResolvedCredentials::fixed(&s.access_key_id, &SecretKey::new(s.secret_access_key.clone()));
-    client::build(&target, creds, Patience::Work)
-}
 
 fn request(bucket: &str, key: &str, kind: ShareKind, secs: u32) -> ShareRequest {
     ShareRequest { bucket: bucket.into(), key: key.into(), kind, expires_secs: secs, filename: None, content_type: None }
@@ -80,16 +76,7 @@ async fn links_on_garage() {
 
 #[tokio::test]
 async fn links_on_the_sandbox() {
-    let dir = tempfile::tempdir().unwrap();
-    let (id, secret) = sandbox::new_keys();
-    let sb = Sandbox::start(dir.path(), PortChoice::Any, &id, &secret).await.unwrap();
-    let server = S3Server {
-        name: "sandbox",
-        endpoint: sb.endpoint(),
-        region: "us-east-1".into(),
-        access_key_id: id,
-        secret_access_key: secret.expose().into(),
-    };
+    let (_sb, server, _dir) = common::sandbox().await;
     links_work_on(&server).await;
 }
 

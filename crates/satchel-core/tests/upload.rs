@@ -1,16 +1,12 @@
 //! Upload round trips on moto, garage and the sandbox, read back with the harness's own client and
 //! compared byte for byte.
 
-use satchel_core::client::{self, Patience, ResolvedCredentials, Target, S3};
-use satchel_core::sandbox::{self, PortChoice, Sandbox};
-use satchel_core::upload::{self, UploadOptions, MIN_PART};
-use satchel_core::{Addressing, CancellationToken, SecretKey};
-use satchel_harness::{garage, moto, S3Server};
+mod common;
 
-fn satchel_client(s: &S3Server) -> S3 {
-    let target = Target { endpoint_url: Some(s.endpoint.clone()), region: s.region.clone(), addressing: Addressing::PathStyle };
-    client::build(&target, ResolvedCredentials::fixed(&s.access_key_id, &SecretKey::new(s.secret_access_key.clone())), Patience::Work)
-}
+use satchel_core::upload::{self, UploadOptions, MIN_PART};
+use satchel_core::CancellationToken;
+use common::satchel_client;
+use satchel_harness::{garage, moto, S3Server};
 
 fn pattern(n: usize, seed: usize) -> Vec<u8> {
     (0..n).map(|i| ((i * 31 + seed) % 251) as u8).collect()
@@ -58,10 +54,7 @@ async fn upload_round_trip_on_garage() {
 
 #[tokio::test]
 async fn upload_round_trip_on_the_sandbox() {
-    let dir = tempfile::tempdir().unwrap();
-    let (id, secret) = sandbox::new_keys();
-    let sb = Sandbox::start(dir.path(), PortChoice::Any, &id, &secret).await.unwrap();
-    let server = S3Server { name: "sandbox", endpoint: sb.endpoint(), region: "us-east-1".into(), access_key_id: id, secret_access_key: secret.expose().into() };
+    let (_sb, server, _dir) = common::sandbox().await;
     round_trip(&server).await;
 }
 
