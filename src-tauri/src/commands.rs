@@ -109,10 +109,9 @@ pub async fn create_bucket(engine: Engine<'_>, connection_id: String, spec: NewB
 #[specta::specta]
 pub async fn bucket_census(engine: Engine<'_>, connection_id: String, bucket: String, op_id: String) -> Result<Census, Error> {
     let conn = engine.connection(&connection_id).await?;
-    let cancel = engine.begin_operation(&op_id);
-    let result = engine.census(&conn, &bucket, &cancel).await;
-    engine.end_operation(&op_id);
-    result
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
+    engine.census(&conn, &bucket, cancel).await
 }
 
 /// Empties and deletes a bucket, with progress through `progress` at ~10 Hz.
@@ -126,17 +125,16 @@ pub async fn delete_bucket(
     progress: Channel<EmptyProgress>,
 ) -> Result<EmptyReport, Error> {
     let conn = engine.connection(&connection_id).await?;
-    let cancel = engine.begin_operation(&op_id);
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
     let throttle = Throttle::ui();
-    let result = engine
-        .delete_bucket(&conn, &bucket, &cancel, &|p| {
+    engine
+        .delete_bucket(&conn, &bucket, cancel, &|p| {
             if throttle.admit(p.phase == EmptyPhase::Done) {
                 let _ = progress.send(p.clone());
             }
         })
-        .await;
-    engine.end_operation(&op_id);
-    result
+        .await
 }
 
 /// Asks a running operation to stop; false if it already ended.
@@ -166,65 +164,56 @@ pub async fn list_objects(
     op_id: String,
     pages: Channel<ListingPage>,
 ) -> Result<f64, Error> {
-    let conn = engine.connection(&connection_id).await?;
-    let s3 = engine.bucket_client(&conn, &bucket).await?;
-    let cancel = engine.begin_operation(&op_id);
-    let result = objects::list_all(&s3, &bucket, &prefix, recursive, &cancel, |p| {
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
+    let count = objects::list_all(&s3, &bucket, &prefix, recursive, cancel, |p| {
         let _ = pages.send(p);
     })
-    .await;
-    engine.end_operation(&op_id);
-    result.map(|n| n as f64)
+    .await?;
+    Ok(count as f64)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn object_properties(engine: Engine<'_>, connection_id: String, bucket: String, key: String) -> Result<ObjectProperties, Error> {
-    let conn = engine.connection(&connection_id).await?;
-    objects::properties(&engine.bucket_client(&conn, &bucket).await?, &bucket, &key).await
+    objects::properties(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &key).await
 }
 
 /// Deletes the selected keys and folders (everything below a `prefix/`), in batches.
 #[tauri::command]
 #[specta::specta]
 pub async fn delete_objects(engine: Engine<'_>, connection_id: String, bucket: String, selection: Vec<String>, op_id: String) -> Result<DeleteReport, Error> {
-    let conn = engine.connection(&connection_id).await?;
-    let s3 = engine.bucket_client(&conn, &bucket).await?;
-    let cancel = engine.begin_operation(&op_id);
-    let result = async { objects::delete_keys(&s3, &bucket, &objects::expand(&s3, &bucket, &selection, &cancel).await?).await }.await;
-    engine.end_operation(&op_id);
-    result
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
+    async { objects::delete_keys(&s3, &bucket, &objects::expand(&s3, &bucket, &selection, cancel).await?).await }.await
 }
 
 /// Counts what deleting the selection would remove (for the confirmation).
 #[tauri::command]
 #[specta::specta]
 pub async fn count_selection(engine: Engine<'_>, connection_id: String, bucket: String, selection: Vec<String>, op_id: String) -> Result<f64, Error> {
-    let conn = engine.connection(&connection_id).await?;
-    let s3 = engine.bucket_client(&conn, &bucket).await?;
-    let cancel = engine.begin_operation(&op_id);
-    let result = objects::expand(&s3, &bucket, &selection, &cancel).await;
-    engine.end_operation(&op_id);
-    result.map(|k| k.len() as f64)
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
+    objects::expand(&s3, &bucket, &selection, cancel).await.map(|k| k.len() as f64)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn create_folder(engine: Engine<'_>, connection_id: String, bucket: String, parent: String, name: String) -> Result<String, Error> {
-    let conn = engine.connection(&connection_id).await?;
-    objects::create_folder(&engine.bucket_client(&conn, &bucket).await?, &bucket, &parent, &name).await
+    objects::create_folder(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &parent, &name).await
 }
 
 /// Renames a key or folder in place (server-side copy, then delete).
 #[tauri::command]
 #[specta::specta]
 pub async fn rename_item(engine: Engine<'_>, connection_id: String, bucket: String, item: String, new_name: String, op_id: String) -> Result<CopyReport, Error> {
-    let conn = engine.connection(&connection_id).await?;
-    let s3 = engine.bucket_client(&conn, &bucket).await?;
-    let cancel = engine.begin_operation(&op_id);
-    let result = objects::rename(&s3, &bucket, &item, &new_name, &cancel).await;
-    engine.end_operation(&op_id);
-    result
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
+    objects::rename(&s3, &bucket, &item, &new_name, cancel).await
 }
 
 /// Copies (or moves) a selection into a folder of a bucket of the same connection.
@@ -241,20 +230,17 @@ pub async fn copy_items(
     move_items: bool,
     op_id: String,
 ) -> Result<CopyReport, Error> {
-    let conn = engine.connection(&connection_id).await?;
-    let s3 = engine.bucket_client(&conn, &bucket).await?;
-    let cancel = engine.begin_operation(&op_id);
-    let result = objects::transfer_within(&s3, &bucket, &selection, &dest_bucket, &dest_prefix, move_items, &cancel).await;
-    engine.end_operation(&op_id);
-    result
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
+    objects::transfer_within(&s3, &bucket, &selection, &dest_bucket, &dest_prefix, move_items, cancel).await
 }
 
 /// A bounded preview of a small text, JSON, CSV or image object.
 #[tauri::command]
 #[specta::specta]
 pub async fn preview_object(engine: Engine<'_>, connection_id: String, bucket: String, key: String) -> Result<Preview, Error> {
-    let conn = engine.connection(&connection_id).await?;
-    objects::preview(&engine.bucket_client(&conn, &bucket).await?, &bucket, &key).await
+    objects::preview(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &key).await
 }
 
 /// Signs a download or upload link for an object and remembers its settings (not the URL).
@@ -301,7 +287,6 @@ pub async fn qr_code(text: String) -> Result<String, Error> {
 #[tauri::command]
 #[specta::specta]
 pub async fn download_items(
-    app: tauri::AppHandle,
     engine: Engine<'_>,
     connection_id: String,
     bucket: String,
@@ -309,23 +294,22 @@ pub async fn download_items(
     op_id: String,
     progress: Channel<DownloadProgress>,
 ) -> Result<Option<DownloadReport>, Error> {
-    let Some(dest) = pick_folder(&app, "Download to…").await? else { return Ok(None) };
-    let conn = engine.connection(&connection_id).await?;
-    let s3 = engine.bucket_client(&conn, &bucket).await?;
-    let cancel = engine.begin_operation(&op_id);
+    let Some(dest) = pick_folder("Download to…").await? else { return Ok(None) };
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
     let throttle = Throttle::ui();
-    let result = download::download(&s3, &bucket, &selection, &dest, &cancel, &|p| {
+    download::download(&s3, &bucket, &selection, &dest, cancel, &|p| {
         if throttle.admit(p.files_done == p.files_total) {
             let _ = progress.send(p.clone());
         }
     })
-    .await;
-    engine.end_operation(&op_id);
-    result.map(Some)
+    .await
+    .map(Some)
 }
 
 /// The dialog blocks until answered, so it runs off the async workers.
-async fn pick_folder(_app: &tauri::AppHandle, title: &str) -> Result<Option<std::path::PathBuf>, Error> {
+async fn pick_folder(title: &str) -> Result<Option<std::path::PathBuf>, Error> {
     let title = title.to_string();
     tokio::task::spawn_blocking(move || rfd::FileDialog::new().set_title(&title).pick_folder())
         .await
@@ -336,16 +320,14 @@ async fn pick_folder(_app: &tauri::AppHandle, title: &str) -> Result<Option<std:
 #[tauri::command]
 #[specta::specta]
 pub async fn object_tags(engine: Engine<'_>, connection_id: String, bucket: String, key: String) -> Result<Vec<Tag>, Error> {
-    let conn = engine.connection(&connection_id).await?;
-    tagging::get_tags(&engine.bucket_client(&conn, &bucket).await?, &bucket, &key).await
+    tagging::get_tags(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &key).await
 }
 
 /// Sets one object's tags exactly (the properties panel edits the whole set); rules are checked first.
 #[tauri::command]
 #[specta::specta]
 pub async fn set_object_tags(engine: Engine<'_>, connection_id: String, bucket: String, key: String, tags: Vec<Tag>) -> Result<(), Error> {
-    let conn = engine.connection(&connection_id).await?;
-    tagging::put_tags(&engine.bucket_client(&conn, &bucket).await?, &bucket, &key, &tags).await
+    tagging::put_tags(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &key, &tags).await
 }
 
 /// Tags every object of a selection (keys and folders), merging or replacing; per-object failures kept.
@@ -363,26 +345,23 @@ pub async fn bulk_tag(
     op_id: String,
     progress: Channel<(f64, f64)>,
 ) -> Result<BulkTagReport, Error> {
-    let conn = engine.connection(&connection_id).await?;
-    let s3 = engine.bucket_client(&conn, &bucket).await?;
-    let cancel = engine.begin_operation(&op_id);
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
     let throttle = Throttle::ui();
-    let result = tagging::bulk_change(&s3, &bucket, &selection, &tags, &remove, mode, &cancel, &|done, total| {
+    tagging::bulk_change(&s3, &bucket, &selection, &tags, &remove, mode, cancel, &|done, total| {
         if throttle.admit(done == total) {
             let _ = progress.send((done as f64, total as f64));
         }
     })
-    .await;
-    engine.end_operation(&op_id);
-    result
+    .await
 }
 
 /// Rewrites an object's headers, user metadata or storage class in place (keeps tags and encryption).
 #[tauri::command]
 #[specta::specta]
 pub async fn edit_metadata(engine: Engine<'_>, connection_id: String, bucket: String, key: String, edit: MetadataEdit) -> Result<(), Error> {
-    let conn = engine.connection(&connection_id).await?;
-    objects::edit_metadata(&engine.bucket_client(&conn, &bucket).await?, &bucket, &key, &edit).await
+    objects::edit_metadata(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &key, &edit).await
 }
 
 /// Asks for files (or a folder) with the native dialog, then uploads them under `prefix` with
@@ -391,7 +370,6 @@ pub async fn edit_metadata(engine: Engine<'_>, connection_id: String, bucket: St
 #[specta::specta]
 #[allow(clippy::too_many_arguments)]
 pub async fn upload_picked(
-    app: tauri::AppHandle,
     engine: Engine<'_>,
     connection_id: String,
     bucket: String,
@@ -400,7 +378,7 @@ pub async fn upload_picked(
     op_id: String,
     progress: Channel<(f64, f64)>,
 ) -> Result<Option<UploadReport>, Error> {
-    let picked = pick_sources(&app, folder).await?;
+    let picked = pick_sources(folder).await?;
     if picked.is_empty() {
         return Ok(None);
     }
@@ -417,23 +395,21 @@ pub async fn upload_picked(
         items.extend(i);
         problems.extend(p);
     }
-    let conn = engine.connection(&connection_id).await?;
-    let s3 = engine.bucket_client(&conn, &bucket).await?;
-    let cancel = engine.begin_operation(&op_id);
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
     let throttle = Throttle::ui();
-    let result = upload::upload(&s3, &bucket, items, &UploadOptions::default(), &cancel, &|done, total| {
+    let mut report = upload::upload(&s3, &bucket, items, &UploadOptions::default(), cancel, &|done, total| {
         if throttle.admit(done == total) {
             let _ = progress.send((done as f64, total as f64));
         }
     })
-    .await;
-    engine.end_operation(&op_id);
-    let mut report = result?;
+    .await?;
     report.failed.extend(problems);
     Ok(Some(report))
 }
 
-async fn pick_sources(_app: &tauri::AppHandle, folder: bool) -> Result<Vec<std::path::PathBuf>, Error> {
+async fn pick_sources(folder: bool) -> Result<Vec<std::path::PathBuf>, Error> {
     tokio::task::spawn_blocking(move || {
         let dialog = rfd::FileDialog::new().set_title(if folder { "Upload a folder" } else { "Upload files" });
         let picked = if folder { dialog.pick_folder().map(|p| vec![p]) } else { dialog.pick_files() };

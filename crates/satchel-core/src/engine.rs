@@ -322,6 +322,11 @@ impl Satchel {
         Ok(client::build(&target, creds, Patience::Work))
     }
 
+    /// [`Satchel::bucket_client`] for a saved connection, by id or name.
+    pub async fn bucket_client_of(&self, id_or_name: &str, bucket: &str) -> Result<S3> {
+        self.bucket_client(&self.connection(id_or_name).await?, bucket).await
+    }
+
     /// A client for work inside `bucket`, signing for the bucket's own region (asked of the storage
     /// once, then remembered), so a bucket in another region than the connection's just works.
     pub async fn bucket_client(&self, conn: &Connection, bucket: &str) -> Result<S3> {
@@ -388,15 +393,12 @@ impl Satchel {
         Ok(report)
     }
 
-    /// Registers a cancellable operation under the caller's id.
-    pub fn begin_operation(&self, op_id: &str) -> CancellationToken {
+    /// Registers a cancellable operation under the caller's id; it is forgotten when the returned
+    /// guard drops, however the work ends.
+    pub fn operation(&self, op_id: &str) -> Operation<'_> {
         let token = CancellationToken::new();
         self.operations.lock().expect("operations lock").insert(op_id.to_string(), token.clone());
-        token
-    }
-
-    pub fn end_operation(&self, op_id: &str) {
-        self.operations.lock().expect("operations lock").remove(op_id);
+        Operation { engine: self, id: op_id.to_string(), token }
     }
 
     /// Cancels an operation; false if it already ended.
@@ -542,6 +544,25 @@ impl Satchel {
         self.store.save(&next)?;
         *f = next;
         Ok(())
+    }
+}
+
+/// A running cancellable operation; see [`Satchel::operation`].
+pub struct Operation<'a> {
+    engine: &'a Satchel,
+    id: String,
+    token: CancellationToken,
+}
+
+impl Operation<'_> {
+    pub fn token(&self) -> &CancellationToken {
+        &self.token
+    }
+}
+
+impl Drop for Operation<'_> {
+    fn drop(&mut self) {
+        self.engine.operations.lock().expect("operations lock").remove(&self.id);
     }
 }
 
