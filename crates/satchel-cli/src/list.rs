@@ -8,8 +8,7 @@ use satchel_core::{CancellationToken, Connection, Error, Satchel};
 use crate::args::{CpArgs, LsArgs, RmArgs};
 
 pub async fn run(engine: &Satchel, conn: &Connection, args: LsArgs, json: bool) -> Result<(), Error> {
-    let (bucket, prefix) = satchel_core::share::parse_s3_url(&args.target)?;
-    satchel_core::rules::validate_bucket_name(&bucket)?;
+    let (bucket, prefix) = crate::s3_address(&args.target)?;
     let s3 = engine.bucket_client(conn, &bucket).await?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -47,8 +46,7 @@ pub async fn run(engine: &Satchel, conn: &Connection, args: LsArgs, json: bool) 
 }
 
 pub async fn remove(engine: &Satchel, conn: &Connection, args: RmArgs, json: bool) -> Result<(), Error> {
-    let (bucket, key) = satchel_core::share::parse_s3_url(&args.target)?;
-    satchel_core::rules::validate_bucket_name(&bucket)?;
+    let (bucket, key) = crate::s3_address(&args.target)?;
     if key.is_empty() && !args.recursive {
         return Err(Error::invalid("Name an object (s3://bucket/key), or add --recursive to delete everything in the bucket."));
     }
@@ -86,8 +84,7 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
     if args.dst.starts_with("s3://") {
         return Err(Error::new(satchel_core::ErrorCode::Unsupported, "Copying between S3 locations isn't available in cp yet."));
     }
-    let (bucket, key) = satchel_core::share::parse_s3_url(&args.src)?;
-    satchel_core::rules::validate_bucket_name(&bucket)?;
+    let (bucket, key) = crate::s3_address(&args.src)?;
     let s3 = engine.bucket_client(conn, &bucket).await?;
     let dst = std::path::PathBuf::from(&args.dst);
     let cancel = CancellationToken::new();
@@ -159,8 +156,7 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
     if !args.dst.starts_with("s3://") {
         return Err(Error::invalid("One side of cp must be s3://bucket/key; local-to-local copies are for cp(1)."));
     }
-    let (bucket, key) = satchel_core::share::parse_s3_url(&args.dst)?;
-    satchel_core::rules::validate_bucket_name(&bucket)?;
+    let (bucket, key) = crate::s3_address(&args.dst)?;
     let src = std::path::PathBuf::from(&args.src);
     let meta = std::fs::metadata(&src).map_err(|e| Error::invalid(format!("Can't read {}: {e}.", src.display())))?;
     let opts = UploadOptions {

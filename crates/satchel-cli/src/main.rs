@@ -313,6 +313,13 @@ async fn wait_for_stop() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
+/// `s3://bucket/key` split, with the bucket name checked before any request.
+pub(crate) fn s3_address(text: &str) -> Result<(String, String), Error> {
+    let (bucket, key) = satchel_core::share::parse_s3_url(text)?;
+    satchel_core::rules::validate_bucket_name(&bucket)?;
+    Ok((bucket, key))
+}
+
 /// Prints `value` as JSON, or the human line.
 pub(crate) fn emit(json: bool, value: serde_json::Value, human: impl FnOnce() -> String) {
     if json {

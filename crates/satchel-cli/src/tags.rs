@@ -60,8 +60,7 @@ async fn change(
 }
 
 async fn open(engine: &Satchel, conn: &Connection, target: &str, recursive: bool) -> Result<(satchel_core::client::S3, String, String), Error> {
-    let (bucket, key) = satchel_core::share::parse_s3_url(target)?;
-    satchel_core::rules::validate_bucket_name(&bucket)?;
+    let (bucket, key) = crate::s3_address(target)?;
     if key.is_empty() && !recursive {
         return Err(Error::invalid("Name an object (s3://bucket/key), or add --recursive for everything below a prefix."));
     }

@@ -31,6 +31,17 @@ fn run(mut cmd: Command, stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// `satchel --endpoint <server> --region <its region> --path-style <command> <extra>`, with the
+/// server's keys in the AWS environment variables.
+fn on_server(home: &Path, s: &satchel_harness::S3Server, command: &str, extra: &[&str]) -> Output {
+    let mut c = satchel(home);
+    c.env("AWS_ACCESS_KEY_ID", &s.access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &s.secret_access_key)
+        .args(["--endpoint", &s.endpoint, "--region", &s.region, "--path-style", command])
+        .args(extra);
+    run(c, "")
+}
+
 fn stdout_json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
 }
@@ -276,14 +287,7 @@ async fn bucket_create_info_and_rm() {
     let m = moto();
     let home = tempfile::tempdir().unwrap();
     let name = unique("cli-bucket");
-    let with_moto = |args: &[&str]| {
-        let mut c = satchel(home.path());
-        c.env("AWS_ACCESS_KEY_ID", &m.access_key_id)
-            .env("AWS_SECRET_ACCESS_KEY", &m.secret_access_key)
-            .args(["--endpoint", &m.endpoint, "--path-style"])
-            .args(args);
-        run(c, "")
-    };
+    let with_moto = |args: &[&str]| on_server(home.path(), m, args[0], &args[1..]);
 
     let o = with_moto(&["bucket", "create", &name, "--bucket-region", "eu-west-1", "--versioning", "--tag", "team=data", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -321,14 +325,7 @@ async fn share_prints_a_link_that_downloads_and_refuses_bad_expiries() {
     g.create_bucket(&bucket).await;
     g.client().put_object().bucket(&bucket).key("a b/ü.txt").body(b"shared bytes".to_vec().into()).send().await.unwrap();
     let home = tempfile::tempdir().unwrap();
-    let share = |extra: &[&str]| {
-        let mut c = satchel(home.path());
-        c.env("AWS_ACCESS_KEY_ID", &g.access_key_id)
-            .env("AWS_SECRET_ACCESS_KEY", &g.secret_access_key)
-            .args(["--endpoint", &g.endpoint, "--region", "garage", "--path-style", "share"])
-            .args(extra);
-        run(c, "")
-    };
+    let share = |extra: &[&str]| on_server(home.path(), g, "share", extra);
     let target = format!("s3://{bucket}/a b/ü.txt");
     let o = share(&[&target, "--expires", "15m", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -359,14 +356,7 @@ async fn ls_lists_folders_and_everything_below() {
         m.client().put_object().bucket(&bucket).key(k).body(b"12345".to_vec().into()).send().await.unwrap();
     }
     let home = tempfile::tempdir().unwrap();
-    let ls = |extra: &[&str]| {
-        let mut c = satchel(home.path());
-        c.env("AWS_ACCESS_KEY_ID", &m.access_key_id)
-            .env("AWS_SECRET_ACCESS_KEY", &m.secret_access_key)
-            .args(["--endpoint", &m.endpoint, "--path-style", "ls"])
-            .args(extra);
-        run(c, "")
-    };
+    let ls = |extra: &[&str]| on_server(home.path(), m, "ls", extra);
     let o = ls(&[&format!("s3://{bucket}")]);
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(text.contains("PRE dir/") && text.contains("5 top.txt") && !text.contains("a.txt"), "{text}");
@@ -387,14 +377,7 @@ async fn rm_deletes_an_object_or_a_prefix() {
         m.client().put_object().bucket(&bucket).key(k).body(b"x".to_vec().into()).send().await.unwrap();
     }
     let home = tempfile::tempdir().unwrap();
-    let rm = |extra: &[&str]| {
-        let mut c = satchel(home.path());
-        c.env("AWS_ACCESS_KEY_ID", &m.access_key_id)
-            .env("AWS_SECRET_ACCESS_KEY", &m.secret_access_key)
-            .args(["--endpoint", &m.endpoint, "--path-style", "rm"])
-            .args(extra);
-        run(c, "")
-    };
+    let rm = |extra: &[&str]| on_server(home.path(), m, "rm", extra);
     assert!(rm(&[&format!("s3://{bucket}/one.txt")]).status.success());
     let o = rm(&[&format!("s3://{bucket}/dir"), "--recursive", "--json"]);
     assert_eq!(stdout_json(&o)["deleted"], 2);
@@ -418,14 +401,7 @@ async fn cp_downloads_a_key_or_a_prefix() {
     }
     let home = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
-    let cp = |extra: &[&str]| {
-        let mut c = satchel(home.path());
-        c.env("AWS_ACCESS_KEY_ID", &g.access_key_id)
-            .env("AWS_SECRET_ACCESS_KEY", &g.secret_access_key)
-            .args(["--endpoint", &g.endpoint, "--region", "garage", "--path-style", "cp"])
-            .args(extra);
-        run(c, "")
-    };
+    let cp = |extra: &[&str]| on_server(home.path(), g, "cp", extra);
     let dir = out.path().join("dir");
     let o = cp(&["--recursive", &format!("s3://{bucket}/p/"), dir.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -457,14 +433,7 @@ async fn tag_get_set_rm() {
         m.client().put_object().bucket(&bucket).key(k).body(b"x".to_vec().into()).send().await.unwrap();
     }
     let home = tempfile::tempdir().unwrap();
-    let tag = |extra: &[&str]| {
-        let mut c = satchel(home.path());
-        c.env("AWS_ACCESS_KEY_ID", &m.access_key_id)
-            .env("AWS_SECRET_ACCESS_KEY", &m.secret_access_key)
-            .args(["--endpoint", &m.endpoint, "--path-style", "tag"])
-            .args(extra);
-        run(c, "")
-    };
+    let tag = |extra: &[&str]| on_server(home.path(), m, "tag", extra);
     let a = format!("s3://{bucket}/p/a");
     assert!(tag(&["set", &format!("s3://{bucket}/p/"), "project=alpha", "cost=1", "--recursive"]).status.success());
     assert!(tag(&["set", &a, "cost=2"]).status.success());
