@@ -3,36 +3,17 @@
 // Chromium trace) while it streams in, scrolls, and is sorted and filtered.
 // Not a test and not part of the app. Needs `npm run build`, then `npx vite preview --port 4173`
 // running, then: node dev/shots-objects.mjs [outDir]  (default /tmp/ui-shots-objects).
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { pause, studio } from './shoot.mjs';
 
-const out = process.argv[2] || '/tmp/ui-shots-objects';
-const base = process.env.BASE_URL || 'http://127.0.0.1:4173/';
-mkdirSync(out, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-
-const mock = fileURLToPath(new URL('./mock-ipc.js', import.meta.url));
-const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+const { out, base, browser, page: open, shot } = await studio('/tmp/ui-shots-objects');
 
 async function page(scheme, scenario = 'default') {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
-  await context.addInitScript({ path: mock });
-  const p = await context.newPage();
-  p.on('pageerror', (e) => console.error(`[${scheme}] page error:`, e.message));
-  p.on('console', (m) => m.type() === 'error' && console.error(`[${scheme}] console:`, m.text()));
-  await p.goto(`${base}?scenario=${scenario}`);
-  await pause(700);
+  const p = await open(scheme, scenario);
   // The keychain notice is about the sandbox; these shots are about objects.
   await p.locator('[data-testid="notice"] button').first().click().catch(() => {});
   return p;
 }
 
-const shot = (p, name) => p.screenshot({ path: `${out}/${name}.png` });
 const row = (p, key) => p.locator(`[data-testid="object-row"][data-key="${key}"]`);
 const openBucket = async (p, name) => {
   await p.locator(`[data-testid="bucket"][data-name="${name}"]`).click();

@@ -1,42 +1,10 @@
 // Screenshots of the built UI in light and dark, with the bridge mocked by dev/mock-ipc.js.
 // Not a test and not part of the app. Needs `npm run build`, then `npx vite preview --port 4173`
 // running, then: node dev/shots.mjs [outDir]  (default /tmp/ui-shots).
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { pause, studio } from './shoot.mjs';
 
-const out = process.argv[2] || '/tmp/ui-shots';
-const base = process.env.BASE_URL || 'http://127.0.0.1:4173/';
-mkdirSync(out, { recursive: true });
+const { out, base, browser, page, shot } = await studio('/tmp/ui-shots');
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
-
-const mock = fileURLToPath(new URL('./mock-ipc.js', import.meta.url));
-const pause = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function page(scheme, scenario = 'default') {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
-  await context.addInitScript({ path: mock });
-  const p = await context.newPage();
-  p.on('pageerror', (e) => console.error(`[${scheme}/${scenario}] page error:`, e.message));
-  p.on('console', (m) => m.type() === 'error' && console.error(`[${scheme}/${scenario}] console:`, m.text()));
-  await p.goto(`${base}?scenario=${scenario}`);
-  await pause(700);
-  return p;
-}
-
-const shot = (p, name) => p.screenshot({ path: `${out}/${name}.png` });
 
 for (const scheme of ['light', 'dark']) {
   let p = await page(scheme);
