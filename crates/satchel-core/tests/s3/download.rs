@@ -3,8 +3,8 @@
 use aws_sdk_s3::primitives::ByteStream;
 use satchel_core::download::{self, RANGED_THRESHOLD};
 use satchel_core::CancellationToken;
-mod common;
-use common::satchel_client;
+
+use crate::common::satchel_client;
 use satchel_harness::{garage, S3Server};
 
 fn pattern(n: usize) -> Vec<u8> {
@@ -78,6 +78,6 @@ async fn download_round_trip_on_garage() {
 
 #[tokio::test]
 async fn download_round_trip_on_the_sandbox() {
-    let (_sb, server, _dir) = common::sandbox().await;
+    let (_sb, server, _dir) = crate::common::sandbox().await;
     round_trip(&server).await;
 }

@@ -1,11 +1,11 @@
 //! Upload round trips on moto, garage and the sandbox, read back with the harness's own client and
 //! compared byte for byte.
 
-mod common;
+
 
 use satchel_core::upload::{self, UploadOptions, MIN_PART};
 use satchel_core::CancellationToken;
-use common::satchel_client;
+use crate::common::satchel_client;
 use satchel_harness::{garage, moto, S3Server};
 
 fn pattern(n: usize, seed: usize) -> Vec<u8> {
@@ -54,7 +54,7 @@ async fn upload_round_trip_on_garage() {
 
 #[tokio::test]
 async fn upload_round_trip_on_the_sandbox() {
-    let (_sb, server, _dir) = common::sandbox().await;
+    let (_sb, server, _dir) = crate::common::sandbox().await;
     round_trip(&server).await;
 }
 

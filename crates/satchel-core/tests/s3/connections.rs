@@ -2,7 +2,7 @@
 //! Keys go through the real OS keychain (`make test` runs this under a D-Bus session with an
 //! unlocked gnome-keyring). What the server holds is read back with the harness's own client.
 
-mod common;
+
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -335,7 +335,7 @@ async fn a_missing_profile_is_reported_as_missing_credentials() {
 
 #[tokio::test]
 async fn what_the_sandbox_lacks_is_called_unsupported() {
-    let (_sb, server, _dir) = common::sandbox().await;
+    let (_sb, server, _dir) = crate::common::sandbox().await;
     server.create_bucket("plain").await;
     let err = server.client().get_bucket_tagging().bucket("plain").send().await.unwrap_err();
     let e = classify(&err, Attempt { action: "read the bucket's tags", host: "test", region: "us-east-1" });

@@ -1,7 +1,7 @@
 //! Presigned links against servers that check signatures (garage, the embedded sandbox), fetched
 //! with a plain HTTP client; uploads read back with the harness's independent client.
 
-mod common;
+
 
 use std::time::Duration;
 
@@ -9,7 +9,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use satchel_core::share::{share, ShareKind, ShareRequest};
 use satchel_core::client::ResolvedCredentials;
 use satchel_core::ErrorCode;
-use common::satchel_client;
+use crate::common::satchel_client;
 use satchel_harness::{garage, S3Server};
 
 fn request(bucket: &str, key: &str, kind: ShareKind, secs: u32) -> ShareRequest {
@@ -76,7 +76,7 @@ async fn links_on_garage() {
 
 #[tokio::test]
 async fn links_on_the_sandbox() {
-    let (_sb, server, _dir) = common::sandbox().await;
+    let (_sb, server, _dir) = crate::common::sandbox().await;
     links_work_on(&server).await;
 }
 

@@ -6,8 +6,8 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ServerSideEncryption;
 use satchel_core::objects;
 use satchel_core::CancellationToken;
-mod common;
-use common::satchel_client;
+
+use crate::common::satchel_client;
 use satchel_harness::{moto, S3Server};
 
 async fn bucket_with(s: &S3Server, keys: &[&str]) -> String {

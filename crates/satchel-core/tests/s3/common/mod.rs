@@ -1,7 +1,7 @@
 //! What the integration tests share: a Satchel client for a harness server, and a running sandbox
 //! described as a harness server so the same checks run against it.
 
-#![allow(dead_code)]
+
 
 use satchel_core::client::{self, Patience, ResolvedCredentials, Target, S3};
 use satchel_core::sandbox::{self, PortChoice, Sandbox};
