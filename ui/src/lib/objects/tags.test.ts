@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tagsFromRows, tagsProblem } from './tags';
+import { tagRowProblems, tagsFromRows, tagsProblem } from './tags';
 
 const tag = (key: string, value = 'v') => ({ key, value });
 
@@ -41,5 +41,17 @@ describe('tagsProblem', () => {
 describe('tagsFromRows', () => {
   it('trims keys and drops wholly empty rows', () => {
     expect(tagsFromRows([tag(' team ', 'data'), tag('', ''), tag('  ', ''), tag('', 'orphan')])).toEqual([tag('team', 'data'), tag('', 'orphan')]);
+  });
+});
+
+describe('tagRowProblems', () => {
+  it('puts each problem on its row and field, ignoring wholly empty rows', () => {
+    expect(tagRowProblems([tag(' team ', 'data'), tag('', ''), tag('aws:x', 'a#b'), tag('team', 'ops'), tag('', 'orphan')])).toEqual([
+      { key: null, value: null },
+      { key: null, value: null },
+      { key: 'Tag key "aws:x" can\'t start with "aws:": AWS reserves it.', value: 'Tag value "a#b" contains "#"; tags may use letters, digits, spaces and + - = . _ : / @.' },
+      { key: 'Tag key "team" appears twice; keys must be unique.', value: null },
+      { key: "Tag keys can't be empty.", value: null },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
-// An object's tags as the properties panel edits them, checked against S3's rules before any
-// request (the engine checks the same rules: crates/satchel-core/src/rules.rs `validate_tags`).
+// An object's tags as the properties panel and the Tag… dialog edit them, checked against S3's
+// rules before any request (the engine checks the same rules: crates/satchel-core/src/rules.rs `validate_tags`).
 
 import type { Tag } from '../bindings';
+import { isBlank, type RowProblem } from './keyValueRows';
 
 export const MAX_OBJECT_TAGS = 10;
 export const MAX_KEY_CHARS = 128;
@@ -15,6 +16,27 @@ const RESERVED = /^aws:/i;
 const chars = (s: string) => Array.from(s);
 const short = (s: string) => chars(s).slice(0, 40).join('');
 
+/** The first rule a tag key breaks on its own (not counting duplicates), or null. */
+export function tagKeyProblem(key: string): string | null {
+  if (key.length === 0) return "Tag keys can't be empty.";
+  if (chars(key).length > MAX_KEY_CHARS) return `Tag key "${short(key)}…" is longer than ${MAX_KEY_CHARS} characters.`;
+  if (RESERVED.test(key)) return `Tag key "${key}" can't start with "aws:": AWS reserves it.`;
+  return badChar('key', key);
+}
+
+/** The first rule a tag value breaks, or null; the key names the tag in the sentence. */
+export function tagValueProblem(key: string, value: string): string | null {
+  if (chars(value).length > MAX_VALUE_CHARS) return `The value of tag "${short(key)}" is longer than ${MAX_VALUE_CHARS} characters.`;
+  return badChar('value', value);
+}
+
+function badChar(part: 'key' | 'value', s: string): string | null {
+  const bad = chars(s).find((c) => !ALLOWED.test(c));
+  return bad === undefined ? null : `Tag ${part} "${short(s)}" contains "${bad}"; tags may use letters, digits, spaces and + - = . _ : / @.`;
+}
+
+const twice = (key: string) => `Tag key "${key}" appears twice; keys must be unique.`;
+
 /** The first rule these tags break, as a sentence naming the tag and the rule; null when all pass. */
 export function tagsProblem(tags: readonly Tag[]): string | null {
   if (tags.length > MAX_OBJECT_TAGS) {
@@ -22,25 +44,27 @@ export function tagsProblem(tags: readonly Tag[]): string | null {
   }
   const seen = new Set<string>();
   for (const t of tags) {
-    if (t.key.length === 0) return "Tag keys can't be empty.";
-    if (chars(t.key).length > MAX_KEY_CHARS) return `Tag key "${short(t.key)}…" is longer than ${MAX_KEY_CHARS} characters.`;
-    if (chars(t.value).length > MAX_VALUE_CHARS) {
-      return `The value of tag "${short(t.key)}" is longer than ${MAX_VALUE_CHARS} characters.`;
-    }
-    if (RESERVED.test(t.key)) return `Tag key "${t.key}" can't start with "aws:": AWS reserves it.`;
-    for (const [part, s] of [
-      ['key', t.key],
-      ['value', t.value],
-    ] as const) {
-      const bad = chars(s).find((c) => !ALLOWED.test(c));
-      if (bad !== undefined) {
-        return `Tag ${part} "${short(s)}" contains "${bad}"; tags may use letters, digits, spaces and + - = . _ : / @.`;
-      }
-    }
-    if (seen.has(t.key)) return `Tag key "${t.key}" appears twice; keys must be unique.`;
+    const problem = tagKeyProblem(t.key) ?? tagValueProblem(t.key, t.value) ?? (seen.has(t.key) ? twice(t.key) : null);
+    if (problem) return problem;
     seen.add(t.key);
   }
   return null;
+}
+
+/**
+ * Each editor row's problems, in row order, read as `tagsFromRows` reads the rows (keys trimmed,
+ * wholly empty rows ignored), so that every message can sit under the field it is about. A key
+ * already used by an earlier row is the later row's problem.
+ */
+export function tagRowProblems(rows: readonly Tag[]): RowProblem[] {
+  const seen = new Set<string>();
+  return rows.map((r) => {
+    if (isBlank(r)) return { key: null, value: null };
+    const key = r.key.trim();
+    const keyProblem = tagKeyProblem(key) ?? (seen.has(key) ? twice(key) : null);
+    seen.add(key);
+    return { key: keyProblem, value: tagValueProblem(key, r.value) };
+  });
 }
 
 /**
@@ -48,5 +72,5 @@ export function tagsProblem(tags: readonly Tag[]): string | null {
  * rows left wholly empty dropped. Values are kept as typed.
  */
 export function tagsFromRows(rows: readonly Tag[]): Tag[] {
-  return rows.filter((r) => r.key.trim() !== '' || r.value !== '').map((r) => ({ key: r.key.trim(), value: r.value }));
+  return rows.filter((r) => !isBlank(r)).map((r) => ({ key: r.key.trim(), value: r.value }));
 }
