@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeCopied, describeDelete, describeDeleted, describeRenamed, VERSIONS_NOTE } from './describe';
+import { describeCopied, describeDelete, describeDeleted, describeRenamed, describeTagged, describeTargets, VERSIONS_NOTE } from './describe';
 import { newFolderRow, rowsOfPage } from './rows';
 
 const files = rowsOfPage(
@@ -57,6 +57,56 @@ describe('outcomes', () => {
     expect(partial.text).toBe('Moved 2 objects to s3://b/x/; 1 failed. Objects that were copied but not deleted are now in both places.');
     expect(describeRenamed({ copied: 12, deleted: 12, failed: [] }, '2024', '2024-archive').text).toBe(
       'Renamed “2024” to “2024-archive” (12 objects).',
+    );
+  });
+});
+
+describe('tagging', () => {
+  const raw = newFolderRow('raw/', '');
+  const logs = newFolderRow('logs/', '');
+
+  it('says what a selection stands for: objects, and everything in folders', () => {
+    expect(describeTargets(files.slice(0, 1))).toBe('“a.csv”');
+    expect(describeTargets(files)).toBe('2 objects');
+    expect(describeTargets([raw])).toBe('everything in the folder “raw”');
+    expect(describeTargets([raw, logs, ...files])).toBe('2 objects and everything in 2 folders');
+    expect(describeTargets([raw, files[0]])).toBe('“a.csv” and everything in the folder “raw”');
+  });
+
+  it('reports how many were tagged and keeps every failure', () => {
+    expect(describeTagged({ tagged: 1204, failed: [], cancelled: false })).toEqual({ tone: 'ok', text: 'Tagged 1,204 objects.', failures: [] });
+    expect(describeTagged({ tagged: 0, failed: [], cancelled: false }).text).toBe('There was nothing to tag: the selection holds no objects.');
+    const failed = [{ key: 'raw/x', reason: 'Access Denied' }];
+    expect(describeTagged({ tagged: 3, failed, cancelled: false })).toEqual({
+      tone: 'partial',
+      text: 'Tagged 3 of 4 objects; 1 could not be tagged.',
+      failures: failed,
+    });
+  });
+
+  it('leads with the one reason when nothing was tagged', () => {
+    const unsupported = ['a', 'b'].map((key) => ({ key, reason: 'This storage does not support object tags.' }));
+    expect(describeTagged({ tagged: 0, failed: unsupported, cancelled: false })).toEqual({
+      tone: 'failed',
+      text: 'Nothing was tagged: 2 objects failed. This storage does not support object tags.',
+      failures: unsupported,
+    });
+    const mixed = [
+      { key: 'a', reason: 'Access Denied' },
+      { key: 'b', reason: 'Object has 11 tags' },
+    ];
+    expect(describeTagged({ tagged: 0, failed: mixed, cancelled: false }).text).toBe('Nothing was tagged: 2 objects failed.');
+  });
+
+  it('says how many were tagged before Cancel', () => {
+    expect(describeTagged({ tagged: 120, failed: [], cancelled: true })).toEqual({
+      tone: 'partial',
+      text: 'Cancelled after tagging 120 objects; the rest keep their tags.',
+      failures: [],
+    });
+    expect(describeTagged({ tagged: 0, failed: [], cancelled: true }).text).toBe('Cancelled before any object was tagged.');
+    expect(describeTagged({ tagged: 5, failed: [{ key: 'k', reason: 'r' }], cancelled: true }).text).toBe(
+      'Cancelled after tagging 5 objects; the rest keep their tags. 1 could not be tagged.',
     );
   });
 });

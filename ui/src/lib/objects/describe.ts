@@ -1,7 +1,7 @@
-// What the object actions say: the delete confirmation, and the outcome of a delete, copy, move
-// or rename in plain words with every failed key kept.
+// What the object actions say: the delete confirmation, and the outcome of a delete, copy, move,
+// rename or tagging in plain words with every failed key kept.
 
-import type { CopyReport, DeleteReport, KeyFailure, SettingState, DownloadReport, UploadReport } from '../bindings';
+import type { BulkTagReport, CopyReport, DeleteReport, KeyFailure, SettingState, DownloadReport, UploadReport } from '../bindings';
 import { formatBytes, formatCount, plural } from '../format';
 import { summarize, type Row } from './rows';
 
@@ -109,3 +109,42 @@ export function describeUploaded(report: UploadReport): ActionOutcome {
   if (report.failed.length) text += ` ${plural(report.failed.length, 'file was', 'files were')} not uploaded.`;
   return { tone: report.cancelled ? 'partial' : tone(files, report.failed.length), text, failures: report.failed };
 }
+
+/**
+ * What a selection stands for when every object in it is changed: `3 objects and everything in
+ * 2 folders`, `“a.csv”`, `everything in the folder “raw”`.
+ */
+export function describeTargets(rows: readonly Row[]): string {
+  const { files, folders } = summarize(rows);
+  const parts: string[] = [];
+  if (files === 1) parts.push(`“${rows.find((r) => r.kind === 'object')!.name}”`);
+  else if (files > 0) parts.push(plural(files, 'object', 'objects'));
+  if (folders === 1) parts.push(`everything in the folder “${rows.find((r) => r.kind === 'folder')!.name}”`);
+  else if (folders > 1) parts.push(`everything in ${formatCount(folders)} folders`);
+  return parts.join(' and ');
+}
+
+/** A finished (or cancelled) bulk tagging: how many objects were tagged, and every one that failed. */
+export function describeTagged(report: BulkTagReport): ActionOutcome {
+  const tagged = report.tagged ?? 0;
+  const failed = report.failed.length;
+  const failures = report.failed;
+  if (report.cancelled) {
+    let text = tagged === 0 ? 'Cancelled before any object was tagged.' : `Cancelled after tagging ${plural(tagged, 'object', 'objects')}; the rest keep their tags.`;
+    if (failed) text += ` ${formatCount(failed)} could not be tagged.`;
+    return { tone: 'partial', text, failures };
+  }
+  if (failed === 0) {
+    const text = tagged === 0 ? 'There was nothing to tag: the selection holds no objects.' : `Tagged ${plural(tagged, 'object', 'objects')}.`;
+    return { tone: 'ok', text, failures };
+  }
+  if (tagged === 0) {
+    // One reason for all (no tagging on this storage, no permission) is the news: say it first.
+    const reasons = new Set(failures.map((f) => f.reason));
+    const why = reasons.size === 1 ? ` ${sentence(failures[0].reason)}` : '';
+    return { tone: 'failed', text: `Nothing was tagged: ${plural(failed, 'object', 'objects')} failed.${why}`, failures };
+  }
+  return { tone: 'partial', text: `Tagged ${formatCount(tagged)} of ${plural(tagged + failed, 'object', 'objects')}; ${formatCount(failed)} could not be tagged.`, failures };
+}
+
+const sentence = (s: string) => (/[.!?]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`);
