@@ -258,6 +258,31 @@ describe('ObjectBrowser', () => {
     await waitFor(() => expect(listings).toHaveLength(2));
   });
 
+  it('tags the selection from the toolbar, then reports every object that failed', async () => {
+    setHandlers({
+      bulk_tag: { tagged: 3, failed: [{ key: 'raw/locked.csv', reason: 'Access Denied' }], cancelled: false },
+    });
+    setup();
+    await listed(['raw/'], [obj('a.csv')]);
+    expect(screen.getByTestId('action-tag')).toHaveAttribute('aria-disabled', 'true');
+    expect(screen.getByTestId('action-tag')).toHaveAttribute('title', 'Select what to tag');
+    await fireEvent.click(row('raw/'));
+    await fireEvent.click(row('a.csv'), { shiftKey: true });
+    await fireEvent.click(screen.getByTestId('action-tag'));
+    const dialog = screen.getByTestId('bulk-tag-dialog');
+    expect(dialog).toHaveTextContent('Tag “a.csv” and everything in the folder “raw”.');
+    await fireEvent.input(within(dialog).getByTestId('bulk-tag-key'), { target: { value: 'team' } });
+    await fireEvent.input(within(dialog).getByTestId('bulk-tag-value'), { target: { value: 'data' } });
+    await fireEvent.click(within(dialog).getByTestId('bulk-tag-ok'));
+
+    const report = await screen.findByTestId('action-report');
+    expect(screen.queryByTestId('bulk-tag-dialog')).toBeNull();
+    expect(report).toHaveAttribute('data-tone', 'partial');
+    expect(report).toHaveTextContent('Tagged 3 of 4 objects; 1 could not be tagged.');
+    expect(within(report).getByTestId('action-failure')).toHaveTextContent('raw/locked.csv — Access Denied');
+    expect(callsOf('bulk_tag')).toEqual([expect.objectContaining({ selection: ['raw/', 'a.csv'], tags: [{ key: 'team', value: 'data' }], mode: 'merge' })]);
+  });
+
   it('downloads the selection with progress, then lists every key that was refused', async () => {
     const done = deferred<unknown>();
     let channel: FakeChannel<unknown> | undefined;
@@ -369,6 +394,7 @@ describe('ObjectBrowser', () => {
       'rename',
       'copy',
       'move',
+      'tag',
       'delete',
       'properties',
       'new-folder',

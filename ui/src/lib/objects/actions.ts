@@ -12,6 +12,7 @@ export type ActionId =
   | 'rename'
   | 'copy'
   | 'move'
+  | 'tag'
   | 'delete'
   | 'properties'
   | 'new-folder';
@@ -38,6 +39,7 @@ const MENU: readonly { id: ActionId; label: string; shortcut: string; group: num
   { id: 'rename', label: 'Rename', shortcut: 'F2', group: 2 },
   { id: 'copy', label: 'Copy to…', shortcut: '', group: 2 },
   { id: 'move', label: 'Move to…', shortcut: '', group: 2 },
+  { id: 'tag', label: 'Tag…', shortcut: '', group: 2 },
   { id: 'delete', label: 'Delete', shortcut: 'Delete', group: 2 },
   { id: 'properties', label: 'Properties', shortcut: '', group: 3 },
   { id: 'new-folder', label: 'New folder', shortcut: '', group: 3 },
@@ -58,8 +60,9 @@ function why(id: ActionId, count: number, files: number): string | null {
       return one ? null : 'Select one item to rename';
     case 'copy':
     case 'move':
+    case 'tag':
     case 'delete':
-      return count > 0 ? null : 'Select what to ' + (id === 'copy' ? 'copy' : id === 'move' ? 'move' : 'delete');
+      return count > 0 ? null : `Select what to ${id}`;
     default:
       return null;
   }
