@@ -213,6 +213,9 @@ pub struct CpArgs {
     /// Upload checksum: crc32c (default), crc64nvme or md5.
     #[arg(long, default_value = "crc32c")]
     pub checksum: String,
+    /// A tag for every uploaded object, key=value (repeat for more). Sent with the object itself.
+    #[arg(long = "tag", value_name = "KEY=VALUE")]
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

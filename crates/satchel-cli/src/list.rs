@@ -84,6 +84,9 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
     if args.dst.starts_with("s3://") {
         return Err(Error::new(satchel_core::ErrorCode::Unsupported, "Copying between S3 locations isn't available in cp yet."));
     }
+    if !args.tags.is_empty() {
+        return Err(Error::invalid("--tag applies to uploads; to tag objects already in S3, use `satchel tag set`."));
+    }
     let (bucket, key) = crate::s3_address(&args.src)?;
     let s3 = engine.bucket_client(conn, &bucket).await?;
     let dst = std::path::PathBuf::from(&args.dst);
@@ -163,6 +166,7 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
         part_size: args.part_size.as_deref().map(upload::parse_size).transpose()?,
         concurrency: args.concurrency,
         checksum: Checksum::parse(&args.checksum)?,
+        tags: args.tags.iter().map(|t| satchel_core::rules::parse_tag(t)).collect::<Result<_, _>>()?,
     };
     let (items, problems) = if meta.is_dir() {
         if !args.recursive {
@@ -176,9 +180,8 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
         let target = if key.is_empty() || key.ends_with('/') { format!("{key}{name}") } else { key };
         (vec![upload::UploadItem { path: src.clone(), key: target, size: meta.len() }], Vec::new())
     };
-    let s3 = engine.bucket_client(conn, &bucket).await?;
     let show = !json && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let report = upload::upload(&s3, &bucket, items, &opts, &CancellationToken::new(), &|done, total| {
+    let report = engine.upload_items(conn, &bucket, items, &opts, &CancellationToken::new(), &|done, total| {
         if show {
             eprint!("\r{} of {}   ", satchel_core::format::bytes(done), satchel_core::format::bytes(total));
         }

@@ -450,3 +450,30 @@ async fn tag_get_set_rm() {
     let independent = m.client().get_object_tagging().bucket(&bucket).key("p/b").send().await.unwrap();
     assert_eq!(independent.tag_set().len(), 2);
 }
+
+#[tokio::test]
+async fn cp_tags_what_it_uploads() {
+    let m = moto();
+    let bucket = unique("cptag");
+    m.create_bucket(&bucket).await;
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let file = src.path().join("data.csv");
+    std::fs::write(&file, "a,b\n").unwrap();
+    let cp = |extra: &[&str]| on_server(home.path(), m, "cp", extra);
+    let o = cp(&[file.to_str().unwrap(), &format!("s3://{bucket}/in/"), "--tag", "project=alpha", "--tag", "team=data science"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got = m.client().get_object_tagging().bucket(&bucket).key("in/data.csv").send().await.unwrap();
+    let mut tags: Vec<_> = got.tag_set().iter().map(|t| format!("{}={}", t.key(), t.value())).collect();
+    tags.sort();
+    assert_eq!(tags, ["project=alpha", "team=data science"]);
+    // Bad tags are refused before anything is sent.
+    for (bad, says) in [("aws:x=1", "aws:"), ("novalue", "key=value"), ("k=a<b", "contains")] {
+        let o = cp(&[file.to_str().unwrap(), &format!("s3://{bucket}/bad/"), "--tag", bad]);
+        assert_eq!(o.status.code(), Some(1), "{bad}");
+        assert!(stderr(&o).contains(says), "{bad}: {}", stderr(&o));
+    }
+    assert_eq!(m.keys(&bucket).await, ["in/data.csv"]);
+    let o = cp(&[&format!("s3://{bucket}/in/data.csv"), src.path().join("x").to_str().unwrap(), "--tag", "a=b"]);
+    assert!(stderr(&o).contains("--tag applies to uploads"), "{}", stderr(&o));
+}

@@ -52,6 +52,11 @@ impl Paths {
         self.config_dir.join(CONNECTIONS_FILE)
     }
 
+    /// Upload rules (required tags and remembered values), beside the connections.
+    pub fn upload_rules_file(&self) -> PathBuf {
+        self.config_dir.join("upload-rules.json")
+    }
+
     /// Where the embedded sandbox keeps its buckets.
     pub fn sandbox_dir(&self) -> PathBuf {
         self.data_dir.join("sandbox")
@@ -121,15 +126,9 @@ impl ConnectionStore {
 
     /// Replaces the file atomically.
     pub fn save(&self, file: &ConnectionFile) -> Result<()> {
-        let dir = self.path.parent().ok_or_else(|| Error::internal("connection file has no folder"))?;
-        fs::create_dir_all(dir).map_err(|e| config_error("create", dir, &e))?;
         let mut out = ConnectionFile { version: FORMAT_VERSION, ..file.clone() };
         out.connections.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
-        let json = serde_json::to_vec_pretty(&out).map_err(|e| Error::internal(e.to_string()))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| config_error("write", dir, &e))?;
-        tmp.write_all(&json).and_then(|_| tmp.as_file().sync_all()).map_err(|e| config_error("write", tmp.path(), &e))?;
-        tmp.persist(&self.path).map_err(|e| config_error("replace", &self.path, &e.error))?;
-        Ok(())
+        write_json_atomic(&self.path, &out, "the connections")
     }
 
     fn keep_aside(&self) -> Result<PathBuf> {
@@ -163,6 +162,19 @@ fn parse(bytes: &[u8]) -> std::result::Result<ConnectionFile, String> {
 
 fn config_error(verb: &str, path: &Path, e: &std::io::Error) -> Error {
     Error::new(ErrorCode::Config, format!("Couldn't {verb} {}: {e}.", path.display()))
+}
+
+/// Writes `value` as JSON to `path` through a temporary file and a rename, so a crash never leaves
+/// half a file. `what` names the file in the error ("the connections").
+pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T, what: &str) -> Result<()> {
+    let fail = |e: &dyn std::fmt::Display| Error::new(ErrorCode::Config, format!("Couldn't save {what} ({}): {e}.", path.display()));
+    let dir = path.parent().ok_or_else(|| Error::internal(format!("{} has no folder", path.display())))?;
+    fs::create_dir_all(dir).map_err(|e| fail(&e))?;
+    let json = serde_json::to_vec_pretty(value).map_err(|e| Error::internal(e.to_string()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+    tmp.write_all(&json).and_then(|_| tmp.as_file().sync_all()).map_err(|e| fail(&e))?;
+    tmp.persist(path).map_err(|e| fail(&e.error))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -252,3 +264,4 @@ mod tests {
         assert_eq!(err.code, ErrorCode::Config);
     }
 }
+

@@ -87,6 +87,8 @@ pub struct Satchel {
     regions: std::sync::Mutex<HashMap<(String, String), String>>,
     /// Long operations that can be cancelled, by the id their caller gave them.
     operations: std::sync::Mutex<HashMap<String, CancellationToken>>,
+    /// Uploads being prepared: dropped or picked files, and plans waiting for the user's go.
+    pub(crate) staging: crate::staging::Staging,
 }
 
 impl Satchel {
@@ -95,6 +97,7 @@ impl Satchel {
     pub fn open(paths: Paths, keychain: Keychain) -> Result<Satchel> {
         let store = ConnectionStore::new(&paths);
         let loaded = store.load()?;
+        let paths_for_staging = paths.clone();
         Ok(Satchel {
             paths,
             store,
@@ -104,6 +107,7 @@ impl Satchel {
             load_notice: std::sync::Mutex::new(loaded.notice),
             regions: std::sync::Mutex::new(HashMap::new()),
             operations: std::sync::Mutex::new(HashMap::new()),
+            staging: crate::staging::Staging::new(&paths_for_staging),
         })
     }
 
@@ -239,6 +243,7 @@ impl Satchel {
         if matches!(conn.credentials, CredentialSource::Keychain { .. }) {
             self.keychain.remove(&conn.id).await?;
         }
+        self.staging.rules.forget_connection(&conn.id)?;
         self.mutate(|f| {
             f.connections.retain(|c| c.id != conn.id);
             if f.last_used.as_deref() == Some(conn.id.as_str()) {

@@ -21,8 +21,11 @@ pub mod rules;
 pub mod sandbox;
 pub mod tagging;
 pub mod share;
+pub mod staging;
 pub mod throttle;
 pub mod upload;
+pub mod upload_rules;
+pub mod upload_summary;
 
 pub use bucket_create::{CreateReport, NewBucket};
 pub use bucket_empty::{Census, EmptyProgress, EmptyReport};

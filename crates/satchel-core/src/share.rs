@@ -337,13 +337,7 @@ impl LinkHistory {
     }
 
     fn write(&self, links: Vec<IssuedLink>) -> Result<()> {
-        let dir = self.path.parent().expect("history file has a folder");
-        std::fs::create_dir_all(dir).map_err(|e| Error::new(ErrorCode::Config, format!("Couldn't save the link history: {e}.")))?;
-        let text = serde_json::to_vec_pretty(&HistoryFile { version: 1, links }).map_err(|e| Error::internal(e.to_string()))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::new(ErrorCode::Config, format!("Couldn't save the link history: {e}.")))?;
-        std::io::Write::write_all(&mut tmp, &text).map_err(|e| Error::new(ErrorCode::Config, format!("Couldn't save the link history: {e}.")))?;
-        tmp.persist(&self.path).map_err(|e| Error::new(ErrorCode::Config, format!("Couldn't save the link history: {e}.")))?;
-        Ok(())
+        crate::config::write_json_atomic(&self.path, &HistoryFile { version: 1, links }, "the link history")
     }
 }
 

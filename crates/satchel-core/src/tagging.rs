@@ -51,11 +51,7 @@ pub async fn put_tags(s3: &S3, bucket: &str, key: &str, tags: &[Tag]) -> Result<
             .map_err(|e| unsupported_as_tags(classify(&e, s3.attempt("remove the object's tags"))))?;
         return Ok(());
     }
-    let set: Vec<_> = tags
-        .iter()
-        .map(|t| aws_sdk_s3::types::Tag::builder().key(&t.key).value(&t.value).build().map_err(|e| Error::internal(e.to_string())))
-        .collect::<Result<_>>()?;
-    let tagging = aws_sdk_s3::types::Tagging::builder().set_tag_set(Some(set)).build().map_err(|e| Error::internal(e.to_string()))?;
+    let tagging = aws_sdk_s3::types::Tagging::builder().set_tag_set(Some(to_sdk(tags)?)).build().map_err(|e| Error::internal(e.to_string()))?;
     s3.client
         .put_object_tagging()
         .bucket(bucket)
@@ -153,12 +149,54 @@ fn record(done: std::result::Result<(String, Result<Vec<Tag>>), tokio::task::Joi
     }
 }
 
-fn unsupported_as_tags(e: Error) -> Error {
+/// A bucket's tags; a bucket without any answers `NoSuchTagSet`, which is an empty list here.
+pub async fn get_bucket_tags(s3: &S3, bucket: &str) -> Result<Vec<Tag>> {
+    match s3.client.get_bucket_tagging().bucket(bucket).send().await {
+        Ok(out) => Ok(out.tag_set().iter().map(|t| Tag { key: t.key().to_string(), value: t.value().to_string() }).collect()),
+        Err(e) if e.as_service_error().and_then(aws_sdk_s3::error::ProvideErrorMetadata::code) == Some("NoSuchTagSet") => Ok(Vec::new()),
+        Err(e) => Err(unsupported_as(classify(&e, s3.attempt("read the bucket's tags")), "bucket tags")),
+    }
+}
+
+/// Replaces a bucket's tags (at most 50); an empty list removes them all.
+pub async fn put_bucket_tags(s3: &S3, bucket: &str, tags: &[Tag]) -> Result<()> {
+    validate_tags(tags, TagTarget::Bucket)?;
+    if tags.is_empty() {
+        s3.client
+            .delete_bucket_tagging()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(|e| unsupported_as(classify(&e, s3.attempt("remove the bucket's tags")), "bucket tags"))?;
+        return Ok(());
+    }
+    let tagging = aws_sdk_s3::types::Tagging::builder().set_tag_set(Some(to_sdk(tags)?)).build().map_err(|e| Error::internal(e.to_string()))?;
+    s3.client
+        .put_bucket_tagging()
+        .bucket(bucket)
+        .tagging(tagging)
+        .send()
+        .await
+        .map_err(|e| unsupported_as(classify(&e, s3.attempt("tag the bucket")), "bucket tags"))?;
+    Ok(())
+}
+
+fn to_sdk(tags: &[Tag]) -> Result<Vec<aws_sdk_s3::types::Tag>> {
+    tags.iter()
+        .map(|t| aws_sdk_s3::types::Tag::builder().key(&t.key).value(&t.value).build().map_err(|e| Error::internal(e.to_string())))
+        .collect()
+}
+
+fn unsupported_as(e: Error, what: &str) -> Error {
     if e.code == ErrorCode::Unsupported {
-        Error::unsupported("object tags")
+        Error::unsupported(what)
     } else {
         e
     }
+}
+
+fn unsupported_as_tags(e: Error) -> Error {
+    unsupported_as(e, "object tags")
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use crate::classify::classify;
 use crate::client::S3;
 use crate::error::{Error, ErrorCode, Result};
 use crate::objects::KeyFailure;
+use crate::rules::{validate_tags, Tag, TagTarget};
 
 const MIB: u64 = 1024 * 1024;
 pub const MIN_PART: u64 = 5 * MIB;
@@ -90,11 +91,14 @@ pub struct UploadOptions {
     pub part_size: Option<u64>,
     pub concurrency: usize,
     pub checksum: Checksum,
+    /// Tags every uploaded object carries, sent with the object itself (x-amz-tagging), so no
+    /// object is ever visible untagged.
+    pub tags: Vec<Tag>,
 }
 
 impl Default for UploadOptions {
     fn default() -> Self {
-        UploadOptions { part_size: None, concurrency: 8, checksum: Checksum::Crc32c }
+        UploadOptions { part_size: None, concurrency: 8, checksum: Checksum::Crc32c, tags: Vec::new() }
     }
 }
 
@@ -108,6 +112,9 @@ pub struct UploadReport {
     /// Files that could not be read or sent, each with why (the path is in `key`).
     pub failed: Vec<KeyFailure>,
     pub cancelled: bool,
+    /// Files not sent because their key existed and the user chose to skip them.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub skipped: u64,
 }
 
 /// One file to send and the key it becomes.
@@ -177,6 +184,7 @@ pub async fn upload(
     for item in &items {
         part_size_for(item.size, opts.part_size)?;
     }
+    validate_tags(&opts.tags, TagTarget::Object)?;
     let concurrency = opts.concurrency.clamp(1, 64);
     // One permit is one part buffer: the budget is concurrency x part size.
     let budget = Arc::new(Semaphore::new(concurrency));
@@ -266,7 +274,14 @@ async fn upload_one(
         };
         let (path, size) = (item.path.clone(), item.size);
         let body = tokio::task::spawn_blocking(move || read_range(&path, 0, size)).await.map_err(|e| Error::internal(e.to_string()))??;
-        let mut req = s3.client.put_object().bucket(bucket).key(&item.key).content_type(content_type).body(ByteStream::from(body));
+        let mut req = s3
+            .client
+            .put_object()
+            .bucket(bucket)
+            .key(&item.key)
+            .content_type(content_type)
+            .set_tagging(tagging_header(&opts.tags))
+            .body(ByteStream::from(body));
         if let Some(alg) = opts.checksum.algorithm() {
             req = req.checksum_algorithm(alg);
         }
@@ -274,7 +289,13 @@ async fn upload_one(
         done_bytes.fetch_add(item.size, Ordering::Relaxed);
         return Ok(());
     }
-    let mut create = s3.client.create_multipart_upload().bucket(bucket).key(&item.key).content_type(content_type);
+    let mut create = s3
+        .client
+        .create_multipart_upload()
+        .bucket(bucket)
+        .key(&item.key)
+        .content_type(content_type)
+        .set_tagging(tagging_header(&opts.tags));
     if let Some(alg) = opts.checksum.algorithm() {
         create = create.checksum_algorithm(alg);
     }
@@ -372,6 +393,19 @@ async fn send_parts(
     Ok(parts)
 }
 
+/// Tags as the x-amz-tagging header wants them: a URL query string, spaces as %20.
+pub fn tagging_header(tags: &[Tag]) -> Option<String> {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    // RFC 3986 unreserved characters stay as they are; everything else is escaped.
+    const QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    if tags.is_empty() {
+        return None;
+    }
+    let pairs: Vec<String> =
+        tags.iter().map(|t| format!("{}={}", utf8_percent_encode(&t.key, QUERY), utf8_percent_encode(&t.value, QUERY))).collect();
+    Some(pairs.join("&"))
+}
+
 /// Content-Type from the extension.
 pub fn guess_type(key: &str) -> &'static str {
     let ext = key.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
@@ -406,6 +440,13 @@ mod tests {
         assert!(big.div_ceil(p) <= MAX_PARTS && p % MIB == 0);
         assert!(part_size_for(MAX_OBJECT + 1, None).unwrap_err().message.contains("5 TiB"));
         assert!(part_size_for(10, Some(MIB)).is_err());
+    }
+
+    #[test]
+    fn tags_become_a_query_string() {
+        let tags = [Tag { key: "project".into(), value: "blue sky".into() }, Tag { key: "a+b".into(), value: "x=y/z".into() }];
+        assert_eq!(tagging_header(&tags).as_deref(), Some("project=blue%20sky&a%2Bb=x%3Dy%2Fz"));
+        assert_eq!(tagging_header(&[]), None);
     }
 
     #[test]

@@ -67,6 +67,36 @@ impl S3Server {
         let out = self.client().list_buckets().send().await.expect("list buckets independently");
         out.buckets().iter().filter_map(|b| b.name().map(str::to_string)).collect()
     }
+
+    /// Every key in a bucket, sorted, read independently.
+    pub async fn keys(&self, bucket: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        let mut pages = self.client().list_objects_v2().bucket(bucket).into_paginator().send();
+        while let Some(page) = pages.next().await {
+            let page = page.unwrap_or_else(|e| panic!("list {bucket} on {}: {e:?}", self.name));
+            keys.extend(page.contents().iter().filter_map(|o| o.key().map(str::to_string)));
+        }
+        keys.sort();
+        keys
+    }
+
+    /// Puts an object with the independent client.
+    pub async fn put(&self, bucket: &str, key: &str, body: &[u8]) {
+        self.client()
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(body.to_vec().into())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("put {key} on {}: {e:?}", self.name));
+    }
+
+    /// An object's bytes, read independently.
+    pub async fn get(&self, bucket: &str, key: &str) -> Vec<u8> {
+        let out = self.client().get_object().bucket(bucket).key(key).send().await.unwrap_or_else(|e| panic!("get {key} on {}: {e:?}", self.name));
+        out.body.collect().await.expect("read body").into_bytes().to_vec()
+    }
 }
 
 /// The shared moto server of this test process.

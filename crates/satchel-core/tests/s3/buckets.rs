@@ -8,39 +8,11 @@ use aws_sdk_s3::types::{
 use satchel_core::bucket_create::{CannedAcl, Ownership};
 use satchel_core::rules::Tag;
 use satchel_core::{
-    Addressing, CancellationToken, Connection, ConnectionDraft, CredentialSource, Endpoint, ErrorCode, Keychain,
+    CancellationToken, ErrorCode,
     NewBucket, Paths, Satchel,
 };
 use satchel_harness::{closed_port, garage, moto, S3Server};
-
-struct World {
-    engine: Satchel,
-    conn: Connection,
-    _dir: tempfile::TempDir,
-}
-
-async fn world(server: &S3Server) -> World {
-    world_at(&server.endpoint, &server.region, &server.access_key_id, &server.secret_access_key).await
-}
-
-async fn world_at(url: &str, region: &str, key: &str, secret: &str) -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let keychain = Keychain::with_service(format!("satchel-test-{:08x}", rand::random::<u32>()));
-    let engine = Satchel::open(Paths::in_dir(dir.path()), keychain).unwrap();
-    let conn = engine
-        .save(ConnectionDraft {
-            id: None,
-            name: "test".into(),
-            endpoint: Endpoint::Custom { url: url.into() },
-            region: Some(region.into()),
-            addressing: Addressing::PathStyle,
-            credentials: CredentialSource::Keychain { access_key_id: key.into() },
-            secret_access_key: Some(secret.into()),
-        })
-        .await
-        .unwrap();
-    World { engine, conn, _dir: dir }
-}
+use crate::common::{world, world_at};
 
 fn unique(prefix: &str) -> String {
     format!("{prefix}-{:08x}", rand::random::<u32>())
@@ -93,7 +65,7 @@ async fn create_in_another_region_and_follow_it_afterwards() {
     assert_eq!(loc.location_constraint().unwrap().as_str(), "eu-west-1");
 
     // A fresh engine learns the bucket's region from the storage and signs for it.
-    let again = Satchel::open(Paths::in_dir(w._dir.path()), w.engine.keychain().clone()).unwrap();
+    let again = Satchel::open(Paths::in_dir(w.dir.path()), w.engine.keychain().clone()).unwrap();
     let s3 = again.bucket_client(&w.conn, &name).await.unwrap();
     assert_eq!(s3.region, "eu-west-1");
     s3.client.list_objects_v2().bucket(&name).send().await.unwrap();
@@ -293,4 +265,23 @@ async fn garage_creates_and_deletes_and_reports_what_it_lacks() {
     let report = w.engine.delete_bucket(&w.conn, &name, &CancellationToken::new(), &|_| {}).await.unwrap();
     assert!(report.bucket_deleted, "{report:?}");
     assert!(!bucket_exists(g, &name).await);
+}
+
+#[tokio::test]
+async fn bucket_tags_are_read_replaced_and_removed() {
+    let m = moto();
+    let w = world(m).await;
+    let name = unique("btags");
+    m.create_bucket(&name).await;
+    let s3 = w.engine.bucket_client(&w.conn, &name).await.unwrap();
+    assert!(satchel_core::tagging::get_bucket_tags(&s3, &name).await.unwrap().is_empty(), "no tag set is an empty list");
+    let tags: Vec<Tag> = (0..50).map(|i| Tag { key: format!("k{i}"), value: format!("v{i}") }).collect();
+    satchel_core::tagging::put_bucket_tags(&s3, &name, &tags).await.unwrap();
+    let held = m.client().get_bucket_tagging().bucket(&name).send().await.unwrap();
+    assert_eq!(held.tag_set().len(), 50);
+    let too_many: Vec<Tag> = (0..51).map(|i| Tag { key: format!("k{i}"), value: "v".into() }).collect();
+    let e = satchel_core::tagging::put_bucket_tags(&s3, &name, &too_many).await.unwrap_err();
+    assert!(e.message.contains("at most 50"), "{}", e.message);
+    satchel_core::tagging::put_bucket_tags(&s3, &name, &[]).await.unwrap();
+    assert!(m.client().get_bucket_tagging().bucket(&name).send().await.is_err(), "tags removed");
 }

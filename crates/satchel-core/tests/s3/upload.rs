@@ -1,11 +1,12 @@
 //! Upload round trips on moto, garage and the sandbox, read back with the harness's own client and
-//! compared byte for byte.
+//! compared byte for byte; tags at upload, required tags and conflicts through the engine.
 
-
-
-use satchel_core::upload::{self, UploadOptions, MIN_PART};
-use satchel_core::CancellationToken;
-use crate::common::satchel_client;
+use satchel_core::rules::Tag;
+use satchel_core::upload::{self, UploadItem, UploadOptions, MIN_PART};
+use satchel_core::upload_rules::RequiredTag;
+use satchel_core::upload_summary::ConflictChoice;
+use satchel_core::{CancellationToken, ErrorCode};
+use crate::common::{satchel_client, world};
 use satchel_harness::{garage, moto, S3Server};
 
 fn pattern(n: usize, seed: usize) -> Vec<u8> {
@@ -86,4 +87,130 @@ async fn a_cancelled_upload_leaves_no_multipart_upload_behind() {
     assert!(uploads.uploads().is_empty(), "{:?}", uploads.uploads());
     let objects = g.client().list_objects_v2().bucket(&bucket).send().await.unwrap();
     assert!(objects.contents().is_empty());
+}
+
+async fn tags_of(s: &S3Server, bucket: &str, key: &str) -> Vec<(String, String)> {
+    let out = s.client().get_object_tagging().bucket(bucket).key(key).send().await.unwrap_or_else(|e| panic!("{key}: {e:?}"));
+    let mut tags: Vec<_> = out.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect();
+    tags.sort();
+    tags
+}
+
+fn tag(k: &str, v: &str) -> Tag {
+    Tag { key: k.into(), value: v.into() }
+}
+
+#[tokio::test]
+async fn tags_go_with_single_and_multipart_uploads() {
+    let m = moto();
+    let w = world(m).await;
+    let bucket = format!("tagged-{:08x}", rand::random::<u32>());
+    m.create_bucket(&bucket).await;
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small.csv");
+    let large = dir.path().join("large.bin");
+    std::fs::write(&small, b"a,b\n1,2\n").unwrap();
+    std::fs::write(&large, pattern(2 * MIN_PART as usize + 3, 9)).unwrap();
+    let items = vec![
+        UploadItem { path: small, key: "t/small.csv".into(), size: 8 },
+        UploadItem { path: large, key: "t/large.bin".into(), size: 2 * MIN_PART + 3 },
+    ];
+    let tags = vec![tag("project", "blue sky"), tag("cost-centre", "a+b/c=d")];
+    let opts = UploadOptions { part_size: Some(MIN_PART), tags, ..Default::default() };
+    let report = w.engine.upload_items(&w.conn, &bucket, items, &opts, &CancellationToken::new(), &|_, _| {}).await.unwrap();
+    assert!(report.failed.is_empty(), "{report:?}");
+    let want = vec![("cost-centre".to_string(), "a+b/c=d".to_string()), ("project".to_string(), "blue sky".to_string())];
+    assert_eq!(tags_of(m, &bucket, "t/small.csv").await, want, "single PUT");
+    assert_eq!(tags_of(m, &bucket, "t/large.bin").await, want, "multipart");
+}
+
+#[tokio::test]
+async fn an_upload_missing_a_required_tag_does_not_start() {
+    let m = moto();
+    let w = world(m).await;
+    let bucket = format!("required-{:08x}", rand::random::<u32>());
+    m.create_bucket(&bucket).await;
+    w.engine
+        .set_required_tags(&w.conn, None, vec![RequiredTag { key: "project".into(), allowed: vec!["projectA".into(), "projectB".into()] }])
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), b"a").unwrap();
+    std::fs::write(dir.path().join("b.txt"), b"b").unwrap();
+    let cancel = CancellationToken::new();
+
+    let held = w.engine.hold_sources(vec![dir.path().join("a.txt"), dir.path().join("b.txt")]);
+    assert_eq!((held.count, held.names.clone()), (2, vec!["a.txt".to_string(), "b.txt".to_string()]));
+    let summary = w.engine.plan_upload(&w.conn, &bucket, "in/", &held.sources_id, &cancel).await.unwrap();
+    assert_eq!((summary.files, summary.bytes), (2, 2));
+    assert_eq!(summary.rules.required.len(), 1);
+    for bad in [vec![], vec![tag("project", "projectC")], vec![tag("project", "")]] {
+        let e = w.engine.start_upload(&summary.plan_id, bad, ConflictChoice::Overwrite, &cancel, &|_, _| {}).await.unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput, "{}", e.message);
+    }
+    // The CLI path checks the same rules.
+    let items = vec![UploadItem { path: dir.path().join("a.txt"), key: "cli/a.txt".into(), size: 1 }];
+    let e = w.engine.upload_items(&w.conn, &bucket, items, &UploadOptions::default(), &cancel, &|_, _| {}).await.unwrap_err();
+    assert!(e.message.contains("\"project\""), "{}", e.message);
+    assert!(m.keys(&bucket).await.is_empty(), "nothing was sent");
+
+    // The plan is still there; with the tag it goes, and the value is offered next time.
+    let report =
+        w.engine.start_upload(&summary.plan_id, vec![tag("project", "projectB")], ConflictChoice::Overwrite, &cancel, &|_, _| {}).await.unwrap();
+    assert_eq!(report.files, 2);
+    assert_eq!(tags_of(m, &bucket, "in/a.txt").await, [("project".to_string(), "projectB".to_string())]);
+    let next = w.engine.upload_rules(&w.conn, &bucket).unwrap();
+    assert_eq!(next.defaults, [tag("project", "projectB")]);
+}
+
+#[tokio::test]
+async fn conflicts_are_counted_and_resolved_as_chosen() {
+    let m = moto();
+    let w = world(m).await;
+    let bucket = format!("conflict-{:08x}", rand::random::<u32>());
+    m.create_bucket(&bucket).await;
+    m.put(&bucket, "in/set/a.txt", b"old a").await;
+    m.put(&bucket, "in/b.txt", b"old b").await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("set")).unwrap();
+    std::fs::write(dir.path().join("set/a.txt"), b"new a").unwrap();
+    std::fs::write(dir.path().join("set/c.txt"), b"new c").unwrap();
+    std::fs::write(dir.path().join("b.txt"), b"new b").unwrap();
+    let cancel = CancellationToken::new();
+    let sources = || vec![dir.path().join("set"), dir.path().join("b.txt")];
+
+    let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, &cancel).await.unwrap();
+    assert_eq!((plan.files, plan.conflict_count), (3, 2));
+    assert_eq!(plan.conflicts, ["in/b.txt", "in/set/a.txt"]);
+    let skipped = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Skip, &cancel, &|_, _| {}).await.unwrap();
+    assert_eq!((skipped.files, skipped.skipped), (1, 2));
+    assert_eq!(m.get(&bucket, "in/set/a.txt").await, b"old a");
+
+    let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, &cancel).await.unwrap();
+    w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::KeepBoth, &cancel, &|_, _| {}).await.unwrap();
+    assert_eq!(m.get(&bucket, "in/set/a.txt").await, b"old a");
+    assert_eq!(m.get(&bucket, "in/set/a (1).txt").await, b"new a");
+    assert_eq!(m.get(&bucket, "in/b (1).txt").await, b"new b");
+
+    let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, &cancel).await.unwrap();
+    assert_eq!(plan.conflict_count, 3, "c.txt is there now");
+    w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &cancel, &|_, _| {}).await.unwrap();
+    assert_eq!(m.get(&bucket, "in/set/a.txt").await, b"new a");
+    let again = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &cancel, &|_, _| {}).await.unwrap_err();
+    assert_eq!(again.code, ErrorCode::NotFound);
+}
+
+#[tokio::test]
+async fn garage_uploads_without_tags_and_reports_bucket_tags_unsupported() {
+    let g = &garage().server;
+    let w = world(g).await;
+    let bucket = format!("gt-{:08x}", rand::random::<u32>());
+    g.create_bucket(&bucket).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), b"a").unwrap();
+    let plan = w.engine.plan_upload(&w.conn, &bucket, "", &w.engine.hold_sources(vec![dir.path().join("a.txt")]).sources_id, &CancellationToken::new()).await.unwrap();
+    let report = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &CancellationToken::new(), &|_, _| {}).await.unwrap();
+    assert_eq!(report.files, 1);
+    let s3 = w.engine.bucket_client(&w.conn, &bucket).await.unwrap();
+    let e = satchel_core::tagging::get_bucket_tags(&s3, &bucket).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Unsupported, "{}", e.message);
 }

@@ -5,7 +5,7 @@
 
 use satchel_core::client::{self, Patience, ResolvedCredentials, Target, S3};
 use satchel_core::sandbox::{self, PortChoice, Sandbox};
-use satchel_core::{Addressing, SecretKey};
+use satchel_core::{Addressing, Connection, ConnectionDraft, CredentialSource, Endpoint, Keychain, Paths, Satchel, SecretKey};
 use satchel_harness::S3Server;
 
 /// Satchel's own client (work patience, path-style) for `s`.
@@ -28,3 +28,34 @@ pub async fn sandbox() -> (Sandbox, S3Server, tempfile::TempDir) {
     };
     (sb, server, dir)
 }
+
+/// An engine over a fresh settings folder with one saved connection to a server.
+pub struct World {
+    pub engine: Satchel,
+    pub conn: Connection,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn world(server: &S3Server) -> World {
+    world_at(&server.endpoint, &server.region, &server.access_key_id, &server.secret_access_key).await
+}
+
+pub async fn world_at(url: &str, region: &str, key: &str, secret: &str) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::with_service(format!("satchel-test-{:08x}", rand::random::<u32>()));
+    let engine = Satchel::open(Paths::in_dir(dir.path()), keychain).unwrap();
+    let conn = engine
+        .save(ConnectionDraft {
+            id: None,
+            name: "test".into(),
+            endpoint: Endpoint::Custom { url: url.into() },
+            region: Some(region.into()),
+            addressing: Addressing::PathStyle,
+            credentials: CredentialSource::Keychain { access_key_id: key.into() },
+            secret_access_key: Some(secret.into()),
+        })
+        .await
+        .unwrap();
+    World { engine, conn, dir }
+}
+

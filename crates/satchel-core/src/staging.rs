@@ -1,0 +1,201 @@
+//! Uploads from the app go in three steps: files arrive (dropped on the window or picked in a
+//! dialog) and are held here under an id; they are planned into a bucket folder, which gives the
+//! summary sheet; the user starts the plan with tags and a choice for conflicts. Paths never leave
+//! Rust: the UI holds only ids. The CLI skips the sheet but goes through the same rule check.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use rand::distr::{Alphanumeric, SampleString};
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Paths;
+use crate::connection::Connection;
+use crate::engine::Satchel;
+use crate::error::{Error, Result};
+use crate::rules::{validate_tags, Tag, TagTarget};
+use crate::upload::{self, UploadItem, UploadOptions, UploadReport};
+use crate::upload_rules::{RequiredTag, RulesStore, UploadRules};
+use crate::upload_summary::{existing_keys, ConflictChoice, StagedUpload, UploadSummary};
+
+/// Held files and plans of the running app.
+pub struct Staging {
+    pub(crate) rules: RulesStore,
+    sources: Mutex<HashMap<String, Vec<PathBuf>>>,
+    plans: Mutex<HashMap<String, StagedUpload>>,
+    /// Bytes per second of each connection's last upload, for the summary's estimate.
+    rates: Mutex<HashMap<String, f64>>,
+}
+
+impl Staging {
+    pub(crate) fn new(paths: &Paths) -> Staging {
+        Staging {
+            rules: RulesStore::new(paths),
+            sources: Mutex::default(),
+            plans: Mutex::default(),
+            rates: Mutex::default(),
+        }
+    }
+}
+
+/// How many dropped names the UI is told (for "report.csv and 41 more").
+const NAMES_SHOWN: usize = 3;
+
+/// Files held for an upload, as the UI sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct HeldSources {
+    pub sources_id: String,
+    /// How many files and folders were dropped or picked (folders count once).
+    pub count: u32,
+    /// The first few names.
+    pub names: Vec<String>,
+}
+
+fn new_id() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), 16)
+}
+
+impl Satchel {
+    /// Holds files or folders the user dropped or picked; the UI gets an id and names, not paths.
+    pub fn hold_sources(&self, paths: Vec<PathBuf>) -> HeldSources {
+        let id = new_id();
+        let names = paths.iter().take(NAMES_SHOWN).map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()).collect();
+        let held = HeldSources { sources_id: id.clone(), count: paths.len() as u32, names };
+        self.staging.sources.lock().expect("sources lock").insert(id, paths);
+        held
+    }
+
+    /// Plans held files into `bucket` under `prefix` (a picked or dropped folder keeps its own name
+    /// there) and says what would happen. The files stay held until the plan is started or dropped.
+    pub async fn plan_upload(
+        &self,
+        conn: &Connection,
+        bucket: &str,
+        prefix: &str,
+        sources_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<UploadSummary> {
+        let paths = self
+            .staging
+            .sources
+            .lock()
+            .expect("sources lock")
+            .get(sources_id)
+            .cloned()
+            .ok_or_else(|| Error::not_found("Those files are no longer waiting to be uploaded; drop or pick them again."))?;
+        if !prefix.is_empty() && !prefix.ends_with('/') {
+            return Err(Error::invalid("The upload folder must end with \"/\"."));
+        }
+        let mut items = Vec::new();
+        let mut problems = Vec::new();
+        for path in paths {
+            let under = if path.is_dir() {
+                format!("{prefix}{}/", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+            } else {
+                prefix.to_string()
+            };
+            let (i, p) = tokio::task::spawn_blocking(move || upload::plan(&path, &under))
+                .await
+                .map_err(|e| Error::internal(e.to_string()))?;
+            items.extend(i);
+            problems.extend(p);
+        }
+        for item in &items {
+            // Files over 5 TiB are refused here, before anything starts.
+            upload::part_size_for(item.size, None)?;
+        }
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let taken = existing_keys(&s3, bucket, prefix, &items, cancel).await?;
+        let rules = self.staging.rules.for_bucket(&conn.id, bucket)?;
+        let staged = StagedUpload { connection_id: conn.id.clone(), bucket: bucket.to_string(), items, problems, taken, rules };
+        let plan_id = new_id();
+        let rate = self.staging.rates.lock().expect("rates lock").get(&conn.id).copied();
+        let summary = staged.summary(&plan_id, prefix, rate);
+        self.staging.plans.lock().expect("plans lock").insert(plan_id, staged);
+        self.staging.sources.lock().expect("sources lock").remove(sources_id);
+        Ok(summary)
+    }
+
+    /// Starts a planned upload with `tags` on every object. Missing required tags refuse it before
+    /// anything is sent, and the plan stays so the user can add them and start again.
+    pub async fn start_upload(
+        &self,
+        plan_id: &str,
+        tags: Vec<Tag>,
+        conflicts: ConflictChoice,
+        cancel: &CancellationToken,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> Result<UploadReport> {
+        let staged = self
+            .staging
+            .plans
+            .lock()
+            .expect("plans lock")
+            .get(plan_id)
+            .cloned()
+            .ok_or_else(|| Error::not_found("This upload was already started or closed."))?;
+        validate_tags(&tags, TagTarget::Object)?;
+        staged.rules.check(&tags)?;
+        self.staging.plans.lock().expect("plans lock").remove(plan_id);
+        let conn = self.connection(&staged.connection_id).await?;
+        let (items, skipped) = staged.resolve(conflicts);
+        let opts = UploadOptions { tags, ..UploadOptions::default() };
+        let mut report = self.upload_items(&conn, &staged.bucket, items, &opts, cancel, progress).await?;
+        report.skipped = skipped;
+        report.failed.extend(staged.problems);
+        Ok(report)
+    }
+
+    /// Forgets held files or a plan the user closed without starting.
+    pub fn discard_upload(&self, id: &str) {
+        self.staging.plans.lock().expect("plans lock").remove(id);
+        self.staging.sources.lock().expect("sources lock").remove(id);
+    }
+
+    /// Uploads `items` after checking the bucket's required tags against `opts.tags`; remembers the
+    /// values used and the rate reached.
+    pub async fn upload_items(
+        &self,
+        conn: &Connection,
+        bucket: &str,
+        items: Vec<UploadItem>,
+        opts: &UploadOptions,
+        cancel: &CancellationToken,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> Result<UploadReport> {
+        let rules = self.staging.rules.for_bucket(&conn.id, bucket)?;
+        rules.check(&opts.tags)?;
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let started = Instant::now();
+        let report = upload::upload(&s3, bucket, items, opts, cancel, progress).await?;
+        let secs = started.elapsed().as_secs_f64();
+        if report.bytes > 0 && secs > 0.0 && !report.cancelled {
+            self.staging.rates.lock().expect("rates lock").insert(conn.id.clone(), report.bytes as f64 / secs);
+        }
+        let required: Vec<Tag> =
+            opts.tags.iter().filter(|t| rules.required.iter().any(|r| r.tag.key == t.key)).cloned().collect();
+        if let Err(e) = self.staging.rules.remember(&conn.id, &required) {
+            tracing::warn!(error = %e.message, "couldn't remember the tag values");
+        }
+        Ok(report)
+    }
+
+    /// What uploads into `bucket` must carry.
+    pub fn upload_rules(&self, conn: &Connection, bucket: &str) -> Result<UploadRules> {
+        self.staging.rules.for_bucket(&conn.id, bucket)
+    }
+
+    /// The required tags declared for the connection (`bucket` is `None`) or for one bucket.
+    pub fn required_tags(&self, conn: &Connection, bucket: Option<&str>) -> Result<Vec<RequiredTag>> {
+        self.staging.rules.declared(&conn.id, bucket)
+    }
+
+    /// Replaces the required tags of the connection (`bucket` is `None`) or of one bucket.
+    pub fn set_required_tags(&self, conn: &Connection, bucket: Option<&str>, required: Vec<RequiredTag>) -> Result<()> {
+        self.staging.rules.declare(&conn.id, bucket, required)
+    }
+}
