@@ -36,7 +36,14 @@ const COMMANDS: &[&str] = &[
     "set_object_tags",
     "bulk_tag",
     "edit_metadata",
-    "upload_picked",
+    "pick_upload_sources",
+    "plan_upload",
+    "start_upload",
+    "discard_upload",
+    "required_tags",
+    "set_required_tags",
+    "bucket_tags",
+    "set_bucket_tags",
 ];
 
 fn main() {

@@ -8,7 +8,10 @@ use satchel_core::download::{self, DownloadProgress, DownloadReport};
 use satchel_core::rules::Tag;
 use satchel_core::share::{IssuedLink, ShareLink, ShareRequest};
 use satchel_core::tagging::{self, BulkTagReport, TagMode};
-use satchel_core::upload::{self, UploadOptions, UploadReport};
+use satchel_core::staging::HeldSources;
+use satchel_core::upload::UploadReport;
+use satchel_core::upload_rules::RequiredTag;
+use satchel_core::upload_summary::{ConflictChoice, UploadSummary};
 use satchel_core::throttle::Throttle;
 use satchel_core::{
     BucketSummary, Census, Connection, ConnectionDraft, CreateReport, EmptyProgress, EmptyReport, Error, NewBucket,
@@ -364,49 +367,89 @@ pub async fn edit_metadata(engine: Engine<'_>, connection_id: String, bucket: St
     objects::edit_metadata(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &key, &edit).await
 }
 
-/// Asks for files (or a folder) with the native dialog, then uploads them under `prefix` with
-/// progress through `progress` (bytes done, bytes total). `None` when the dialog was closed.
+/// Asks for files (or a folder) with the native dialog and holds them for an upload. `None` when
+/// the dialog was closed. Paths stay in Rust; the window gets an id and names.
 #[tauri::command]
 #[specta::specta]
-#[allow(clippy::too_many_arguments)]
-pub async fn upload_picked(
+pub async fn pick_upload_sources(engine: Engine<'_>, folder: bool) -> Result<Option<HeldSources>, Error> {
+    let picked = pick_sources(folder).await?;
+    Ok((!picked.is_empty()).then(|| engine.hold_sources(picked)))
+}
+
+/// The upload summary for held files going under `prefix`: counts, conflicts, required tags.
+#[tauri::command]
+#[specta::specta]
+pub async fn plan_upload(
     engine: Engine<'_>,
     connection_id: String,
     bucket: String,
     prefix: String,
-    folder: bool,
+    sources_id: String,
+    op_id: String,
+) -> Result<UploadSummary, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    let op = engine.operation(&op_id);
+    engine.plan_upload(&conn, &bucket, &prefix, &sources_id, op.token()).await
+}
+
+/// Starts a planned upload with tags on every object; progress is (bytes done, bytes total).
+#[tauri::command]
+#[specta::specta]
+pub async fn start_upload(
+    engine: Engine<'_>,
+    plan_id: String,
+    tags: Vec<Tag>,
+    conflicts: ConflictChoice,
     op_id: String,
     progress: Channel<(f64, f64)>,
-) -> Result<Option<UploadReport>, Error> {
-    let picked = pick_sources(folder).await?;
-    if picked.is_empty() {
-        return Ok(None);
-    }
-    let mut items = Vec::new();
-    let mut problems = Vec::new();
-    for path in picked {
-        // A picked folder keeps its own name under the prefix.
-        let under = if path.is_dir() {
-            format!("{prefix}{}/", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
-        } else {
-            prefix.clone()
-        };
-        let (i, p) = upload::plan(&path, &under);
-        items.extend(i);
-        problems.extend(p);
-    }
-    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+) -> Result<UploadReport, Error> {
     let op = engine.operation(&op_id);
-    let cancel = op.token();
     let throttle = Throttle::ui();
-    let mut report = upload::upload(&s3, &bucket, items, &UploadOptions::default(), cancel, &|done, total| {
-        if throttle.admit(done == total) {
-            let _ = progress.send((done as f64, total as f64));
-        }
-    })
-    .await?;
-    report.failed.extend(problems);
-    Ok(Some(report))
+    engine
+        .start_upload(&plan_id, tags, conflicts, op.token(), &|done, total| {
+            if throttle.admit(done == total) {
+                let _ = progress.send((done as f64, total as f64));
+            }
+        })
+        .await
+}
+
+/// Forgets held files or a plan the user closed.
+#[tauri::command]
+#[specta::specta]
+pub fn discard_upload(engine: Engine<'_>, id: String) {
+    engine.discard_upload(&id);
+}
+
+/// The required tags declared for a connection (`bucket` null) or one of its buckets.
+#[tauri::command]
+#[specta::specta]
+pub async fn required_tags(engine: Engine<'_>, connection_id: String, bucket: Option<String>) -> Result<Vec<RequiredTag>, Error> {
+    engine.required_tags(&engine.connection(&connection_id).await?, bucket.as_deref())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_required_tags(
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: Option<String>,
+    required: Vec<RequiredTag>,
+) -> Result<(), Error> {
+    engine.set_required_tags(&engine.connection(&connection_id).await?, bucket.as_deref(), required)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn bucket_tags(engine: Engine<'_>, connection_id: String, bucket: String) -> Result<Vec<Tag>, Error> {
+    tagging::get_bucket_tags(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket).await
+}
+
+/// Replaces a bucket's tags (an empty list removes them).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_bucket_tags(engine: Engine<'_>, connection_id: String, bucket: String, tags: Vec<Tag>) -> Result<(), Error> {
+    tagging::put_bucket_tags(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &tags).await
 }
 
 async fn pick_sources(folder: bool) -> Result<Vec<std::path::PathBuf>, Error> {

@@ -2,13 +2,14 @@
 //! in satchel-core.
 
 mod commands;
+mod drops;
 
 use satchel_core::{Keychain, Paths, Satchel};
-use tauri_specta::{collect_commands, Builder};
+use tauri_specta::{collect_commands, collect_events, Builder};
 
 /// Every command the window can call; the TypeScript bindings are generated from this list.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().commands(collect_commands![
+    Builder::<tauri::Wry>::new().events(collect_events![drops::DropHover, drops::FilesDropped]).commands(collect_commands![
         commands::startup,
         commands::list_connections,
         commands::save_connection,
@@ -44,7 +45,14 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::set_object_tags,
         commands::bulk_tag,
         commands::edit_metadata,
-        commands::upload_picked,
+        commands::pick_upload_sources,
+        commands::plan_upload,
+        commands::start_upload,
+        commands::discard_upload,
+        commands::required_tags,
+        commands::set_required_tags,
+        commands::bucket_tags,
+        commands::set_bucket_tags,
     ])
 }
 
@@ -81,6 +89,11 @@ pub fn run() {
     tauri::Builder::default()
         .manage(engine)
         .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            Ok(())
+        })
+        .on_window_event(drops::on_window_event)
         .run(tauri::generate_context!())
         .expect("error while running Satchel");
 }

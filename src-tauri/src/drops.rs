@@ -1,0 +1,41 @@
+//! Files dropped on the window from the OS. The paths stay in Rust: they are held by the engine and
+//! the window is told only an id and a few names, which it turns into an upload plan.
+
+use satchel_core::staging::HeldSources;
+use satchel_core::Satchel;
+use serde::{Deserialize, Serialize};
+use tauri::{DragDropEvent, Manager, Window, WindowEvent};
+use tauri_specta::Event;
+
+/// Files are being dragged over the window (`true`) or left it (`false`): the drop overlay.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, Event)]
+pub struct DropHover {
+    pub active: bool,
+}
+
+/// Files were dropped and are held for an upload.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, Event)]
+pub struct FilesDropped {
+    pub held: HeldSources,
+}
+
+pub fn on_window_event(window: &Window, event: &WindowEvent) {
+    let WindowEvent::DragDrop(drag) = event else { return };
+    let app = window.app_handle();
+    let sent = match drag {
+        DragDropEvent::Enter { .. } => DropHover { active: true }.emit(app),
+        DragDropEvent::Leave => DropHover { active: false }.emit(app),
+        DragDropEvent::Drop { paths, .. } => {
+            let _ = DropHover { active: false }.emit(app);
+            if paths.is_empty() {
+                return;
+            }
+            let held = app.state::<Satchel>().hold_sources(paths.clone());
+            FilesDropped { held }.emit(app)
+        }
+        _ => return,
+    };
+    if let Err(e) = sent {
+        tracing::warn!(error = %e, "couldn't tell the window about a drop");
+    }
+}
