@@ -125,3 +125,170 @@ describe('PropertiesPanel tags', () => {
     expect(screen.queryByTestId('properties-error')).toBeNull();
   });
 });
+
+describe('PropertiesPanel metadata', () => {
+  /** What the fake storage holds; `edit_metadata` applies the fields sent, as the engine does. */
+  let current: ObjectProperties_Serialize;
+
+  beforeEach(() => {
+    current = {
+      ...PROPS,
+      cache_control: 'no-cache',
+      metadata: [
+        ['owner', 'ana'],
+        ['source', 'warehouse'],
+      ],
+    };
+    answer({
+      object_properties: () => ({ ...current }),
+      object_tags: [],
+      edit_metadata: (a: unknown) => {
+        const { edit } = a as { edit: Record<string, unknown> };
+        current = { ...current, ...edit, etag: '"new"', last_modified: '2025-07-02T09:00:00Z' } as ObjectProperties_Serialize;
+        return null;
+      },
+    });
+  });
+
+  const section = () => screen.getByTestId('metadata');
+  const input = (field: string) => screen.getByTestId<HTMLInputElement>(`metadata-${field}`);
+  const storageClass = () => screen.getByTestId<HTMLSelectElement>('metadata-storage-class');
+  const names = () => screen.getAllByTestId<HTMLInputElement>('metadata-entry-key');
+  const values = () => screen.getAllByTestId<HTMLInputElement>('metadata-entry-value');
+
+  async function startEditing(onedited = vi.fn()) {
+    render(PropertiesPanel, {
+      props: { connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/', total: 1, selected: file(), generation: 0, onshare: () => {}, onclose: () => {}, onedited },
+    });
+    await fireEvent.click(await screen.findByTestId('metadata-edit'));
+    await waitFor(() => expect(document.activeElement).toBe(input('content_type')));
+    return onedited;
+  }
+
+  it('shows the headers, storage class and user metadata, then edits them with the warning before Save', async () => {
+    render(PropertiesPanel, {
+      props: { connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/', total: 1, selected: file(), generation: 0, onshare: () => {}, onclose: () => {} },
+    });
+    await waitFor(() => expect(section()).toHaveTextContent('Content type text/csv'));
+    expect(section()).toHaveTextContent('Storage class STANDARD');
+    expect(section()).toHaveTextContent('Cache control no-cache');
+    expect(screen.getByTestId('properties-metadata')).toHaveTextContent('owneranasourcewarehouse');
+
+    await fireEvent.click(screen.getByTestId('metadata-edit'));
+    expect(input('content_type').value).toBe('text/csv');
+    expect(storageClass().value).toBe('STANDARD');
+    expect(names().map((n) => n.value)).toEqual(['owner', 'source']);
+    expect(screen.getByTestId('metadata-warning')).toHaveTextContent(
+      'Saving rewrites the object in place with a server-side copy: its tags, storage class and encryption are kept, but its ETag and last-modified time change.',
+    );
+  });
+
+  it('sends only the fields that changed, then reads the properties again', async () => {
+    const onedited = await startEditing();
+    await fireEvent.input(input('cache_control'), { target: { value: 'max-age=3600' } });
+    await fireEvent.input(input('content_disposition'), { target: { value: 'attachment' } });
+    await fireEvent.change(storageClass(), { target: { value: 'STANDARD_IA' } });
+    expect(screen.getByTestId('metadata-warning')).toHaveTextContent('its tags and encryption are kept, but its ETag and last-modified time change.');
+    await fireEvent.click(screen.getByTestId('metadata-save'));
+
+    await waitFor(() => expect(section()).toHaveAttribute('data-state', 'ready'));
+    expect(callsOf('edit_metadata')).toEqual([
+      { connectionId: 'c1', bucket: 'bucket-b', key: KEY, edit: { cache_control: 'max-age=3600', content_disposition: 'attachment', storage_class: 'STANDARD_IA' } },
+    ]);
+    expect(callsOf('object_properties')).toHaveLength(2);
+    await waitFor(() => expect(section()).toHaveTextContent('Storage class STANDARD_IA'));
+    expect(section()).toHaveTextContent('Cache control max-age=3600');
+    expect(screen.getByTestId('properties')).toHaveTextContent('ETag "new"');
+    expect(onedited).toHaveBeenCalledWith(expect.objectContaining({ key: KEY, storage_class: 'STANDARD_IA', etag: '"new"' }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('metadata-edit')));
+  });
+
+  it('sends the complete set of user metadata when an entry changes, and "" for a header emptied', async () => {
+    await startEditing();
+    await fireEvent.click(within(section()).getByRole('button', { name: 'Remove entry 1' }));
+    await fireEvent.click(screen.getByTestId('metadata-entry-add'));
+    await fireEvent.input(names()[1], { target: { value: ' Project-ID ' } });
+    await fireEvent.input(values()[1], { target: { value: 'apollo 11' } });
+    await fireEvent.input(input('content_type'), { target: { value: '' } });
+    await fireEvent.click(screen.getByTestId('metadata-save'));
+
+    await waitFor(() => expect(callsOf('edit_metadata')).toHaveLength(1));
+    expect((callsOf('edit_metadata')[0] as { edit: unknown }).edit).toEqual({
+      content_type: '',
+      metadata: [
+        ['source', 'warehouse'],
+        ['Project-ID', 'apollo 11'],
+      ],
+    });
+  });
+
+  it('refuses a bad metadata name under its field, before any request', async () => {
+    await startEditing();
+    await fireEvent.click(screen.getByTestId('metadata-entry-add'));
+    await fireEvent.input(names()[2], { target: { value: 'cost.center' } });
+    await fireEvent.input(values()[2], { target: { value: '4711' } });
+    await fireEvent.click(screen.getByTestId('metadata-save'));
+
+    const error = screen.getByTestId('metadata-entry-error');
+    expect(error).toHaveTextContent('Metadata names may use letters, digits, hyphens and underscores; “cost.center” doesn\'t fit.');
+    expect(error).toHaveAttribute('data-field', 'key');
+    expect(names()[2]).toHaveAttribute('aria-invalid', 'true');
+    await waitFor(() => expect(document.activeElement).toBe(names()[2]));
+    expect(callsOf('edit_metadata')).toEqual([]);
+
+    // A name S3 would merge with another (it stores names in lower case) is refused too.
+    await fireEvent.input(names()[2], { target: { value: 'Owner' } });
+    await fireEvent.click(screen.getByTestId('metadata-save'));
+    expect(screen.getByTestId('metadata-entry-error')).toHaveTextContent('“Owner” appears twice (names are stored in lower case).');
+    expect(callsOf('edit_metadata')).toEqual([]);
+  });
+
+  it('sends nothing when nothing changed, and Escape leaves the editor', async () => {
+    await startEditing();
+    await fireEvent.click(screen.getByTestId('metadata-save'));
+    expect(section()).toHaveAttribute('data-state', 'ready');
+    await fireEvent.click(screen.getByTestId('metadata-edit'));
+    await fireEvent.input(input('cache_control'), { target: { value: 'changed' } });
+    await fireEvent.keyDown(input('cache_control'), { key: 'Escape' });
+    expect(section()).toHaveAttribute('data-state', 'ready');
+    expect(section()).toHaveTextContent('Cache control no-cache');
+    expect(callsOf('edit_metadata')).toEqual([]);
+  });
+
+  it('keeps a storage class it does not know selectable, and leaves it alone unless changed', async () => {
+    current = { ...current, storage_class: 'EXPRESS_ONEZONE' };
+    await startEditing();
+    expect(storageClass().value).toBe('EXPRESS_ONEZONE');
+    expect([...storageClass().options].map((o) => o.value)).toEqual([
+      'EXPRESS_ONEZONE',
+      'STANDARD',
+      'STANDARD_IA',
+      'ONEZONE_IA',
+      'INTELLIGENT_TIERING',
+      'GLACIER_IR',
+      'GLACIER',
+      'DEEP_ARCHIVE',
+      'REDUCED_REDUNDANCY',
+    ]);
+    await fireEvent.input(input('content_encoding'), { target: { value: 'gzip' } });
+    await fireEvent.click(screen.getByTestId('metadata-save'));
+    await waitFor(() => expect(callsOf('edit_metadata')).toHaveLength(1));
+    expect((callsOf('edit_metadata')[0] as { edit: unknown }).edit).toEqual({ content_encoding: 'gzip' });
+  });
+
+  it('shows a failed save in the panel in plain words, keeping what was typed', async () => {
+    answer({
+      object_properties: () => ({ ...current }),
+      object_tags: [],
+      edit_metadata: engineError('access_denied', "You don't have permission to rewrite this object.", 'AccessDenied (HTTP 403)'),
+    });
+    await startEditing();
+    await fireEvent.input(input('cache_control'), { target: { value: 'max-age=60' } });
+    await fireEvent.click(screen.getByTestId('metadata-save'));
+    const error = await screen.findByTestId('metadata-save-error');
+    expect(error).toHaveTextContent("You don't have permission to rewrite this object.");
+    expect(error).toHaveAttribute('data-code', 'access_denied');
+    expect(input('cache_control').value).toBe('max-age=60');
+    expect(callsOf('object_properties')).toHaveLength(1);
+  });
+});
