@@ -449,6 +449,29 @@ describe('ObjectBrowser', () => {
     expect(localStorage.getItem('satchel.objects.propertiesOpen')).toBe('false');
   });
 
+  it('edits a file\'s storage class in the panel; its row shows the new class without listing again', async () => {
+    let stored = PROPS;
+    setHandlers({
+      object_properties: () => stored,
+      edit_metadata: (a: unknown) => {
+        stored = { ...stored, storage_class: (a as { edit: { storage_class: string } }).edit.storage_class, last_modified: '2025-07-02T09:00:00Z' };
+        return null;
+      },
+    });
+    setup();
+    await listed([], [obj('raw/a.csv', 1000), obj('raw/b.csv', 12_400_512)]);
+    await fireEvent.click(row('raw/b.csv'));
+    await fireEvent.click(await screen.findByTestId('metadata-edit'));
+    await fireEvent.change(screen.getByTestId('metadata-storage-class'), { target: { value: 'GLACIER_IR' } });
+    await fireEvent.click(screen.getByTestId('metadata-save'));
+
+    await waitFor(() => expect(screen.getByTestId('metadata')).toHaveAttribute('data-state', 'ready'));
+    expect(screen.getByTestId('metadata')).toHaveTextContent('Storage class GLACIER_IR');
+    expect(row('raw/b.csv')).toHaveTextContent('GLACIER_IR');
+    expect(row('raw/b.csv')).toHaveAttribute('aria-selected', 'true');
+    expect(listings).toHaveLength(1);
+  });
+
   it('searches below the prefix with a live count and Cancel, showing keys below it', async () => {
     setup();
     await listed(['raw/'], []);

@@ -155,6 +155,17 @@ export class Listing {
     this.#sort = sort;
   }
 
+  /** Shows a listed row as it is now (its object was rewritten), in its sorted place. */
+  replace(row: Row): void {
+    if (!this.rows.some((r) => r.key === row.key)) return;
+    this.#byName = null;
+    this.rows = mergeSorted(
+      this.rows.filter((r) => r.key !== row.key),
+      [row],
+      comparator(this.#sort),
+    );
+  }
+
   /** Shows a row made here (a new folder) before the storage's next listing would. */
   insert(row: Row): void {
     if (this.rows.some((r) => r.key === row.key)) return;

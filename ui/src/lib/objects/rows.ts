@@ -2,7 +2,7 @@
 // filter, and how sorted batches merge as pages stream in. Pure functions over plain objects, so a
 // folder of 100,000 objects costs one small object per row and no reactive proxies.
 
-import type { ListingPage } from '../bindings';
+import type { ListingPage, ObjectProperties } from '../bindings';
 import { formatBytes, formatExact, formatWhen } from '../format';
 
 export type RowKind = 'folder' | 'object';
@@ -105,6 +105,22 @@ export function rowsOfPage(page: ListingPage, prefix: string, recursive: boolean
     });
   }
   return rows;
+}
+
+/** A file's row after an edit rewrote the object: its class, date, ETag and size as read now. */
+export function rowWithProperties(row: Row, p: ObjectProperties): Row {
+  const lastModified = p.last_modified ?? row.lastModified;
+  const ms = lastModified ? Date.parse(lastModified) : NaN;
+  return {
+    ...row,
+    size: p.size ?? row.size,
+    lastModified,
+    modified: Number.isNaN(ms) ? null : ms,
+    // A HEAD answer leaves the class out for STANDARD, where a listing names it.
+    storageClass: p.storage_class || 'STANDARD',
+    etag: p.etag ?? row.etag,
+    text: undefined,
+  };
 }
 
 /** A row made locally (a folder just created), before the next listing shows it. */
