@@ -545,7 +545,63 @@
       const o = bucketObjects(bucket).find((x) => x.key === key);
       if (!o) return later(100, null).then(() => fail('not_found', `There's no object s3://${bucket}/${key} (it may have just been deleted).`));
       const kms = bucket === 'finance-reports-2024' || key.startsWith('exports/');
-      return later(180, {
+      return later(180, { ...propertiesOf(bucket, key, o, kms), ...(metadataEdits.get(`${bucket}/${key}`) || {}) });
+    },
+    object_tags: ({ bucket, key }) => later(120, (tags.get(`${bucket}/${key}`) || []).slice()),
+    set_object_tags: ({ bucket, key, tags: next }) => {
+      tags.set(`${bucket}/${key}`, next);
+      return later(200, null);
+    },
+    // Progress per object; keys with "locked" in them are refused, as a bucket policy would.
+    bulk_tag: ({ bucket, selection, tags: changes, remove, mode, opId, progress }) => {
+      const keys = expand(bucket, selection);
+      return new Promise((resolve) => {
+        let done = 0;
+        let cancelled = false;
+        const failed = [];
+        operations.set(opId, () => (cancelled = true));
+        const tick = () => {
+          if (cancelled || done === keys.length) {
+            operations.delete(opId);
+            resolve({ tagged: done - failed.length, failed, cancelled });
+            return;
+          }
+          const key = keys[done];
+          if (key.includes('locked')) failed.push({ key, reason: 'Access Denied: the bucket policy protects this object.' });
+          else {
+            const now = mode === 'replace' ? [] : (tags.get(`${bucket}/${key}`) || []).filter((t) => !changes.some((c) => c.key === t.key));
+            tags.set(`${bucket}/${key}`, [...now, ...changes].filter((t) => !remove.includes(t.key)));
+          }
+          done += 1;
+          send(progress, done - 1, [done, keys.length]);
+          setTimeout(tick, 40);
+        };
+        if (keys.length === 0) resolve({ tagged: 0, failed: [], cancelled: false });
+        else setTimeout(tick, 300);
+      });
+    },
+    edit_metadata: ({ bucket, key, edit }) => {
+      const id = `${bucket}/${key}`;
+      const next = { ...(metadataEdits.get(id) || {}) };
+      for (const [field, value] of Object.entries(edit)) if (value !== null && value !== undefined) next[field] = value === '' ? null : value;
+      next.etag = etag();
+      next.last_modified = iso(0);
+      metadataEdits.set(id, next);
+      const o = bucketObjects(bucket).find((x) => x.key === key);
+      if (o && edit.storage_class) o.storage_class = edit.storage_class;
+      return later(400, null);
+    },
+  });
+
+  const tags = new Map(); // "bucket/key" -> [{key, value}]
+  const metadataEdits = new Map(); // "bucket/key" -> properties changed by edit_metadata
+  tags.set('analytics-exports/exports/customers-2025-07.csv', [
+    { key: 'team', value: 'data' },
+    { key: 'retention', value: '1y' },
+  ]);
+
+  function propertiesOf(bucket, key, o, kms) {
+    return {
         key,
         size: o.size,
         etag: o.etag,
@@ -560,8 +616,10 @@
         last_modified: o.last_modified,
         checksums: key.endsWith('.csv') ? [['CRC64NVME', 'kL0Zs1v8bX4=']] : [],
         metadata: key.startsWith('exports/') ? [['exported-by', 'airflow'], ['source', 'warehouse.orders']] : [],
-      });
-    },
+    };
+  }
+
+  Object.assign(handlers, {
     count_selection: ({ bucket, selection, opId }) => cancellable(opId, 500, expand(bucket, selection).length),
     delete_objects: ({ bucket, selection, opId }) => {
       const keys = expand(bucket, selection);
