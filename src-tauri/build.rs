@@ -44,6 +44,12 @@ const COMMANDS: &[&str] = &[
     "set_required_tags",
     "bucket_tags",
     "set_bucket_tags",
+    "pause_operation",
+    "unfinished_uploads",
+    "plan_unfinished",
+    "discard_unfinished",
+    "multipart_uploads",
+    "abort_multipart_uploads",
 ];
 
 fn main() {

@@ -9,7 +9,9 @@ use satchel_core::rules::Tag;
 use satchel_core::share::{IssuedLink, ShareLink, ShareRequest};
 use satchel_core::tagging::{self, BulkTagReport, TagMode};
 use satchel_core::staging::HeldSources;
-use satchel_core::upload::UploadReport;
+use satchel_core::journal::UnfinishedUpload;
+use satchel_core::multipart::{self, AbortReport, MultipartUpload};
+use satchel_core::upload::{TransferProgress, UploadReport};
 use satchel_core::upload_rules::RequiredTag;
 use satchel_core::upload_summary::{ConflictChoice, UploadSummary};
 use satchel_core::throttle::Throttle;
@@ -401,17 +403,64 @@ pub async fn start_upload(
     tags: Vec<Tag>,
     conflicts: ConflictChoice,
     op_id: String,
-    progress: Channel<(f64, f64)>,
+    progress: Channel<TransferProgress>,
 ) -> Result<UploadReport, Error> {
     let op = engine.operation(&op_id);
     let throttle = Throttle::ui();
     engine
-        .start_upload(&plan_id, tags, conflicts, op.token(), &|done, total| {
-            if throttle.admit(done == total) {
-                let _ = progress.send((done as f64, total as f64));
+        .start_upload(&plan_id, tags, conflicts, op.control(), &|p| {
+            if throttle.admit(p.bytes_done == p.bytes_total && p.files_done + p.files_failed == p.files_total) {
+                let _ = progress.send(p.clone());
             }
         })
         .await
+}
+
+/// Pauses a running upload; it ends with a report whose `next_plan` resumes it.
+#[tauri::command]
+#[specta::specta]
+pub fn pause_operation(engine: Engine<'_>, op_id: String) -> bool {
+    engine.pause_operation(&op_id)
+}
+
+/// Uploads a crash, a kill or a pause left unfinished (from the journal).
+#[tauri::command]
+#[specta::specta]
+pub fn unfinished_uploads(engine: Engine<'_>) -> Result<Vec<UnfinishedUpload>, Error> {
+    engine.unfinished_uploads()
+}
+
+/// A plan resuming the journalled uploads into one bucket.
+#[tauri::command]
+#[specta::specta]
+pub async fn plan_unfinished(engine: Engine<'_>, connection_id: String, bucket: String) -> Result<UploadSummary, Error> {
+    engine.plan_unfinished(&engine.connection(&connection_id).await?, &bucket).await
+}
+
+/// Gives up journalled uploads, aborting them on the storage.
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_unfinished(engine: Engine<'_>, ids: Vec<f64>) -> Result<(), Error> {
+    engine.discard_unfinished(&ids.into_iter().map(|i| i as i64).collect::<Vec<_>>()).await
+}
+
+/// A bucket's unfinished multipart uploads from any client, with age and size.
+#[tauri::command]
+#[specta::specta]
+pub async fn multipart_uploads(engine: Engine<'_>, connection_id: String, bucket: String) -> Result<Vec<MultipartUpload>, Error> {
+    multipart::list(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket).await
+}
+
+/// Aborts unfinished multipart uploads, given as (key, upload id).
+#[tauri::command]
+#[specta::specta]
+pub async fn abort_multipart_uploads(
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    uploads: Vec<(String, String)>,
+) -> Result<AbortReport, Error> {
+    Ok(multipart::abort(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &uploads).await)
 }
 
 /// Forgets held files or a plan the user closed.

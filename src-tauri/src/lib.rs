@@ -53,6 +53,12 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::set_required_tags,
         commands::bucket_tags,
         commands::set_bucket_tags,
+        commands::pause_operation,
+        commands::unfinished_uploads,
+        commands::plan_unfinished,
+        commands::discard_unfinished,
+        commands::multipart_uploads,
+        commands::abort_multipart_uploads,
     ])
 }
 

@@ -167,6 +167,7 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
         concurrency: args.concurrency,
         checksum: Checksum::parse(&args.checksum)?,
         tags: args.tags.iter().map(|t| satchel_core::rules::parse_tag(t)).collect::<Result<_, _>>()?,
+        ..UploadOptions::default()
     };
     let (items, problems) = if meta.is_dir() {
         if !args.recursive {
@@ -181,14 +182,46 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
         (vec![upload::UploadItem { path: src.clone(), key: target, size: meta.len() }], Vec::new())
     };
     let show = !json && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let report = engine.upload_items(conn, &bucket, items, &opts, &CancellationToken::new(), &|done, total| {
-        if show {
-            eprint!("\r{} of {}   ", satchel_core::format::bytes(done), satchel_core::format::bytes(total));
+    let control = upload::Control::new();
+    // Ctrl-C pauses: multipart uploads under way are kept, and the same command resumes them.
+    let on_interrupt = control.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.pause();
         }
-    })
-    .await?;
+    });
+    let throttle = satchel_core::throttle::Throttle::ui();
+    let report = engine
+        .upload_items(conn, &bucket, items, &opts, &control, &|p| {
+            if show && throttle.admit(p.bytes_done == p.bytes_total) {
+                eprint!(
+                    "\r{} of {}, {} of {} files{}   ",
+                    satchel_core::format::bytes(p.bytes_done),
+                    satchel_core::format::bytes(p.bytes_total),
+                    p.files_done,
+                    p.files_total,
+                    if p.retries > 0 { format!(", {} retries", p.retries) } else { String::new() }
+                );
+            }
+        })
+        .await?;
     if show {
         eprintln!();
+    }
+    if report.resumed_bytes > 0 {
+        eprintln!("resumed: {} were already uploaded by an earlier run", satchel_core::format::bytes(report.resumed_bytes));
+    }
+    for key in &report.restarted {
+        eprintln!("restarted {key} from the beginning: the file changed since the earlier, unfinished upload");
+    }
+    if report.checksum == "md5" && opts.checksum != Checksum::Md5 {
+        eprintln!("this storage refused {} checksums; Content-MD5 was used instead", opts.checksum.name());
+    }
+    if report.paused {
+        return Err(Error::new(
+            satchel_core::ErrorCode::Cancelled,
+            format!("Stopped after {} file(s); run the same command again to resume.", report.files),
+        ));
     }
     crate::emit(json, serde_json::json!(report), || {
         format!("Uploaded {} file{} ({}).", report.files, if report.files == 1 { "" } else { "s" }, satchel_core::format::bytes(report.bytes))

@@ -156,7 +156,7 @@ pub async fn census(s3: &S3, bucket: &str, cancel: &CancellationToken) -> Result
         c.bytes += page.bytes;
     }
     c.versions_listed = lister.versions_supported;
-    match list_uploads(s3, bucket).await {
+    match crate::multipart::list_ids(s3, bucket).await {
         Ok(u) => c.unfinished_uploads = u.len() as u64,
         Err(e) if e.code == ErrorCode::Unsupported => c.uploads_listed = false,
         Err(e) => return Err(e),
@@ -335,13 +335,13 @@ async fn delete_batch(s3: &S3, bucket: &str, batch: Vec<Version>) -> Result<(usi
 
 /// Aborts every unfinished multipart upload; a store that can't list them is skipped.
 async fn abort_uploads(s3: &S3, bucket: &str, report: &mut EmptyReport) -> Result<()> {
-    let uploads = match list_uploads(s3, bucket).await {
+    let uploads = match crate::multipart::list_ids(s3, bucket).await {
         Ok(u) => u,
         Err(e) if e.code == ErrorCode::Unsupported => return Ok(()),
         Err(e) => return Err(e),
     };
     let mut running = JoinSet::new();
-    for (key, upload_id) in uploads {
+    for (key, upload_id, _) in uploads {
         let s3 = s3.clone();
         let bucket = bucket.to_string();
         running.spawn(async move {
@@ -359,34 +359,6 @@ async fn abort_uploads(s3: &S3, bucket: &str, report: &mut EmptyReport) -> Resul
         }
     }
     Ok(())
-}
-
-async fn list_uploads(s3: &S3, bucket: &str) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    let (mut key_marker, mut id_marker): (Option<String>, Option<String>) = (None, None);
-    loop {
-        let page = s3
-            .client
-            .list_multipart_uploads()
-            .bucket(bucket)
-            .set_key_marker(key_marker.take())
-            .set_upload_id_marker(id_marker.take())
-            .send()
-            .await
-            .map_err(|e| classify(&e, s3.attempt("list unfinished uploads")))?;
-        for u in page.uploads() {
-            if let (Some(k), Some(id)) = (u.key(), u.upload_id()) {
-                out.push((k.to_string(), id.to_string()));
-            }
-        }
-        if page.is_truncated() == Some(true) && page.next_key_marker().is_some() {
-            key_marker = page.next_key_marker().map(str::to_string);
-            id_marker = page.next_upload_id_marker().map(str::to_string);
-        } else {
-            break;
-        }
-    }
-    Ok(out)
 }
 
 /// Says why each failed version is still there: legal hold, retention, or the storage's answer.

@@ -62,7 +62,32 @@ pub struct S3 {
     pub credentials: ResolvedCredentials,
 }
 
+/// How long one transfer request may take before it is given up and retried: generous enough for
+/// a 5 GiB part on a slow line would be days, so parts are sized to keep far below it.
+const TRANSFER_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+/// A connection that sends nothing back for this long is treated as dropped.
+const TRANSFER_READ_TIMEOUT: Duration = Duration::from_secs(120);
+
 impl S3 {
+    /// The same client for transfers: the SDK does not retry (the transfer engine does, per part,
+    /// with its own policy), and a stalled request times out instead of hanging.
+    pub fn for_transfers(&self) -> S3 {
+        let conf = self
+            .client
+            .config()
+            .to_builder()
+            .retry_config(RetryConfig::disabled())
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(WORK_CONNECT_TIMEOUT)
+                    .read_timeout(TRANSFER_READ_TIMEOUT)
+                    .operation_attempt_timeout(TRANSFER_ATTEMPT_TIMEOUT)
+                    .build(),
+            )
+            .build();
+        S3 { client: aws_sdk_s3::Client::from_conf(conf), ..self.clone() }
+    }
+
     /// Context for classifying an error of `action` made with this client.
     pub fn attempt<'a>(&'a self, action: &'a str) -> Attempt<'a> {
         Attempt { action, host: &self.host, region: &self.region }

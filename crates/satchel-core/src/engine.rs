@@ -86,7 +86,7 @@ pub struct Satchel {
     /// for its own region without the user knowing.
     regions: std::sync::Mutex<HashMap<(String, String), String>>,
     /// Long operations that can be cancelled, by the id their caller gave them.
-    operations: std::sync::Mutex<HashMap<String, CancellationToken>>,
+    operations: std::sync::Mutex<HashMap<String, std::sync::Arc<crate::upload::Control>>>,
     /// Uploads being prepared: dropped or picked files, and plans waiting for the user's go.
     pub(crate) staging: crate::staging::Staging,
 }
@@ -401,16 +401,28 @@ impl Satchel {
     /// Registers a cancellable operation under the caller's id; it is forgotten when the returned
     /// guard drops, however the work ends.
     pub fn operation(&self, op_id: &str) -> Operation<'_> {
-        let token = CancellationToken::new();
-        self.operations.lock().expect("operations lock").insert(op_id.to_string(), token.clone());
-        Operation { engine: self, id: op_id.to_string(), token }
+        let control = crate::upload::Control::new();
+        self.operations.lock().expect("operations lock").insert(op_id.to_string(), control.clone());
+        Operation { engine: self, id: op_id.to_string(), control }
     }
 
     /// Cancels an operation; false if it already ended.
     pub fn cancel_operation(&self, op_id: &str) -> bool {
         match self.operations.lock().expect("operations lock").get(op_id) {
-            Some(t) => {
-                t.cancel();
+            Some(c) => {
+                c.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Pauses a transfer: it stops, and what it had under way is kept to resume. False if it
+    /// already ended.
+    pub fn pause_operation(&self, op_id: &str) -> bool {
+        match self.operations.lock().expect("operations lock").get(op_id) {
+            Some(c) => {
+                c.pause();
                 true
             }
             None => false,
@@ -556,12 +568,16 @@ impl Satchel {
 pub struct Operation<'a> {
     engine: &'a Satchel,
     id: String,
-    token: CancellationToken,
+    control: std::sync::Arc<crate::upload::Control>,
 }
 
 impl Operation<'_> {
     pub fn token(&self) -> &CancellationToken {
-        &self.token
+        self.control.token()
+    }
+
+    pub fn control(&self) -> &std::sync::Arc<crate::upload::Control> {
+        &self.control
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use rand::distr::{Alphanumeric, SampleString};
@@ -13,11 +13,13 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Paths;
-use crate::connection::Connection;
+use crate::connection::{Connection, Endpoint};
+use crate::journal::{Journal, UnfinishedUpload};
 use crate::engine::Satchel;
 use crate::error::{Error, Result};
 use crate::rules::{validate_tags, Tag, TagTarget};
-use crate::upload::{self, UploadItem, UploadOptions, UploadReport};
+use crate::objects::KeyFailure;
+use crate::upload::{self, Control, Resume, TransferProgress, UploadItem, UploadOptions, UploadReport};
 use crate::upload_rules::{RequiredTag, RulesStore, UploadRules};
 use crate::upload_summary::{existing_keys, ConflictChoice, StagedUpload, UploadSummary};
 
@@ -28,6 +30,9 @@ pub struct Staging {
     plans: Mutex<HashMap<String, StagedUpload>>,
     /// Bytes per second of each connection's last upload, for the summary's estimate.
     rates: Mutex<HashMap<String, f64>>,
+    journal_path: PathBuf,
+    /// Opened on first use; `None` when it can't be (uploads then simply don't resume).
+    journal: OnceLock<Option<Arc<Journal>>>,
 }
 
 impl Staging {
@@ -37,7 +42,30 @@ impl Staging {
             sources: Mutex::default(),
             plans: Mutex::default(),
             rates: Mutex::default(),
+            journal_path: paths.data_dir.join("transfers.db"),
+            journal: OnceLock::new(),
         }
+    }
+
+    fn journal(&self) -> Option<Arc<Journal>> {
+        self.journal
+            .get_or_init(|| match Journal::open(&self.journal_path) {
+                Ok(j) => Some(Arc::new(j)),
+                Err(e) => {
+                    tracing::warn!(error = %e.message, "no transfer journal: uploads won't resume");
+                    None
+                }
+            })
+            .clone()
+    }
+}
+
+/// The journal's name for a connection: its id, or for a CLI `--endpoint` connection (which has
+/// no saved id) the endpoint itself.
+fn storage_name(conn: &Connection) -> String {
+    match &conn.endpoint {
+        Endpoint::Custom { url } if conn.id == "command-line" => format!("endpoint {url}"),
+        _ => conn.id.clone(),
     }
 }
 
@@ -111,7 +139,8 @@ impl Satchel {
         let s3 = self.bucket_client(conn, bucket).await?;
         let taken = existing_keys(&s3, bucket, prefix, &items, cancel).await?;
         let rules = self.staging.rules.for_bucket(&conn.id, bucket)?;
-        let staged = StagedUpload { connection_id: conn.id.clone(), bucket: bucket.to_string(), items, problems, taken, rules };
+        let staged =
+            StagedUpload { connection_id: conn.id.clone(), bucket: bucket.to_string(), items, problems, taken, rules, settled: false };
         let plan_id = new_id();
         let rate = self.staging.rates.lock().expect("rates lock").get(&conn.id).copied();
         let summary = staged.summary(&plan_id, prefix, rate);
@@ -127,8 +156,8 @@ impl Satchel {
         plan_id: &str,
         tags: Vec<Tag>,
         conflicts: ConflictChoice,
-        cancel: &CancellationToken,
-        progress: &(dyn Fn(u64, u64) + Send + Sync),
+        control: &Arc<Control>,
+        progress: &(dyn Fn(&TransferProgress) + Send + Sync),
     ) -> Result<UploadReport> {
         let staged = self
             .staging
@@ -144,9 +173,22 @@ impl Satchel {
         let conn = self.connection(&staged.connection_id).await?;
         let (items, skipped) = staged.resolve(conflicts);
         let opts = UploadOptions { tags, ..UploadOptions::default() };
-        let mut report = self.upload_items(&conn, &staged.bucket, items, &opts, cancel, progress).await?;
+        let mut report = self.upload_items(&conn, &staged.bucket, items, &opts, control, progress).await?;
         report.skipped = skipped;
-        report.failed.extend(staged.problems);
+        report.failed.extend(staged.problems.iter().cloned());
+        if !report.unfinished.is_empty() && !report.cancelled {
+            // Paused or failed files: a plan to resume or retry them with the same keys.
+            let next = StagedUpload {
+                items: std::mem::take(&mut report.unfinished),
+                problems: Vec::new(),
+                taken: Default::default(),
+                settled: true,
+                ..staged
+            };
+            let id = new_id();
+            self.staging.plans.lock().expect("plans lock").insert(id.clone(), next);
+            report.next_plan = Some(id);
+        }
         Ok(report)
     }
 
@@ -164,14 +206,18 @@ impl Satchel {
         bucket: &str,
         items: Vec<UploadItem>,
         opts: &UploadOptions,
-        cancel: &CancellationToken,
-        progress: &(dyn Fn(u64, u64) + Send + Sync),
+        control: &Arc<Control>,
+        progress: &(dyn Fn(&TransferProgress) + Send + Sync),
     ) -> Result<UploadReport> {
         let rules = self.staging.rules.for_bucket(&conn.id, bucket)?;
         rules.check(&opts.tags)?;
         let s3 = self.bucket_client(conn, bucket).await?;
         let started = Instant::now();
-        let report = upload::upload(&s3, bucket, items, opts, cancel, progress).await?;
+        let mut opts = opts.clone();
+        if opts.resume.is_none() {
+            opts.resume = self.staging.journal().map(|journal| Resume { journal, storage: storage_name(conn) });
+        }
+        let report = upload::upload(&s3, bucket, items, &opts, control, progress).await?;
         let secs = started.elapsed().as_secs_f64();
         if report.bytes > 0 && secs > 0.0 && !report.cancelled {
             self.staging.rates.lock().expect("rates lock").insert(conn.id.clone(), report.bytes as f64 / secs);
@@ -182,6 +228,77 @@ impl Satchel {
             tracing::warn!(error = %e.message, "couldn't remember the tag values");
         }
         Ok(report)
+    }
+
+    /// Multipart uploads a crash, a kill or a pause left unfinished, from the journal.
+    pub fn unfinished_uploads(&self) -> Result<Vec<UnfinishedUpload>> {
+        match self.staging.journal() {
+            Some(j) => j.unfinished(),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// A plan that resumes the journalled uploads of `bucket`: only the parts the storage lacks are
+    /// sent. Files that vanished since are listed as problems.
+    pub async fn plan_unfinished(&self, conn: &Connection, bucket: &str) -> Result<UploadSummary> {
+        let journal = self.staging.journal().ok_or_else(|| Error::not_found("There is no transfer journal to resume from."))?;
+        let storage = storage_name(conn);
+        let mut items = Vec::new();
+        let mut problems = Vec::new();
+        for u in journal.unfinished()?.into_iter().filter(|u| u.storage == storage && u.bucket == bucket) {
+            let Some((target, _)) = journal.target_of(u.id)? else { continue };
+            match std::fs::metadata(&target.path) {
+                Ok(m) if m.is_file() => items.push(UploadItem { path: target.path, key: u.key, size: m.len() }),
+                _ => problems.push(KeyFailure { key: target.path.display().to_string(), reason: "The file is no longer there.".into() }),
+            }
+        }
+        if items.is_empty() && problems.is_empty() {
+            return Err(Error::not_found(format!("Nothing is waiting to be resumed in {bucket}.")));
+        }
+        let rules = self.staging.rules.for_bucket(&conn.id, bucket)?;
+        let staged = StagedUpload {
+            connection_id: conn.id.clone(),
+            bucket: bucket.to_string(),
+            items,
+            problems,
+            taken: Default::default(),
+            rules,
+            settled: true,
+        };
+        let plan_id = new_id();
+        let rate = self.staging.rates.lock().expect("rates lock").get(&conn.id).copied();
+        let summary = staged.summary(&plan_id, "", rate);
+        self.staging.plans.lock().expect("plans lock").insert(plan_id, staged);
+        Ok(summary)
+    }
+
+    /// Gives up journalled uploads: aborts them on the storage (nothing left to bill) and forgets them.
+    pub async fn discard_unfinished(&self, ids: &[i64]) -> Result<()> {
+        let Some(journal) = self.staging.journal() else { return Ok(()) };
+        let conns = self.connections().await;
+        for &id in ids {
+            let Some((target, upload_id)) = journal.target_of(id)? else { continue };
+            if let Some(conn) = conns.iter().find(|c| storage_name(c) == target.storage) {
+                let s3 = self.bucket_client(conn, &target.bucket).await?;
+                let aborted = s3
+                    .client
+                    .abort_multipart_upload()
+                    .bucket(&target.bucket)
+                    .key(&target.key)
+                    .upload_id(&upload_id)
+                    .send()
+                    .await;
+                if let Err(e) = aborted {
+                    let err = crate::classify::classify(&e, s3.attempt("abort the unfinished upload"));
+                    // Already gone is what we wanted.
+                    if err.code != crate::ErrorCode::NotFound {
+                        return Err(err);
+                    }
+                }
+            }
+            journal.forget(id)?;
+        }
+        Ok(())
     }
 
     /// What uploads into `bucket` must carry.

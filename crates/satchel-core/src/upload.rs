@@ -1,15 +1,23 @@
 //! Uploads: files and folders to a bucket prefix. Small files go in one PUT, large ones in parallel
-//! multipart parts. Memory is bounded: a part's buffer is reserved (a permit of the shared budget)
-//! before the part is read, so at most `concurrency` part buffers exist whatever the file sizes. A
-//! failed or cancelled multipart upload is aborted, so nothing is left behind to be billed.
+//! multipart parts, many files at once.
 //!
-//! Not yet here (see the transfer-engine issue): the resume journal, pause, and fault-injection tests.
+//! - Memory is bounded: a part takes a permit of the shared budget before it is read, so at most
+//!   `concurrency` parts are in flight whatever the file sizes. With a flexible checksum (CRC32C,
+//!   CRC64NVME) a part streams from the file and its checksum is computed on the way and sent as a
+//!   trailer, so no part is held in memory at all; with Content-MD5 the part is read into a buffer
+//!   first, because the header must precede the body.
+//! - Each request is retried by [`crate::retry`]'s policy, per part; permanent errors stop the file.
+//! - With a [`Journal`], every multipart upload and acknowledged part is recorded; a later run
+//!   (after a pause, a crash or a kill) asks the storage which parts it holds and sends the rest.
+//!   A file whose size or modification time changed starts again from zero, and says so.
+//! - Cancel aborts unfinished multipart uploads, so nothing is left to be billed; pause keeps them.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
 
-use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::primitives::{ByteStream, Length};
 use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart};
 use serde::Serialize;
 use tokio::sync::Semaphore;
@@ -18,7 +26,9 @@ use tokio_util::sync::CancellationToken;
 use crate::classify::classify;
 use crate::client::S3;
 use crate::error::{Error, ErrorCode, Result};
+use crate::journal::{FileStamp, Journal, JournalPart, TransferTarget};
 use crate::objects::KeyFailure;
+use crate::retry::{with_retries, RetryNotice, RetryPolicy};
 use crate::rules::{validate_tags, Tag, TagTarget};
 
 const MIB: u64 = 1024 * 1024;
@@ -77,6 +87,14 @@ impl Checksum {
         }
     }
 
+    pub fn name(self) -> &'static str {
+        match self {
+            Checksum::Crc32c => "crc32c",
+            Checksum::Crc64nvme => "crc64nvme",
+            Checksum::Md5 => "md5",
+        }
+    }
+
     fn algorithm(self) -> Option<ChecksumAlgorithm> {
         match self {
             Checksum::Crc32c => Some(ChecksumAlgorithm::Crc32C),
@@ -94,12 +112,99 @@ pub struct UploadOptions {
     /// Tags every uploaded object carries, sent with the object itself (x-amz-tagging), so no
     /// object is ever visible untagged.
     pub tags: Vec<Tag>,
+    pub retry: RetryPolicy,
+    /// Where multipart uploads are journalled for resuming; `None` sends everything afresh.
+    pub resume: Option<Resume>,
+}
+
+/// The journal and the name of the storage its entries belong to.
+#[derive(Clone)]
+pub struct Resume {
+    pub journal: Arc<Journal>,
+    /// The connection as a stable string (see [`TransferTarget::storage`]).
+    pub storage: String,
+}
+
+impl std::fmt::Debug for Resume {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resume").field("storage", &self.storage).finish()
+    }
 }
 
 impl Default for UploadOptions {
     fn default() -> Self {
-        UploadOptions { part_size: None, concurrency: 8, checksum: Checksum::Crc32c, tags: Vec::new() }
+        UploadOptions {
+            part_size: None,
+            concurrency: 8,
+            checksum: Checksum::Crc32c,
+            tags: Vec::new(),
+            retry: RetryPolicy::default(),
+            resume: None,
+        }
     }
+}
+
+/// Stops a running transfer: cancel aborts what is unfinished; pause keeps it to resume.
+#[derive(Debug, Default)]
+pub struct Control {
+    token: CancellationToken,
+    paused: AtomicBool,
+}
+
+impl Control {
+    pub fn new() -> Arc<Control> {
+        Arc::new(Control::default())
+    }
+
+    pub fn token(&self) -> &CancellationToken {
+        &self.token
+    }
+
+    pub fn cancel(&self) {
+        self.token.cancel();
+    }
+
+    pub fn pause(&self) {
+        self.paused.store(true, Ordering::SeqCst);
+        self.token.cancel();
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.paused.load(Ordering::SeqCst)
+    }
+}
+
+/// One file being sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FileProgress {
+    pub key: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub done: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub size: u64,
+}
+
+/// Where an upload batch stands; sent to the window about ten times a second.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TransferProgress {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes_done: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes_total: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub files_done: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub files_failed: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub files_total: u64,
+    /// Files in flight (the first few), with their bytes done.
+    pub active: Vec<FileProgress>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub retries: u64,
+    /// Why the latest retry happened, in words.
+    pub last_retry: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -112,13 +217,28 @@ pub struct UploadReport {
     /// Files that could not be read or sent, each with why (the path is in `key`).
     pub failed: Vec<KeyFailure>,
     pub cancelled: bool,
+    /// Stopped by pause: unfinished multipart uploads are kept to resume.
+    pub paused: bool,
+    /// Bytes not sent again because the storage already held them from an earlier run.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub resumed_bytes: u64,
+    /// Files whose earlier, unfinished upload was dropped because the file changed since.
+    pub restarted: Vec<String>,
+    /// The checksum used; "md5" when the storage refused flexible checksums and Satchel fell back.
+    pub checksum: String,
+    /// Files not uploaded (failed, cancelled or paused before finishing), to retry or resume.
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub unfinished: Vec<UploadItem>,
+    /// A plan of the files not uploaded (paused or failed), to resume or retry them.
+    pub next_plan: Option<String>,
     /// Files not sent because their key existed and the user chose to skip them.
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub skipped: u64,
 }
 
 /// One file to send and the key it becomes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadItem {
     pub path: PathBuf,
     pub key: String,
@@ -172,63 +292,207 @@ pub fn plan(source: &Path, prefix: &str) -> (Vec<UploadItem>, Vec<KeyFailure>) {
     (items, problems)
 }
 
-/// Sends `items` to `bucket`, several files and parts at once within one memory budget.
+/// Files smaller than this are read whole and sent from memory: cheaper than streaming them.
+const SMALL_FILE: u64 = 1024 * 1024;
+/// How much of the file a streamed body reads at a time.
+const STREAM_BUFFER: usize = 256 * 1024;
+/// How many in-flight files the progress names.
+const ACTIVE_SHOWN: usize = 8;
+
+/// Checksum mode learnt during a run.
+const CHECKSUM_UNKNOWN: u8 = 0;
+const CHECKSUM_FLEXIBLE_OK: u8 = 1;
+const CHECKSUM_MD5: u8 = 2;
+
+/// What every task of a run shares.
+struct Shared {
+    s3: S3,
+    bucket: String,
+    opts: UploadOptions,
+    budget: Arc<Semaphore>,
+    control: Arc<Control>,
+    tally: Tally,
+    /// Whether the storage took a flexible checksum yet, or refused it and MD5 is used instead.
+    checksum_mode: AtomicU8,
+}
+
+#[derive(Default)]
+struct Tally {
+    bytes_total: u64,
+    files_total: u64,
+    bytes_done: AtomicU64,
+    files_done: AtomicU64,
+    files_failed: AtomicU64,
+    retries: AtomicU64,
+    last_retry: Mutex<Option<String>>,
+    active: Mutex<BTreeMap<String, (u64, u64)>>,
+}
+
+impl Tally {
+    fn snapshot(&self) -> TransferProgress {
+        let active = self.active.lock().expect("tally lock");
+        TransferProgress {
+            bytes_done: self.bytes_done.load(Ordering::Relaxed),
+            bytes_total: self.bytes_total,
+            files_done: self.files_done.load(Ordering::Relaxed),
+            files_failed: self.files_failed.load(Ordering::Relaxed),
+            files_total: self.files_total,
+            active: active.iter().take(ACTIVE_SHOWN).map(|(k, (d, s))| FileProgress { key: k.clone(), done: *d, size: *s }).collect(),
+            retries: self.retries.load(Ordering::Relaxed),
+            last_retry: self.last_retry.lock().expect("tally lock").clone(),
+        }
+    }
+
+    fn add_bytes(&self, key: &str, n: u64) {
+        self.bytes_done.fetch_add(n, Ordering::Relaxed);
+        if let Some(entry) = self.active.lock().expect("tally lock").get_mut(key) {
+            entry.0 += n;
+        }
+    }
+
+    fn retried(&self, key: &str, notice: &RetryNotice) {
+        self.retries.fetch_add(1, Ordering::Relaxed);
+        *self.last_retry.lock().expect("tally lock") = Some(format!("{key}: {} (retry {} of {})", notice.reason, notice.retry, notice.of));
+    }
+}
+
+/// How one file went.
+#[derive(Default)]
+struct FileOutcome {
+    resumed_bytes: u64,
+    restarted: bool,
+}
+
+impl Shared {
+    fn checksum(&self) -> Checksum {
+        if self.checksum_mode.load(Ordering::Relaxed) == CHECKSUM_MD5 {
+            Checksum::Md5
+        } else {
+            self.opts.checksum
+        }
+    }
+}
+
+/// Sends `items` to `bucket`, several files and parts at once within one budget of parts in flight.
 pub async fn upload(
     s3: &S3,
     bucket: &str,
     items: Vec<UploadItem>,
     opts: &UploadOptions,
-    cancel: &CancellationToken,
-    progress: &(dyn Fn(u64, u64) + Send + Sync),
+    control: &Arc<Control>,
+    progress: &(dyn Fn(&TransferProgress) + Send + Sync),
 ) -> Result<UploadReport> {
     for item in &items {
         part_size_for(item.size, opts.part_size)?;
     }
     validate_tags(&opts.tags, TagTarget::Object)?;
     let concurrency = opts.concurrency.clamp(1, 64);
-    // One permit is one part buffer: the budget is concurrency x part size.
-    let budget = Arc::new(Semaphore::new(concurrency));
+    let shared = Arc::new(Shared {
+        s3: s3.for_transfers(),
+        bucket: bucket.to_string(),
+        opts: opts.clone(),
+        // One permit is one part (or small file) in flight.
+        budget: Arc::new(Semaphore::new(concurrency)),
+        control: control.clone(),
+        tally: Tally { bytes_total: items.iter().map(|i| i.size).sum(), files_total: items.len() as u64, ..Tally::default() },
+        checksum_mode: AtomicU8::new(if opts.checksum == Checksum::Md5 { CHECKSUM_MD5 } else { CHECKSUM_UNKNOWN }),
+    });
+    // Files are opened a bounded number at a time; parts of big files fill the budget.
     let files = Arc::new(Semaphore::new(concurrency * 2));
-    let done_bytes = Arc::new(AtomicU64::new(0));
-    let total: u64 = items.iter().map(|i| i.size).sum();
     let mut report = UploadReport::default();
     let mut tasks = tokio::task::JoinSet::new();
-    for item in items {
+    let mut waiting = items.into_iter();
+    for item in waiting.by_ref() {
         let permit = tokio::select! {
             p = files.clone().acquire_owned() => p.expect("semaphore open"),
-            _ = cancel.cancelled() => break,
+            _ = control.token().cancelled() => {
+                report.unfinished.push(item);
+                break;
+            }
         };
-        let (s3, bucket, budget, counted, cancel, opts) =
-            (s3.clone(), bucket.to_string(), budget.clone(), done_bytes.clone(), cancel.clone(), opts.clone());
+        let task_shared = shared.clone();
         tasks.spawn(async move {
             let _permit = permit;
-            let r = upload_one(&s3, &bucket, &item, &opts, &budget, &counted, &cancel).await;
+            let r = upload_with_fallback(&task_shared, &item).await;
             (item, r)
         });
         while let Some(done) = tasks.try_join_next() {
-            settle(done, &mut report);
-            progress(done_bytes.load(Ordering::Relaxed), total);
+            settle(done, &shared, &mut report);
+            progress(&shared.tally.snapshot());
         }
     }
+    report.unfinished.extend(waiting);
     while let Some(done) = tasks.join_next().await {
-        settle(done, &mut report);
-        progress(done_bytes.load(Ordering::Relaxed), total);
+        settle(done, &shared, &mut report);
+        progress(&shared.tally.snapshot());
     }
-    report.cancelled = cancel.is_cancelled();
+    report.cancelled = control.token().is_cancelled() && !control.is_paused();
+    report.paused = control.is_paused();
+    report.checksum = shared.checksum().name().to_string();
     report.failed.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(report)
 }
 
-fn settle(done: std::result::Result<(UploadItem, Result<()>), tokio::task::JoinError>, report: &mut UploadReport) {
+fn settle(
+    done: std::result::Result<(UploadItem, Result<FileOutcome>), tokio::task::JoinError>,
+    shared: &Shared,
+    report: &mut UploadReport,
+) {
     match done {
-        Ok((item, Ok(()))) => {
+        Ok((item, Ok(outcome))) => {
             report.files += 1;
             report.bytes += item.size;
+            report.resumed_bytes += outcome.resumed_bytes;
+            if outcome.restarted {
+                report.restarted.push(item.key.clone());
+            }
         }
-        Ok((_, Err(e))) if e.code == ErrorCode::Cancelled => {}
-        Ok((item, Err(e))) => report.failed.push(KeyFailure { key: item.path.display().to_string(), reason: e.message }),
+        Ok((item, Err(e))) if e.code == ErrorCode::Cancelled => report.unfinished.push(item),
+        Ok((item, Err(e))) => {
+            shared.tally.files_failed.fetch_add(1, Ordering::Relaxed);
+            report.failed.push(KeyFailure { key: item.path.display().to_string(), reason: e.message });
+            report.unfinished.push(item);
+        }
         Err(e) => report.failed.push(KeyFailure { key: String::new(), reason: format!("upload task failed: {e}") }),
     }
+}
+
+/// Uploads one file; if the storage refuses the flexible checksum before any has been accepted, it
+/// tries once more with Content-MD5 and keeps MD5 for the rest of the run.
+async fn upload_with_fallback(shared: &Arc<Shared>, item: &UploadItem) -> Result<FileOutcome> {
+    shared.tally.active.lock().expect("tally lock").insert(item.key.clone(), (0, item.size));
+    let first = upload_one(shared, item).await;
+    let result = match first {
+        Err(e) if shared.checksum() != Checksum::Md5 && shared.checksum_mode.load(Ordering::Relaxed) == CHECKSUM_UNKNOWN && refuses_checksum(&e) => {
+            tracing::warn!(key = %item.key, error = %e.message, "flexible checksum refused; trying Content-MD5");
+            shared.checksum_mode.store(CHECKSUM_MD5, Ordering::Relaxed);
+            upload_one(shared, item).await.inspect_err(|_| {
+                // MD5 didn't help either: the refusal was about something else.
+                let _ = shared.checksum_mode.compare_exchange(CHECKSUM_MD5, CHECKSUM_UNKNOWN, Ordering::Relaxed, Ordering::Relaxed);
+            })
+        }
+        other => other,
+    };
+    shared.tally.active.lock().expect("tally lock").remove(&item.key);
+    if result.is_ok() {
+        shared.tally.files_done.fetch_add(1, Ordering::Relaxed);
+        if shared.checksum() != Checksum::Md5 {
+            shared.checksum_mode.store(CHECKSUM_FLEXIBLE_OK, Ordering::Relaxed);
+        }
+    }
+    result
+}
+
+/// A refusal that could mean "this storage doesn't take flexible checksums": a 400 or 501 that is
+/// not about access, region or a missing bucket.
+fn refuses_checksum(e: &Error) -> bool {
+    let detail = e.detail.as_deref().unwrap_or("");
+    matches!(e.code, ErrorCode::Storage | ErrorCode::Unsupported | ErrorCode::InvalidInput)
+        && (detail.contains("HTTP 400") || detail.contains("HTTP 501"))
+}
+
+fn cancelled() -> Error {
+    Error::new(ErrorCode::Cancelled, "Cancelled.")
 }
 
 fn read_range(path: &Path, offset: u64, len: u64) -> Result<Vec<u8>> {
@@ -256,133 +520,313 @@ fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> s
     Ok(())
 }
 
-async fn upload_one(
-    s3: &S3,
-    bucket: &str,
-    item: &UploadItem,
-    opts: &UploadOptions,
-    budget: &Arc<Semaphore>,
-    done_bytes: &AtomicU64,
-    cancel: &CancellationToken,
-) -> Result<()> {
-    let part = part_size_for(item.size, opts.part_size)?;
-    let content_type = guess_type(&item.key);
-    if item.size <= part {
-        let _permit = tokio::select! {
-            p = budget.acquire() => p.expect("semaphore open"),
-            _ = cancel.cancelled() => return Err(Error::new(ErrorCode::Cancelled, "Cancelled.")),
+/// A part's (or small file's) bytes, ready to send once per try.
+enum PartBody {
+    /// In memory, with its Content-MD5 when that is the checksum.
+    Buffered { bytes: bytes::Bytes, md5: Option<String> },
+    /// Streamed from the file on each try.
+    Streamed { path: PathBuf, offset: u64, len: u64 },
+}
+
+impl PartBody {
+    async fn prepare(path: &Path, offset: u64, len: u64, checksum: Checksum) -> Result<PartBody> {
+        if checksum != Checksum::Md5 && len >= SMALL_FILE {
+            return Ok(PartBody::Streamed { path: path.to_path_buf(), offset, len });
+        }
+        let path = path.to_path_buf();
+        let bytes = tokio::task::spawn_blocking(move || read_range(&path, offset, len)).await.map_err(|e| Error::internal(e.to_string()))??;
+        let md5 = (checksum == Checksum::Md5).then(|| {
+            use md5::Digest;
+            aws_smithy_types::base64::encode(md5::Md5::digest(&bytes))
+        });
+        Ok(PartBody::Buffered { bytes: bytes.into(), md5 })
+    }
+
+    async fn stream(&self) -> Result<ByteStream> {
+        match self {
+            PartBody::Buffered { bytes, .. } => Ok(ByteStream::from(bytes.clone())),
+            PartBody::Streamed { path, offset, len } => ByteStream::read_from()
+                .path(path)
+                .offset(*offset)
+                .length(Length::Exact(*len))
+                .buffer_size(STREAM_BUFFER)
+                .build()
+                .await
+                .map_err(|e| Error::invalid(format!("Can't read {}: {e} (did it change or vanish?).", path.display()))),
+        }
+    }
+
+    fn md5(&self) -> Option<String> {
+        match self {
+            PartBody::Buffered { md5, .. } => md5.clone(),
+            PartBody::Streamed { .. } => None,
+        }
+    }
+}
+
+async fn upload_one(shared: &Arc<Shared>, item: &UploadItem) -> Result<FileOutcome> {
+    let part = part_size_for(item.size, shared.opts.part_size)?;
+    if item.size > part {
+        return upload_multipart(shared, item, part).await;
+    }
+    let _permit = tokio::select! {
+        p = shared.budget.acquire() => p.expect("semaphore open"),
+        _ = shared.control.token().cancelled() => return Err(cancelled()),
+    };
+    let checksum = shared.checksum();
+    let body = PartBody::prepare(&item.path, 0, item.size, checksum).await?;
+    let s3 = &shared.s3;
+    with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("upload the file"), &|n| shared.tally.retried(&item.key, n), || async {
+        let stream = match body.stream().await {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(e)),
         };
-        let (path, size) = (item.path.clone(), item.size);
-        let body = tokio::task::spawn_blocking(move || read_range(&path, 0, size)).await.map_err(|e| Error::internal(e.to_string()))??;
-        let mut req = s3
-            .client
+        s3.client
             .put_object()
-            .bucket(bucket)
+            .bucket(&shared.bucket)
             .key(&item.key)
-            .content_type(content_type)
-            .set_tagging(tagging_header(&opts.tags))
-            .body(ByteStream::from(body));
-        if let Some(alg) = opts.checksum.algorithm() {
-            req = req.checksum_algorithm(alg);
-        }
-        req.send().await.map_err(|e| classify(&e, s3.attempt("upload the file")))?;
-        done_bytes.fetch_add(item.size, Ordering::Relaxed);
-        return Ok(());
+            .content_type(guess_type(&item.key))
+            .set_tagging(tagging_header(&shared.opts.tags))
+            .set_checksum_algorithm(checksum.algorithm())
+            .set_content_md5(body.md5())
+            .content_length(item.size as i64)
+            .body(stream)
+            .send()
+            .await
+            .map(|_| Ok(()))
+    })
+    .await??;
+    shared.tally.add_bytes(&item.key, item.size);
+    Ok(FileOutcome::default())
+}
+
+/// Where a multipart upload starts from: a fresh upload, or one the journal says is under way.
+struct Start {
+    upload_id: String,
+    entry: Option<i64>,
+    done: HashMap<i32, CompletedPart>,
+    resumed_bytes: u64,
+    restarted: bool,
+}
+
+async fn upload_multipart(shared: &Arc<Shared>, item: &UploadItem, part: u64) -> Result<FileOutcome> {
+    let stamp = FileStamp::of(&item.path).map_err(|e| Error::invalid(format!("Can't read {}: {e}.", item.path.display())))?;
+    if stamp.size != item.size {
+        return Err(Error::invalid(format!("{} changed size since the upload was planned; plan it again.", item.path.display())));
     }
-    let mut create = s3
-        .client
-        .create_multipart_upload()
-        .bucket(bucket)
-        .key(&item.key)
-        .content_type(content_type)
-        .set_tagging(tagging_header(&opts.tags));
-    if let Some(alg) = opts.checksum.algorithm() {
-        create = create.checksum_algorithm(alg);
-    }
-    let created = create.send().await.map_err(|e| classify(&e, s3.attempt("start a multipart upload")))?;
-    let upload_id = created.upload_id().unwrap_or_default().to_string();
-    let result = send_parts(s3, bucket, item, part, &upload_id, opts, budget, done_bytes, cancel).await;
-    match result {
-        Ok(parts) => {
-            let done = s3
-                .client
-                .complete_multipart_upload()
-                .bucket(bucket)
-                .key(&item.key)
-                .upload_id(&upload_id)
-                .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
-                .send()
-                .await;
-            match done {
-                Ok(_) => Ok(()),
-                Err(e) => {
-                    let _ = s3.client.abort_multipart_upload().bucket(bucket).key(&item.key).upload_id(&upload_id).send().await;
-                    Err(classify(&e, s3.attempt("finish the multipart upload")))
-                }
+    let target = shared.opts.resume.as_ref().map(|r| TransferTarget {
+        storage: r.storage.clone(),
+        bucket: shared.bucket.clone(),
+        key: item.key.clone(),
+        path: item.path.clone(),
+    });
+    let start = start_multipart(shared, item, part, stamp, target.as_ref()).await?;
+    let upload_id = start.upload_id.clone();
+    let result = send_parts(shared, item, part, &start).await;
+    let finished = match result {
+        Ok(parts) => complete(shared, item, &upload_id, parts, stamp).await,
+        Err(e) => Err(e),
+    };
+    match finished {
+        Ok(()) => {
+            if let (Some(r), Some(id)) = (&shared.opts.resume, start.entry) {
+                log_journal(r.journal.forget(id));
             }
+            Ok(FileOutcome { resumed_bytes: start.resumed_bytes, restarted: start.restarted })
         }
+        // Paused: the upload and its journal entry stay, to resume.
+        Err(e) if e.code == ErrorCode::Cancelled && shared.control.is_paused() && start.entry.is_some() => Err(e),
         Err(e) => {
             // Nothing is left behind to be billed.
-            let _ = s3.client.abort_multipart_upload().bucket(bucket).key(&item.key).upload_id(&upload_id).send().await;
+            abort(&shared.s3, &shared.bucket, &item.key, &upload_id).await;
+            if let (Some(r), Some(id)) = (&shared.opts.resume, start.entry) {
+                log_journal(r.journal.forget(id));
+            }
             Err(e)
         }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn send_parts(
-    s3: &S3,
-    bucket: &str,
-    item: &UploadItem,
-    part: u64,
-    upload_id: &str,
-    opts: &UploadOptions,
-    budget: &Arc<Semaphore>,
-    done_bytes: &AtomicU64,
-    cancel: &CancellationToken,
-) -> Result<Vec<CompletedPart>> {
+fn log_journal(r: Result<()>) {
+    if let Err(e) = r {
+        tracing::warn!(error = %e.message, "transfer journal");
+    }
+}
+
+async fn abort(s3: &S3, bucket: &str, key: &str, upload_id: &str) {
+    let r = s3.client.abort_multipart_upload().bucket(bucket).key(key).upload_id(upload_id).send().await;
+    if let Err(e) = r {
+        tracing::warn!(key, error = %classify(&e, s3.attempt("abort the multipart upload")).message, "abort failed");
+    }
+}
+
+/// Resumes the journalled upload of this file when it is still valid, else starts a new one.
+async fn start_multipart(shared: &Arc<Shared>, item: &UploadItem, part: u64, stamp: FileStamp, target: Option<&TransferTarget>) -> Result<Start> {
+    let checksum = shared.checksum();
+    let mut restarted = false;
+    if let (Some(r), Some(t)) = (&shared.opts.resume, target) {
+        if let Some(entry) = r.journal.find(t)? {
+            let same_file = entry.stamp == stamp;
+            if same_file && entry.part_size == part && entry.checksum == checksum.name() {
+                match held_parts(shared, item, &entry.upload_id, part).await {
+                    Ok(held) => {
+                        let mut done = HashMap::new();
+                        let mut resumed_bytes = 0;
+                        for p in held {
+                            let journalled = entry.parts.iter().find(|j| j.number == p.number);
+                            // The storage's list is the truth; the journal fills in a checksum it omits.
+                            let checksum_value = p.checksum.clone().or_else(|| journalled.and_then(|j| j.checksum.clone()));
+                            resumed_bytes += p.size;
+                            done.insert(p.number, completed_part(checksum, p.number, Some(p.etag.clone()), checksum_value));
+                        }
+                        shared.tally.add_bytes(&item.key, resumed_bytes);
+                        tracing::info!(key = %item.key, parts = done.len(), "resuming a multipart upload");
+                        return Ok(Start { upload_id: entry.upload_id, entry: Some(entry.id), done, resumed_bytes, restarted: false });
+                    }
+                    Err(e) if e.code == ErrorCode::Cancelled => return Err(e),
+                    Err(e) => {
+                        // Aborted or expired on the storage's side (or unreadable with these
+                        // credentials): start again; a real problem shows on the new upload.
+                        tracing::info!(key = %item.key, error = %e.message, "journalled upload is gone; starting again");
+                        log_journal(r.journal.forget(entry.id));
+                    }
+                }
+            } else {
+                restarted = !same_file;
+                abort(&shared.s3, &shared.bucket, &item.key, &entry.upload_id).await;
+                log_journal(r.journal.forget(entry.id));
+            }
+        }
+    }
+    let s3 = &shared.s3;
+    let created = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("start a multipart upload"), &|n| shared.tally.retried(&item.key, n), || {
+        s3.client
+            .create_multipart_upload()
+            .bucket(&shared.bucket)
+            .key(&item.key)
+            .content_type(guess_type(&item.key))
+            .set_tagging(tagging_header(&shared.opts.tags))
+            .set_checksum_algorithm(checksum.algorithm())
+            .send()
+    })
+    .await?;
+    let upload_id = created.upload_id().unwrap_or_default().to_string();
+    let entry = match (&shared.opts.resume, target) {
+        (Some(r), Some(t)) => match r.journal.begin(t, stamp, part, &upload_id, checksum.name()) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                tracing::warn!(error = %e.message, "transfer journal: this upload can't be resumed");
+                None
+            }
+        },
+        _ => None,
+    };
+    Ok(Start { upload_id, entry, done: HashMap::new(), resumed_bytes: 0, restarted })
+}
+
+/// Parts the storage holds for an upload, keeping only those of the expected size.
+async fn held_parts(shared: &Shared, item: &UploadItem, upload_id: &str, part: u64) -> Result<Vec<JournalPart>> {
+    let s3 = &shared.s3;
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("list the uploaded parts"), &|_| {}, || {
+            s3.client.list_parts().bucket(&shared.bucket).key(&item.key).upload_id(upload_id).set_part_number_marker(marker.clone()).send()
+        })
+        .await?;
+        for p in page.parts() {
+            let (Some(n), Some(etag)) = (p.part_number(), p.e_tag()) else { continue };
+            let size = p.size().unwrap_or(0).max(0) as u64;
+            let expected = part.min(item.size.saturating_sub((n as u64 - 1) * part));
+            if n >= 1 && size == expected {
+                let checksum = p.checksum_crc32_c().or(p.checksum_crc64_nvme()).map(str::to_string);
+                out.push(JournalPart { number: n, size, etag: etag.to_string(), checksum });
+            }
+        }
+        if page.is_truncated() == Some(true) {
+            marker = page.next_part_number_marker().map(str::to_string);
+            if marker.is_none() {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn completed_part(checksum: Checksum, number: i32, etag: Option<String>, value: Option<String>) -> CompletedPart {
+    let b = CompletedPart::builder().part_number(number).set_e_tag(etag);
+    match checksum {
+        Checksum::Crc32c => b.set_checksum_crc32_c(value).build(),
+        Checksum::Crc64nvme => b.set_checksum_crc64_nvme(value).build(),
+        Checksum::Md5 => b.build(),
+    }
+}
+
+async fn send_parts(shared: &Arc<Shared>, item: &UploadItem, part: u64, start: &Start) -> Result<Vec<CompletedPart>> {
     let count = item.size.div_ceil(part);
+    let checksum = shared.checksum();
     let mut tasks = tokio::task::JoinSet::new();
-    let mut parts = Vec::with_capacity(count as usize);
-    let mut sent = 0u64;
+    let mut parts: Vec<CompletedPart> = start.done.values().cloned().collect();
+    let mut sent: u64 = start.resumed_bytes;
     for n in 0..count {
-        // The buffer is reserved before the part is read.
+        let number = i32::try_from(n + 1).expect("at most 10,000 parts");
+        if start.done.contains_key(&number) {
+            continue;
+        }
+        // The part's slot is taken before it is read.
         let permit = tokio::select! {
-            p = budget.clone().acquire_owned() => p.expect("semaphore open"),
-            _ = cancel.cancelled() => return Err(Error::new(ErrorCode::Cancelled, "Cancelled.")),
+            p = shared.budget.clone().acquire_owned() => p.expect("semaphore open"),
+            _ = shared.control.token().cancelled() => return Err(cancelled()),
         };
-        let (s3, bucket, key, path, upload_id, alg) =
-            (s3.clone(), bucket.to_string(), item.key.clone(), item.path.clone(), upload_id.to_string(), opts.checksum.algorithm());
+        let (shared2, item2, upload_id, entry) = (shared.clone(), item.clone(), start.upload_id.clone(), start.entry);
         let offset = n * part;
         let len = part.min(item.size - offset);
         tasks.spawn(async move {
             let _permit = permit;
-            let body = tokio::task::spawn_blocking(move || read_range(&path, offset, len)).await.map_err(|e| Error::internal(e.to_string()))??;
-            let number = i32::try_from(n + 1).expect("at most 10,000 parts");
-            let mut req = s3.client.upload_part().bucket(&bucket).key(&key).upload_id(&upload_id).part_number(number).body(ByteStream::from(body));
-            if let Some(alg) = alg {
-                req = req.checksum_algorithm(alg);
+            let shared = shared2;
+            let item = item2;
+            let body = PartBody::prepare(&item.path, offset, len, checksum).await?;
+            let s3 = &shared.s3;
+            let out = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("upload a part"), &|n| shared.tally.retried(&item.key, n), || async {
+                let stream = match body.stream().await {
+                    Ok(s) => s,
+                    Err(e) => return Ok(Err(e)),
+                };
+                s3.client
+                    .upload_part()
+                    .bucket(&shared.bucket)
+                    .key(&item.key)
+                    .upload_id(&upload_id)
+                    .part_number(number)
+                    .set_checksum_algorithm(checksum.algorithm())
+                    .set_content_md5(body.md5())
+                    .content_length(len as i64)
+                    .body(stream)
+                    .send()
+                    .await
+                    .map(Ok)
+            })
+            .await??;
+            let etag = out.e_tag().map(str::to_string);
+            let value = out.checksum_crc32_c().or(out.checksum_crc64_nvme()).map(str::to_string);
+            if let (Some(r), Some(id)) = (&shared.opts.resume, entry) {
+                let journalled = JournalPart { number, size: len, etag: etag.clone().unwrap_or_default(), checksum: value.clone() };
+                log_journal(r.journal.part_done(id, &journalled));
             }
-            let out = req.send().await.map_err(|e| classify(&e, s3.attempt("upload a part")))?;
-            let done = CompletedPart::builder()
-                .part_number(number)
-                .set_e_tag(out.e_tag().map(str::to_string))
-                .set_checksum_crc32_c(out.checksum_crc32_c().map(str::to_string))
-                .set_checksum_crc64_nvme(out.checksum_crc64_nvme().map(str::to_string))
-                .build();
-            Ok::<_, Error>((done, len))
+            shared.tally.add_bytes(&item.key, len);
+            Ok::<_, Error>((completed_part(checksum, number, etag, value), len))
         });
         while let Some(r) = tasks.try_join_next() {
             let (p, len) = r.map_err(|e| Error::internal(e.to_string()))??;
             sent += len;
-            done_bytes.fetch_add(len, Ordering::Relaxed);
             parts.push(p);
         }
     }
     while let Some(r) = tasks.join_next().await {
         let (p, len) = r.map_err(|e| Error::internal(e.to_string()))??;
         sent += len;
-        done_bytes.fetch_add(len, Ordering::Relaxed);
         parts.push(p);
     }
     // Byte counts are checked before completing.
@@ -391,6 +835,23 @@ async fn send_parts(
     }
     parts.sort_by_key(|p| p.part_number());
     Ok(parts)
+}
+
+async fn complete(shared: &Shared, item: &UploadItem, upload_id: &str, parts: Vec<CompletedPart>, stamp: FileStamp) -> Result<()> {
+    // A file written to while it was read would be stored as a mix of old and new bytes.
+    let now = FileStamp::of(&item.path).map_err(|e| Error::invalid(format!("Can't read {}: {e} (did it vanish?).", item.path.display())))?;
+    if now != stamp {
+        return Err(Error::invalid(format!("{} changed while it was uploaded; nothing was stored. Upload it again when it's finished.", item.path.display())));
+    }
+    let s3 = &shared.s3;
+    let body = CompletedMultipartUpload::builder().set_parts(Some(parts)).build();
+    // The SDK turns a 200 answer that carries an <Error> body into an error, so it is retried or
+    // reported like any other.
+    with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("finish the multipart upload"), &|n| shared.tally.retried(&item.key, n), || {
+        s3.client.complete_multipart_upload().bucket(&shared.bucket).key(&item.key).upload_id(upload_id).multipart_upload(body.clone()).send()
+    })
+    .await?;
+    Ok(())
 }
 
 /// Tags as the x-amz-tagging header wants them: a URL query string, spaces as %20.

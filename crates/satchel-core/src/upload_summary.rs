@@ -65,6 +65,9 @@ pub struct StagedUpload {
     /// "keep both" must avoid.
     pub taken: HashSet<String>,
     pub rules: UploadRules,
+    /// Set for a resume or retry: the keys were settled by the first start, so conflicts are not
+    /// looked at again.
+    pub settled: bool,
 }
 
 /// The keys the bucket already holds under where `items` go: one listing per top-level file or
@@ -110,6 +113,9 @@ impl StagedUpload {
 
     /// The files to send once the user chose what to do with conflicts, and how many were skipped.
     pub fn resolve(&self, choice: ConflictChoice) -> (Vec<UploadItem>, u64) {
+        if self.settled {
+            return (self.items.clone(), 0);
+        }
         let mut names = self.taken.clone();
         names.extend(self.items.iter().map(|i| i.key.clone()));
         let mut out = Vec::with_capacity(self.items.len());
@@ -177,6 +183,7 @@ mod tests {
             problems: vec![],
             taken: ["p/a.txt".to_string(), "p/a (1).txt".to_string()].into(),
             rules: UploadRules::default(),
+            settled: false,
         };
         let keys = |c| staged.resolve(c).0.into_iter().map(|i| i.key).collect::<Vec<_>>();
         assert_eq!(keys(ConflictChoice::Overwrite), ["p/a.txt", "p/b.txt"]);

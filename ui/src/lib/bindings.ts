@@ -82,7 +82,7 @@ export const commands = {
 	/**  The upload summary for held files going under `prefix`: counts, conflicts, required tags. */
 	planUpload: (connectionId: string, bucket: string, prefix: string, sourcesId: string, opId: string) => typedError<UploadSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("plan_upload", { connectionId, bucket, prefix, sourcesId, opId })),
 	/**  Starts a planned upload with tags on every object; progress is (bytes done, bytes total). */
-	startUpload: (planId: string, tags: Tag[], conflicts: ConflictChoice, opId: string, progress: Channel<[number | null, number | null]>) => typedError<UploadReport, AppError_Serialize>(__TAURI_INVOKE("start_upload", { planId, tags, conflicts, opId, progress })),
+	startUpload: (planId: string, tags: Tag[], conflicts: ConflictChoice, opId: string, progress: Channel<TransferProgress_Deserialize>) => typedError<UploadReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("start_upload", { planId, tags, conflicts, opId, progress })),
 	/**  Forgets held files or a plan the user closed. */
 	discardUpload: (id: string) => __TAURI_INVOKE<void>("discard_upload", { id }),
 	/**  The required tags declared for a connection (`bucket` null) or one of its buckets. */
@@ -91,6 +91,18 @@ export const commands = {
 	bucketTags: (connectionId: string, bucket: string) => typedError<Tag[], AppError_Serialize>(__TAURI_INVOKE("bucket_tags", { connectionId, bucket })),
 	/**  Replaces a bucket's tags (an empty list removes them). */
 	setBucketTags: (connectionId: string, bucket: string, tags: Tag[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_bucket_tags", { connectionId, bucket, tags })),
+	/**  Pauses a running upload; it ends with a report whose `next_plan` resumes it. */
+	pauseOperation: (opId: string) => __TAURI_INVOKE<boolean>("pause_operation", { opId }),
+	/**  Uploads a crash, a kill or a pause left unfinished (from the journal). */
+	unfinishedUploads: () => typedError<UnfinishedUpload[], AppError_Serialize>(__TAURI_INVOKE("unfinished_uploads")),
+	/**  A plan resuming the journalled uploads into one bucket. */
+	planUnfinished: (connectionId: string, bucket: string) => typedError<UploadSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("plan_unfinished", { connectionId, bucket })),
+	/**  Gives up journalled uploads, aborting them on the storage. */
+	discardUnfinished: (ids: (number | null)[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_unfinished", { ids })),
+	/**  A bucket's unfinished multipart uploads from any client, with age and size. */
+	multipartUploads: (connectionId: string, bucket: string) => typedError<MultipartUpload_Serialize[], AppError_Serialize>(__TAURI_INVOKE("multipart_uploads", { connectionId, bucket })),
+	/**  Aborts unfinished multipart uploads, given as (key, upload id). */
+	abortMultipartUploads: (connectionId: string, bucket: string, uploads: ([string, string])[]) => typedError<AbortReport, AppError_Serialize>(__TAURI_INVOKE("abort_multipart_uploads", { connectionId, bucket, uploads })),
 };
 
 /** Events */
@@ -100,6 +112,11 @@ export const events = {
 };
 
 /* Types */
+export type AbortReport = {
+	aborted: number,
+	failed: KeyFailure[],
+};
+
 export type Addressing = 
 /**  `https://bucket.host/key`: what AWS wants. */
 "virtual_hosted" | 
@@ -396,6 +413,13 @@ export type ErrorCode =
 /**  A failure inside Satchel itself. */
 "internal";
 
+/**  One file being sent. */
+export type FileProgress = {
+	key: string,
+	done: number | null,
+	size: number | null,
+};
+
 /**  Files were dropped and are held for an upload. */
 export type FilesDropped = {
 	held: HeldSources,
@@ -491,6 +515,28 @@ export type MetadataEdit_Serialize = {
 	/**  The complete set of `x-amz-meta-*` (without the prefix); `None` keeps the current set. */
 	metadata: ([string, string])[] | null,
 	storage_class: string | null,
+};
+
+export type MultipartUpload = MultipartUpload_Serialize | MultipartUpload_Deserialize;
+
+export type MultipartUpload_Deserialize = {
+	key: string,
+	upload_id: string,
+	/**  When it was started, seconds since the Unix epoch. */
+	initiated?: number | null,
+	parts?: number | null,
+	/**  Bytes held in its parts. */
+	bytes?: number | null,
+};
+
+export type MultipartUpload_Serialize = {
+	key: string,
+	upload_id: string,
+	/**  When it was started, seconds since the Unix epoch. */
+	initiated: number | null,
+	parts: number | null,
+	/**  Bytes held in its parts. */
+	bytes: number | null,
 };
 
 /**  What the create wizard (or `satchel bucket create`) asks for. */
@@ -827,12 +873,90 @@ export type TestReport_Serialize = {
 	elapsed_ms: number,
 };
 
-export type UploadReport = {
+/**  Where an upload batch stands; sent to the window about ten times a second. */
+export type TransferProgress = TransferProgress_Serialize | TransferProgress_Deserialize;
+
+/**  Where an upload batch stands; sent to the window about ten times a second. */
+export type TransferProgress_Deserialize = {
+	bytes_done: number | null,
+	bytes_total: number | null,
+	files_done: number | null,
+	files_failed: number | null,
+	files_total: number | null,
+	/**  Files in flight (the first few), with their bytes done. */
+	active: FileProgress[],
+	retries: number | null,
+	/**  Why the latest retry happened, in words. */
+	last_retry?: string | null,
+};
+
+/**  Where an upload batch stands; sent to the window about ten times a second. */
+export type TransferProgress_Serialize = {
+	bytes_done: number | null,
+	bytes_total: number | null,
+	files_done: number | null,
+	files_failed: number | null,
+	files_total: number | null,
+	/**  Files in flight (the first few), with their bytes done. */
+	active: FileProgress[],
+	retries: number | null,
+	/**  Why the latest retry happened, in words. */
+	last_retry: string | null,
+};
+
+/**  An unfinished upload for the "resume?" list. */
+export type UnfinishedUpload = {
+	id: number | null,
+	storage: string,
+	bucket: string,
+	key: string,
+	/**  The local file's name (the full path stays in Rust). */
+	file_name: string,
+	size: number | null,
+	/**  Bytes the storage already acknowledged. */
+	done: number | null,
+	/**  Seconds since the Unix epoch. */
+	started: number | null,
+};
+
+export type UploadReport = UploadReport_Serialize | UploadReport_Deserialize;
+
+export type UploadReport_Deserialize = {
 	files: number | null,
 	bytes: number | null,
 	/**  Files that could not be read or sent, each with why (the path is in `key`). */
 	failed: KeyFailure[],
 	cancelled: boolean,
+	/**  Stopped by pause: unfinished multipart uploads are kept to resume. */
+	paused: boolean,
+	/**  Bytes not sent again because the storage already held them from an earlier run. */
+	resumed_bytes: number | null,
+	/**  Files whose earlier, unfinished upload was dropped because the file changed since. */
+	restarted: string[],
+	/**  The checksum used; "md5" when the storage refused flexible checksums and Satchel fell back. */
+	checksum: string,
+	/**  A plan of the files not uploaded (paused or failed), to resume or retry them. */
+	next_plan?: string | null,
+	/**  Files not sent because their key existed and the user chose to skip them. */
+	skipped: number | null,
+};
+
+export type UploadReport_Serialize = {
+	files: number | null,
+	bytes: number | null,
+	/**  Files that could not be read or sent, each with why (the path is in `key`). */
+	failed: KeyFailure[],
+	cancelled: boolean,
+	/**  Stopped by pause: unfinished multipart uploads are kept to resume. */
+	paused: boolean,
+	/**  Bytes not sent again because the storage already held them from an earlier run. */
+	resumed_bytes: number | null,
+	/**  Files whose earlier, unfinished upload was dropped because the file changed since. */
+	restarted: string[],
+	/**  The checksum used; "md5" when the storage refused flexible checksums and Satchel fell back. */
+	checksum: string,
+	/**  A plan of the files not uploaded (paused or failed), to resume or retry them. */
+	next_plan: string | null,
 	/**  Files not sent because their key existed and the user chose to skip them. */
 	skipped: number | null,
 };

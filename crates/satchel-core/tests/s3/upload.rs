@@ -2,7 +2,7 @@
 //! compared byte for byte; tags at upload, required tags and conflicts through the engine.
 
 use satchel_core::rules::Tag;
-use satchel_core::upload::{self, UploadItem, UploadOptions, MIN_PART};
+use satchel_core::upload::{self, Control, UploadItem, UploadOptions, MIN_PART};
 use satchel_core::upload_rules::RequiredTag;
 use satchel_core::upload_summary::ConflictChoice;
 use satchel_core::{CancellationToken, ErrorCode};
@@ -34,7 +34,7 @@ async fn round_trip(s: &S3Server) {
     let (items, problems) = upload::plan(&dir.path().join("set"), "in/");
     assert!(problems.is_empty(), "{problems:?}");
     let opts = UploadOptions { part_size: Some(MIN_PART), concurrency: 4, ..Default::default() };
-    let report = upload::upload(&satchel_client(s), &bucket, items, &opts, &CancellationToken::new(), &|_, _| {}).await.unwrap();
+    let report = upload::upload(&satchel_client(s), &bucket, items, &opts, &Control::new(), &|_| {}).await.unwrap();
     assert!(report.failed.is_empty(), "{report:?}");
     assert_eq!(report.files, files.len() as u64);
     for (name, body) in &files {
@@ -67,9 +67,9 @@ async fn a_cancelled_upload_leaves_no_multipart_upload_behind() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("big.bin"), pattern(20 * MIN_PART as usize, 9)).unwrap();
     let (items, _) = upload::plan(&dir.path().join("big.bin"), "");
-    let cancel = CancellationToken::new();
+    let control = Control::new();
     // Cancel as soon as the multipart upload exists on the server, i.e. mid-upload.
-    let (watcher, c2, b2) = (g.client(), cancel.clone(), bucket.clone());
+    let (watcher, c2, b2) = (g.client(), control.clone(), bucket.clone());
     tokio::spawn(async move {
         loop {
             let out = watcher.list_multipart_uploads().bucket(&b2).send().await.unwrap();
@@ -81,7 +81,7 @@ async fn a_cancelled_upload_leaves_no_multipart_upload_behind() {
         }
     });
     let opts = UploadOptions { part_size: Some(MIN_PART), concurrency: 1, ..Default::default() };
-    let report = upload::upload(&satchel_client(g), &bucket, items, &opts, &cancel, &|_, _| {}).await.unwrap();
+    let report = upload::upload(&satchel_client(g), &bucket, items, &opts, &control, &|_| {}).await.unwrap();
     assert!(report.cancelled && report.files == 0, "{report:?}");
     let uploads = g.client().list_multipart_uploads().bucket(&bucket).send().await.unwrap();
     assert!(uploads.uploads().is_empty(), "{:?}", uploads.uploads());
@@ -117,7 +117,7 @@ async fn tags_go_with_single_and_multipart_uploads() {
     ];
     let tags = vec![tag("project", "blue sky"), tag("cost-centre", "a+b/c=d")];
     let opts = UploadOptions { part_size: Some(MIN_PART), tags, ..Default::default() };
-    let report = w.engine.upload_items(&w.conn, &bucket, items, &opts, &CancellationToken::new(), &|_, _| {}).await.unwrap();
+    let report = w.engine.upload_items(&w.conn, &bucket, items, &opts, &Control::new(), &|_| {}).await.unwrap();
     assert!(report.failed.is_empty(), "{report:?}");
     let want = vec![("cost-centre".to_string(), "a+b/c=d".to_string()), ("project".to_string(), "blue sky".to_string())];
     assert_eq!(tags_of(m, &bucket, "t/small.csv").await, want, "single PUT");
@@ -137,6 +137,7 @@ async fn an_upload_missing_a_required_tag_does_not_start() {
     std::fs::write(dir.path().join("a.txt"), b"a").unwrap();
     std::fs::write(dir.path().join("b.txt"), b"b").unwrap();
     let cancel = CancellationToken::new();
+    let control = Control::new();
 
     let held = w.engine.hold_sources(vec![dir.path().join("a.txt"), dir.path().join("b.txt")]);
     assert_eq!((held.count, held.names.clone()), (2, vec!["a.txt".to_string(), "b.txt".to_string()]));
@@ -144,18 +145,18 @@ async fn an_upload_missing_a_required_tag_does_not_start() {
     assert_eq!((summary.files, summary.bytes), (2, 2));
     assert_eq!(summary.rules.required.len(), 1);
     for bad in [vec![], vec![tag("project", "projectC")], vec![tag("project", "")]] {
-        let e = w.engine.start_upload(&summary.plan_id, bad, ConflictChoice::Overwrite, &cancel, &|_, _| {}).await.unwrap_err();
+        let e = w.engine.start_upload(&summary.plan_id, bad, ConflictChoice::Overwrite, &control, &|_| {}).await.unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput, "{}", e.message);
     }
     // The CLI path checks the same rules.
     let items = vec![UploadItem { path: dir.path().join("a.txt"), key: "cli/a.txt".into(), size: 1 }];
-    let e = w.engine.upload_items(&w.conn, &bucket, items, &UploadOptions::default(), &cancel, &|_, _| {}).await.unwrap_err();
+    let e = w.engine.upload_items(&w.conn, &bucket, items, &UploadOptions::default(), &control, &|_| {}).await.unwrap_err();
     assert!(e.message.contains("\"project\""), "{}", e.message);
     assert!(m.keys(&bucket).await.is_empty(), "nothing was sent");
 
     // The plan is still there; with the tag it goes, and the value is offered next time.
     let report =
-        w.engine.start_upload(&summary.plan_id, vec![tag("project", "projectB")], ConflictChoice::Overwrite, &cancel, &|_, _| {}).await.unwrap();
+        w.engine.start_upload(&summary.plan_id, vec![tag("project", "projectB")], ConflictChoice::Overwrite, &control, &|_| {}).await.unwrap();
     assert_eq!(report.files, 2);
     assert_eq!(tags_of(m, &bucket, "in/a.txt").await, [("project".to_string(), "projectB".to_string())]);
     let next = w.engine.upload_rules(&w.conn, &bucket).unwrap();
@@ -176,26 +177,27 @@ async fn conflicts_are_counted_and_resolved_as_chosen() {
     std::fs::write(dir.path().join("set/c.txt"), b"new c").unwrap();
     std::fs::write(dir.path().join("b.txt"), b"new b").unwrap();
     let cancel = CancellationToken::new();
+    let control = Control::new();
     let sources = || vec![dir.path().join("set"), dir.path().join("b.txt")];
 
     let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, &cancel).await.unwrap();
     assert_eq!((plan.files, plan.conflict_count), (3, 2));
     assert_eq!(plan.conflicts, ["in/b.txt", "in/set/a.txt"]);
-    let skipped = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Skip, &cancel, &|_, _| {}).await.unwrap();
+    let skipped = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Skip, &control, &|_| {}).await.unwrap();
     assert_eq!((skipped.files, skipped.skipped), (1, 2));
     assert_eq!(m.get(&bucket, "in/set/a.txt").await, b"old a");
 
     let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, &cancel).await.unwrap();
-    w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::KeepBoth, &cancel, &|_, _| {}).await.unwrap();
+    w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::KeepBoth, &control, &|_| {}).await.unwrap();
     assert_eq!(m.get(&bucket, "in/set/a.txt").await, b"old a");
     assert_eq!(m.get(&bucket, "in/set/a (1).txt").await, b"new a");
     assert_eq!(m.get(&bucket, "in/b (1).txt").await, b"new b");
 
     let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, &cancel).await.unwrap();
     assert_eq!(plan.conflict_count, 3, "c.txt is there now");
-    w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &cancel, &|_, _| {}).await.unwrap();
+    w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &control, &|_| {}).await.unwrap();
     assert_eq!(m.get(&bucket, "in/set/a.txt").await, b"new a");
-    let again = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &cancel, &|_, _| {}).await.unwrap_err();
+    let again = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &control, &|_| {}).await.unwrap_err();
     assert_eq!(again.code, ErrorCode::NotFound);
 }
 
@@ -208,7 +210,7 @@ async fn garage_uploads_without_tags_and_reports_bucket_tags_unsupported() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), b"a").unwrap();
     let plan = w.engine.plan_upload(&w.conn, &bucket, "", &w.engine.hold_sources(vec![dir.path().join("a.txt")]).sources_id, &CancellationToken::new()).await.unwrap();
-    let report = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &CancellationToken::new(), &|_, _| {}).await.unwrap();
+    let report = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &Control::new(), &|_| {}).await.unwrap();
     assert_eq!(report.files, 1);
     let s3 = w.engine.bucket_client(&w.conn, &bucket).await.unwrap();
     let e = satchel_core::tagging::get_bucket_tags(&s3, &bucket).await.unwrap_err();
