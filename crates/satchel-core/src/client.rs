@@ -70,13 +70,18 @@ const TRANSFER_READ_TIMEOUT: Duration = Duration::from_secs(120);
 
 impl S3 {
     /// The same client for transfers: the SDK does not retry (the transfer engine does, per part,
-    /// with its own policy), and a stalled request times out instead of hanging.
-    pub fn for_transfers(&self) -> S3 {
+    /// with its own policy), and a stalled request times out instead of hanging. With `md5_only`
+    /// the SDK adds no checksum of its own (a store that refuses flexible checksums must not get
+    /// its default CRC32 either); otherwise it computes the one each request names.
+    pub fn for_transfers(&self, md5_only: bool) -> S3 {
+        use aws_sdk_s3::config::RequestChecksumCalculation;
+        let calculation = if md5_only { RequestChecksumCalculation::WhenRequired } else { RequestChecksumCalculation::WhenSupported };
         let conf = self
             .client
             .config()
             .to_builder()
             .retry_config(RetryConfig::disabled())
+            .request_checksum_calculation(calculation)
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(WORK_CONNECT_TIMEOUT)

@@ -304,6 +304,8 @@ const CHECKSUM_MD5: u8 = 2;
 /// What every task of a run shares.
 struct Shared {
     s3: S3,
+    /// The same without the SDK's own checksums, for Content-MD5.
+    s3_md5: S3,
     bucket: String,
     opts: UploadOptions,
     budget: Arc<Semaphore>,
@@ -363,6 +365,14 @@ struct FileOutcome {
 }
 
 impl Shared {
+    fn client(&self, checksum: Checksum) -> &S3 {
+        if checksum == Checksum::Md5 {
+            &self.s3_md5
+        } else {
+            &self.s3
+        }
+    }
+
     fn checksum(&self) -> Checksum {
         if self.checksum_mode.load(Ordering::Relaxed) == CHECKSUM_MD5 {
             Checksum::Md5
@@ -387,7 +397,8 @@ pub async fn upload(
     validate_tags(&opts.tags, TagTarget::Object)?;
     let concurrency = opts.concurrency.clamp(1, 64);
     let shared = Arc::new(Shared {
-        s3: s3.for_transfers(),
+        s3: s3.for_transfers(false),
+        s3_md5: s3.for_transfers(true),
         bucket: bucket.to_string(),
         opts: opts.clone(),
         // One permit is one part (or small file) in flight.
@@ -461,12 +472,13 @@ fn settle(
 /// tries once more with Content-MD5 and keeps MD5 for the rest of the run.
 async fn upload_with_fallback(shared: &Arc<Shared>, item: &UploadItem) -> Result<FileOutcome> {
     shared.tally.active.lock().expect("tally lock").insert(item.key.clone(), (0, item.size));
-    let first = upload_one(shared, item).await;
+    let used = shared.checksum();
+    let first = upload_one(shared, item, used).await;
     let result = match first {
-        Err(e) if shared.checksum() != Checksum::Md5 && shared.checksum_mode.load(Ordering::Relaxed) == CHECKSUM_UNKNOWN && refuses_checksum(&e) => {
+        Err(e) if used != Checksum::Md5 && shared.checksum_mode.load(Ordering::Relaxed) != CHECKSUM_FLEXIBLE_OK && refuses_checksum(&e) => {
             tracing::warn!(key = %item.key, error = %e.message, "flexible checksum refused; trying Content-MD5");
             shared.checksum_mode.store(CHECKSUM_MD5, Ordering::Relaxed);
-            upload_one(shared, item).await.inspect_err(|_| {
+            upload_one(shared, item, Checksum::Md5).await.inspect_err(|_| {
                 // MD5 didn't help either: the refusal was about something else.
                 let _ = shared.checksum_mode.compare_exchange(CHECKSUM_MD5, CHECKSUM_UNKNOWN, Ordering::Relaxed, Ordering::Relaxed);
             })
@@ -476,7 +488,7 @@ async fn upload_with_fallback(shared: &Arc<Shared>, item: &UploadItem) -> Result
     shared.tally.active.lock().expect("tally lock").remove(&item.key);
     if result.is_ok() {
         shared.tally.files_done.fetch_add(1, Ordering::Relaxed);
-        if shared.checksum() != Checksum::Md5 {
+        if used != Checksum::Md5 && shared.checksum() != Checksum::Md5 {
             shared.checksum_mode.store(CHECKSUM_FLEXIBLE_OK, Ordering::Relaxed);
         }
     }
@@ -555,18 +567,17 @@ impl PartBody {
     }
 }
 
-async fn upload_one(shared: &Arc<Shared>, item: &UploadItem) -> Result<FileOutcome> {
+async fn upload_one(shared: &Arc<Shared>, item: &UploadItem, checksum: Checksum) -> Result<FileOutcome> {
     let part = part_size_for(item.size, shared.opts.part_size)?;
     if item.size > part {
-        return upload_multipart(shared, item, part).await;
+        return upload_multipart(shared, item, part, checksum).await;
     }
     let _permit = tokio::select! {
         p = shared.budget.acquire() => p.expect("semaphore open"),
         _ = shared.control.token().cancelled() => return Err(cancelled()),
     };
-    let checksum = shared.checksum();
     let body = PartBody::read(shared, &item.path, 0, item.size, checksum).await?;
-    let s3 = &shared.s3;
+    let s3 = shared.client(checksum);
     let sent = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("upload the file"), &|n| shared.tally.retried(&item.key, n), || {
         s3.client
             .put_object()
@@ -595,7 +606,7 @@ struct Start {
     restarted: bool,
 }
 
-async fn upload_multipart(shared: &Arc<Shared>, item: &UploadItem, part: u64) -> Result<FileOutcome> {
+async fn upload_multipart(shared: &Arc<Shared>, item: &UploadItem, part: u64, checksum: Checksum) -> Result<FileOutcome> {
     let stamp = FileStamp::of(&item.path).map_err(|e| Error::invalid(format!("Can't read {}: {e}.", item.path.display())))?;
     if stamp.size != item.size {
         return Err(Error::invalid(format!("{} changed size since the upload was planned; plan it again.", item.path.display())));
@@ -606,11 +617,11 @@ async fn upload_multipart(shared: &Arc<Shared>, item: &UploadItem, part: u64) ->
         key: item.key.clone(),
         path: item.path.clone(),
     });
-    let start = start_multipart(shared, item, part, stamp, target.as_ref()).await?;
+    let start = start_multipart(shared, item, part, stamp, target.as_ref(), checksum).await?;
     let upload_id = start.upload_id.clone();
-    let result = send_parts(shared, item, part, &start).await;
+    let result = send_parts(shared, item, part, &start, checksum).await;
     let finished = match result {
-        Ok(parts) => complete(shared, item, &upload_id, parts, stamp).await,
+        Ok(parts) => complete(shared, item, &upload_id, parts, stamp, checksum).await,
         Err(e) => Err(e),
     };
     match finished {
@@ -647,8 +658,14 @@ async fn abort(s3: &S3, bucket: &str, key: &str, upload_id: &str) {
 }
 
 /// Resumes the journalled upload of this file when it is still valid, else starts a new one.
-async fn start_multipart(shared: &Arc<Shared>, item: &UploadItem, part: u64, stamp: FileStamp, target: Option<&TransferTarget>) -> Result<Start> {
-    let checksum = shared.checksum();
+async fn start_multipart(
+    shared: &Arc<Shared>,
+    item: &UploadItem,
+    part: u64,
+    stamp: FileStamp,
+    target: Option<&TransferTarget>,
+    checksum: Checksum,
+) -> Result<Start> {
     let mut restarted = false;
     if let (Some(r), Some(t)) = (&shared.opts.resume, target) {
         if let Some(entry) = r.journal.find(t)? {
@@ -684,7 +701,7 @@ async fn start_multipart(shared: &Arc<Shared>, item: &UploadItem, part: u64, sta
             }
         }
     }
-    let s3 = &shared.s3;
+    let s3 = shared.client(checksum);
     let created = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("start a multipart upload"), &|n| shared.tally.retried(&item.key, n), || {
         s3.client
             .create_multipart_upload()
@@ -750,9 +767,8 @@ fn completed_part(checksum: Checksum, number: i32, etag: Option<String>, value: 
     }
 }
 
-async fn send_parts(shared: &Arc<Shared>, item: &UploadItem, part: u64, start: &Start) -> Result<Vec<CompletedPart>> {
+async fn send_parts(shared: &Arc<Shared>, item: &UploadItem, part: u64, start: &Start, checksum: Checksum) -> Result<Vec<CompletedPart>> {
     let count = item.size.div_ceil(part);
-    let checksum = shared.checksum();
     let mut tasks = tokio::task::JoinSet::new();
     let mut parts: Vec<CompletedPart> = start.done.values().cloned().collect();
     let mut sent: u64 = start.resumed_bytes;
@@ -774,7 +790,7 @@ async fn send_parts(shared: &Arc<Shared>, item: &UploadItem, part: u64, start: &
             let shared = shared2;
             let item = item2;
             let body = PartBody::read(&shared, &item.path, offset, len, checksum).await?;
-            let s3 = &shared.s3;
+            let s3 = shared.client(checksum);
             let out = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("upload a part"), &|n| shared.tally.retried(&item.key, n), || {
                 s3.client
                     .upload_part()
@@ -818,13 +834,13 @@ async fn send_parts(shared: &Arc<Shared>, item: &UploadItem, part: u64, start: &
     Ok(parts)
 }
 
-async fn complete(shared: &Shared, item: &UploadItem, upload_id: &str, parts: Vec<CompletedPart>, stamp: FileStamp) -> Result<()> {
+async fn complete(shared: &Shared, item: &UploadItem, upload_id: &str, parts: Vec<CompletedPart>, stamp: FileStamp, checksum: Checksum) -> Result<()> {
     // A file written to while it was read would be stored as a mix of old and new bytes.
     let now = FileStamp::of(&item.path).map_err(|e| Error::invalid(format!("Can't read {}: {e} (did it vanish?).", item.path.display())))?;
     if now != stamp {
         return Err(Error::invalid(format!("{} changed while it was uploaded; nothing was stored. Upload it again when it's finished.", item.path.display())));
     }
-    let s3 = &shared.s3;
+    let s3 = shared.client(checksum);
     let body = CompletedMultipartUpload::builder().set_parts(Some(parts)).build();
     // The SDK turns a 200 answer that carries an <Error> body into an error, so it is retried or
     // reported like any other.

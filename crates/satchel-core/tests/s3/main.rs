@@ -6,6 +6,7 @@ mod common;
 mod buckets;
 mod connections;
 mod download;
+mod faults;
 mod objects;
 mod share;
 mod upload;
