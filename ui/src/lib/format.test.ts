@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatEta, formatExact, formatRate, formatWhen, plural } from './format';
+import { formatAge, formatBytes, formatCount, formatDuration, formatEta, formatExact, formatRate, formatWhen, plural } from './format';
 import { describeTransfers, progressOf } from './transfers';
 
 describe('sizes', () => {
@@ -71,5 +71,27 @@ describe('transfers line', () => {
     expect(describeTransfers(t)).toBe('3 running · 412 MB/s · ETA 0:42');
     expect(progressOf(t)).toBe(0.25);
     expect(describeTransfers({ ...t, etaSeconds: null })).toBe('3 running · 412 MB/s');
+  });
+});
+
+describe('durations and ages', () => {
+  it.each([
+    [12, 'under a minute'],
+    [61, 'about 1 minute'],
+    [250, 'about 4 minutes'],
+    [3600, 'about 1 hour'],
+    [4800, 'about 1 hour 20 minutes'],
+    [40_000, 'about 11 hours'],
+  ])('%d seconds read %s', (s, text) => {
+    expect(formatDuration(s)).toBe(text);
+  });
+
+  it('says how old something is', () => {
+    const now = Date.UTC(2025, 6, 15, 12, 0, 0);
+    const ago = (s: number) => now / 1000 - s;
+    expect(formatAge(ago(20), now)).toBe('under a minute');
+    expect(formatAge(ago(12 * 60), now)).toBe('12 minutes');
+    expect(formatAge(ago(5 * 3600), now)).toBe('5 hours');
+    expect(formatAge(ago(3 * 86400 + 100), now)).toBe('3 days');
   });
 });

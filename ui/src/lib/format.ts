@@ -101,3 +101,24 @@ export function formatExact(when: string | Date | null | undefined, locale?: str
   if (!d) return '';
   return dateFormat(locale, { dateStyle: 'full', timeStyle: 'medium' }).format(d);
 }
+
+/** A length of time in words, roughly: `under a minute`, `about 4 minutes`, `about 1 hour 20 minutes`. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds < 60) return 'under a minute';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `about ${plural(minutes, 'minute', 'minutes')}`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h >= 10 || m === 0) return `about ${plural(Math.round(minutes / 60), 'hour', 'hours')}`;
+  return `about ${plural(h, 'hour', 'hours')} ${plural(m, 'minute', 'minutes')}`;
+}
+
+/** How long ago a moment (seconds since the epoch) was: `12 minutes`, `5 hours`, `3 days`. */
+export function formatAge(epochSeconds: number, now = Date.now()): string {
+  const seconds = Math.max(0, now / 1000 - epochSeconds);
+  if (seconds < 60) return 'under a minute';
+  if (seconds < 3600) return plural(Math.floor(seconds / 60), 'minute', 'minutes');
+  if (seconds < 48 * 3600) return plural(Math.floor(seconds / 3600), 'hour', 'hours');
+  return plural(Math.floor(seconds / 86400), 'day', 'days');
+}
