@@ -5,6 +5,11 @@ export interface KeyValueRow {
   id: number;
   key: string;
   value: string;
+  /**
+   * A row the user fills but can't rename or remove (a tag uploads must carry): its key is fixed,
+   * its value is picked from `choices` when there are any, and `note` says why the row is there.
+   */
+  fixed?: { choices: string[]; note: string };
 }
 
 /** What is wrong with one row, field by field; null where the field is fine. */
@@ -17,6 +22,11 @@ let nextId = 0;
 
 export function blankRow(): KeyValueRow {
   return { id: nextId++, key: '', value: '' };
+}
+
+/** A row with a fixed key (see `KeyValueRow.fixed`). */
+export function fixedRow(key: string, value: string, choices: string[], note: string): KeyValueRow {
+  return { id: nextId++, key, value, fixed: { choices, note } };
 }
 
 /** Editor rows of tags (`{key, value}`) or metadata (`[name, value]`). */

@@ -11,8 +11,10 @@ describe('tagsProblem', () => {
     expect(tagsProblem([tag('größe', 'groß'), tag('k'.repeat(128), 'v'.repeat(256))])).toBeNull();
   });
 
-  it('refuses more than ten', () => {
+  it('refuses more than ten on an object, more than fifty on a bucket', () => {
     expect(tagsProblem(Array.from({ length: 11 }, (_, i) => tag(`k${i}`)))).toBe('An object can have at most 10 tags; there are 11.');
+    expect(tagsProblem(Array.from({ length: 50 }, (_, i) => tag(`k${i}`)), 'bucket')).toBeNull();
+    expect(tagsProblem(Array.from({ length: 51 }, (_, i) => tag(`k${i}`)), 'bucket')).toBe('A bucket can have at most 50 tags; there are 51.');
   });
 
   it('refuses empty and over-long keys and over-long values', () => {

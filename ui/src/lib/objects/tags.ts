@@ -5,6 +5,7 @@ import type { Tag } from '../bindings';
 import { isBlank, type RowProblem } from './keyValueRows';
 
 export const MAX_OBJECT_TAGS = 10;
+export const MAX_BUCKET_TAGS = 50;
 export const MAX_KEY_CHARS = 128;
 export const MAX_VALUE_CHARS = 256;
 
@@ -37,11 +38,19 @@ function badChar(part: 'key' | 'value', s: string): string | null {
 
 const twice = (key: string) => `Tag key "${key}" appears twice; keys must be unique.`;
 
+/** What carries the tags: the limits differ (S3 allows 10 on an object, 50 on a bucket). */
+export type TagTarget = 'object' | 'bucket';
+
+/** The rule about how many tags there may be, when `count` breaks it. */
+export function tagCountProblem(count: number, target: TagTarget = 'object'): string | null {
+  const [max, what] = target === 'bucket' ? [MAX_BUCKET_TAGS, 'A bucket'] : [MAX_OBJECT_TAGS, 'An object'];
+  return count > max ? `${what} can have at most ${max} tags; there are ${count}.` : null;
+}
+
 /** The first rule these tags break, as a sentence naming the tag and the rule; null when all pass. */
-export function tagsProblem(tags: readonly Tag[]): string | null {
-  if (tags.length > MAX_OBJECT_TAGS) {
-    return `An object can have at most ${MAX_OBJECT_TAGS} tags; there are ${tags.length}.`;
-  }
+export function tagsProblem(tags: readonly Tag[], target: TagTarget = 'object'): string | null {
+  const count = tagCountProblem(tags.length, target);
+  if (count) return count;
   const seen = new Set<string>();
   for (const t of tags) {
     const problem = tagKeyProblem(t.key) ?? tagValueProblem(t.key, t.value) ?? (seen.has(t.key) ? twice(t.key) : null);
