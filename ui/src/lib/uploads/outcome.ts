@@ -1,0 +1,106 @@
+// What an upload batch did, in words: the history line, the note to the desktop, and the reports of
+// several runs of one batch (paused and resumed, or retried) added up.
+
+import type { UnfinishedUpload, UploadReport } from '../bindings';
+import { formatBytes, formatCount, plural } from '../format';
+
+export type Tone = 'ok' | 'partial' | 'failed';
+
+/** How many restarted files are named before "and N more". */
+const NAMED = 5;
+
+/** The reports of one batch's runs as one: counts added, the latest run's failures and plan. */
+export function mergeReports(before: UploadReport | null, next: UploadReport): UploadReport {
+  if (!before) return next;
+  return {
+    ...next,
+    files: (before.files ?? 0) + (next.files ?? 0),
+    bytes: (before.bytes ?? 0) + (next.bytes ?? 0),
+    resumed_bytes: (before.resumed_bytes ?? 0) + (next.resumed_bytes ?? 0),
+    skipped: (before.skipped ?? 0) + (next.skipped ?? 0),
+    restarted: [...before.restarted, ...next.restarted],
+    checksum: before.checksum === 'md5' ? 'md5' : next.checksum,
+  };
+}
+
+export interface Outcome {
+  tone: Tone;
+  /** The headline, then the notes that matter (resumed, skipped, restarted, checksum). */
+  lines: string[];
+}
+
+/** A batch's end: `Uploaded 1,204 files (3.2 GB), resumed 1.1 GB from an earlier run.` and its notes. */
+export function describeBatch(report: UploadReport, filesPlanned: number | null): Outcome {
+  const files = report.files ?? 0;
+  const bytes = report.bytes ?? 0;
+  const failed = report.failed.length;
+  const resumed = report.resumed_bytes ?? 0;
+  let head: string;
+  let tone: Tone;
+  if (report.cancelled) {
+    head = `Cancelled after ${plural(files, 'file', 'files')} (${formatBytes(bytes)}); parts of unfinished files were deleted`;
+    tone = 'partial';
+  } else if (report.paused) {
+    head = filesPlanned ? `Paused after ${formatCount(files)} of ${plural(filesPlanned, 'file', 'files')}` : `Paused after ${plural(files, 'file', 'files')}`;
+    tone = 'partial';
+  } else if (failed > 0) {
+    head = files === 0 ? `Nothing was uploaded: ${plural(failed, 'file', 'files')} failed` : `Uploaded ${plural(files, 'file', 'files')} (${formatBytes(bytes)}); ${formatCount(failed)} failed`;
+    tone = files === 0 ? 'failed' : 'partial';
+  } else {
+    head = `Uploaded ${plural(files, 'file', 'files')} (${formatBytes(bytes)})`;
+    tone = 'ok';
+  }
+  if (resumed > 0) head += `, resumed ${formatBytes(resumed)} from an earlier run`;
+  const lines = [`${head}.`];
+  const skipped = report.skipped ?? 0;
+  if (skipped > 0) lines.push(`${plural(skipped, 'file was', 'files were')} skipped: ${skipped === 1 ? 'it' : 'they'} already existed.`);
+  if (report.restarted.length) lines.push(`Sent again from the start because ${report.restarted.length === 1 ? 'it' : 'they'} changed since the earlier run: ${names(report.restarted)}.`);
+  if (report.checksum === 'md5') lines.push('Content-MD5 used: this storage refused CRC32C.');
+  return { tone, lines };
+}
+
+/** `a.csv, b.csv and 3 more`. */
+export function names(list: readonly string[], shown = NAMED): string {
+  const base = list.slice(0, shown).map((n) => n.split('/').pop() || n);
+  const more = list.length - base.length;
+  if (more > 0) return `${base.join(', ')} and ${formatCount(more)} more`;
+  if (base.length <= 1) return base.join('');
+  return `${base.slice(0, -1).join(', ')} and ${base.at(-1)}`;
+}
+
+/** What the desktop notification says when a long batch ends while the window is in the background. */
+export function notificationOf(report: UploadReport, place: string): { title: string; body: string } {
+  if (report.cancelled) return { title: 'Upload cancelled', body: place };
+  if (report.paused) return { title: 'Upload paused', body: place };
+  const failed = report.failed.length;
+  const body = `${plural(report.files ?? 0, 'file', 'files')} (${formatBytes(report.bytes ?? 0)}) to ${place}`;
+  return failed ? { title: `Upload finished; ${formatCount(failed)} failed`, body } : { title: 'Upload finished', body };
+}
+
+/** Interrupted uploads into one bucket of one connection. */
+export interface InterruptedGroup {
+  connectionId: string;
+  bucket: string;
+  uploads: UnfinishedUpload[];
+  /** Bytes not yet acknowledged by the storage. */
+  bytesLeft: number;
+  /** Bytes the storage holds in their parts. */
+  bytesHeld: number;
+}
+
+/** Interrupted uploads grouped per bucket (the unit a resume plans), in first-seen order. */
+export function groupInterrupted(uploads: readonly UnfinishedUpload[]): InterruptedGroup[] {
+  const groups = new Map<string, InterruptedGroup>();
+  for (const u of uploads) {
+    const id = `${u.storage}\u0000${u.bucket}`;
+    let g = groups.get(id);
+    if (!g) {
+      g = { connectionId: u.storage, bucket: u.bucket, uploads: [], bytesLeft: 0, bytesHeld: 0 };
+      groups.set(id, g);
+    }
+    g.uploads.push(u);
+    g.bytesLeft += Math.max(0, (u.size ?? 0) - (u.done ?? 0));
+    g.bytesHeld += u.done ?? 0;
+  }
+  return [...groups.values()];
+}
