@@ -1,0 +1,224 @@
+// One upload batch of the transfers panel: the runs of one plan (started, then maybe paused and
+// resumed, or its failed files retried), progress from the engine's channel, the rate measured here,
+// and how each run ended. Nothing per file is kept beyond the few files in flight the engine sends,
+// so a 50,000-file batch costs what a one-file batch does.
+
+import { Channel } from '@tauri-apps/api/core';
+import { commands, type ConflictChoice, type Tag, type TransferProgress, type UploadReport, type UploadSummary } from '../bindings';
+import { newOperationId } from '../censusRun.svelte';
+import { run, type AppError } from '../errors';
+import { mergeReports } from './outcome';
+import { RateMeter } from './rate';
+
+export type BatchState =
+  | 'running'
+  | 'pausing'
+  | 'stopping'
+  /** Stopped by Pause: Resume continues with the report's `next_plan`. */
+  | 'paused'
+  /** Ended with files that failed: Retry failed runs the report's `next_plan`. */
+  | 'incomplete'
+  /** Ended: everything sent, or cancelled. */
+  | 'done'
+  /** The engine refused or failed the whole run. */
+  | 'error';
+
+const EMPTY_CANCELLED: UploadReport = {
+  files: 0,
+  bytes: 0,
+  failed: [],
+  cancelled: true,
+  paused: false,
+  resumed_bytes: 0,
+  restarted: [],
+  checksum: '',
+  next_plan: null,
+  skipped: 0,
+};
+
+let batches = 0;
+
+/** Forgets a plan the engine may still hold; nothing to report when it is already gone. */
+export function discardPlan(id: string): void {
+  void Promise.resolve()
+    .then(() => commands.discardUpload(id))
+    .catch(() => {});
+}
+
+export interface BatchTotals {
+  filesDone: number;
+  filesTotal: number;
+  filesFailed: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export class UploadBatch {
+  readonly id = `batch-${++batches}`;
+  readonly connectionId: string;
+  readonly bucket: string;
+  readonly prefix: string;
+  /** As planned: what the summary sheet said. */
+  readonly plannedFiles: number | null;
+  readonly plannedBytes: number | null;
+  readonly tags: Tag[];
+  readonly conflicts: ConflictChoice;
+  /** Resumes uploads an earlier session left unfinished (the journal changes when it ends). */
+  readonly resumesInterrupted: boolean;
+  readonly startedAt: number;
+
+  state = $state<BatchState>('running');
+  opId = $state('');
+  /** When the current (or last) run started. */
+  runStartedAt = $state(0);
+  endedAt = $state<number | null>(null);
+  progress = $state.raw<TransferProgress | null>(null);
+  /** Bytes per second over the last few seconds, and seconds left at that rate. */
+  rate = $state(0);
+  eta = $state<number | null>(null);
+  spark = $state.raw<number[]>([]);
+  /** Every run so far, added up. */
+  report = $state.raw<UploadReport | null>(null);
+  /** The latest run's report: its failures and the plan that resumes or retries it. */
+  last = $state.raw<UploadReport | null>(null);
+  error = $state.raw<AppError | null>(null);
+
+  #before = { files: 0, bytes: 0 };
+  #meter = new RateMeter();
+  #now: () => number;
+
+  constructor(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string, options: { interrupted?: boolean; now?: () => number } = {}) {
+    this.connectionId = connectionId;
+    this.bucket = summary.bucket;
+    this.prefix = summary.prefix;
+    this.plannedFiles = summary.files;
+    this.plannedBytes = summary.bytes;
+    this.tags = tags;
+    this.conflicts = conflicts;
+    this.resumesInterrupted = options.interrupted ?? false;
+    this.#now = options.now ?? Date.now;
+    this.startedAt = this.#now();
+  }
+
+  /** `bucket-b/raw/`, as the panel and the history name the batch. */
+  get place(): string {
+    return `${this.bucket}/${this.prefix}`;
+  }
+
+  /** A run is under way (it may be stopping). */
+  get active(): boolean {
+    return this.state === 'running' || this.state === 'pausing' || this.state === 'stopping';
+  }
+
+  /** The plan that resumes a paused batch or retries the failed files of an incomplete one. */
+  get nextPlan(): string | null {
+    return this.state === 'paused' || this.state === 'incomplete' ? (this.last?.next_plan ?? null) : null;
+  }
+
+  /** Files and bytes over every run: earlier runs' counts plus the current run's progress. */
+  get totals(): BatchTotals {
+    const p = this.progress;
+    const before = this.#before;
+    if (!p) {
+      return {
+        filesDone: before.files,
+        filesTotal: before.files === 0 ? (this.plannedFiles ?? 0) : before.files,
+        filesFailed: 0,
+        bytesDone: before.bytes,
+        bytesTotal: before.bytes === 0 ? (this.plannedBytes ?? 0) : before.bytes,
+      };
+    }
+    return {
+      filesDone: before.files + (p.files_done ?? 0),
+      filesTotal: before.files + (p.files_total ?? 0),
+      filesFailed: p.files_failed ?? 0,
+      bytesDone: before.bytes + (p.bytes_done ?? 0),
+      bytesTotal: before.bytes + (p.bytes_total ?? 0),
+    };
+  }
+
+  /** Runs a plan (the first one, or `nextPlan`) to its end. */
+  async run(planId: string): Promise<void> {
+    const opId = newOperationId();
+    this.opId = opId;
+    this.state = 'running';
+    this.error = null;
+    this.progress = null;
+    this.endedAt = null;
+    this.runStartedAt = this.#now();
+    this.#before = { files: this.report?.files ?? 0, bytes: this.report?.bytes ?? 0 };
+    this.#meter = new RateMeter();
+    this.#meter.add(this.#now(), 0);
+    this.rate = 0;
+    this.eta = null;
+    this.spark = [];
+    const channel = new Channel<TransferProgress>();
+    channel.onmessage = (p) => {
+      if (this.opId === opId && this.active) this.#progressed(p);
+    };
+    // The engine sends nothing while nothing moves: this lets the rate fall during a stall.
+    const ticker = setInterval(() => this.#sample(this.progress?.bytes_done ?? 0), 1000);
+    const res = await run(() => commands.startUpload(planId, this.tags, this.conflicts, opId, channel));
+    clearInterval(ticker);
+    this.rate = 0;
+    this.eta = null;
+    this.endedAt = this.#now();
+    if (res.status === 'error') {
+      // A refused start leaves the plan with the engine; a run that failed has used it up.
+      discardPlan(planId);
+      if (res.error.code === 'cancelled') {
+        this.#ended(EMPTY_CANCELLED);
+      } else {
+        this.error = res.error;
+        this.state = 'error';
+      }
+      return;
+    }
+    this.#ended(res.data);
+  }
+
+  /** Asks the engine to pause; the run ends with a report whose `next_plan` resumes it. */
+  async pause(): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'pausing';
+    const opId = this.opId;
+    try {
+      await commands.pauseOperation(opId);
+    } catch {
+      // The bridge failed: the run goes on, and says so.
+      if (this.opId === opId && this.state === 'pausing') this.state = 'running';
+    }
+  }
+
+  /** Asks the engine to stop; parts already sent are deleted, and the report still comes. */
+  async cancel(): Promise<void> {
+    if (this.state !== 'running' && this.state !== 'pausing') return;
+    this.state = 'stopping';
+    await run(() => commands.cancelOperation(this.opId));
+  }
+
+  /** Forgets what could still be resumed or retried (the user closed the batch instead). */
+  close(): void {
+    const plan = this.nextPlan;
+    if (plan) discardPlan(plan);
+  }
+
+  #ended(report: UploadReport) {
+    this.last = report;
+    this.report = mergeReports(this.report, report);
+    this.state = report.cancelled ? 'done' : report.paused ? 'paused' : report.failed.length > 0 ? 'incomplete' : 'done';
+  }
+
+  #progressed(p: TransferProgress) {
+    this.progress = p;
+    this.#sample(p.bytes_done ?? 0);
+  }
+
+  #sample(bytesDone: number) {
+    if (!this.active) return;
+    this.#meter.add(this.#now(), bytesDone);
+    this.rate = this.#meter.rate();
+    this.eta = this.#meter.eta(this.progress?.bytes_total ?? 0);
+    this.spark = this.#meter.spark();
+  }
+}

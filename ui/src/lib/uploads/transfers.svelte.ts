@@ -1,0 +1,251 @@
+// The window's uploads: files dropped or picked waiting for their summary sheet, the batches in the
+// transfers panel, this session's history, and the uploads an earlier session left unfinished. The
+// object browser that shows a folder registers it as the place drops go to.
+
+import { commands, events, type ConflictChoice, type HeldSources, type KeyFailure, type Tag, type UnfinishedUpload, type UploadSummary } from '../bindings';
+import { run, type AppError } from '../errors';
+import type { TransferSummary } from '../transfers';
+import { discardPlan, UploadBatch } from './batch.svelte';
+import { describeBatch, groupInterrupted, notificationOf, type InterruptedGroup, type Tone } from './outcome';
+import { combined } from './rate';
+
+/** A folder of a bucket that uploads go into. */
+export interface UploadPlace {
+  connectionId: string;
+  bucket: string;
+  prefix: string;
+}
+
+/** What the summary sheet is open for: held files to plan, or a bucket's interrupted uploads to resume. */
+export type SheetRequest =
+  | { kind: 'sources'; place: UploadPlace; held: HeldSources }
+  | { kind: 'interrupted'; connectionId: string; bucket: string };
+
+export interface HistoryEntry {
+  id: string;
+  place: string;
+  tone: Tone;
+  lines: string[];
+  failures: KeyFailure[];
+  endedAt: number;
+}
+
+/** Finished batches kept for the session, newest first. */
+export const HISTORY_LIMIT = 50;
+/** A batch that ran longer than this, ending while the window is in the background, is told to the desktop. */
+export const NOTIFY_AFTER_MS = 20_000;
+
+export const NO_BUCKET_OPEN = 'Open a bucket to upload into.';
+export const SHEET_ALREADY_OPEN = 'Start or close the upload that is waiting first, then drop the files again.';
+
+const pair = (connectionId: string, bucket: string) => `${connectionId}\u0000${bucket}`;
+
+export interface TransfersOptions {
+  /** Says something at the top of the window (a drop that can't go anywhere). */
+  notify: (message: string) => void;
+  /** The saved connections' ids: interrupted uploads of other storages aren't offered. */
+  knownConnections: () => string[];
+  now?: () => number;
+}
+
+export class Transfers {
+  /** Running batches, and ended ones waiting for the user (paused, failures, errors); newest first. */
+  batches = $state<UploadBatch[]>([]);
+  history = $state<HistoryEntry[]>([]);
+  unfinished = $state.raw<UnfinishedUpload[]>([]);
+  /** Files are being dragged over the window. */
+  hovering = $state(false);
+  sheet = $state.raw<SheetRequest | null>(null);
+  panelOpen = $state(false);
+
+  #targets = $state.raw<UploadPlace[]>([]);
+  #ended = new Set<(batch: UploadBatch) => void>();
+  #notify: (message: string) => void;
+  #known: () => string[];
+  #now: () => number;
+
+  constructor(options: TransfersOptions) {
+    this.#notify = options.notify;
+    this.#known = options.knownConnections;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Where a drop goes now: the folder the object browser shows, if one does. */
+  get target(): UploadPlace | null {
+    return this.#targets.at(-1) ?? null;
+  }
+
+  /** The object browser offers its folder for drops while it is shown; the function withdraws it. */
+  addTarget(place: UploadPlace): () => void {
+    this.#targets = [...this.#targets, place];
+    return () => {
+      this.#targets = this.#targets.filter((t) => t !== place);
+    };
+  }
+
+  /** Listens for drags and drops on the window; resolves to the function that stops listening. */
+  async listen(): Promise<() => void> {
+    const offs = await Promise.all([
+      events.dropHover.listen((e) => {
+        this.hovering = e.payload.active;
+      }),
+      events.filesDropped.listen((e) => this.dropped(e.payload.held)),
+    ]);
+    return () => offs.forEach((off) => off());
+  }
+
+  /** Files were dropped: their summary sheet opens for the shown folder, or they are let go. */
+  dropped(held: HeldSources): void {
+    this.hovering = false;
+    const target = this.target;
+    if (!target || this.sheet) {
+      discardPlan(held.sources_id);
+      this.#notify(target ? SHEET_ALREADY_OPEN : NO_BUCKET_OPEN);
+      return;
+    }
+    this.sheet = { kind: 'sources', place: { ...target }, held };
+  }
+
+  /** Upload / Ctrl+U: files (or a folder) chosen in the native dialog, then their summary sheet. */
+  async pick(place: UploadPlace, folder: boolean): Promise<AppError | null> {
+    if (this.sheet) return null;
+    const res = await run(() => commands.pickUploadSources(folder));
+    if (res.status === 'error') return res.error;
+    if (!res.data) return null;
+    if (this.sheet) {
+      discardPlan(res.data.sources_id);
+      return null;
+    }
+    this.sheet = { kind: 'sources', place: { ...place }, held: res.data };
+    return null;
+  }
+
+  /** The sheet closed (it has let go of its plan or files itself). */
+  closeSheet(): void {
+    this.sheet = null;
+  }
+
+  /** Start in the summary sheet: a new batch runs the plan. */
+  start(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string): UploadBatch {
+    const interrupted = this.sheet?.kind === 'interrupted';
+    const batch = new UploadBatch(summary, tags, conflicts, connectionId, { interrupted, now: this.#now });
+    this.sheet = null;
+    this.batches = [batch, ...this.batches];
+    void this.#drive(batch, summary.plan_id);
+    return batch;
+  }
+
+  /** Resume (paused) or Retry failed (incomplete): the same tags and conflict choice, the next plan. */
+  resume(batch: UploadBatch): void {
+    const plan = batch.nextPlan;
+    if (plan) void this.#drive(batch, plan);
+  }
+
+  /** Closes an ended batch that was waiting for the user: it goes to the history. */
+  dismiss(batch: UploadBatch): void {
+    if (batch.active) return;
+    const wasPaused = batch.state === 'paused';
+    batch.close();
+    this.#archive(batch);
+    // Its unfinished parts are now offered under "interrupted".
+    if (wasPaused) void this.loadUnfinished();
+  }
+
+  /** Called with every batch whose run ended (the object browser lists its folder again). */
+  onended(listener: (batch: UploadBatch) => void): () => void {
+    this.#ended.add(listener);
+    return () => this.#ended.delete(listener);
+  }
+
+  /** The bottom bar's line: running batches, their rate and time left. */
+  get summary(): TransferSummary | null {
+    const running = this.batches.filter((b) => b.active);
+    if (running.length === 0) return null;
+    const all = combined(running.map((b) => ({ rate: b.rate, bytesDone: b.totals.bytesDone, bytesTotal: b.totals.bytesTotal })));
+    return { running: running.length, ...all };
+  }
+
+  /** Reads the journal of uploads left unfinished (at startup, and after a pause). */
+  async loadUnfinished(): Promise<void> {
+    const res = await run(() => commands.unfinishedUploads());
+    // A journal that can't be read isn't worth a banner: uploads still work, they just won't resume.
+    if (res.status === 'ok') this.unfinished = res.data;
+  }
+
+  /** Interrupted uploads to offer: of saved connections, and not of a bucket a batch here is working on. */
+  get interrupted(): UnfinishedUpload[] {
+    const known = new Set(this.#known());
+    const busy = new Set(this.batches.map((b) => pair(b.connectionId, b.bucket)));
+    return this.unfinished.filter((u) => known.has(u.storage) && !busy.has(pair(u.storage, u.bucket)));
+  }
+
+  get interruptedGroups(): InterruptedGroup[] {
+    return groupInterrupted(this.interrupted);
+  }
+
+  /** Resume for one bucket: the summary sheet plans what the journal holds for it. */
+  resumeInterrupted(group: { connectionId: string; bucket: string }): void {
+    if (this.sheet) return;
+    this.sheet = { kind: 'interrupted', connectionId: group.connectionId, bucket: group.bucket };
+  }
+
+  /** Gives up interrupted uploads: the storage deletes their parts. */
+  async discardInterrupted(uploads: readonly UnfinishedUpload[]): Promise<AppError | null> {
+    const res = await run(() => commands.discardUnfinished(uploads.map((u) => u.id)));
+    await this.loadUnfinished();
+    return res.status === 'error' ? res.error : null;
+  }
+
+  async #drive(batch: UploadBatch, planId: string) {
+    await batch.run(planId);
+    for (const listener of this.#ended) listener(batch);
+    this.#tellDesktop(batch);
+    if (batch.state === 'done') this.#archive(batch);
+    if (batch.state === 'paused' || batch.resumesInterrupted) void this.loadUnfinished();
+  }
+
+  #archive(batch: UploadBatch) {
+    const outcome = batch.report
+      ? describeBatch(batch.report, batch.plannedFiles)
+      : { tone: 'failed' as const, lines: [batch.error?.message ?? 'The upload did not start.'] };
+    const entry: HistoryEntry = {
+      id: batch.id,
+      place: batch.place,
+      tone: outcome.tone,
+      lines: outcome.lines,
+      failures: batch.state === 'incomplete' ? (batch.last?.failed ?? []) : [],
+      endedAt: batch.endedAt ?? this.#now(),
+    };
+    this.batches = this.batches.filter((b) => b !== batch);
+    this.history = [entry, ...this.history].slice(0, HISTORY_LIMIT);
+  }
+
+  /** A long batch that ends while the user is elsewhere is told to the desktop, if it may be. */
+  #tellDesktop(batch: UploadBatch) {
+    const report = batch.last;
+    if (!report || report.cancelled || report.paused) return;
+    if (batch.endedAt === null || batch.endedAt - batch.runStartedAt <= NOTIFY_AFTER_MS) return;
+    if (typeof document !== 'undefined' && document.hasFocus()) return;
+    const { title, body } = notificationOf(batch.report ?? report, batch.place);
+    desktopNotification(title, body);
+  }
+}
+
+/** The Web Notification API, where the webview has it and the user allows it. */
+export function desktopNotification(title: string, body: string): void {
+  if (typeof Notification === 'undefined') return;
+  const show = () => {
+    try {
+      new Notification(title, { body });
+    } catch {
+      // Some webviews have the constructor but refuse it outside a service worker.
+    }
+  };
+  if (Notification.permission === 'granted') show();
+  else if (Notification.permission === 'default') {
+    void Promise.resolve()
+      .then(() => Notification.requestPermission())
+      .then((p) => p === 'granted' && show())
+      .catch(() => {});
+  }
+}
