@@ -1,0 +1,167 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import UploadSheet from './UploadSheet.svelte';
+import type { UploadSummary_Serialize } from '../bindings';
+import { answer, callsOf, deferred, engineError } from '../../test/ipc';
+import type { SheetRequest } from './transfers.svelte';
+
+vi.mock('@tauri-apps/api/core', async () => {
+  const { FakeChannel } = await import('../../test/channel');
+  return { invoke: vi.fn(), Channel: FakeChannel };
+});
+
+const HELD = { sources_id: 'src-1', count: 44, names: ['report.csv', 'notes.txt', 'raw'] };
+const REQUEST: SheetRequest = { kind: 'sources', place: { connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/' }, held: HELD };
+
+const SUMMARY: UploadSummary_Serialize = {
+  plan_id: 'plan-1',
+  bucket: 'bucket-b',
+  prefix: 'raw/',
+  files: 1204,
+  bytes: 3.2e9,
+  conflicts: ['raw/a.csv', 'raw/b.csv'],
+  conflict_count: 37,
+  problems: [{ key: '/home/ana/locked.csv', reason: "Can't read it: permission denied." }],
+  rules: {
+    required: [
+      { tag: { key: 'project', allowed: ['apollo', 'gemini'] }, scope: 'bucket' },
+      { tag: { key: 'owner', allowed: [] }, scope: 'connection' },
+    ],
+    defaults: [{ key: 'owner', value: 'ana' }],
+  },
+  eta_seconds: 250,
+};
+
+function setup(request: SheetRequest = REQUEST) {
+  const onstart = vi.fn();
+  const onclose = vi.fn();
+  const result = render(UploadSheet, { props: { request, onstart, onclose } });
+  return { ...result, onstart, onclose };
+}
+
+const start = () => screen.getByTestId('upload-start');
+const ready = () => waitFor(() => expect(screen.getByTestId('upload-sheet-body')).toHaveAttribute('data-step', 'ready'));
+
+beforeEach(() => {
+  answer({ plan_upload: SUMMARY, plan_unfinished: { ...SUMMARY, prefix: '', conflicts: [], conflict_count: 0, problems: [] }, discard_upload: null, cancel_operation: true });
+});
+
+describe('UploadSheet', () => {
+  it('plans the held files into the folder, then says what, where, how long, what exists and what cannot be read', async () => {
+    setup();
+    expect(screen.getByTestId('upload-planning')).toHaveTextContent(
+      'Looking at “report.csv”, “notes.txt”, “raw” and 41 more and checking what already exists in bucket-b/raw/…',
+    );
+    await ready();
+    expect(callsOf('plan_upload')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/', sourcesId: 'src-1', opId: expect.any(String) }]);
+    expect(screen.getByRole('dialog')).toHaveAccessibleName('Upload 1,204 files (3.2 GB) to bucket-b/raw/');
+    expect(screen.getByTestId('upload-eta')).toHaveTextContent("Takes about 4 minutes at this connection's last upload speed.");
+    const conflicts = screen.getByTestId('upload-conflicts');
+    expect(within(conflicts).getByText('37 already exist')).toBeInTheDocument();
+    expect(within(conflicts).getAllByTestId('upload-conflict').map((k) => k.textContent)).toEqual(['raw/a.csv', 'raw/b.csv']);
+    expect(conflicts).toHaveTextContent('…and 35 more.');
+    expect(screen.getByTestId('upload-problem')).toHaveTextContent("/home/ana/locked.csv — Can't read it: permission denied.");
+  });
+
+  it('puts the required tags first, says where they come from, and keeps Start off until they are valid', async () => {
+    const { onstart } = setup();
+    await ready();
+    const keys = screen.getAllByTestId<HTMLInputElement>('upload-tag-key');
+    expect(keys.map((k) => [k.value, k.readOnly])).toEqual([
+      ['project', true],
+      ['owner', true],
+    ]);
+    expect(screen.getAllByTestId('upload-tag-fixed-note').map((n) => n.textContent)).toEqual([
+      'Required for uploads to this bucket',
+      'Required for every upload on this connection',
+    ]);
+    const [project, owner] = screen.getAllByTestId<HTMLSelectElement | HTMLInputElement>('upload-tag-value');
+    expect(project.tagName).toBe('SELECT');
+    expect([...(project as HTMLSelectElement).options].map((o) => o.value)).toEqual(['', 'apollo', 'gemini']);
+    expect(owner.value).toBe('ana');
+    expect(screen.queryByRole('button', { name: 'Remove tag 1' })).toBeNull();
+
+    // First the choice for the 37 files already there, then each required tag.
+    expect(start()).toHaveAttribute('aria-disabled', 'true');
+    expect(screen.getByTestId('upload-blocked')).toHaveTextContent('Choose what to do with the 37 files that already exist.');
+    await fireEvent.click(start());
+    expect(onstart).not.toHaveBeenCalled();
+    await fireEvent.click(screen.getByTestId('upload-conflict-keep_both'));
+    expect(screen.getByTestId('upload-blocked')).toHaveTextContent('Choose a value for “project”: uploads to this bucket must carry it.');
+    await fireEvent.change(project, { target: { value: 'gemini' } });
+    await fireEvent.input(owner, { target: { value: '' } });
+    expect(screen.getByTestId('upload-blocked')).toHaveTextContent('Type a value for “owner”: every upload on this connection must carry it.');
+    await fireEvent.input(owner, { target: { value: 'ana' } });
+
+    // An added tag that breaks a rule holds Start back too, its message under the field.
+    await fireEvent.click(screen.getByTestId('upload-tag-add'));
+    await fireEvent.input(screen.getAllByTestId('upload-tag-key')[2], { target: { value: 'cost#center' } });
+    await fireEvent.input(screen.getAllByTestId('upload-tag-value')[2], { target: { value: '4711' } });
+    expect(screen.getByTestId('upload-tag-error')).toHaveTextContent('Tag key "cost#center" contains "#"');
+    expect(start()).toHaveAttribute('aria-disabled', 'true');
+    await fireEvent.input(screen.getAllByTestId('upload-tag-key')[2], { target: { value: 'cost center' } });
+
+    expect(screen.queryByTestId('upload-blocked')).toBeNull();
+    expect(start()).toHaveAttribute('aria-disabled', 'false');
+    await fireEvent.click(start());
+    expect(onstart).toHaveBeenCalledWith(
+      SUMMARY,
+      [
+        { key: 'project', value: 'gemini' },
+        { key: 'owner', value: 'ana' },
+        { key: 'cost center', value: '4711' },
+      ],
+      'keep_both',
+    );
+    // Handed to a batch: nothing is let go.
+    expect(callsOf('discard_upload')).toEqual([]);
+  });
+
+  it('lets go of the plan when closed without starting', async () => {
+    const { onclose, unmount } = setup();
+    await ready();
+    await fireEvent.click(screen.getByTestId('upload-cancel'));
+    expect(onclose).toHaveBeenCalledOnce();
+    expect(callsOf('discard_upload')).toEqual([{ id: 'plan-1' }]);
+    unmount();
+    expect(callsOf('discard_upload')).toHaveLength(1);
+  });
+
+  it('cancels planning with Cancel and lets go of the held files', async () => {
+    const planned = deferred<unknown>();
+    answer({ plan_upload: () => planned.promise, discard_upload: null, cancel_operation: true });
+    const { onclose } = setup();
+    await fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Escape' });
+    expect(onclose).toHaveBeenCalledOnce();
+    const { opId } = callsOf('plan_upload')[0] as { opId: string };
+    expect(callsOf('cancel_operation')).toEqual([{ opId }]);
+    await waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-1' }]));
+    // A plan that arrives after all is let go too.
+    planned.resolve(SUMMARY);
+    await waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-1' }, { id: 'plan-1' }]));
+  });
+
+  it('shows a planning failure where it happened, with Try again', async () => {
+    let calls = 0;
+    answer({
+      plan_upload: () => (++calls === 1 ? engineError('access_denied', "You don't have permission to list bucket-b.") : SUMMARY),
+      discard_upload: null,
+    });
+    setup();
+    expect(await screen.findByTestId('upload-plan-error')).toHaveTextContent("You don't have permission to list bucket-b.");
+    await fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await ready();
+  });
+
+  it('resumes interrupted uploads of a bucket: only the tags to settle', async () => {
+    const { onstart } = setup({ kind: 'interrupted', connectionId: 'c1', bucket: 'bucket-b' });
+    expect(screen.getByTestId('upload-planning')).toHaveTextContent('Finding what the interrupted uploads into bucket-b still need…');
+    await ready();
+    expect(callsOf('plan_unfinished')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b' }]);
+    expect(screen.getByRole('dialog')).toHaveAccessibleName('Resume 1,204 files (3.2 GB) into bucket-b');
+    expect(screen.queryByTestId('upload-conflicts')).toBeNull();
+    await fireEvent.change(screen.getAllByTestId('upload-tag-value')[0], { target: { value: 'apollo' } });
+    await fireEvent.click(start());
+    expect(onstart).toHaveBeenCalledWith(expect.objectContaining({ plan_id: 'plan-1' }), expect.any(Array), 'skip');
+  });
+});
