@@ -1,9 +1,17 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import ObjectBrowser from './ObjectBrowser.svelte';
-import type { BucketOverview, ListingPage_Serialize, ObjectEntry_Serialize, ObjectProperties_Serialize } from '../bindings';
+import type {
+  BucketOverview,
+  ListingPage_Serialize,
+  ObjectEntry_Serialize,
+  ObjectProperties_Serialize,
+  UploadReport_Serialize,
+  UploadSummary_Serialize,
+} from '../bindings';
 import type { FakeChannel } from '../../test/channel';
 import { answer, callsOf, deferred, engineError } from '../../test/ipc';
+import { Transfers } from '../uploads/transfers.svelte';
 
 vi.mock('@tauri-apps/api/core', async () => {
   const { FakeChannel } = await import('../../test/channel');
@@ -78,7 +86,33 @@ function setHandlers(extra: Record<string, unknown> = {}) {
   answer(handlers);
 }
 
-function setup(props: { onopenbucket?: (b: string) => void } = {}) {
+const SUMMARY: UploadSummary_Serialize = {
+  plan_id: 'plan-1',
+  bucket: 'bucket-b',
+  prefix: '',
+  files: 2,
+  bytes: 2000,
+  conflicts: [],
+  conflict_count: 0,
+  problems: [],
+  rules: { required: [], defaults: [] },
+  eta_seconds: null,
+};
+
+const REPORT: UploadReport_Serialize = {
+  files: 2,
+  bytes: 2000,
+  failed: [],
+  cancelled: false,
+  paused: false,
+  resumed_bytes: 0,
+  restarted: [],
+  checksum: 'crc32c',
+  next_plan: null,
+  skipped: 0,
+};
+
+function setup(props: { onopenbucket?: (b: string) => void; transfers?: Transfers; active?: boolean } = {}) {
   return render(ObjectBrowser, { props: { connectionId: 'c1', bucket: 'bucket-b', ...props } });
 }
 
@@ -316,28 +350,51 @@ describe('ObjectBrowser', () => {
     expect(screen.queryByTestId('download-status')).toBeNull();
   });
 
-  it('uploads files picked in the native dialog into the current folder, then lists again', async () => {
-    const done = deferred<unknown>();
-    let channel: FakeChannel<unknown> | undefined;
-    setHandlers({
-      upload_picked: (a: unknown) => {
-        channel = (a as { progress: FakeChannel<unknown> }).progress;
-        return done.promise;
-      },
-    });
-    setup();
-    await listed([], [obj('a.csv')]);
+  it('opens the summary sheet for this folder with files picked in the native dialog (Ctrl+U, Ctrl+Shift+U for a folder)', async () => {
+    const held = { sources_id: 'src-1', count: 2, names: ['a.csv', 'b.csv'] };
+    setHandlers({ pick_upload_sources: held });
+    const transfers = new Transfers({ notify: vi.fn(), knownConnections: () => ['c1'] });
+    setup({ transfers });
+    await listed(['raw/'], [obj('a.csv')]);
     await fireEvent.click(screen.getByTestId('action-upload'));
-    await waitFor(() => expect(screen.getByTestId('upload-status')).toBeInTheDocument());
-    expect(callsOf('upload_picked')).toEqual([
-      { connectionId: 'c1', bucket: 'bucket-b', prefix: '', folder: false, opId: expect.any(String), progress: expect.anything() },
-    ]);
-    channel!.send([1000, 4000]);
-    await waitFor(() => expect(screen.getByTestId('upload-status')).toHaveTextContent('Uploading'));
-    done.resolve({ files: 2, bytes: 4000, failed: [{ key: '/home/u/locked.csv', reason: 'Can\'t read it: permission denied.' }], cancelled: false });
-    const report = await screen.findByTestId('action-report');
-    expect(report).toHaveTextContent('Uploaded 2 files (4 KB). 1 file was not uploaded.');
-    expect(within(report).getByTestId('action-failure')).toHaveTextContent('/home/u/locked.csv');
+    await waitFor(() => expect(transfers.sheet).toEqual({ kind: 'sources', place: { connectionId: 'c1', bucket: 'bucket-b', prefix: '' }, held }));
+    expect(callsOf('pick_upload_sources')).toEqual([{ folder: false }]);
+
+    transfers.closeSheet();
+    await fireEvent.click(row('raw/'));
+    await fireEvent.keyDown(grid(), { key: 'Enter' });
+    await listed([], []);
+    await fireEvent.keyDown(grid(), { key: 'U', ctrlKey: true, shiftKey: true });
+    await waitFor(() => expect(transfers.sheet).toMatchObject({ place: { prefix: 'raw/' } }));
+    expect(callsOf('pick_upload_sources')).toEqual([{ folder: false }, { folder: true }]);
+  });
+
+  it('is where dropped files go while shown, with an overlay while they are dragged over it', async () => {
+    const transfers = new Transfers({ notify: vi.fn(), knownConnections: () => ['c1'] });
+    const view = setup({ transfers });
+    await listed([], [obj('a.csv')]);
+    expect(transfers.target).toMatchObject({ connectionId: 'c1', bucket: 'bucket-b', prefix: '' });
+    expect(screen.queryByTestId('drop-overlay')).toBeNull();
+    transfers.hovering = true;
+    expect(await screen.findByTestId('drop-overlay')).toHaveTextContent('Drop to upload to bucket-b/');
+    transfers.hovering = false;
+    await waitFor(() => expect(screen.queryByTestId('drop-overlay')).toBeNull());
+    // On another tab it takes no drops.
+    await view.rerender({ active: false });
+    expect(transfers.target).toBeNull();
+  });
+
+  it('lists the folder again when an upload into it ends', async () => {
+    setHandlers({
+      start_upload: { ...REPORT, files: 2, bytes: 2000 },
+    });
+    const transfers = new Transfers({ notify: vi.fn(), knownConnections: () => ['c1'] });
+    setup({ transfers });
+    await listed([], [obj('a.csv')]);
+    transfers.start({ ...SUMMARY, prefix: 'other/' }, [], 'skip', 'c1');
+    await waitFor(() => expect(transfers.history).toHaveLength(1));
+    expect(listings).toHaveLength(1);
+    transfers.start(SUMMARY, [], 'skip', 'c1');
     await waitFor(() => expect(listings).toHaveLength(2));
   });
 

@@ -1,7 +1,7 @@
 // What the object actions say: the delete confirmation, and the outcome of a delete, copy, move,
 // rename or tagging in plain words with every failed key kept.
 
-import type { BulkTagReport, CopyReport, DeleteReport, KeyFailure, SettingState, DownloadReport, UploadReport } from '../bindings';
+import type { BulkTagReport, CopyReport, DeleteReport, KeyFailure, SettingState, DownloadReport } from '../bindings';
 import { formatBytes, formatCount, plural } from '../format';
 import { summarize, type Row } from './rows';
 
@@ -99,15 +99,6 @@ export function describeDownloaded(report: DownloadReport): ActionOutcome {
   if (report.cancelled) text = `Cancelled after ${plural(files, 'file', 'files')} (${formatBytes(report.bytes ?? 0)}); partial files were removed.`;
   if (problems.length) text += ` ${plural(problems.length, 'key was', 'keys were')} not downloaded.`;
   return { tone: report.cancelled ? 'partial' : tone(files, problems.length), text, failures: problems };
-}
-
-/** A finished upload: how much was sent and, per file, what could not be read or sent. */
-export function describeUploaded(report: UploadReport): ActionOutcome {
-  const files = report.files ?? 0;
-  let text = `Uploaded ${plural(files, 'file', 'files')} (${formatBytes(report.bytes ?? 0)}).`;
-  if (report.cancelled) text = `Cancelled after ${plural(files, 'file', 'files')}; unfinished uploads were aborted.`;
-  if (report.failed.length) text += ` ${plural(report.failed.length, 'file was', 'files were')} not uploaded.`;
-  return { tone: report.cancelled ? 'partial' : tone(files, report.failed.length), text, failures: report.failed };
 }
 
 /**

@@ -2,6 +2,7 @@
 // transfers panel, this session's history, and the uploads an earlier session left unfinished. The
 // object browser that shows a folder registers it as the place drops go to.
 
+import { untrack } from 'svelte';
 import { commands, events, type ConflictChoice, type HeldSources, type KeyFailure, type Tag, type UnfinishedUpload, type UploadSummary } from '../bindings';
 import { run, type AppError } from '../errors';
 import type { TransferSummary } from '../transfers';
@@ -77,9 +78,10 @@ export class Transfers {
 
   /** The object browser offers its folder for drops while it is shown; the function withdraws it. */
   addTarget(place: UploadPlace): () => void {
-    this.#targets = [...this.#targets, place];
+    // Called from effects: reading the list here must not make the caller depend on it.
+    this.#targets = [...untrack(() => this.#targets), place];
     return () => {
-      this.#targets = this.#targets.filter((t) => t !== place);
+      this.#targets = untrack(() => this.#targets).filter((t) => t !== place);
     };
   }
 
