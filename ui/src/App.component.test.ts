@@ -4,11 +4,13 @@ import App from './App.svelte';
 import type { BucketSummary_Serialize } from './lib/bindings';
 import { answer, callsOf, connection, engineError } from './test/ipc';
 import { settledOutcome } from './test/dom';
+import { emitEvent } from './test/events';
 
 vi.mock('@tauri-apps/api/core', async () => {
   const { FakeChannel } = await import('./test/channel');
   return { invoke: vi.fn(), Channel: FakeChannel };
 });
+vi.mock('@tauri-apps/api/event', () => import('./test/events'));
 
 const aws = connection({ id: 'c1', name: 'AWS prod', region: 'eu-west-1' });
 const garage = connection({
@@ -47,6 +49,8 @@ beforeEach(() => {
     list_objects: 0,
     link_history: [],
     cancel_operation: true,
+    unfinished_uploads: [],
+    discard_upload: null,
   });
   localStorage.clear();
 });
@@ -281,5 +285,59 @@ describe('App', () => {
     expect(screen.getAllByTestId('bucket-row')).toHaveLength(3);
     // The sidebar tree is not filtered.
     expect(screen.getAllByTestId('bucket')).toHaveLength(3);
+  });
+  it('lets go of files dropped while no bucket is open, and says where to drop them', async () => {
+    render(App);
+    await screen.findByTestId('location');
+    await screen.findByTestId('notice');
+    await fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    emitEvent('drop-hover', { active: true });
+    emitEvent('files-dropped', { held: { sources_id: 'src-9', count: 2, names: ['a.csv', 'b.csv'] } });
+    expect(await screen.findByTestId('notice')).toHaveTextContent('Open a bucket to upload into.');
+    await waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-9' }]));
+    expect(screen.queryByTestId('upload-sheet')).toBeNull();
+  });
+
+  it('opens the summary sheet for files dropped on an open bucket, and runs the upload in the transfers bar', async () => {
+    const summary = {
+      plan_id: 'plan-1',
+      bucket: 'photos',
+      prefix: '',
+      files: 2,
+      bytes: 2000,
+      conflicts: [],
+      conflict_count: 0,
+      problems: [],
+      rules: { required: [], defaults: [] },
+      eta_seconds: null,
+    };
+    answer({
+      startup: () => ({ connections, selected: 'c2', notices: [] }),
+      list_connections: () => connections,
+      list_buckets: [{ name: 'photos', created: null, region: null }],
+      select_connection: null,
+      list_objects: 0,
+      sandbox_info: null,
+      unfinished_uploads: [],
+      plan_upload: summary,
+      start_upload: () => new Promise(() => {}),
+      cancel_operation: true,
+    });
+    render(App);
+    await fireEvent.click(await screen.findByTestId('bucket'));
+    await screen.findByTestId('object-table');
+    emitEvent('drop-hover', { active: true });
+    expect(await screen.findByTestId('drop-overlay')).toHaveTextContent('Drop to upload to photos/');
+    emitEvent('files-dropped', { held: { sources_id: 'src-1', count: 2, names: ['a.csv', 'b.csv'] } });
+    await waitFor(() => expect(screen.queryByTestId('drop-overlay')).toBeNull());
+    const sheet = await screen.findByTestId('upload-sheet');
+    await waitFor(() => expect(sheet).toHaveAccessibleName('Upload 2 files (2 KB) to photos/'));
+    expect(callsOf('plan_upload')).toEqual([{ connectionId: 'c2', bucket: 'photos', prefix: '', sourcesId: 'src-1', opId: expect.any(String) }]);
+    await fireEvent.click(screen.getByTestId('upload-start'));
+    await waitFor(() => expect(screen.queryByTestId('upload-sheet')).toBeNull());
+    expect(callsOf('start_upload')).toEqual([{ planId: 'plan-1', tags: [], conflicts: 'skip', opId: expect.any(String), progress: expect.anything() }]);
+    expect(screen.getByTestId('transfer-status')).toHaveTextContent('Transfers: 1 running');
+    await fireEvent.click(screen.getByTestId('transfer-status'));
+    expect(screen.getByTestId('batch')).toHaveAttribute('data-state', 'running');
   });
 });
