@@ -14,7 +14,8 @@ export function formatBytes(bytes: number): string {
   }
   // Three significant digits at most: 1.23 GB, 12.3 GB, 123 GB.
   const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  const text = value.toFixed(digits).replace(/\.?0+$/, '');
+  // Trailing zeros go after a decimal point only: 1.50 -> 1.5, 2.00 -> 2, but 900 stays 900.
+  const text = digits > 0 ? value.toFixed(digits).replace(/\.?0+$/, '') : value.toFixed(0);
   return `${text} ${UNITS[unit]}`;
 }
 
