@@ -477,3 +477,58 @@ async fn cp_tags_what_it_uploads() {
     let o = cp(&[&format!("s3://{bucket}/in/data.csv"), src.path().join("x").to_str().unwrap(), "--tag", "a=b"]);
     assert!(stderr(&o).contains("--tag applies to uploads"), "{}", stderr(&o));
 }
+
+// Multi-threaded: the proxy must keep serving while the test waits for a process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_upload_resumes_and_sends_only_the_missing_parts() {
+    use satchel_harness::proxy::{Fault, FaultProxy, Match};
+    let g = &garage().server;
+    let bucket = unique("killed");
+    g.create_bucket(&bucket).await;
+    let proxy = FaultProxy::start(g).await;
+    let through = proxy.server();
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let part = 5 * 1024 * 1024;
+    let body: Vec<u8> = (0..8 * part + 4321).map(|i| (i % 241) as u8).collect();
+    let file = src.path().join("big.bin");
+    std::fs::write(&file, &body).unwrap();
+    let dst = format!("s3://{bucket}/big.bin");
+    let args = [file.to_str().unwrap(), dst.as_str(), "--part-size", "5M", "--concurrency", "2"];
+    // Slow parts, so the process is surely mid-upload when it is killed.
+    proxy.inject(Match::AnyPart, Fault::Delay(std::time::Duration::from_millis(300)), 1000);
+    let mut cmd = satchel(home.path());
+    cmd.env("AWS_ACCESS_KEY_ID", &through.access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &through.secret_access_key)
+        .args(["--endpoint", &through.endpoint, "--region", &through.region, "--path-style", "cp"])
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let started = std::time::Instant::now();
+    while proxy.log().iter().filter(|l| l.contains("partNumber=") && l.ends_with("-> 200")).count() < 3 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:#?}", proxy.log());
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up or abort
+    child.wait().unwrap();
+    let uploads = g.client().list_multipart_uploads().bucket(&bucket).send().await.unwrap();
+    assert_eq!(uploads.uploads().len(), 1, "the killed upload is still open on the storage");
+    let held: u64 = {
+        let u = &uploads.uploads()[0];
+        let parts = g.client().list_parts().bucket(&bucket).key("big.bin").upload_id(u.upload_id().unwrap()).send().await.unwrap();
+        parts.parts().iter().map(|p| p.size().unwrap() as u64).sum()
+    };
+    assert!(held >= 3 * part as u64, "{held}");
+
+    proxy.clear();
+    proxy.reset_count();
+    let o = on_server(home.path(), &through, "cp", &[args[0], args[1], args[2], args[3], "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = stdout_json(&o);
+    assert_eq!(report["resumed_bytes"].as_u64().unwrap(), held, "{report}");
+    assert_eq!(proxy.body_bytes(), body.len() as u64 - held, "only the missing parts crossed the proxy");
+    assert_eq!(g.get(&bucket, "big.bin").await, body);
+    let uploads = g.client().list_multipart_uploads().bucket(&bucket).send().await.unwrap();
+    assert!(uploads.uploads().is_empty());
+}
