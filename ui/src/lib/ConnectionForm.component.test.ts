@@ -42,7 +42,7 @@ async function choose(id: string) {
 }
 
 beforeEach(() => {
-  answer({ list_aws_profiles: ['default', 'prod'] });
+  answer({ list_aws_profiles: ['default', 'prod'], required_tags: [{ key: 'owner', allowed: [] }], set_required_tags: null });
 });
 
 describe('ConnectionForm', () => {
@@ -173,6 +173,18 @@ describe('ConnectionForm', () => {
         secret_access_key: null,
       },
     });
+  });
+
+  it("edits the connection's required upload tags, only once it is saved", async () => {
+    const view = setup();
+    expect(screen.queryByTestId('required-tags')).toBeNull();
+    view.unmount();
+    setup({ editing: saved });
+    const rules = screen.getByTestId('required-tags');
+    await waitFor(() => expect(rules).toHaveAttribute('data-state', 'ready'));
+    expect(callsOf('required_tags')).toEqual([{ connectionId: 'c1', bucket: null }]);
+    expect(rules).toHaveTextContent('Every upload on this connection must carry these tags.');
+    expect(within(rules).getByTestId('required-tag')).toHaveTextContent('owner any value');
   });
 
   it('tests the draft and puts the corrected region into the form', async () => {
