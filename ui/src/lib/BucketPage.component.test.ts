@@ -38,7 +38,15 @@ let census: unknown = CENSUS;
 
 beforeEach(() => {
   census = CENSUS;
-  answer({ bucket_overview: OVERVIEW, bucket_census: () => census, cancel_operation: true, list_objects: 0 });
+  answer({
+    bucket_overview: OVERVIEW,
+    bucket_census: () => census,
+    cancel_operation: true,
+    list_objects: 0,
+    bucket_tags: [{ key: 'project', value: 'apollo' }],
+    required_tags: [{ key: 'project', allowed: ['apollo', 'gemini'] }],
+    multipart_uploads: [],
+  });
 });
 
 describe('BucketPage', () => {
@@ -83,9 +91,24 @@ describe('BucketPage', () => {
     expect(callsOf('bucket_overview')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b' }]);
   });
 
+  it("shows the bucket's tags, the tags uploads must carry and its unfinished uploads", async () => {
+    setup('overview');
+    await waitFor(() => expect(screen.getByTestId('bucket-tags')).toHaveAttribute('data-state', 'ready'));
+    expect([...screen.getByTestId('bucket-tag-item').children].map((c) => c.textContent)).toEqual(['project', 'apollo']);
+    expect(screen.getByRole('region', { name: 'Required tags for uploads' })).toHaveTextContent('Every upload into this bucket must carry these tags.');
+    await waitFor(() => expect(screen.getByTestId('required-tag')).toHaveTextContent('project apollo, gemini'));
+    expect(await screen.findByTestId('multipart-empty')).toHaveTextContent('No unfinished uploads.');
+    expect(callsOf('multipart_uploads')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b' }]);
+  });
+
   it('shows a failed overview with Retry', async () => {
     let fail = true;
-    answer({ bucket_overview: () => (fail ? engineError('access_denied', 'Not allowed to read this bucket.') : OVERVIEW) });
+    answer({
+      bucket_overview: () => (fail ? engineError('access_denied', 'Not allowed to read this bucket.') : OVERVIEW),
+      bucket_tags: [],
+      required_tags: [],
+      multipart_uploads: [],
+    });
     setup('overview');
     expect(await screen.findByTestId('overview-error')).toHaveAttribute('data-code', 'access_denied');
     fail = false;
