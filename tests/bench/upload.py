@@ -1,20 +1,24 @@
 #!/usr/bin/env python3
 """Benchmark: upload one large file and many small files to garage, side by side in one run.
 
-Peers: `satchel cp`, `aws s3 cp` (CLI v1), `rclone copy`, boto3 upload_file (8 threads, 16 MiB parts).
-Reports seconds, MiB/s, ratio to the fastest and peak RSS (GNU time).
+Peers: `satchel cp`, `aws s3 cp` (CLI v1), `rclone copy`, `s3cmd put`, boto3 upload_file
+(TransferConfig 8 threads, 16 MiB parts). Rounds alternate the order of the peers; the table shows
+medians of wall time and the highest peak RSS (GNU time). Then satchel alone on a huge file, for
+peak memory. Writes docs/BENCHMARKS.md (table) and docs/bench-upload.svg (chart).
 
-Usage: make bench-upload   (or: tests/bench/upload.py [--size-mib 1024] [--files 2000])
+Usage: make bench-upload   (or: tests/bench/upload.py [--size-mib 1024] [--files 2000] [--rounds 3] [--huge-gib 10])
 Not a test: nothing here asserts timings.
 """
 
 import argparse
 import os
+import platform
+import statistics
 import sys
 import tempfile
 import time
 
-from common import SATCHEL, aws_cli, client, peer_env, start_garage, timed_process
+from common import ROOT, SATCHEL, aws_cli, client, peer_env, start_garage, timed_process
 
 BOTO3_SCRIPT = """
 import sys, boto3, os
@@ -33,18 +37,87 @@ else:
     s3.upload_file(src, bucket, prefix + os.path.basename(src), Config=cfg)
 """
 
+S3CMD_CONFIG = """[default]
+access_key = {access_key_id}
+secret_key = {secret_access_key}
+host_base = {hostport}
+host_bucket = {hostport}
+bucket_location = {region}
+use_https = False
+signature_v2 = False
+multipart_chunk_size_mb = 16
+"""
+
+
+def make_file(path, mib):
+    chunk = os.urandom(1024 * 1024)
+    with open(path, "wb") as f:
+        for _ in range(mib):
+            f.write(chunk)
+
+
+def peers(info, work, py, boto3_file, s3cmd_cfg):
+    def satchel(src, b, recursive):
+        return [SATCHEL, "--endpoint", info["endpoint"], "--region", info["region"], "--path-style", "cp"] + (
+            ["--recursive"] if recursive else []) + [src, f"s3://{b}/"]
+
+    def aws(src, b, recursive):
+        return [aws_cli(), "--endpoint-url", info["endpoint"], "s3", "cp"] + (["--recursive"] if recursive else []) + [src, f"s3://{b}/"]
+
+    def rclone(src, b, recursive):
+        return ["rclone", "copy", "--s3-upload-concurrency", "8", "--s3-chunk-size", "16M", "--transfers", "8", src, f"g:{b}/"]
+
+    def s3cmd(src, b, recursive):
+        exe = os.path.join(ROOT, ".venv", "bin", "s3cmd")
+        return [py, exe, "-c", s3cmd_cfg, "--no-progress", "put"] + (["--recursive"] if recursive else []) + [src, f"s3://{b}/"]
+
+    def boto3_(src, b, recursive):
+        return [py, boto3_file, src, b, ""]
+
+    return {
+        "satchel cp": satchel,
+        "aws s3 cp (CLI v1)": aws,
+        "rclone copy (8x16M, 8 transfers)": rclone,
+        "s3cmd put": s3cmd,
+        "boto3 TransferConfig(8, 16 MiB)": boto3_,
+    }
+
+
+def svg_chart(sections):
+    """A small horizontal bar chart of median seconds per peer, one group per workload."""
+    width, bar_h, gap, left = 760, 18, 6, 260
+    rows = sum(len(s["rows"]) + 2 for s in sections)
+    height = rows * (bar_h + gap) + 20
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>']
+    y = 10
+    for s in sections:
+        out.append(f'<text x="4" y="{y + 13}" font-weight="bold">{s["label"]} (seconds, lower is better)</text>')
+        y += bar_h + gap
+        longest = max(r["median"] for r in s["rows"])
+        for r in s["rows"]:
+            w = (width - left - 70) * r["median"] / longest
+            colour = "#2563eb" if r["name"].startswith("satchel") else "#9ca3af"
+            out.append(f'<text x="4" y="{y + 13}">{r["name"]}</text>')
+            out.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>')
+            out.append(f'<text x="{left + w + 6:.1f}" y="{y + 13}">{r["median"]:.2f}</text>')
+            y += bar_h + gap
+        y += bar_h
+    out.append("</svg>")
+    return "\n".join(out)
+
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--size-mib", type=int, default=1024)
     ap.add_argument("--files", type=int, default=2000)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--huge-gib", type=int, default=10, help="satchel alone on a file this big, for peak memory (0 skips)")
+    ap.add_argument("--no-report", action="store_true", help="don't rewrite docs/BENCHMARKS.md")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="satchel-bench-")
     big = os.path.join(work, "big.bin")
-    with open(big, "wb") as f:
-        chunk = os.urandom(1024 * 1024)
-        for _ in range(args.size_mib):
-            f.write(chunk)
+    make_file(big, args.size_mib)
     small = os.path.join(work, "small")
     for i in range(args.files):
         d = os.path.join(small, f"d{i // 100:02d}")
@@ -52,6 +125,7 @@ def main():
         with open(os.path.join(d, f"f{i:05d}.bin"), "wb") as f:
             f.write(os.urandom(64 * 1024))
     proc, info = start_garage()
+    sections = []
     try:
         s3 = client(info)
         env = peer_env(info)
@@ -59,34 +133,73 @@ def main():
         boto3_file = os.path.join(work, "boto3_upload.py")
         with open(boto3_file, "w") as f:
             f.write(BOTO3_SCRIPT)
-        py = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", ".venv", "bin", "python")
+        s3cmd_cfg = os.path.join(work, "s3cmd.cfg")
+        with open(s3cmd_cfg, "w") as f:
+            f.write(S3CMD_CONFIG.format(hostport=info["endpoint"].split("://", 1)[1], **info))
+        py = os.path.join(ROOT, ".venv", "bin", "python")
+        tools = peers(info, work, py, boto3_file, s3cmd_cfg)
+        counter = 0
         for label, src, total in [(f"1 file of {args.size_mib} MiB", big, args.size_mib * 1024 * 1024),
                                   (f"{args.files} files of 64 KiB", small, args.files * 64 * 1024)]:
             recursive = os.path.isdir(src)
-            peers = {
-                "satchel cp": lambda b: [SATCHEL, "--endpoint", info["endpoint"], "--region", info["region"], "--path-style", "cp"]
-                + (["--recursive"] if recursive else []) + [src, f"s3://{b}/"],
-                "aws s3 cp": lambda b: [aws_cli(), "--endpoint-url", info["endpoint"], "s3", "cp"]
-                + (["--recursive"] if recursive else []) + [src, f"s3://{b}/"],
-                "rclone copy (8x16M, 8 transfers)": lambda b: ["rclone", "copy", "--s3-upload-concurrency", "8", "--s3-chunk-size", "16M",
-                                                                "--transfers", "8", src, f"g:{b}/"],
-                "boto3 TransferConfig(8, 16 MiB)": lambda b: [py, boto3_file, src, b, ""],
-            }
-            rows = []
-            for i, (name, cmd) in enumerate(peers.items()):
-                bucket = f"bench-up-{int(time.time())}-{i}-{len(rows)}"
-                s3.create_bucket(Bucket=bucket)
-                elapsed, rss = timed_process(cmd(bucket), env)
-                rows.append((name, elapsed, rss))
-                print(f"  {label}: {name}: {elapsed:.2f} s", file=sys.stderr)
-            fastest = min(r[1] for r in rows)
-            print(f"\nUpload {label} to garage (loopback)\n")
-            print(f"{'client':<34} {'seconds':>8} {'MiB/s':>8} {'vs fastest':>10} {'peak RSS':>9}")
-            for name, elapsed, rss in rows:
-                print(f"{name:<34} {elapsed:>8.2f} {total / elapsed / 1048576:>8.1f} {elapsed / fastest:>9.2f}x {rss:>6.0f} MiB")
+            times = {name: [] for name in tools}
+            rss = {name: 0.0 for name in tools}
+            names = list(tools)
+            for round_no in range(args.rounds):
+                # Alternate the order so no peer always runs on a warmer (or busier) machine.
+                order = names if round_no % 2 == 0 else list(reversed(names))
+                for name in order:
+                    counter += 1
+                    bucket = f"bench-up-{int(time.time())}-{counter}"
+                    s3.create_bucket(Bucket=bucket)
+                    elapsed, peak = timed_process(tools[name](src, bucket, recursive), env)
+                    times[name].append(elapsed)
+                    rss[name] = max(rss[name], peak)
+                    print(f"  {label} round {round_no + 1}: {name}: {elapsed:.2f} s, {peak:.0f} MiB", file=sys.stderr)
+            rows = [{"name": n, "median": statistics.median(times[n]), "rss": rss[n], "times": times[n]} for n in names]
+            fastest_peer = min(r["median"] for r in rows if not r["name"].startswith("satchel"))
+            sections.append({"label": label, "total": total, "rows": rows, "fastest_peer": fastest_peer})
+        huge = None
+        if args.huge_gib:
+            path = os.path.join(work, "huge.bin")
+            make_file(path, args.huge_gib * 1024)
+            bucket = f"bench-huge-{int(time.time())}"
+            s3.create_bucket(Bucket=bucket)
+            elapsed, peak = timed_process(tools["satchel cp"](path, bucket, False), env)
+            os.remove(path)
+            huge = {"gib": args.huge_gib, "seconds": elapsed, "rss": peak}
+            print(f"  {args.huge_gib} GiB: satchel cp: {elapsed:.2f} s, {peak:.0f} MiB", file=sys.stderr)
     finally:
         proc.stdin.close()
         proc.kill()
+
+    lines = []
+    for s in sections:
+        lines.append(f"\n### Upload {s['label']} to garage (loopback)\n")
+        lines.append("| client | median s | MiB/s | vs fastest peer | peak RSS | rounds (s) |")
+        lines.append("|---|---:|---:|---:|---:|---|")
+        for r in s["rows"]:
+            ratio = r["median"] / s["fastest_peer"]
+            lines.append(f"| {r['name']} | {r['median']:.2f} | {s['total'] / r['median'] / 1048576:.0f} | {ratio:.2f}x | "
+                         f"{r['rss']:.0f} MiB | {', '.join(f'{t:.2f}' for t in r['times'])} |")
+    if huge:
+        lines.append(f"\n### satchel cp alone, one file of {huge['gib']} GiB\n")
+        lines.append(f"{huge['seconds']:.1f} s ({huge['gib'] * 1024 / huge['seconds']:.0f} MiB/s), peak RSS {huge['rss']:.0f} MiB.")
+    table = "\n".join(lines)
+    print(table)
+    if not args.no_report:
+        docs = os.path.join(ROOT, "docs")
+        with open(os.path.join(docs, "bench-upload.svg"), "w") as f:
+            f.write(svg_chart(sections))
+        with open(os.path.join(docs, "BENCHMARKS.md"), "w") as f:
+            f.write("# Benchmarks\n\n")
+            f.write("Written by `make bench-upload` (tests/bench/upload.py); numbers from one run on this machine: "
+                    f"{platform.machine()}, {os.cpu_count()} cores, garage on loopback. Medians of {args.rounds} rounds with "
+                    "the order of the peers alternating; peak RSS is the highest of the rounds (GNU time). "
+                    "`vs fastest peer` divides by the fastest tool other than satchel.\n")
+            f.write("\n![Upload times](bench-upload.svg)\n")
+            f.write(table + "\n")
+            f.write("\nListing and bucket deletion: `make bench-list`, `make bench-bucket-rm` (printed, not written here).\n")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 //! Uploads: files and folders to a bucket prefix. Small files go in one PUT, large ones in parallel
 //! multipart parts, many files at once.
 //!
-//! - Memory is bounded: a part takes a buffer from a fixed pool before it is read, so at most
-//!   `concurrency` part buffers exist whatever the file sizes, and they are reused rather than
+//! - Memory is bounded: a part reserves its size (in MiB) from a budget of `concurrency` x the part
+//!   size asked for (8 x 16 MiB by default) before it takes a buffer and reads, so the bytes in
+//!   flight stay within the budget whatever the file sizes (a 1 TiB file gets 105 MiB parts, and
+//!   then fewer of them run at once), and buffers are reused rather than
 //!   reallocated (fresh 16 MiB allocations per part fragmented the allocator's arenas: RSS reached
 //!   twice the budget). The checksum (CRC32C, CRC64NVME or Content-MD5) is computed over the buffer
 //!   and sent as a header. Streaming parts with a checksum trailer (aws-chunked) would need no
@@ -296,6 +298,9 @@ pub fn plan(source: &Path, prefix: &str) -> (Vec<UploadItem>, Vec<KeyFailure>) {
 /// How many in-flight files the progress names.
 const ACTIVE_SHOWN: usize = 8;
 
+/// Buffers at least this big are pooled; smaller ones are cheap to allocate.
+const POOLED: u64 = MIB;
+
 /// Checksum mode learnt during a run.
 const CHECKSUM_UNKNOWN: u8 = 0;
 const CHECKSUM_FLEXIBLE_OK: u8 = 1;
@@ -308,7 +313,9 @@ struct Shared {
     s3_md5: S3,
     bucket: String,
     opts: UploadOptions,
+    /// MiB of part buffers that may be in use at once.
     budget: Arc<Semaphore>,
+    budget_mib: u32,
     /// Part buffers given back after sending, to be filled again.
     buffers: Mutex<Vec<Vec<u8>>>,
     control: Arc<Control>,
@@ -373,6 +380,11 @@ impl Shared {
         }
     }
 
+    /// The budget a buffer of `len` bytes takes: its MiB, at least one, at most the whole budget.
+    fn permits_for(&self, len: u64) -> u32 {
+        (len.div_ceil(MIB).max(1) as u32).min(self.budget_mib)
+    }
+
     fn checksum(&self) -> Checksum {
         if self.checksum_mode.load(Ordering::Relaxed) == CHECKSUM_MD5 {
             Checksum::Md5
@@ -396,13 +408,15 @@ pub async fn upload(
     }
     validate_tags(&opts.tags, TagTarget::Object)?;
     let concurrency = opts.concurrency.clamp(1, 64);
+    let budget_mib = (concurrency as u64 * opts.part_size.unwrap_or(DEFAULT_PART).div_ceil(MIB)) as u32;
     let shared = Arc::new(Shared {
         s3: s3.for_transfers(false),
         s3_md5: s3.for_transfers(true),
         bucket: bucket.to_string(),
         opts: opts.clone(),
         // One permit is one part (or small file) in flight.
-        budget: Arc::new(Semaphore::new(concurrency)),
+        budget: Arc::new(Semaphore::new(budget_mib as usize)),
+        budget_mib,
         buffers: Mutex::new(Vec::with_capacity(concurrency)),
         control: control.clone(),
         tally: Tally { bytes_total: items.iter().map(|i| i.size).sum(), files_total: items.len() as u64, ..Tally::default() },
@@ -533,10 +547,11 @@ struct PartBody {
 }
 
 impl PartBody {
-    /// Reads the range into a buffer from the pool (the caller holds a budget permit, so the pool
-    /// never holds more than `concurrency` buffers).
+    /// Reads the range into a buffer (the caller holds its share of the budget). Part-sized
+    /// buffers come from the pool; small files get their own small allocation.
     async fn read(shared: &Shared, path: &Path, offset: u64, len: u64, checksum: Checksum) -> Result<PartBody> {
-        let mut buf = shared.buffers.lock().expect("buffers lock").pop().unwrap_or_default();
+        let pooled = if len >= POOLED { shared.buffers.lock().expect("buffers lock").pop() } else { None };
+        let mut buf = pooled.unwrap_or_default();
         let path = path.to_path_buf();
         let buf = tokio::task::spawn_blocking(move || {
             buf.clear();
@@ -559,10 +574,19 @@ impl PartBody {
         ByteStream::from(self.bytes.clone())
     }
 
-    /// Gives the buffer back to the pool once no request holds it any more.
+    /// Gives a part-sized buffer back to the pool once no request holds it any more; the pool
+    /// never keeps more than the budget.
     fn recycle(self, shared: &Shared) {
+        if self.bytes.len() < POOLED as usize {
+            return;
+        }
         if let Ok(buf) = self.bytes.try_into_mut() {
-            shared.buffers.lock().expect("buffers lock").push(Vec::from(buf));
+            let buf = Vec::from(buf);
+            let mut pool = shared.buffers.lock().expect("buffers lock");
+            let kept: usize = pool.iter().map(Vec::capacity).sum();
+            if (kept + buf.capacity()) as u64 <= u64::from(shared.budget_mib) * MIB {
+                pool.push(buf);
+            }
         }
     }
 }
@@ -573,7 +597,7 @@ async fn upload_one(shared: &Arc<Shared>, item: &UploadItem, checksum: Checksum)
         return upload_multipart(shared, item, part, checksum).await;
     }
     let _permit = tokio::select! {
-        p = shared.budget.acquire() => p.expect("semaphore open"),
+        p = shared.budget.acquire_many(shared.permits_for(item.size)) => p.expect("semaphore open"),
         _ = shared.control.token().cancelled() => return Err(cancelled()),
     };
     let body = PartBody::read(shared, &item.path, 0, item.size, checksum).await?;
@@ -779,7 +803,7 @@ async fn send_parts(shared: &Arc<Shared>, item: &UploadItem, part: u64, start: &
         }
         // The part's slot is taken before it is read.
         let permit = tokio::select! {
-            p = shared.budget.clone().acquire_owned() => p.expect("semaphore open"),
+            p = shared.budget.clone().acquire_many_owned(shared.permits_for(part.min(item.size - n * part))) => p.expect("semaphore open"),
             _ = shared.control.token().cancelled() => return Err(cancelled()),
         };
         let (shared2, item2, upload_id, entry) = (shared.clone(), item.clone(), start.upload_id.clone(), start.entry);
