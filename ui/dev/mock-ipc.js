@@ -690,6 +690,288 @@
     qr_code: ({ text }) => later(80, fakeQr(text)),
   });
 
+  // Uploads: files held by id (the paths never reach the window), plans, batches that send through
+  // their channel at 10 Hz with pause and cancel, the resume journal, required tags and bucket tags.
+  // Keys with "locked" in them fail, as a bucket policy would refuse them.
+  const held = new Map(); // sources_id -> { files: [{ name, size }], problems }
+  const plans = new Map(); // plan_id -> { connectionId, bucket, prefix, items: [{ key, size }], problems, settled, journal }
+  const pauses = new Map(); // opId -> pause()
+  let seq = 1;
+  const id = (p) => `${p}-${seq++}`;
+  const MB = 1_000_000;
+
+  const requiredTags = new Map([
+    ['c-aws/', [{ key: 'cost-center', allowed: [] }]],
+    ['c-aws/finance-reports-2024', [{ key: 'project', allowed: ['ledger', 'audit', 'tax'] }]],
+  ]);
+  const rememberedTags = new Map([['c-aws', [{ key: 'cost-center', value: 'CC-4711' }]]]);
+  const bucketTags = new Map([
+    ['finance-reports-2024', [{ key: 'team', value: 'finance' }, { key: 'retention', value: '7y' }, { key: 'cost-center', value: 'CC-4711' }]],
+    ['analytics-exports', [{ key: 'team', value: 'data' }]],
+  ]);
+  const multipart = new Map([
+    ['finance-reports-2024', [
+      { key: 'ledgers/2023-archive.zip', upload_id: 'mpu-1', initiated: Math.floor((now - 3 * day) / 1000), parts: 41, bytes: 2.1e9 },
+      { key: 'scans/batch-0913.tar', upload_id: 'mpu-2', initiated: Math.floor((now - 40 * day) / 1000), parts: 7, bytes: 3.6e8 },
+    ]],
+    ['analytics-exports', [
+      { key: 'raw/events-dump-2025-07-01.json.gz', upload_id: 'mpu-3', initiated: Math.floor((now - 5 * hour) / 1000), parts: 3, bytes: 2.4e7 },
+    ]],
+  ]);
+  const journal = scenario === 'default'
+    ? [
+        { id: 1, storage: 'c-aws', bucket: 'finance-reports-2024', key: 'ledgers/2025-q2.xlsx', file_name: '2025-q2.xlsx', size: 1.4e9, done: 9.1e8, started: Math.floor((now - 20 * hour) / 1000) },
+        { id: 2, storage: 'c-aws', bucket: 'finance-reports-2024', key: 'ledgers/2025-q3.xlsx', file_name: '2025-q3.xlsx', size: 9.8e8, done: 1.2e8, started: Math.floor((now - 20 * hour) / 1000) },
+        { id: 3, storage: 'c-aws', bucket: 'finance-reports-2024', key: 'scans/ledger-photos.zip', file_name: 'ledger-photos.zip', size: 6.0e8, done: 0, started: Math.floor((now - 20 * hour) / 1000) },
+        { id: 4, storage: 'endpoint http://10.0.9.9:9000', bucket: 'cli-bucket', key: 'x.bin', file_name: 'x.bin', size: 1e6, done: 0, started: Math.floor((now - 2 * day) / 1000) },
+      ]
+    : [];
+
+  function holdFiles(folder) {
+    const files = folder
+      ? Array.from({ length: 1204 }, (_, i) => ({ name: `survey-2025/responses/${String(i + 1).padStart(4, '0')}.json`, size: 1_000_000 + ((i * 7919) % 4_300_000) }))
+      : [
+          { name: 'daily-summary.csv', size: 52_004 },
+          { name: 'dashboard.png', size: 190_100 },
+          { name: 'q3-forecast.xlsx', size: 4_800_000 },
+          { name: 'locked-budget.xlsx', size: 900_000 },
+          ...Array.from({ length: 38 }, (_, i) => ({ name: `scan-${String(i + 1).padStart(4, '0')}.pdf`, size: 2_500_000 + i * 310_000 })),
+        ];
+    const problems = folder ? [] : [{ key: '/home/ana/Documents/payroll-2025.xlsx', reason: "Can't read it: permission denied." }];
+    const sources_id = id('src');
+    held.set(sources_id, { files, problems });
+    return { sources_id, count: folder ? 1 : files.length + 1, names: folder ? ['survey-2025'] : [...files.slice(0, 3).map((f) => f.name)] };
+  }
+
+  function rulesFor(connectionId, bucket) {
+    const required = [
+      ...(requiredTags.get(`${connectionId}/`) || []).map((tag) => ({ tag, scope: 'connection' })),
+      ...(requiredTags.get(`${connectionId}/${bucket}`) || []).map((tag) => ({ tag, scope: 'bucket' })),
+    ];
+    const remembered = rememberedTags.get(connectionId) || [];
+    const defaults = required
+      .map(({ tag }) => remembered.find((t) => t.key === tag.key && (tag.allowed.length === 0 || tag.allowed.includes(t.value))))
+      .filter(Boolean);
+    return { required, defaults };
+  }
+
+  function summaryOf(planId, plan) {
+    const existing = new Set(bucketObjects(plan.bucket).map((o) => o.key));
+    const taken = plan.settled ? [] : plan.items.filter((i) => existing.has(i.key)).map((i) => i.key);
+    const bytes = plan.items.reduce((n, i) => n + i.size, 0);
+    return {
+      plan_id: planId,
+      bucket: plan.bucket,
+      prefix: plan.prefix,
+      files: plan.items.length,
+      bytes,
+      conflicts: taken.slice(0, 200),
+      conflict_count: taken.length,
+      problems: plan.problems,
+      rules: rulesFor(plan.connectionId, plan.bucket),
+      eta_seconds: plan.connectionId === 'c-aws' ? bytes / (42 * MB) : null,
+    };
+  }
+
+  /** Sends a plan's files through `progress`: about 45 MB/s, four files in flight, a retry now and then. */
+  function runUpload(planId, tags, conflicts, opId, progress) {
+    const plan = plans.get(planId);
+    if (!plan) return fail('not_found', 'This upload was already started or closed.');
+    const { required } = rulesFor(plan.connectionId, plan.bucket);
+    for (const { tag } of required) {
+      const t = tags.find((x) => x.key === tag.key);
+      if (!t || !t.value.trim()) return fail('invalid_input', `Uploads here must carry the tag "${tag.key}"; add it before starting.`);
+    }
+    plans.delete(planId);
+    rememberedTags.set(plan.connectionId, tags.filter((t) => required.some((r) => r.tag.key === t.key)));
+    const existing = new Set(bucketObjects(plan.bucket).map((o) => o.key));
+    let skipped = 0;
+    const items = [];
+    for (const i of plan.items) {
+      if (!plan.settled && existing.has(i.key)) {
+        if (conflicts === 'skip') { skipped += 1; continue; }
+        if (conflicts === 'keep_both') { items.push({ ...i, key: i.key.replace(/(\.[^./]+)?$/, ' (1)$1') }); continue; }
+      }
+      items.push({ ...i });
+    }
+    const total = items.reduce((n, i) => n + i.size, 0);
+    const resumed = plan.journal ? plan.items.reduce((n, i) => n + (i.done || 0), 0) : 0;
+    return new Promise((resolve) => {
+      let done = resumed;
+      let next = 0;
+      let tick = 0;
+      let retries = 0;
+      let lastRetry = null;
+      let stop = null;
+      const inFlight = [];
+      const sent = [];
+      const failed = [];
+      const finish = (how) => {
+        clearInterval(timer);
+        operations.delete(opId);
+        pauses.delete(opId);
+        const left = [...inFlight.map((f) => f.item), ...items.slice(next)];
+        const failedItems = failed.map((f) => f.item);
+        setList(plan.bucket, [...bucketObjects(plan.bucket).filter((o) => !sent.some((s) => s.key === o.key)), ...sent.map((s) => entry(s.key, s.size, 0))]);
+        let next_plan = null;
+        // Paused or failed files make the next plan, as the engine's `report.unfinished` does.
+        const retry = how === 'cancelled' ? [] : [...left, ...failedItems];
+        if (retry.length) {
+          next_plan = id('plan');
+          plans.set(next_plan, { ...plan, items: retry, problems: [], settled: true, journal: false });
+        }
+        {
+          // Sent files leave the journal, whether this run resumed them or paused them earlier.
+          for (const s of sent) {
+            const j = journal.findIndex((u) => u.key === s.key && u.bucket === plan.bucket);
+            if (j >= 0) journal.splice(j, 1);
+          }
+        }
+        if (how === 'paused') for (const f of inFlight) journal.push({ id: seq++, storage: plan.connectionId, bucket: plan.bucket, key: f.item.key, file_name: f.item.key.split('/').pop(), size: f.item.size, done: f.done, started: Math.floor(Date.now() / 1000) });
+        resolve({
+          files: sent.length,
+          bytes: sent.reduce((n, s) => n + s.size, 0),
+          failed: [...failed.map((f) => ({ key: `/home/ana/Uploads/${f.item.key.split('/').pop()}`, reason: f.reason })), ...plan.problems],
+          cancelled: how === 'cancelled',
+          paused: how === 'paused',
+          resumed_bytes: resumed,
+          restarted: plan.journal ? ['scans/ledger-photos.zip'] : [],
+          checksum: plan.connectionId === 'c-garage' ? 'md5' : 'crc32c',
+          next_plan,
+          skipped,
+        });
+      };
+      operations.set(opId, () => (stop = 'cancelled'));
+      pauses.set(opId, () => (stop = 'paused'));
+      const timer = setInterval(() => {
+        tick += 1;
+        if (stop === 'cancelled') return finish('cancelled');
+        if (stop === 'paused') return finish('paused');
+        while (inFlight.length < 4 && next < items.length) inFlight.push({ item: items[next++], done: 0 });
+        let budget = (45 * MB) / 10 * (0.7 + 0.6 * Math.abs(Math.sin(tick / 7)));
+        if (tick % 55 === 0) {
+          retries += 1;
+          lastRetry = 'SlowDown (503): the storage asked to slow down; retried after 1.4 s';
+          budget = 0;
+        }
+        for (const f of inFlight) {
+          const step = Math.min(budget / inFlight.length, f.item.size - f.done);
+          f.done += step;
+          done += step;
+        }
+        for (let i = inFlight.length - 1; i >= 0; i--) {
+          const f = inFlight[i];
+          if (f.item.key.includes('locked') && f.done > f.item.size / 2) {
+            failed.push({ item: f.item, reason: 'Access Denied: the bucket policy refuses this key.' });
+            done -= f.done;
+            inFlight.splice(i, 1);
+          } else if (f.done >= f.item.size) {
+            sent.push(f.item);
+            inFlight.splice(i, 1);
+          }
+        }
+        send(progress, tick - 1, {
+          bytes_done: Math.round(done),
+          bytes_total: total + resumed,
+          files_done: sent.length,
+          files_failed: failed.length,
+          files_total: items.length,
+          active: inFlight.map((f) => ({ key: f.item.key, done: Math.round(f.done), size: f.item.size })),
+          retries,
+          last_retry: lastRetry,
+        });
+        if (inFlight.length === 0 && next >= items.length) finish('done');
+      }, 100);
+    });
+  }
+
+  Object.assign(handlers, {
+    pick_upload_sources: ({ folder }) => later(500, holdFiles(folder)),
+    plan_upload: ({ connectionId, bucket, prefix, sourcesId, opId }) => {
+      const h = held.get(sourcesId);
+      if (!h) return fail('not_found', 'Those files are no longer waiting to be uploaded; drop or pick them again.');
+      return cancellable(opId, 900, null).then(() => {
+        const planId = id('plan');
+        const plan = { connectionId, bucket, prefix, items: h.files.map((f) => ({ key: prefix + f.name, size: f.size })), problems: h.problems, settled: false, journal: false };
+        plans.set(planId, plan);
+        held.delete(sourcesId);
+        return summaryOf(planId, plan);
+      });
+    },
+    start_upload: ({ planId, tags, conflicts, opId, progress }) => runUpload(planId, tags, conflicts, opId, progress),
+    pause_operation: ({ opId }) => {
+      const pause = pauses.get(opId);
+      if (pause) pause();
+      return later(10, !!pause);
+    },
+    discard_upload: ({ id: which }) => {
+      plans.delete(which);
+      held.delete(which);
+      return later(5, null);
+    },
+    unfinished_uploads: () => later(120, journal.slice()),
+    plan_unfinished: ({ connectionId, bucket }) => {
+      const mine = journal.filter((u) => u.storage === connectionId && u.bucket === bucket);
+      if (!mine.length) return later(200, null).then(() => fail('not_found', `Nothing is waiting to be resumed in ${bucket}.`));
+      const planId = id('plan');
+      const plan = { connectionId, bucket, prefix: '', items: mine.map((u) => ({ key: u.key, size: u.size - u.done, done: u.done })), problems: [], settled: true, journal: true };
+      plans.set(planId, plan);
+      return later(600, summaryOf(planId, plan));
+    },
+    discard_unfinished: ({ ids }) => {
+      for (const i of ids) {
+        const j = journal.findIndex((u) => u.id === i);
+        if (j >= 0) journal.splice(j, 1);
+      }
+      return later(500, null);
+    },
+    required_tags: ({ connectionId, bucket }) => later(120, (requiredTags.get(`${connectionId}/${bucket ?? ''}`) || []).map((r) => ({ ...r }))),
+    set_required_tags: ({ connectionId, bucket, required }) => {
+      requiredTags.set(`${connectionId}/${bucket ?? ''}`, required.map((r) => ({ key: r.key, allowed: r.allowed || [] })));
+      return later(200, null);
+    },
+    bucket_tags: ({ connectionId, bucket }) =>
+      connectionId === 'c-sandbox' ? later(150, null).then(() => fail('unsupported', 'This storage does not support bucket tags.')) : later(150, (bucketTags.get(bucket) || []).slice()),
+    set_bucket_tags: ({ bucket, tags }) => {
+      bucketTags.set(bucket, tags);
+      return later(300, null);
+    },
+    multipart_uploads: ({ bucket }) => later(300, (multipart.get(bucket) || []).slice()),
+    abort_multipart_uploads: ({ bucket, uploads }) => {
+      const list = multipart.get(bucket) || [];
+      const gone = new Set(uploads.map(([k, u]) => `${k}\u0000${u}`));
+      multipart.set(bucket, list.filter((m) => !gone.has(`${m.key}\u0000${m.upload_id}`)));
+      return later(500, { aborted: uploads.length, failed: [] });
+    },
+  });
+
+  // Window events (drag and drop): the app listens through the event plugin; shots drive them with
+  // window.__satchelMock.hover(true) and .drop(folder).
+  const eventListeners = new Map(); // eventId -> { event, handler }
+  let nextEvent = 1;
+  const emit = (event, payload) => {
+    for (const [eventId, l] of eventListeners) if (l.event === event) callbacks.get(l.handler)?.({ event, id: eventId, payload });
+  };
+  Object.assign(handlers, {
+    'plugin:event|listen': ({ event, handler }) => {
+      const eventId = nextEvent++;
+      eventListeners.set(eventId, { event, handler });
+      return eventId;
+    },
+    'plugin:event|unlisten': ({ eventId }) => {
+      eventListeners.delete(eventId);
+      return null;
+    },
+  });
+  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener: (_event, eventId) => eventListeners.delete(eventId) };
+  window.__satchelMock = {
+    hover: (active) => emit('drop-hover', { active }),
+    drop: (folder = false) => {
+      emit('drop-hover', { active: false });
+      emit('files-dropped', { held: holdFiles(folder) });
+    },
+  };
+
   window.__TAURI_INTERNALS__ = {
     invoke(cmd, args) {
       const h = handlers[cmd];
