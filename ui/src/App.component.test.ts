@@ -340,4 +340,27 @@ describe('App', () => {
     await fireEvent.click(screen.getByTestId('transfer-status'));
     expect(screen.getByTestId('batch')).toHaveAttribute('data-state', 'running');
   });
+
+  it('uploads with Ctrl+U into the folder shown, wherever the focus is', async () => {
+    answer({
+      startup: () => ({ connections, selected: 'c2', notices: [] }),
+      list_connections: () => connections,
+      list_buckets: [{ name: 'photos', created: null, region: null }],
+      select_connection: null,
+      list_objects: 0,
+      sandbox_info: null,
+      unfinished_uploads: [],
+      pick_upload_sources: null,
+      cancel_operation: true,
+    });
+    render(App);
+    await screen.findByTestId('bucket');
+    await fireEvent.keyDown(window, { key: 'u', ctrlKey: true });
+    expect(callsOf('pick_upload_sources')).toEqual([]);
+    await fireEvent.click(screen.getByTestId('bucket'));
+    await screen.findByTestId('object-table');
+    (document.activeElement as HTMLElement | null)?.blur();
+    await fireEvent.keyDown(document.body, { key: 'U', ctrlKey: true, shiftKey: true });
+    await waitFor(() => expect(callsOf('pick_upload_sources')).toEqual([{ folder: true }]));
+  });
 });

@@ -4,7 +4,7 @@
 // so a 50,000-file batch costs what a one-file batch does.
 
 import { Channel } from '@tauri-apps/api/core';
-import { commands, type ConflictChoice, type Tag, type TransferProgress, type UploadReport, type UploadSummary } from '../bindings';
+import { commands, type ConflictChoice, type KeyFailure, type Tag, type TransferProgress, type UploadReport, type UploadSummary } from '../bindings';
 import { newOperationId } from '../censusRun.svelte';
 import { run, type AppError } from '../errors';
 import { mergeReports } from './outcome';
@@ -63,8 +63,6 @@ export class UploadBatch {
   readonly plannedBytes: number | null;
   readonly tags: Tag[];
   readonly conflicts: ConflictChoice;
-  /** Resumes uploads an earlier session left unfinished (the journal changes when it ends). */
-  readonly resumesInterrupted: boolean;
   readonly startedAt: number;
 
   state = $state<BatchState>('running');
@@ -84,10 +82,13 @@ export class UploadBatch {
   error = $state.raw<AppError | null>(null);
 
   #before = { files: 0, bytes: 0 };
+  /** Files the plan found unreadable: only the first run's report lists them (a resume doesn't see them). */
+  readonly #problems: KeyFailure[];
+  #runs = 0;
   #meter = new RateMeter();
   #now: () => number;
 
-  constructor(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string, options: { interrupted?: boolean; now?: () => number } = {}) {
+  constructor(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string, options: { now?: () => number } = {}) {
     this.connectionId = connectionId;
     this.bucket = summary.bucket;
     this.prefix = summary.prefix;
@@ -95,7 +96,7 @@ export class UploadBatch {
     this.plannedBytes = summary.bytes;
     this.tags = tags;
     this.conflicts = conflicts;
-    this.resumesInterrupted = options.interrupted ?? false;
+    this.#problems = summary.problems;
     this.#now = options.now ?? Date.now;
     this.startedAt = this.#now();
   }
@@ -140,6 +141,7 @@ export class UploadBatch {
   /** Runs a plan (the first one, or `nextPlan`) to its end. */
   async run(planId: string): Promise<void> {
     const opId = newOperationId();
+    this.#runs += 1;
     this.opId = opId;
     this.state = 'running';
     this.error = null;
@@ -203,7 +205,13 @@ export class UploadBatch {
     if (plan) discardPlan(plan);
   }
 
-  #ended(report: UploadReport) {
+  #ended(ran: UploadReport) {
+    let report = ran;
+    if (this.#runs > 1 && this.#problems.length > 0) {
+      // The unreadable files are still not uploaded: the batch's last word says so again.
+      const listed = new Set(ran.failed.map((f) => f.key));
+      report = { ...ran, failed: [...ran.failed, ...this.#problems.filter((p) => !listed.has(p.key))] };
+    }
     this.last = report;
     this.report = mergeReports(this.report, report);
     this.state = report.cancelled ? 'done' : report.paused ? 'paused' : report.failed.length > 0 ? 'incomplete' : 'done';

@@ -129,8 +129,7 @@ export class Transfers {
 
   /** Start in the summary sheet: a new batch runs the plan. */
   start(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string): UploadBatch {
-    const interrupted = this.sheet?.kind === 'interrupted';
-    const batch = new UploadBatch(summary, tags, conflicts, connectionId, { interrupted, now: this.#now });
+    const batch = new UploadBatch(summary, tags, conflicts, connectionId, { now: this.#now });
     this.sheet = null;
     this.batches = [batch, ...this.batches];
     void this.#drive(batch, summary.plan_id);
@@ -203,7 +202,8 @@ export class Transfers {
     for (const listener of this.#ended) listener(batch);
     this.#tellDesktop(batch);
     if (batch.state === 'done') this.#archive(batch);
-    if (batch.state === 'paused' || batch.resumesInterrupted) void this.loadUnfinished();
+    // Any run may have changed the journal: a pause adds to it, finished files leave it.
+    void this.loadUnfinished();
   }
 
   #archive(batch: UploadBatch) {

@@ -113,4 +113,21 @@ describe('Transfers', () => {
     expect(shown).toEqual([['Upload finished', '2 files (2 KB) to bucket-b/raw/']]);
     focus.mockRestore();
   });
+
+  it('still lists the unreadable files after a paused batch is resumed', async () => {
+    const problem = { key: '/home/ana/locked.csv', reason: "Can't read it." };
+    const reports = [
+      { ...REPORT, files: 1, paused: true, failed: [problem], next_plan: 'plan-2' },
+      { ...REPORT, files: 1, failed: [] },
+    ];
+    answer({ start_upload: () => reports.shift(), discard_upload: null, unfinished_uploads: [] });
+    const t = setup();
+    const batch = t.start({ ...SUMMARY, problems: [problem] }, [], 'skip', 'c1');
+    await vi.waitFor(() => expect(batch.state).toBe('paused'));
+    t.resume(batch);
+    await vi.waitFor(() => expect(batch.state).toBe('incomplete'));
+    expect(batch.last?.failed).toEqual([problem]);
+    expect(batch.nextPlan).toBeNull();
+    expect(batch.report?.files).toBe(2);
+  });
 });
