@@ -1,5 +1,5 @@
-// The transfers summary the status bar shows. Transfers themselves come in a later issue; this is
-// the shape the status bar will be fed, and how it reads.
+// The transfers line of the status bar: what `Transfers.summary` (uploads/transfers.svelte.ts)
+// gives for the running batches, and how it reads.
 
 import { formatEta, formatRate } from './format';
 
