@@ -360,7 +360,7 @@ describe('App', () => {
     await fireEvent.click(screen.getByTestId('bucket'));
     await screen.findByTestId('object-table');
     (document.activeElement as HTMLElement | null)?.blur();
-    await fireEvent.keyDown(document.body, { key: 'U', ctrlKey: true, shiftKey: true });
-    await waitFor(() => expect(callsOf('pick_upload_sources')).toEqual([{ folder: true }]));
+    await fireEvent.keyDown(document.body, { key: 'u', ctrlKey: true });
+    await waitFor(() => expect(callsOf('pick_upload_sources')).toEqual([{ folder: false }]));
   });
 });

@@ -350,7 +350,7 @@ describe('ObjectBrowser', () => {
     expect(screen.queryByTestId('download-status')).toBeNull();
   });
 
-  it('opens the summary sheet for this folder with files picked in the native dialog (Ctrl+U, Ctrl+Shift+U for a folder)', async () => {
+  it('opens the summary sheet for this folder with files or a folder picked in the native dialog (Ctrl+U for files)', async () => {
     const held = { sources_id: 'src-1', count: 2, names: ['a.csv', 'b.csv'] };
     setHandlers({ pick_upload_sources: held });
     const transfers = new Transfers({ notify: vi.fn(), knownConnections: () => ['c1'] });
@@ -364,9 +364,12 @@ describe('ObjectBrowser', () => {
     await fireEvent.click(row('raw/'));
     await fireEvent.keyDown(grid(), { key: 'Enter' });
     await listed([], []);
-    await fireEvent.keyDown(grid(), { key: 'U', ctrlKey: true, shiftKey: true });
+    await fireEvent.keyDown(grid(), { key: 'u', ctrlKey: true });
     await waitFor(() => expect(transfers.sheet).toMatchObject({ place: { prefix: 'raw/' } }));
-    expect(callsOf('pick_upload_sources')).toEqual([{ folder: false }, { folder: true }]);
+    transfers.closeSheet();
+    await fireEvent.click(screen.getByTestId('action-upload-folder'));
+    await waitFor(() => expect(transfers.sheet).not.toBeNull());
+    expect(callsOf('pick_upload_sources')).toEqual([{ folder: false }, { folder: false }, { folder: true }]);
   });
 
   it('is where dropped files go while shown, with an overlay while they are dragged over it', async () => {
