@@ -4,11 +4,13 @@
 //! - Memory is bounded: a part reserves its size (in MiB) from a budget of `concurrency` x the part
 //!   size asked for (8 x 16 MiB by default) before it takes a buffer and reads, so the bytes in
 //!   flight stay within the budget whatever the file sizes (a 1 TiB file gets 105 MiB parts, and
-//!   then fewer of them run at once), and buffers are reused rather than
-//!   reallocated (fresh 16 MiB allocations per part fragmented the allocator's arenas: RSS reached
-//!   twice the budget). The checksum (CRC32C, CRC64NVME or Content-MD5) is computed over the buffer
-//!   and sent as a header. Streaming parts with a checksum trailer (aws-chunked) would need no
-//!   buffer, but garage refuses the SDK's chunk signatures over plain HTTP.
+//!   then fewer of them run at once). Part buffers are pooled and reused: fresh 16 MiB allocations
+//!   per part fragmented the allocator's arenas and RSS reached twice the budget.
+//! - The checksum (CRC32C, CRC64NVME or Content-MD5) is computed over the buffer and sent as a
+//!   signed header. The payload is not hashed again for SigV4 (UNSIGNED-PAYLOAD): a second SHA-256
+//!   pass over every byte adds no integrity the checksum lacks (TLS covers transit on https).
+//!   Streaming parts with a checksum trailer (aws-chunked) would need no buffer at all, but garage
+//!   refuses the SDK's chunk signatures over plain HTTP.
 //! - Each request is retried by [`crate::retry`]'s policy, per part; permanent errors stop the file.
 //! - With a [`Journal`], every multipart upload and acknowledged part is recorded; a later run
 //!   (after a pause, a crash or a kill) asks the storage which parts it holds and sends the rest.
@@ -612,6 +614,8 @@ async fn upload_one(shared: &Arc<Shared>, item: &UploadItem, checksum: Checksum)
             .set_checksum_algorithm(checksum.algorithm())
             .set_content_md5(body.md5.clone())
             .body(body.stream())
+            .customize()
+            .disable_payload_signing()
             .send()
     })
     .await;
@@ -825,6 +829,8 @@ async fn send_parts(shared: &Arc<Shared>, item: &UploadItem, part: u64, start: &
                     .set_checksum_algorithm(checksum.algorithm())
                     .set_content_md5(body.md5.clone())
                     .body(body.stream())
+                    .customize()
+                    .disable_payload_signing()
                     .send()
             })
             .await;
