@@ -394,7 +394,8 @@ pub async fn plan_upload(
     engine.plan_upload(&conn, &bucket, &prefix, &sources_id, op.token()).await
 }
 
-/// Starts a planned upload with tags on every object; progress is (bytes done, bytes total).
+/// Starts a planned upload with tags on every object; progress (bytes, files, files in flight,
+/// retries) comes through `progress` at ~10 Hz.
 #[tauri::command]
 #[specta::specta]
 pub async fn start_upload(
