@@ -81,7 +81,10 @@ export const commands = {
 	pickUploadSources: (folder: boolean) => typedError<HeldSources | null, AppError_Serialize>(__TAURI_INVOKE("pick_upload_sources", { folder })),
 	/**  The upload summary for held files going under `prefix`: counts, conflicts, required tags. */
 	planUpload: (connectionId: string, bucket: string, prefix: string, sourcesId: string, opId: string) => typedError<UploadSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("plan_upload", { connectionId, bucket, prefix, sourcesId, opId })),
-	/**  Starts a planned upload with tags on every object; progress is (bytes done, bytes total). */
+	/**
+	 *  Starts a planned upload with tags on every object; progress (bytes, files, files in flight,
+	 *  retries) comes through `progress` at ~10 Hz.
+	 */
 	startUpload: (planId: string, tags: Tag[], conflicts: ConflictChoice, opId: string, progress: Channel<TransferProgress_Deserialize>) => typedError<UploadReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("start_upload", { planId, tags, conflicts, opId, progress })),
 	/**  Forgets held files or a plan the user closed. */
 	discardUpload: (id: string) => __TAURI_INVOKE<void>("discard_upload", { id }),
