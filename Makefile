@@ -42,6 +42,7 @@ test-ui:
 	cd ui && npm run check && npm test
 
 test-e2e: app
+	cargo build -p satchel-cli
 	$(TEST_ENV) $(WITH_KEYRING) xvfb-run -a -s "-screen 0 1400x900x24" node tests/e2e/run.mjs
 
 # Regenerates ui/src/lib/bindings.ts from the Rust commands (a test fails when it drifts).

@@ -5,7 +5,7 @@
 // Screenshots of every step land in target/e2e/ (a failing step's is named FAILED-...).
 
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, readFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -17,6 +17,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const appBinary = path.join(root, 'target/debug/satchel-app');
 const tauriDriver = process.env.TAURI_DRIVER ?? path.join(root, '.tools/bin/tauri-driver');
 const motoServer = path.join(root, '.venv/bin/moto_server');
+const cli = path.join(root, 'target/debug/satchel');
 const shots = path.join(root, 'target/e2e');
 const WAIT = 20_000;
 
@@ -158,7 +159,7 @@ async function step(name, body) {
 }
 
 async function main() {
-  for (const [what, p] of [['app binary', appBinary], ['tauri-driver', tauriDriver], ['moto_server', motoServer]]) {
+  for (const [what, p] of [['app binary', appBinary], ['tauri-driver', tauriDriver], ['moto_server', motoServer], ['satchel CLI', cli]]) {
     if (!existsSync(p)) throw new Error(`${what} not found at ${p}: run \`make test-deps app\``);
   }
   await mkdir(shots, { recursive: true });
@@ -234,6 +235,25 @@ async function main() {
     assert.ok(!config.includes(secret), 'secret written to the config file');
   });
 
+  // Made by the CLI while the app is closed, resumed by the app after its restart.
+  const bigBody = Buffer.alloc(48 * 1024 * 1024, 0);
+  for (let i = 0; i < bigBody.length; i += 4096) bigBody.writeUInt32LE(i, i);
+  await step('the CLI pauses an upload on Ctrl-C and leaves it to resume', async () => {
+    const file = path.join(home, 'big.bin');
+    await writeFile(file, bigBody);
+    const child = spawn(cli, ['--connection', 'Moto', 'cp', file, 's3://e2e-reports/big.bin', '--part-size', '5M', '--concurrency', '1'],
+      { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise((r) => child.on('exit', (code) => r(code)));
+    // As soon as the multipart upload exists on moto, interrupt as a user at a terminal would.
+    await waitFor('the multipart upload', async () => (await (await fetch(`${moto}/e2e-reports?uploads`)).text()).includes('<Key>big.bin</Key>'), WAIT);
+    child.kill('SIGINT');
+    const code = await exited;
+    assert.notEqual(code, 0, stderr);
+    assert.match(stderr, /run the same command again to resume/, stderr);
+  });
+
   await step('after a restart the connection is back, selected, and works from the keychain', async () => {
     await browser.deleteSession();
     driver.killedOnPurpose = true;
@@ -247,6 +267,31 @@ async function main() {
     await (await byTestId(browser, 'test-selected')).click();
     const r = await outcome(browser, 'test-selected-result');
     assert.equal(r.code, 'ok', r.text);
+  });
+
+  await step('the app offers the interrupted upload and resumes it', async () => {
+    const banner = await byTestId(browser, 'interrupted-banner');
+    await banner.waitForDisplayed({ timeout: WAIT });
+    assert.match(await banner.getText(), /1 upload was interrupted/);
+    await (await byTestId(browser, 'interrupted-resume')).click();
+    const start = await byTestId(browser, 'upload-start');
+    await start.waitForDisplayed({ timeout: WAIT });
+    await browser.waitUntil(async () => (await start.getAttribute('aria-disabled')) !== 'true' && (await start.isEnabled()),
+      { timeout: WAIT, timeoutMsg: 'Start never became available' });
+    await start.click();
+    await waitFor('the completed object', async () => {
+      const xml = await (await fetch(`${moto}/e2e-reports?list-type=2&prefix=big.bin`)).text();
+      return xml.includes('<Key>big.bin</Key>') && xml.includes(`<Size>${bigBody.length}</Size>`);
+    }, WAIT);
+    const uploads = await (await fetch(`${moto}/e2e-reports?uploads`)).text();
+    assert.ok(!uploads.includes('<Key>big.bin</Key>'), 'no multipart upload is left open');
+    // The transfers panel keeps it in the history, with what was resumed.
+    if (!(await (await byTestId(browser, 'transfers-panel')).isExisting())) await (await byTestId(browser, 'transfer-status')).click();
+    const done = await browser.$('[data-testid="history-entry"], [data-testid="batch-outcome"]');
+    await done.waitForDisplayed({ timeout: WAIT });
+    assert.match(await done.getText(), /Uploaded 1 file/, await done.getText());
+    await (await byTestId(browser, 'interrupted-banner')).waitForExist({ reverse: true, timeout: WAIT });
+    await fetch(`${moto}/e2e-reports/big.bin`, { method: 'DELETE' });
   });
 
   const objectRow = (key) => browser.$(`[data-testid="object-row"][data-key="${key}"]`);
