@@ -310,51 +310,95 @@ pub async fn copy_object(s3: &S3, src_bucket: &str, src_key: &str, dst_bucket: &
         req.send().await.map_err(|e| classify(&e, s3.attempt("copy the object")))?;
         return Ok(());
     }
-    // Multipart copy: the new upload carries metadata, type and encryption; tags are copied after.
-    let mut create = s3
+    copy_in_parts(s3, (src_bucket, src_key), (dst_bucket, dst_key), size, &Headers::of(&head), COPY_PART).await
+}
+
+/// What a multipart copy sets on the new object (a single CopyObject can keep them itself).
+#[derive(Debug, Clone, Default)]
+pub struct Headers {
+    pub metadata: Option<HashMap<String, String>>,
+    pub content_type: Option<String>,
+    pub cache_control: Option<String>,
+    pub content_disposition: Option<String>,
+    pub content_encoding: Option<String>,
+    pub storage_class: Option<aws_sdk_s3::types::StorageClass>,
+    pub encryption: Option<aws_sdk_s3::types::ServerSideEncryption>,
+    pub kms_key: Option<String>,
+}
+
+impl Headers {
+    pub fn of(head: &aws_sdk_s3::operation::head_object::HeadObjectOutput) -> Headers {
+        Headers {
+            metadata: head.metadata().cloned(),
+            content_type: head.content_type().map(str::to_string),
+            cache_control: head.cache_control().map(str::to_string),
+            content_disposition: head.content_disposition().map(str::to_string),
+            content_encoding: head.content_encoding().map(str::to_string),
+            storage_class: head.storage_class().cloned(),
+            encryption: head.server_side_encryption().cloned(),
+            kms_key: head.ssekms_key_id().map(str::to_string),
+        }
+    }
+}
+
+/// Copies an object of `size` bytes in parts of `part` bytes (UploadPartCopy), giving the new
+/// object `headers` and the source's tags. Works in place (same bucket and key): the tags are read
+/// before the source is replaced. A failure aborts the upload, so nothing is left to be billed.
+pub async fn copy_in_parts(
+    s3: &S3,
+    (src_bucket, src_key): (&str, &str),
+    (dst_bucket, dst_key): (&str, &str),
+    size: u64,
+    headers: &Headers,
+    part: u64,
+) -> Result<()> {
+    let tags = read_tags(s3, src_bucket, src_key).await?;
+    let source = format!("{src_bucket}/{}", encode_key(src_key));
+    let upload = s3
         .client
         .create_multipart_upload()
         .bucket(dst_bucket)
         .key(dst_key)
-        .set_metadata(head.metadata().cloned())
-        .set_content_type(head.content_type().map(str::to_string))
-        .set_cache_control(head.cache_control().map(str::to_string))
-        .set_content_disposition(head.content_disposition().map(str::to_string))
-        .set_content_encoding(head.content_encoding().map(str::to_string))
-        .set_storage_class(head.storage_class().cloned())
-        .set_server_side_encryption(head.server_side_encryption().cloned());
-    if let Some(kms) = head.ssekms_key_id() {
-        create = create.ssekms_key_id(kms);
-    }
-    let upload = create.send().await.map_err(|e| classify(&e, s3.attempt("start a multipart copy")))?;
-    let upload_id = upload.upload_id().unwrap_or_default().to_string();
-    let result = copy_parts(s3, &source, dst_bucket, dst_key, &upload_id, size).await;
-    let parts = match result {
-        Ok(p) => p,
-        Err(e) => {
-            // Nothing is left behind to be billed.
-            let _ = s3.client.abort_multipart_upload().bucket(dst_bucket).key(dst_key).upload_id(&upload_id).send().await;
-            return Err(e);
-        }
-    };
-    s3.client
-        .complete_multipart_upload()
-        .bucket(dst_bucket)
-        .key(dst_key)
-        .upload_id(&upload_id)
-        .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
+        .set_metadata(headers.metadata.clone())
+        .set_content_type(headers.content_type.clone())
+        .set_cache_control(headers.cache_control.clone())
+        .set_content_disposition(headers.content_disposition.clone())
+        .set_content_encoding(headers.content_encoding.clone())
+        .set_storage_class(headers.storage_class.clone())
+        .set_server_side_encryption(headers.encryption.clone())
+        .set_ssekms_key_id(headers.kms_key.clone())
         .send()
         .await
-        .map_err(|e| classify(&e, s3.attempt("finish the multipart copy")))?;
-    copy_tags(s3, src_bucket, src_key, dst_bucket, dst_key).await
+        .map_err(|e| classify(&e, s3.attempt("start a multipart copy")))?;
+    let upload_id = upload.upload_id().unwrap_or_default().to_string();
+    let finished = match copy_parts(s3, &source, dst_bucket, dst_key, &upload_id, size, part).await {
+        Ok(parts) => s3
+            .client
+            .complete_multipart_upload()
+            .bucket(dst_bucket)
+            .key(dst_key)
+            .upload_id(&upload_id)
+            .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| classify(&e, s3.attempt("finish the multipart copy"))),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = finished {
+        // Nothing is left behind to be billed.
+        let _ = s3.client.abort_multipart_upload().bucket(dst_bucket).key(dst_key).upload_id(&upload_id).send().await;
+        return Err(e);
+    }
+    write_tags(s3, dst_bucket, dst_key, tags).await
 }
 
-async fn copy_parts(s3: &S3, source: &str, bucket: &str, key: &str, upload_id: &str, size: u64) -> Result<Vec<CompletedPart>> {
+async fn copy_parts(s3: &S3, source: &str, bucket: &str, key: &str, upload_id: &str, size: u64, part: u64) -> Result<Vec<CompletedPart>> {
     let mut parts = Vec::new();
     let mut start = 0u64;
     let mut number = 1;
     while start < size {
-        let end = (start + COPY_PART).min(size) - 1;
+        let end = (start + part).min(size) - 1;
         let out = s3
             .client
             .upload_part_copy()
@@ -375,25 +419,29 @@ async fn copy_parts(s3: &S3, source: &str, bucket: &str, key: &str, upload_id: &
     Ok(parts)
 }
 
-async fn copy_tags(s3: &S3, src_bucket: &str, src_key: &str, dst_bucket: &str, dst_key: &str) -> Result<()> {
-    let tags = match s3.client.get_object_tagging().bucket(src_bucket).key(src_key).send().await {
-        Ok(t) => t.tag_set().to_vec(),
+/// An object's tags; none where the storage has no tagging.
+async fn read_tags(s3: &S3, bucket: &str, key: &str) -> Result<Vec<aws_sdk_s3::types::Tag>> {
+    match s3.client.get_object_tagging().bucket(bucket).key(key).send().await {
+        Ok(t) => Ok(t.tag_set().to_vec()),
         Err(e) => {
             let err = classify(&e, s3.attempt("read tags"));
             if err.code == ErrorCode::Unsupported {
-                return Ok(());
+                return Ok(Vec::new());
             }
-            return Err(err);
+            Err(err)
         }
-    };
+    }
+}
+
+async fn write_tags(s3: &S3, bucket: &str, key: &str, tags: Vec<aws_sdk_s3::types::Tag>) -> Result<()> {
     if tags.is_empty() {
         return Ok(());
     }
     let tagging = aws_sdk_s3::types::Tagging::builder().set_tag_set(Some(tags)).build().map_err(|e| Error::internal(e.to_string()))?;
     s3.client
         .put_object_tagging()
-        .bucket(dst_bucket)
-        .key(dst_key)
+        .bucket(bucket)
+        .key(key)
         .tagging(tagging)
         .send()
         .await
@@ -668,12 +716,6 @@ pub async fn edit_metadata(s3: &S3, bucket: &str, key: &str, edit: &MetadataEdit
         .await
         .map_err(|e| not_found_as_object(classify(&e, s3.attempt("read the object")), bucket, key))?;
     let size = head.content_length().unwrap_or(0).max(0) as u64;
-    if size > MAX_SINGLE_COPY {
-        return Err(Error::new(
-            ErrorCode::Unsupported,
-            "Editing metadata of objects over 5 GiB isn't available yet (it needs a multipart copy).",
-        ));
-    }
     let pick = |new: &Option<String>, old: Option<&str>| new.clone().or_else(|| old.map(str::to_string)).filter(|v| !v.is_empty());
     let metadata: HashMap<String, String> = match &edit.metadata {
         Some(m) => m.iter().cloned().collect(),
@@ -684,7 +726,20 @@ pub async fn edit_metadata(s3: &S3, bucket: &str, key: &str, edit: &MetadataEdit
         .clone()
         .map(|c| aws_sdk_s3::types::StorageClass::from(c.as_str()))
         .or_else(|| head.storage_class().cloned());
-    let mut req = s3
+    let headers = Headers {
+        metadata: Some(metadata),
+        content_type: pick(&edit.content_type, head.content_type()),
+        cache_control: pick(&edit.cache_control, head.cache_control()),
+        content_disposition: pick(&edit.content_disposition, head.content_disposition()),
+        content_encoding: pick(&edit.content_encoding, head.content_encoding()),
+        storage_class: class,
+        encryption: head.server_side_encryption().cloned(),
+        kms_key: head.ssekms_key_id().map(str::to_string),
+    };
+    if size > MAX_SINGLE_COPY {
+        return copy_in_parts(s3, (bucket, key), (bucket, key), size, &headers, COPY_PART).await;
+    }
+    let req = s3
         .client
         .copy_object()
         .bucket(bucket)
@@ -692,16 +747,14 @@ pub async fn edit_metadata(s3: &S3, bucket: &str, key: &str, edit: &MetadataEdit
         .copy_source(format!("{bucket}/{}", encode_key(key)))
         .metadata_directive(MetadataDirective::Replace)
         .tagging_directive(TaggingDirective::Copy)
-        .set_metadata(Some(metadata))
-        .set_content_type(pick(&edit.content_type, head.content_type()))
-        .set_cache_control(pick(&edit.cache_control, head.cache_control()))
-        .set_content_disposition(pick(&edit.content_disposition, head.content_disposition()))
-        .set_content_encoding(pick(&edit.content_encoding, head.content_encoding()))
-        .set_storage_class(class)
-        .set_server_side_encryption(head.server_side_encryption().cloned());
-    if let Some(kms) = head.ssekms_key_id() {
-        req = req.ssekms_key_id(kms);
-    }
+        .set_metadata(headers.metadata)
+        .set_content_type(headers.content_type)
+        .set_cache_control(headers.cache_control)
+        .set_content_disposition(headers.content_disposition)
+        .set_content_encoding(headers.content_encoding)
+        .set_storage_class(headers.storage_class)
+        .set_server_side_encryption(headers.encryption)
+        .set_ssekms_key_id(headers.kms_key);
     req.send().await.map_err(|e| classify(&e, s3.attempt("rewrite the object's metadata")))?;
     Ok(())
 }

@@ -261,3 +261,43 @@ async fn editing_metadata_keeps_tags_and_encryption() {
     let bad = objects::MetadataEdit { metadata: Some(vec![("bad name".into(), "x".into())]), ..Default::default() };
     assert_eq!(objects::edit_metadata(&s3, &bucket, "r.csv", &bad).await.unwrap_err().code, satchel_core::ErrorCode::InvalidInput);
 }
+
+/// The path taken above 5 GiB (one CopyObject can't), exercised in place on a 12 MiB object with
+/// 5 MiB parts: new headers and storage class, the same bytes, tags and encryption.
+#[tokio::test]
+async fn an_in_place_multipart_copy_keeps_bytes_tags_and_encryption() {
+    let m = moto();
+    let bucket = bucket_with(m, &[]).await;
+    let c = m.client();
+    let body: Vec<u8> = (0..12 * 1024 * 1024 + 7).map(|i| (i % 249) as u8).collect();
+    c.put_object()
+        .bucket(&bucket)
+        .key("big.bin")
+        .body(ByteStream::from(body.clone()))
+        .tagging("project=alpha&team=data")
+        .server_side_encryption(ServerSideEncryption::Aes256)
+        .send()
+        .await
+        .unwrap();
+    let s3 = satchel_client(m);
+    let head = c.head_object().bucket(&bucket).key("big.bin").send().await.unwrap();
+    let headers = objects::Headers {
+        content_type: Some("application/x-test".into()),
+        storage_class: Some(aws_sdk_s3::types::StorageClass::StandardIa),
+        ..objects::Headers::of(&head)
+    };
+    objects::copy_in_parts(&s3, (&bucket, "big.bin"), (&bucket, "big.bin"), body.len() as u64, &headers, 5 * 1024 * 1024)
+        .await
+        .unwrap();
+    let head = c.head_object().bucket(&bucket).key("big.bin").send().await.unwrap();
+    assert_eq!(head.content_type(), Some("application/x-test"));
+    assert_eq!(head.storage_class(), Some(&aws_sdk_s3::types::StorageClass::StandardIa));
+    assert_eq!(head.server_side_encryption(), Some(&ServerSideEncryption::Aes256));
+    assert!(head.e_tag().unwrap().contains('-'), "a multipart object now: {:?}", head.e_tag());
+    let tags = c.get_object_tagging().bucket(&bucket).key("big.bin").send().await.unwrap();
+    assert_eq!(tags.tag_set().len(), 2);
+    let got = c.get_object().bucket(&bucket).key("big.bin").send().await.unwrap().body.collect().await.unwrap().into_bytes();
+    assert_eq!(got.as_ref(), body.as_slice());
+    let open = c.list_multipart_uploads().bucket(&bucket).send().await.unwrap();
+    assert!(open.uploads().is_empty());
+}
