@@ -216,3 +216,34 @@ async fn garage_uploads_without_tags_and_reports_bucket_tags_unsupported() {
     let e = satchel_core::tagging::get_bucket_tags(&s3, &bucket).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::Unsupported, "{}", e.message);
 }
+
+#[tokio::test]
+async fn links_loops_and_vanished_files_are_reported_and_the_rest_goes() {
+    let m = moto();
+    let w = world(m).await;
+    let bucket = format!("odd-{:08x}", rand::random::<u32>());
+    m.create_bucket(&bucket).await;
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set");
+    std::fs::create_dir_all(set.join("sub")).unwrap();
+    std::fs::write(set.join("a.txt"), b"a").unwrap();
+    std::fs::write(set.join("sub/b.txt"), b"b").unwrap();
+    std::fs::write(set.join("vanishes.txt"), b"soon gone").unwrap();
+    std::os::unix::fs::symlink(&set, set.join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), set.join("dangling")).unwrap();
+    let held = w.engine.hold_sources(vec![set.clone()]);
+    let plan = w.engine.plan_upload(&w.conn, &bucket, "", &held.sources_id, &CancellationToken::new()).await.unwrap();
+    let problems: Vec<_> = plan.problems.iter().map(|p| (p.key.rsplit('/').next().unwrap().to_string(), p.reason.clone())).collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems.iter().any(|(k, r)| k == "loop" && r.contains("not followed")), "{problems:?}");
+    assert!(problems.iter().any(|(k, r)| k == "dangling" && r.contains("Can't read")), "{problems:?}");
+    assert_eq!(plan.files, 3);
+    std::fs::remove_file(set.join("vanishes.txt")).unwrap();
+    let report = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &Control::new(), &|_| {}).await.unwrap();
+    assert_eq!(report.files, 2, "{report:?}");
+    let failed: Vec<_> = report.failed.iter().map(|f| f.key.rsplit('/').next().unwrap().to_string()).collect();
+    assert_eq!(failed.len(), 3, "the vanished file and both planning problems: {failed:?}");
+    assert!(failed.contains(&"vanishes.txt".to_string()));
+    assert_eq!(m.keys(&bucket).await, ["set/a.txt", "set/sub/b.txt"]);
+    assert!(report.next_plan.is_some(), "the vanished file can be retried");
+}
