@@ -200,6 +200,70 @@ describe('Transfers bar and panel', () => {
     expect(await screen.findByTestId('history-entry')).toHaveTextContent('Cancelled after 3 files (3 KB); parts of unfinished files were deleted.');
   });
 
+  it('offers Pause all and Cancel all in the header while two or more run, and Resume all once two are paused', async () => {
+    const transfers = setup();
+    transfers.panelOpen = true;
+    transfers.start(SUMMARY, TAGS, 'skip', 'c1');
+    await waitFor(() => expect(runs).toHaveLength(1));
+    expect(await screen.findByTestId('batch')).toBeInTheDocument();
+    expect(screen.queryByTestId('pause-all')).toBeNull();
+    expect(screen.queryByTestId('cancel-all')).toBeNull();
+    transfers.start({ ...SUMMARY, plan_id: 'plan-x', prefix: 'x/' }, TAGS, 'skip', 'c1');
+    await waitFor(() => expect(runs).toHaveLength(2));
+
+    await fireEvent.click(await screen.findByTestId('pause-all'));
+    expect(callsOf('pause_operation').map((c) => (c as { opId: string }).opId).sort()).toEqual([runs[0].args.opId, runs[1].args.opId].sort());
+    expect(screen.getAllByTestId('batch-pause').map((b) => b.textContent?.trim())).toEqual(['Pausing…', 'Pausing…']);
+    // Nothing left to pause.
+    expect(screen.queryByTestId('pause-all')).toBeNull();
+    expect(screen.getByTestId('cancel-all')).toBeInTheDocument();
+
+    runs[0].end(report({ files: 300, bytes: 8e8, paused: true, next_plan: 'plan-2' }));
+    runs[1].end(report({ files: 10, bytes: 1e7, paused: true, next_plan: 'plan-x2' }));
+    await fireEvent.click(await screen.findByTestId('resume-all'));
+    await waitFor(() => expect(runs).toHaveLength(4));
+    expect(runs.slice(2).map((r) => r.args.planId).sort()).toEqual(['plan-2', 'plan-x2']);
+    expect(runs[2].args).toMatchObject({ tags: TAGS, conflicts: 'skip' });
+    expect(screen.queryByTestId('resume-all')).toBeNull();
+    expect(screen.getByTestId('pause-all')).toBeInTheDocument();
+  });
+
+  it('Cancel all asks once, then cancels the running batches and moves the paused one to the history', async () => {
+    const transfers = setup();
+    transfers.panelOpen = true;
+    transfers.start(SUMMARY, [], 'skip', 'c1');
+    transfers.start({ ...SUMMARY, plan_id: 'plan-x', prefix: 'x/' }, [], 'skip', 'c1');
+    transfers.start({ ...SUMMARY, plan_id: 'plan-y', prefix: 'y/' }, [], 'skip', 'c1');
+    await waitFor(() => expect(runs).toHaveLength(3));
+    runs[2].end(report({ files: 300, bytes: 8e8, paused: true, next_plan: 'plan-y2' }));
+    await waitFor(() => expect(screen.getAllByTestId('batch')[0]).toHaveAttribute('data-state', 'paused'));
+
+    await fireEvent.click(screen.getByTestId('cancel-all'));
+    const confirm = screen.getByRole('alertdialog', { name: 'Cancel all uploads?' });
+    expect(confirm).toHaveTextContent('Cancel 3 uploads? Parts already sent are deleted.');
+    expect(confirm).toHaveTextContent('The paused one keeps its parts under Interrupted uploads, to resume or discard.');
+    await fireEvent.click(within(confirm).getByRole('button', { name: 'Keep uploading' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(callsOf('cancel_operation')).toEqual([]);
+
+    await fireEvent.click(screen.getByTestId('cancel-all'));
+    await fireEvent.click(screen.getByTestId('confirm'));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(callsOf('cancel_operation').map((c) => (c as { opId: string }).opId).sort()).toEqual([runs[0].args.opId, runs[1].args.opId].sort());
+    expect(callsOf('discard_upload')).toEqual([{ id: 'plan-y2' }]);
+    expect(screen.getAllByTestId('batch').map((b) => b.dataset.state)).toEqual(['stopping', 'stopping']);
+    const paused = screen.getByTestId('history-entry');
+    expect(paused).toHaveTextContent('bucket-b/y/');
+    expect(paused).toHaveTextContent('Cancelled while paused, after 300 of 1,204 files (800 MB).');
+    expect(screen.queryByTestId('cancel-all')).toBeNull();
+
+    runs[0].end(report({ files: 3, bytes: 3000, cancelled: true }));
+    runs[1].end(report({ files: 0, bytes: 0, cancelled: true }));
+    await waitFor(() => expect(screen.getAllByTestId('history-entry')).toHaveLength(3));
+    expect(screen.queryByTestId('batch')).toBeNull();
+    expect(screen.getByTestId('transfer-status')).toHaveTextContent('No transfers');
+  });
+
   it('offers interrupted uploads of saved connections: Resume plans them, Discard deletes them after a confirmation', async () => {
     const u = (id: number, storage: string, bucket: string): UnfinishedUpload => ({
       id,

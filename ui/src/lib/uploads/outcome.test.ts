@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UnfinishedUpload, UploadReport } from '../bindings';
-import { describeBatch, groupInterrupted, mergeReports, names, notificationOf } from './outcome';
+import { describeBatch, describeCancelledPause, groupInterrupted, mergeReports, names, notificationOf } from './outcome';
 
 const report = (over: Partial<UploadReport> = {}): UploadReport => ({
   files: 1204,
@@ -17,6 +17,16 @@ const report = (over: Partial<UploadReport> = {}): UploadReport => ({
 });
 
 describe('describeBatch', () => {
+  it('says a paused batch was cancelled and where its parts are kept', () => {
+    const paused = report({ files: 300, bytes: 8e8, paused: true, next_plan: 'plan-2' });
+    expect(describeCancelledPause(paused, 1204)).toEqual({
+      tone: 'partial',
+      lines: ['Cancelled while paused, after 300 of 1,204 files (800 MB).', 'Parts already sent are kept under Interrupted uploads, to resume or discard.'],
+    });
+    expect(describeCancelledPause(paused, null).lines[0]).toBe('Cancelled while paused, after 300 files (800 MB).');
+    expect(describeCancelledPause(null, 2).lines[0]).toBe('Cancelled while paused, after 0 of 2 files (0 bytes).');
+  });
+
   it('says what was uploaded, and what was resumed from an earlier run', () => {
     expect(describeBatch(report(), 1204)).toEqual({ tone: 'ok', lines: ['Uploaded 1,204 files (3.2 GB).'] });
     expect(describeBatch(report({ resumed_bytes: 1.1e9 }), 1204).lines[0]).toBe('Uploaded 1,204 files (3.2 GB), resumed 1.1 GB from an earlier run.');

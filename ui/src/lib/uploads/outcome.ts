@@ -59,6 +59,20 @@ export function describeBatch(report: UploadReport, filesPlanned: number | null)
   return { tone, lines };
 }
 
+/**
+ * A paused batch cancelled (Cancel all): nothing was running, so nothing was deleted; its plan is let
+ * go and the parts it sent stay in the journal, offered under Interrupted uploads.
+ */
+export function describeCancelledPause(report: UploadReport | null, filesPlanned: number | null): Outcome {
+  const files = report?.files ?? 0;
+  const bytes = report?.bytes ?? 0;
+  const done = filesPlanned ? `${formatCount(files)} of ${plural(filesPlanned, 'file', 'files')}` : plural(files, 'file', 'files');
+  return {
+    tone: 'partial',
+    lines: [`Cancelled while paused, after ${done} (${formatBytes(bytes)}).`, 'Parts already sent are kept under Interrupted uploads, to resume or discard.'],
+  };
+}
+
 /** `a.csv, b.csv and 3 more`. */
 export function names(list: readonly string[], shown = NAMED): string {
   const base = list.slice(0, shown).map((n) => n.split('/').pop() || n);

@@ -5,9 +5,10 @@
 import { untrack } from 'svelte';
 import { commands, events, type ConflictChoice, type HeldSources, type KeyFailure, type Tag, type UnfinishedUpload, type UploadSummary } from '../bindings';
 import { run, type AppError } from '../errors';
+import { formatCount, plural } from '../format';
 import type { TransferSummary } from '../transfers';
 import { discardPlan, UploadBatch } from './batch.svelte';
-import { describeBatch, groupInterrupted, notificationOf, type InterruptedGroup, type Tone } from './outcome';
+import { describeBatch, describeCancelledPause, groupInterrupted, notificationOf, type InterruptedGroup, type Outcome, type Tone } from './outcome';
 import { combined } from './rate';
 
 /** A folder of a bucket that uploads go into. */
@@ -146,10 +147,80 @@ export class Transfers {
   dismiss(batch: UploadBatch): void {
     if (batch.active) return;
     const wasPaused = batch.state === 'paused';
-    batch.close();
-    this.#archive(batch);
+    this.#letGo(batch);
     // Its unfinished parts are now offered under "interrupted".
     if (wasPaused) void this.loadUnfinished();
+  }
+
+  /** Batches a run is under way for (some may be pausing or stopping), as the bottom bar counts them. */
+  get running(): UploadBatch[] {
+    return this.batches.filter((b) => b.active);
+  }
+
+  /** Running batches Pause would stop (not already pausing or cancelling). */
+  get pausable(): UploadBatch[] {
+    return this.batches.filter((b) => b.state === 'running');
+  }
+
+  /** Paused batches Resume would continue. */
+  get resumable(): UploadBatch[] {
+    return this.batches.filter((b) => b.state === 'paused' && b.nextPlan !== null);
+  }
+
+  /** What Cancel all stops: running batches (not already cancelling) and paused ones. */
+  get cancellable(): UploadBatch[] {
+    return this.batches.filter((b) => b.state === 'running' || b.state === 'pausing' || b.state === 'paused');
+  }
+
+  /** The panel offers Pause all while two or more batches run and one of them can still be paused. */
+  get canPauseAll(): boolean {
+    return this.running.length >= 2 && this.pausable.length > 0;
+  }
+
+  /** The panel offers Cancel all while two or more batches run. */
+  get canCancelAll(): boolean {
+    return this.running.length >= 2 && this.cancellable.length > 0;
+  }
+
+  /** The panel offers Resume all when two or more batches are paused. */
+  get canResumeAll(): boolean {
+    return this.resumable.length >= 2;
+  }
+
+  /** Cancel all's confirmation: how many, and what happens to the parts already sent. */
+  get cancelAllMessage(): string {
+    const all = this.cancellable;
+    const paused = all.filter((b) => b.state === 'paused').length;
+    // A paused batch has nothing running to delete its parts: they stay in the journal.
+    const kept = 'under Interrupted uploads, to resume or discard.';
+    if (paused === all.length) return `Cancel ${plural(paused, 'paused upload', 'paused uploads')}? ${paused === 1 ? 'Its' : 'Their'} parts already sent are kept ${kept}`;
+    const message = `Cancel ${plural(all.length, 'upload', 'uploads')}? Parts already sent are deleted. Files already uploaded stay.`;
+    if (paused === 0) return message;
+    return paused === 1 ? `${message} The paused one keeps its parts ${kept}` : `${message} The ${formatCount(paused)} paused ones keep their parts ${kept}`;
+  }
+
+  /** Pause all: every running batch stops after its parts in flight. */
+  async pauseAll(): Promise<void> {
+    await Promise.all(this.pausable.map((b) => b.pause()));
+  }
+
+  /** Resume all: every paused batch runs its next plan. */
+  resumeAll(): void {
+    for (const batch of this.resumable) this.resume(batch);
+  }
+
+  /**
+   * Cancel all (after the panel's confirmation): running batches are stopped (the engine deletes the
+   * parts they sent, and their runs end in the history as cancelled); paused ones have nothing
+   * running, so their next plan is let go and they go to the history as cancelled, their parts
+   * offered under "interrupted", as Close does.
+   */
+  async cancelAll(): Promise<void> {
+    const all = this.cancellable;
+    const paused = all.filter((b) => b.state === 'paused');
+    for (const batch of paused) this.#letGo(batch, describeCancelledPause(batch.report, batch.plannedFiles));
+    if (paused.length) void this.loadUnfinished();
+    await Promise.all(all.filter((b) => !paused.includes(b)).map((b) => b.cancel()));
   }
 
   /** Called with every batch whose run ended (the object browser lists its folder again). */
@@ -160,7 +231,7 @@ export class Transfers {
 
   /** The bottom bar's line: running batches, their rate and time left. */
   get summary(): TransferSummary | null {
-    const running = this.batches.filter((b) => b.active);
+    const running = this.running;
     if (running.length === 0) return null;
     const all = combined(running.map((b) => ({ rate: b.rate, bytesDone: b.totals.bytesDone, bytesTotal: b.totals.bytesTotal })));
     return { running: running.length, ...all };
@@ -206,10 +277,18 @@ export class Transfers {
     void this.loadUnfinished();
   }
 
-  #archive(batch: UploadBatch) {
-    const outcome = batch.report
-      ? describeBatch(batch.report, batch.plannedFiles)
-      : { tone: 'failed' as const, lines: [batch.error?.message ?? 'The upload did not start.'] };
+  /** Forgets what the batch could still resume or retry, and moves it to the history. */
+  #letGo(batch: UploadBatch, outcome?: Outcome) {
+    batch.close();
+    this.#archive(batch, outcome);
+  }
+
+  #archive(batch: UploadBatch, told?: Outcome) {
+    const outcome =
+      told ??
+      (batch.report
+        ? describeBatch(batch.report, batch.plannedFiles)
+        : { tone: 'failed' as const, lines: [batch.error?.message ?? 'The upload did not start.'] });
     const entry: HistoryEntry = {
       id: batch.id,
       place: batch.place,

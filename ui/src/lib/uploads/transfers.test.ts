@@ -3,6 +3,7 @@ import type { UploadSummary_Serialize } from '../bindings';
 import { answer, callsOf, deferred } from '../../test/ipc';
 import { emitEvent, listenerCount } from '../../test/events';
 import { HISTORY_LIMIT, NO_BUCKET_OPEN, SHEET_ALREADY_OPEN, Transfers } from './transfers.svelte';
+import type { UploadBatch } from './batch.svelte';
 
 vi.mock('@tauri-apps/api/core', async () => {
   const { FakeChannel } = await import('../../test/channel');
@@ -129,5 +130,129 @@ describe('Transfers', () => {
     expect(batch.last?.failed).toEqual([problem]);
     expect(batch.nextPlan).toBeNull();
     expect(batch.report?.files).toBe(2);
+  });
+});
+
+describe('Transfers: Pause all, Resume all, Cancel all', () => {
+  /** Each start_upload call, with the way to end it. */
+  let runs: { planId: string; opId: string; end: (r: unknown) => void }[] = [];
+
+  beforeEach(() => {
+    runs = [];
+    answer({
+      start_upload: (a: unknown) => {
+        const d = deferred<unknown>();
+        const { planId, opId } = a as { planId: string; opId: string };
+        runs.push({ planId, opId, end: d.resolve });
+        return d.promise;
+      },
+      pause_operation: true,
+      cancel_operation: true,
+      discard_upload: null,
+      unfinished_uploads: [],
+    });
+  });
+
+  /** Starts one batch per prefix; each waits until the test ends its run. */
+  async function started(t: Transfers, ...prefixes: string[]): Promise<UploadBatch[]> {
+    const before = runs.length;
+    const batches = prefixes.map((prefix) => t.start({ ...SUMMARY, plan_id: `plan-${prefix}`, prefix: `${prefix}/` }, [], 'skip', 'c1'));
+    await vi.waitFor(() => expect(runs).toHaveLength(before + prefixes.length));
+    return batches;
+  }
+  const runOf = (b: UploadBatch) => runs.find((r) => r.opId === b.opId)!;
+  const paused = (next: string, files = 1) => ({ ...REPORT, files, bytes: files * 1000, paused: true, next_plan: next });
+  const sorted = (calls: unknown[]) => calls.map((c) => (c as { opId: string }).opId).sort();
+
+  it('offers Pause all while two or more batches run, and pauses every one still running', async () => {
+    const t = setup();
+    const [a] = await started(t, 'a');
+    expect([t.canPauseAll, t.canCancelAll, t.canResumeAll]).toEqual([false, false, false]);
+    const [b, c] = await started(t, 'b', 'c');
+    expect([t.canPauseAll, t.canCancelAll, t.canResumeAll]).toEqual([true, true, false]);
+
+    // One already pausing is not asked twice.
+    await c.pause();
+    await t.pauseAll();
+    expect(sorted(callsOf('pause_operation'))).toEqual([a.opId, b.opId, c.opId].sort());
+    expect([a.state, b.state, c.state]).toEqual(['pausing', 'pausing', 'pausing']);
+    // Nothing left to pause; they can still be cancelled.
+    expect(t.canPauseAll).toBe(false);
+    expect(t.canCancelAll).toBe(true);
+
+    for (const batch of [a, b, c]) runOf(batch).end(paused(`next-${batch.prefix}`));
+    await vi.waitFor(() => expect([a.state, b.state, c.state]).toEqual(['paused', 'paused', 'paused']));
+    expect([t.canPauseAll, t.canCancelAll, t.canResumeAll]).toEqual([false, false, true]);
+  });
+
+  it('Resume all runs the next plan of every paused batch, not the retry of one that failed', async () => {
+    const t = setup();
+    const [a, b, c] = await started(t, 'a', 'b', 'c');
+    runOf(a).end(paused('next-a'));
+    runOf(b).end({ ...REPORT, files: 1, failed: [{ key: '/x.csv', reason: 'Access Denied' }], next_plan: 'retry-b' });
+    await vi.waitFor(() => expect([a.state, b.state]).toEqual(['paused', 'incomplete']));
+    // One paused batch has its own Resume.
+    expect(t.canResumeAll).toBe(false);
+    runOf(c).end(paused('next-c'));
+    await vi.waitFor(() => expect(t.canResumeAll).toBe(true));
+
+    t.resumeAll();
+    await vi.waitFor(() => expect(runs).toHaveLength(5));
+    expect(runs.slice(3).map((r) => r.planId).sort()).toEqual(['next-a', 'next-c']);
+    expect([a.state, b.state, c.state]).toEqual(['running', 'incomplete', 'running']);
+    expect(t.canResumeAll).toBe(false);
+  });
+
+  it('Cancel all stops the running batches and lets the paused ones go, as cancelled', async () => {
+    const t = setup();
+    const [a, b] = await started(t, 'a', 'b');
+    expect(t.cancelAllMessage).toBe('Cancel 2 uploads? Parts already sent are deleted. Files already uploaded stay.');
+    const [c, d] = await started(t, 'c', 'd');
+    runOf(c).end(paused('next-c'));
+    await vi.waitFor(() => expect(c.state).toBe('paused'));
+    expect(t.cancelAllMessage).toBe(
+      'Cancel 4 uploads? Parts already sent are deleted. Files already uploaded stay. The paused one keeps its parts under Interrupted uploads, to resume or discard.',
+    );
+    runOf(d).end(paused('next-d'));
+    await vi.waitFor(() => expect(d.state).toBe('paused'));
+    expect(t.cancelAllMessage).toMatch(/^Cancel 4 uploads\? .* The 2 paused ones keep their parts under Interrupted uploads/);
+    await b.pause();
+    const journalReads = callsOf('unfinished_uploads').length;
+
+    await t.cancelAll();
+    // Running and pausing batches: the engine stops them and deletes what they sent.
+    expect(sorted(callsOf('cancel_operation'))).toEqual([a.opId, b.opId].sort());
+    expect([a.state, b.state]).toEqual(['stopping', 'stopping']);
+    // Paused ones: their next plans are let go and they go to the history at once.
+    await vi.waitFor(() => expect(callsOf('discard_upload')).toEqual(expect.arrayContaining([{ id: 'next-c' }, { id: 'next-d' }])));
+    expect(t.batches).toEqual([b, a]);
+    const entryC = t.history.find((h) => h.id === c.id);
+    expect(entryC).toMatchObject({
+      place: 'bucket-b/c/',
+      tone: 'partial',
+      lines: ['Cancelled while paused, after 1 of 2 files (1 KB).', 'Parts already sent are kept under Interrupted uploads, to resume or discard.'],
+    });
+    // Their parts are offered under "interrupted" once the journal is read again.
+    await vi.waitFor(() => expect(callsOf('unfinished_uploads').length).toBeGreaterThan(journalReads));
+    // Both are already stopping: nothing is left for Cancel all.
+    expect([t.canPauseAll, t.canCancelAll, t.canResumeAll]).toEqual([false, false, false]);
+
+    for (const batch of [a, b]) runOf(batch).end({ ...REPORT, files: 0, bytes: 0, cancelled: true });
+    await vi.waitFor(() => expect(t.batches).toEqual([]));
+    expect(t.history.map((h) => h.lines[0])).toEqual([
+      'Cancelled after 0 files (0 bytes); parts of unfinished files were deleted.',
+      'Cancelled after 0 files (0 bytes); parts of unfinished files were deleted.',
+      'Cancelled while paused, after 1 of 2 files (1 KB).',
+      'Cancelled while paused, after 1 of 2 files (1 KB).',
+    ]);
+    expect(t.history.slice(2).map((h) => h.place)).toEqual(['bucket-b/c/', 'bucket-b/d/']);
+  });
+
+  it('asks about paused batches alone without saying their parts are deleted', async () => {
+    const t = setup();
+    const [a] = await started(t, 'a');
+    runOf(a).end(paused('next-a'));
+    await vi.waitFor(() => expect(a.state).toBe('paused'));
+    expect(t.cancelAllMessage).toBe('Cancel 1 paused upload? Its parts already sent are kept under Interrupted uploads, to resume or discard.');
   });
 });
