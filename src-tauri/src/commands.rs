@@ -464,11 +464,13 @@ pub async fn abort_multipart_uploads(
     Ok(multipart::abort(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &uploads).await)
 }
 
-/// Forgets held files or a plan the user closed.
+/// Forgets held files or a plan the user closed. With `abort`, a paused or failed batch's plan is
+/// cancelled: its multipart uploads are aborted; without, they stay under interrupted uploads.
 #[tauri::command]
 #[specta::specta]
-pub fn discard_upload(engine: Engine<'_>, id: String) {
-    engine.discard_upload(&id);
+pub async fn discard_upload(engine: Engine<'_>, id: String, abort: bool) -> Result<(), Error> {
+    engine.discard_upload(&id, abort).await;
+    Ok(())
 }
 
 /// The required tags declared for a connection (`bucket` null) or one of its buckets.

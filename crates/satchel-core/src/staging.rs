@@ -192,10 +192,31 @@ impl Satchel {
         Ok(report)
     }
 
-    /// Forgets held files or a plan the user closed without starting.
-    pub fn discard_upload(&self, id: &str) {
-        self.staging.plans.lock().expect("plans lock").remove(id);
+    /// Forgets held files or a plan the user closed without starting. With `abort`, a plan left by
+    /// a pause or a failure (`next_plan`) is cancelled: its journalled multipart uploads are
+    /// aborted, so nothing is left to be billed; without, they stay to resume later. Failures to
+    /// abort are logged; the uploads then show as interrupted.
+    pub async fn discard_upload(&self, id: &str, abort: bool) {
         self.staging.sources.lock().expect("sources lock").remove(id);
+        let Some(plan) = self.staging.plans.lock().expect("plans lock").remove(id) else { return };
+        let (true, true, Some(journal)) = (abort, plan.settled, self.staging.journal()) else { return };
+        let Ok(conn) = self.connection(&plan.connection_id).await else { return };
+        let storage = storage_name(&conn);
+        let mut ids = Vec::new();
+        for item in &plan.items {
+            let target = crate::journal::TransferTarget {
+                storage: storage.clone(),
+                bucket: plan.bucket.clone(),
+                key: item.key.clone(),
+                path: item.path.clone(),
+            };
+            if let Ok(Some(entry)) = journal.find(&target) {
+                ids.push(entry.id);
+            }
+        }
+        if let Err(e) = self.discard_unfinished(&ids).await {
+            tracing::warn!(error = %e.message, "couldn't abort the discarded plan's uploads");
+        }
     }
 
     /// Uploads `items` after checking the bucket's required tags against `opts.tags`; remembers the

@@ -86,8 +86,11 @@ export const commands = {
 	 *  retries) comes through `progress` at ~10 Hz.
 	 */
 	startUpload: (planId: string, tags: Tag[], conflicts: ConflictChoice, opId: string, progress: Channel<TransferProgress_Deserialize>) => typedError<UploadReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("start_upload", { planId, tags, conflicts, opId, progress })),
-	/**  Forgets held files or a plan the user closed. */
-	discardUpload: (id: string) => __TAURI_INVOKE<void>("discard_upload", { id }),
+	/**
+	 *  Forgets held files or a plan the user closed. With `abort`, a paused or failed batch's plan is
+	 *  cancelled: its multipart uploads are aborted; without, they stay under interrupted uploads.
+	 */
+	discardUpload: (id: string, abort: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_upload", { id, abort })),
 	/**  The required tags declared for a connection (`bucket` null) or one of its buckets. */
 	requiredTags: (connectionId: string, bucket: string | null) => typedError<RequiredTag_Serialize[], AppError_Serialize>(__TAURI_INVOKE("required_tags", { connectionId, bucket })),
 	setRequiredTags: (connectionId: string, bucket: string | null, required: RequiredTag_Deserialize[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_required_tags", { connectionId, bucket, required })),

@@ -221,3 +221,28 @@ async fn a_file_written_during_its_upload_is_not_stored() {
     assert!(s.garage().keys(&s.bucket).await.is_empty());
     assert_eq!(s.open_uploads().await, 0);
 }
+
+#[tokio::test]
+async fn cancelling_a_paused_batch_aborts_what_it_left() {
+    let s = setup("discard").await;
+    let p = s.proxy.server();
+    let w = crate::common::world_at(&p.endpoint, &p.region, &p.access_key_id, &p.secret_access_key).await;
+    let item = s.file("big.bin", &pattern(4 * PART as usize, 9));
+    s.proxy.inject(Match::AnyPart, Fault::Delay(Duration::from_millis(150)), 100);
+    let held = w.engine.hold_sources(vec![item.path.clone()]);
+    let plan = w.engine.plan_upload(&w.conn, &s.bucket, "f/", &held.sources_id, &satchel_core::CancellationToken::new()).await.unwrap();
+    let control = Control::new();
+    let watcher = pause_after(&s.proxy, &control, 1);
+    let report = w
+        .engine
+        .start_upload(&plan.plan_id, vec![], satchel_core::upload_summary::ConflictChoice::Overwrite, &control, &|_| {})
+        .await
+        .unwrap();
+    watcher.await.unwrap();
+    assert!(report.paused, "{report:?}");
+    assert_eq!(s.open_uploads().await, 1);
+    assert_eq!(w.engine.unfinished_uploads().unwrap().len(), 1);
+    w.engine.discard_upload(report.next_plan.as_deref().unwrap(), true).await;
+    assert_eq!(s.open_uploads().await, 0, "cancel leaves nothing to be billed");
+    assert!(w.engine.unfinished_uploads().unwrap().is_empty());
+}

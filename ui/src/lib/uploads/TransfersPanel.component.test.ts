@@ -175,7 +175,7 @@ describe('Transfers bar and panel', () => {
     await waitFor(() => expect(screen.getAllByTestId('batch-failure')).toHaveLength(1));
 
     await fireEvent.click(screen.getByTestId('batch-close'));
-    expect(callsOf('discard_upload')).toEqual([{ id: 'plan-retry-2' }]);
+    expect(callsOf('discard_upload')).toEqual([{ id: 'plan-retry-2', abort: false }]);
     const entry = screen.getByTestId('history-entry');
     expect(entry).toHaveAttribute('data-tone', 'partial');
     expect(entry).toHaveTextContent('Uploaded 1,203 files (3.2 GB); 1 failed.');
@@ -241,7 +241,7 @@ describe('Transfers bar and panel', () => {
     await fireEvent.click(screen.getByTestId('cancel-all'));
     const confirm = screen.getByRole('alertdialog', { name: 'Cancel all uploads?' });
     expect(confirm).toHaveTextContent('Cancel 3 uploads? Parts already sent are deleted.');
-    expect(confirm).toHaveTextContent('The paused one keeps its parts under Interrupted uploads, to resume or discard.');
+    expect(confirm).toHaveTextContent('Parts already sent are deleted.');
     await fireEvent.click(within(confirm).getByRole('button', { name: 'Keep uploading' }));
     expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(callsOf('cancel_operation')).toEqual([]);
@@ -250,7 +250,7 @@ describe('Transfers bar and panel', () => {
     await fireEvent.click(screen.getByTestId('confirm'));
     expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(callsOf('cancel_operation').map((c) => (c as { opId: string }).opId).sort()).toEqual([runs[0].args.opId, runs[1].args.opId].sort());
-    expect(callsOf('discard_upload')).toEqual([{ id: 'plan-y2' }]);
+    expect(callsOf('discard_upload')).toEqual([{ id: 'plan-y2', abort: true }]);
     expect(screen.getAllByTestId('batch').map((b) => b.dataset.state)).toEqual(['stopping', 'stopping']);
     const paused = screen.getByTestId('history-entry');
     expect(paused).toHaveTextContent('bucket-b/y/');

@@ -122,7 +122,7 @@ describe('UploadSheet', () => {
     await ready();
     await fireEvent.click(screen.getByTestId('upload-cancel'));
     expect(onclose).toHaveBeenCalledOnce();
-    expect(callsOf('discard_upload')).toEqual([{ id: 'plan-1' }]);
+    expect(callsOf('discard_upload')).toEqual([{ id: 'plan-1', abort: false }]);
     unmount();
     expect(callsOf('discard_upload')).toHaveLength(1);
   });
@@ -135,10 +135,10 @@ describe('UploadSheet', () => {
     expect(onclose).toHaveBeenCalledOnce();
     const { opId } = callsOf('plan_upload')[0] as { opId: string };
     expect(callsOf('cancel_operation')).toEqual([{ opId }]);
-    await waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-1' }]));
+    await waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-1', abort: false }]));
     // A plan that arrives after all is let go too.
     planned.resolve(SUMMARY);
-    await waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-1' }, { id: 'plan-1' }]));
+    await waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-1', abort: false }, { id: 'plan-1', abort: false }]));
   });
 
   it('shows a planning failure where it happened, with Try again', async () => {

@@ -38,10 +38,13 @@ const EMPTY_CANCELLED: UploadReport = {
 
 let batches = 0;
 
-/** Forgets a plan the engine may still hold; nothing to report when it is already gone. */
-export function discardPlan(id: string): void {
+/**
+ * Forgets a plan the engine may still hold; nothing to report when it is already gone. With
+ * `abort`, a paused or failed batch's plan is cancelled: the engine aborts its multipart uploads.
+ */
+export function discardPlan(id: string, abort = false): void {
   void Promise.resolve()
-    .then(() => commands.discardUpload(id))
+    .then(() => commands.discardUpload(id, abort))
     .catch(() => {});
 }
 
@@ -199,10 +202,13 @@ export class UploadBatch {
     await run(() => commands.cancelOperation(this.opId));
   }
 
-  /** Forgets what could still be resumed or retried (the user closed the batch instead). */
-  close(): void {
+  /**
+   * Forgets what could still be resumed or retried: closed, its parts stay under "interrupted";
+   * cancelled (`abort`), the engine deletes them.
+   */
+  close(abort = false): void {
     const plan = this.nextPlan;
-    if (plan) discardPlan(plan);
+    if (plan) discardPlan(plan, abort);
   }
 
   #ended(ran: UploadReport) {

@@ -17,11 +17,11 @@ const report = (over: Partial<UploadReport> = {}): UploadReport => ({
 });
 
 describe('describeBatch', () => {
-  it('says a paused batch was cancelled and where its parts are kept', () => {
+  it('says a paused batch was cancelled and its parts deleted', () => {
     const paused = report({ files: 300, bytes: 8e8, paused: true, next_plan: 'plan-2' });
     expect(describeCancelledPause(paused, 1204)).toEqual({
       tone: 'partial',
-      lines: ['Cancelled while paused, after 300 of 1,204 files (800 MB).', 'Parts already sent are kept under Interrupted uploads, to resume or discard.'],
+      lines: ['Cancelled while paused, after 300 of 1,204 files (800 MB).', 'Parts already sent were deleted.'],
     });
     expect(describeCancelledPause(paused, null).lines[0]).toBe('Cancelled while paused, after 300 files (800 MB).');
     expect(describeCancelledPause(null, 2).lines[0]).toBe('Cancelled while paused, after 0 of 2 files (0 bytes).');

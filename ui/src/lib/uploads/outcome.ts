@@ -69,7 +69,7 @@ export function describeCancelledPause(report: UploadReport | null, filesPlanned
   const done = filesPlanned ? `${formatCount(files)} of ${plural(filesPlanned, 'file', 'files')}` : plural(files, 'file', 'files');
   return {
     tone: 'partial',
-    lines: [`Cancelled while paused, after ${done} (${formatBytes(bytes)}).`, 'Parts already sent are kept under Interrupted uploads, to resume or discard.'],
+    lines: [`Cancelled while paused, after ${done} (${formatBytes(bytes)}).`, 'Parts already sent were deleted.'],
   };
 }
 

@@ -5,7 +5,7 @@
 import { untrack } from 'svelte';
 import { commands, events, type ConflictChoice, type HeldSources, type KeyFailure, type Tag, type UnfinishedUpload, type UploadSummary } from '../bindings';
 import { run, type AppError } from '../errors';
-import { formatCount, plural } from '../format';
+import { plural } from '../format';
 import type { TransferSummary } from '../transfers';
 import { discardPlan, UploadBatch } from './batch.svelte';
 import { describeBatch, describeCancelledPause, groupInterrupted, notificationOf, type InterruptedGroup, type Outcome, type Tone } from './outcome';
@@ -191,12 +191,8 @@ export class Transfers {
   get cancelAllMessage(): string {
     const all = this.cancellable;
     const paused = all.filter((b) => b.state === 'paused').length;
-    // A paused batch has nothing running to delete its parts: they stay in the journal.
-    const kept = 'under Interrupted uploads, to resume or discard.';
-    if (paused === all.length) return `Cancel ${plural(paused, 'paused upload', 'paused uploads')}? ${paused === 1 ? 'Its' : 'Their'} parts already sent are kept ${kept}`;
-    const message = `Cancel ${plural(all.length, 'upload', 'uploads')}? Parts already sent are deleted. Files already uploaded stay.`;
-    if (paused === 0) return message;
-    return paused === 1 ? `${message} The paused one keeps its parts ${kept}` : `${message} The ${formatCount(paused)} paused ones keep their parts ${kept}`;
+    if (paused === all.length) return `Cancel ${plural(paused, 'paused upload', 'paused uploads')}? Parts already sent are deleted. Files already uploaded stay.`;
+    return `Cancel ${plural(all.length, 'upload', 'uploads')}? Parts already sent are deleted. Files already uploaded stay.`;
   }
 
   /** Pause all: every running batch stops after its parts in flight. */
@@ -212,13 +208,13 @@ export class Transfers {
   /**
    * Cancel all (after the panel's confirmation): running batches are stopped (the engine deletes the
    * parts they sent, and their runs end in the history as cancelled); paused ones have nothing
-   * running, so their next plan is let go and they go to the history as cancelled, their parts
-   * offered under "interrupted", as Close does.
+   * running, so their next plan is discarded with abort (the engine deletes their parts) and they
+   * go to the history as cancelled.
    */
   async cancelAll(): Promise<void> {
     const all = this.cancellable;
     const paused = all.filter((b) => b.state === 'paused');
-    for (const batch of paused) this.#letGo(batch, describeCancelledPause(batch.report, batch.plannedFiles));
+    for (const batch of paused) this.#letGo(batch, describeCancelledPause(batch.report, batch.plannedFiles), true);
     if (paused.length) void this.loadUnfinished();
     await Promise.all(all.filter((b) => !paused.includes(b)).map((b) => b.cancel()));
   }
@@ -278,8 +274,8 @@ export class Transfers {
   }
 
   /** Forgets what the batch could still resume or retry, and moves it to the history. */
-  #letGo(batch: UploadBatch, outcome?: Outcome) {
-    batch.close();
+  #letGo(batch: UploadBatch, outcome?: Outcome, abort = false) {
+    batch.close(abort);
     this.#archive(batch, outcome);
   }
 

@@ -56,7 +56,7 @@ describe('Transfers', () => {
     // A second drop while the sheet waits is let go, and the user told why.
     emitEvent('files-dropped', { held: { ...HELD, sources_id: 'src-2' } });
     expect(notify).toHaveBeenCalledWith(SHEET_ALREADY_OPEN);
-    await vi.waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-2' }]));
+    await vi.waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-2', abort: false }]));
 
     withdraw();
     t.closeSheet();
@@ -69,7 +69,7 @@ describe('Transfers', () => {
     t.dropped(HELD);
     expect(t.sheet).toBeNull();
     expect(notify).toHaveBeenCalledWith(NO_BUCKET_OPEN);
-    await vi.waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-1' }]));
+    await vi.waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-1', abort: false }]));
   });
 
   it('keeps the last fifty finished batches, newest first', async () => {
@@ -211,11 +211,11 @@ describe('Transfers: Pause all, Resume all, Cancel all', () => {
     runOf(c).end(paused('next-c'));
     await vi.waitFor(() => expect(c.state).toBe('paused'));
     expect(t.cancelAllMessage).toBe(
-      'Cancel 4 uploads? Parts already sent are deleted. Files already uploaded stay. The paused one keeps its parts under Interrupted uploads, to resume or discard.',
+      'Cancel 4 uploads? Parts already sent are deleted. Files already uploaded stay.',
     );
     runOf(d).end(paused('next-d'));
     await vi.waitFor(() => expect(d.state).toBe('paused'));
-    expect(t.cancelAllMessage).toMatch(/^Cancel 4 uploads\? .* The 2 paused ones keep their parts under Interrupted uploads/);
+    expect(t.cancelAllMessage).toMatch(/^Cancel 4 uploads\? Parts already sent are deleted/);
     await b.pause();
     const journalReads = callsOf('unfinished_uploads').length;
 
@@ -224,13 +224,13 @@ describe('Transfers: Pause all, Resume all, Cancel all', () => {
     expect(sorted(callsOf('cancel_operation'))).toEqual([a.opId, b.opId].sort());
     expect([a.state, b.state]).toEqual(['stopping', 'stopping']);
     // Paused ones: their next plans are let go and they go to the history at once.
-    await vi.waitFor(() => expect(callsOf('discard_upload')).toEqual(expect.arrayContaining([{ id: 'next-c' }, { id: 'next-d' }])));
+    await vi.waitFor(() => expect(callsOf('discard_upload')).toEqual(expect.arrayContaining([{ id: 'next-c', abort: true }, { id: 'next-d', abort: true }])));
     expect(t.batches).toEqual([b, a]);
     const entryC = t.history.find((h) => h.id === c.id);
     expect(entryC).toMatchObject({
       place: 'bucket-b/c/',
       tone: 'partial',
-      lines: ['Cancelled while paused, after 1 of 2 files (1 KB).', 'Parts already sent are kept under Interrupted uploads, to resume or discard.'],
+      lines: ['Cancelled while paused, after 1 of 2 files (1 KB).', 'Parts already sent were deleted.'],
     });
     // Their parts are offered under "interrupted" once the journal is read again.
     await vi.waitFor(() => expect(callsOf('unfinished_uploads').length).toBeGreaterThan(journalReads));
@@ -248,11 +248,11 @@ describe('Transfers: Pause all, Resume all, Cancel all', () => {
     expect(t.history.slice(2).map((h) => h.place)).toEqual(['bucket-b/c/', 'bucket-b/d/']);
   });
 
-  it('asks about paused batches alone without saying their parts are deleted', async () => {
+  it('asks about paused batches alone, saying their parts are deleted', async () => {
     const t = setup();
     const [a] = await started(t, 'a');
     runOf(a).end(paused('next-a'));
     await vi.waitFor(() => expect(a.state).toBe('paused'));
-    expect(t.cancelAllMessage).toBe('Cancel 1 paused upload? Its parts already sent are kept under Interrupted uploads, to resume or discard.');
+    expect(t.cancelAllMessage).toBe('Cancel 1 paused upload? Parts already sent are deleted. Files already uploaded stay.');
   });
 });
