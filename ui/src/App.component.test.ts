@@ -294,7 +294,7 @@ describe('App', () => {
     emitEvent('drop-hover', { active: true });
     emitEvent('files-dropped', { held: { sources_id: 'src-9', count: 2, names: ['a.csv', 'b.csv'] } });
     expect(await screen.findByTestId('notice')).toHaveTextContent('Open a bucket to upload into.');
-    await waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-9' }]));
+    await waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-9', abort: false }]));
     expect(screen.queryByTestId('upload-sheet')).toBeNull();
   });
 
