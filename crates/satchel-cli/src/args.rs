@@ -207,7 +207,7 @@ pub struct CpArgs {
     /// Parts (and files) in flight at once; memory stays near this x the part size.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
-    /// Multipart part size for uploads, e.g. 16M (raised when a file would need over 10,000 parts).
+    /// Multipart part size for uploads (default 8M; raised when a file would need over 10,000 parts).
     #[arg(long, value_name = "SIZE")]
     pub part_size: Option<String>,
     /// Upload checksum: crc32c (default), crc64nvme or md5.

