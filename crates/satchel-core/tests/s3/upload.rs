@@ -247,3 +247,28 @@ async fn links_loops_and_vanished_files_are_reported_and_the_rest_goes() {
     assert_eq!(m.keys(&bucket).await, ["set/a.txt", "set/sub/b.txt"]);
     assert!(report.next_plan.is_some(), "the vanished file can be retried");
 }
+
+/// Not run by `make test` (a measurement): how long planning a drop of 50,000 files takes, i.e.
+/// how long the summary sheet waits. `cargo test -p satchel-core --test s3 -- --ignored --nocapture fifty`
+#[tokio::test]
+#[ignore]
+async fn fifty_thousand_files_plan_quickly() {
+    let m = moto();
+    let w = world(m).await;
+    let bucket = format!("many-{:08x}", rand::random::<u32>());
+    m.create_bucket(&bucket).await;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("dataset");
+    for i in 0..50_000 {
+        let d = root.join(format!("d{:03}", i / 500));
+        if i % 500 == 0 {
+            std::fs::create_dir_all(&d).unwrap();
+        }
+        std::fs::write(d.join(format!("f{i:05}.csv")), b"x").unwrap();
+    }
+    let started = std::time::Instant::now();
+    let held = w.engine.hold_sources(vec![root]);
+    let plan = w.engine.plan_upload(&w.conn, &bucket, "", &held.sources_id, &CancellationToken::new()).await.unwrap();
+    println!("planned {} files in {:.2} s", plan.files, started.elapsed().as_secs_f64());
+    assert_eq!(plan.files, 50_000);
+}
