@@ -36,7 +36,7 @@ function freePort() {
   });
 }
 
-async function waitFor(what, check, timeoutMs = 60_000) {
+async function waitFor(what, check, timeoutMs = 60_000, everyMs = 200) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -45,7 +45,7 @@ async function waitFor(what, check, timeoutMs = 60_000) {
       // not up yet
     }
     if (Date.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
@@ -236,7 +236,8 @@ async function main() {
   });
 
   // Made by the CLI while the app is closed, resumed by the app after its restart.
-  const bigBody = Buffer.alloc(48 * 1024 * 1024, 0);
+  // Big enough (20 parts, one at a time) that the interrupt lands mid-upload.
+  const bigBody = Buffer.alloc(100 * 1024 * 1024, 0);
   for (let i = 0; i < bigBody.length; i += 4096) bigBody.writeUInt32LE(i, i);
   await step('the CLI pauses an upload on Ctrl-C and leaves it to resume', async () => {
     const file = path.join(home, 'big.bin');
@@ -247,7 +248,7 @@ async function main() {
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise((r) => child.on('exit', (code) => r(code)));
     // As soon as the multipart upload exists on moto, interrupt as a user at a terminal would.
-    await waitFor('the multipart upload', async () => (await (await fetch(`${moto}/e2e-reports?uploads`)).text()).includes('<Key>big.bin</Key>'), WAIT);
+    await waitFor('the multipart upload', async () => (await (await fetch(`${moto}/e2e-reports?uploads`)).text()).includes('<Key>big.bin</Key>'), WAIT, 10);
     child.kill('SIGINT');
     const code = await exited;
     assert.notEqual(code, 0, stderr);
