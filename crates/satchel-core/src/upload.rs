@@ -3,9 +3,11 @@
 //!
 //! - Memory is bounded: a part reserves its size (in MiB) from a budget of `concurrency` x the part
 //!   size asked for (8 x 8 MiB by default) before it takes a buffer and reads, so the bytes in
-//!   flight stay within the budget whatever the file sizes (a 1 TiB file gets 105 MiB parts, and
-//!   then fewer of them run at once). Part buffers are pooled and reused: fresh 16 MiB allocations
-//!   per part fragmented the allocator's arenas and RSS reached twice the budget.
+//!   flight stay within the budget. Part buffers are pooled and reused: fresh 16 MiB allocations
+//!   per part fragmented the allocator's arenas and RSS reached twice the budget. A part bigger
+//!   than the whole budget (files over ~80 GiB get raised parts, up to 525 MiB at 5 TiB) is not
+//!   buffered: it streams from the file with its MD5 computed on the way and checked against the
+//!   part's ETag, so memory stays bounded for any file size.
 //! - The checksum (CRC32C, CRC64NVME or Content-MD5) is computed over the buffer and sent as a
 //!   signed header. The payload is not hashed again for SigV4 (UNSIGNED-PAYLOAD): a second SHA-256
 //!   pass over every byte adds no integrity the checksum lacks (TLS covers transit on https).
@@ -122,6 +124,8 @@ pub struct UploadOptions {
     pub retry: RetryPolicy,
     /// Where multipart uploads are journalled for resuming; `None` sends everything afresh.
     pub resume: Option<Resume>,
+    /// Bytes of part buffers in use at once; `None` is `concurrency` x the part size.
+    pub budget: Option<u64>,
 }
 
 /// The journal and the name of the storage its entries belong to.
@@ -147,6 +151,7 @@ impl Default for UploadOptions {
             tags: Vec::new(),
             retry: RetryPolicy::default(),
             resume: None,
+            budget: None,
         }
     }
 }
@@ -412,7 +417,11 @@ pub async fn upload(
     }
     validate_tags(&opts.tags, TagTarget::Object)?;
     let concurrency = opts.concurrency.clamp(1, 64);
-    let budget_mib = (concurrency as u64 * opts.part_size.unwrap_or(DEFAULT_PART).div_ceil(MIB)) as u32;
+    let budget_mib = opts
+        .budget
+        .unwrap_or(concurrency as u64 * opts.part_size.unwrap_or(DEFAULT_PART))
+        .div_ceil(MIB)
+        .max(1) as u32;
     let shared = Arc::new(Shared {
         s3: s3.for_transfers(false),
         s3_md5: s3.for_transfers(true),
@@ -597,8 +606,13 @@ impl PartBody {
 
 async fn upload_one(shared: &Arc<Shared>, item: &UploadItem, checksum: Checksum) -> Result<FileOutcome> {
     let part = part_size_for(item.size, shared.opts.part_size)?;
+    if item.size > part && part > u64::from(shared.budget_mib) * MIB {
+        // Parts bigger than the whole budget (files over ~80 GiB get raised parts): they stream
+        // from the file instead, each verified by the MD5 computed on the way against its ETag.
+        return upload_multipart(shared, item, part, Checksum::Md5, true).await;
+    }
     if item.size > part {
-        return upload_multipart(shared, item, part, checksum).await;
+        return upload_multipart(shared, item, part, checksum, false).await;
     }
     let _permit = tokio::select! {
         p = shared.budget.acquire_many(shared.permits_for(item.size)) => p.expect("semaphore open"),
@@ -636,7 +650,7 @@ struct Start {
     restarted: bool,
 }
 
-async fn upload_multipart(shared: &Arc<Shared>, item: &UploadItem, part: u64, checksum: Checksum) -> Result<FileOutcome> {
+async fn upload_multipart(shared: &Arc<Shared>, item: &UploadItem, part: u64, checksum: Checksum, streamed: bool) -> Result<FileOutcome> {
     let stamp = FileStamp::of(&item.path).map_err(|e| Error::invalid(format!("Can't read {}: {e}.", item.path.display())))?;
     if stamp.size != item.size {
         return Err(Error::invalid(format!("{} changed size since the upload was planned; plan it again.", item.path.display())));
@@ -649,7 +663,7 @@ async fn upload_multipart(shared: &Arc<Shared>, item: &UploadItem, part: u64, ch
     });
     let start = start_multipart(shared, item, part, stamp, target.as_ref(), checksum).await?;
     let upload_id = start.upload_id.clone();
-    let result = send_parts(shared, item, part, &start, checksum).await;
+    let result = send_parts(shared, item, part, &start, checksum, streamed).await;
     let finished = match result {
         Ok(parts) => complete(shared, item, &upload_id, parts, stamp, checksum).await,
         Err(e) => Err(e),
@@ -797,7 +811,14 @@ fn completed_part(checksum: Checksum, number: i32, etag: Option<String>, value: 
     }
 }
 
-async fn send_parts(shared: &Arc<Shared>, item: &UploadItem, part: u64, start: &Start, checksum: Checksum) -> Result<Vec<CompletedPart>> {
+async fn send_parts(
+    shared: &Arc<Shared>,
+    item: &UploadItem,
+    part: u64,
+    start: &Start,
+    checksum: Checksum,
+    streamed: bool,
+) -> Result<Vec<CompletedPart>> {
     let count = item.size.div_ceil(part);
     let mut tasks = tokio::task::JoinSet::new();
     let mut parts: Vec<CompletedPart> = start.done.values().cloned().collect();
@@ -809,7 +830,12 @@ async fn send_parts(shared: &Arc<Shared>, item: &UploadItem, part: u64, start: &
         }
         // The part's slot is taken before it is read.
         let permit = tokio::select! {
-            p = shared.budget.clone().acquire_many_owned(shared.permits_for(part.min(item.size - n * part))) => p.expect("semaphore open"),
+            p = shared.budget.clone().acquire_many_owned(if streamed {
+                // A streamed part holds a read buffer, not the part: it takes a default part's share.
+                shared.permits_for(DEFAULT_PART)
+            } else {
+                shared.permits_for(part.min(item.size - n * part))
+            }) => p.expect("semaphore open"),
             _ = shared.control.token().cancelled() => return Err(cancelled()),
         };
         let (shared2, item2, upload_id, entry) = (shared.clone(), item.clone(), start.upload_id.clone(), start.entry);
@@ -819,6 +845,15 @@ async fn send_parts(shared: &Arc<Shared>, item: &UploadItem, part: u64, start: &
             let _permit = permit;
             let shared = shared2;
             let item = item2;
+            if streamed {
+                let etag = send_streamed_part(&shared, &item, &upload_id, number, offset, len).await?;
+                if let (Some(r), Some(id)) = (&shared.opts.resume, entry) {
+                    let journalled = JournalPart { number, size: len, etag: etag.clone(), checksum: None };
+                    log_journal(r.journal.part_done(id, &journalled));
+                }
+                shared.tally.add_bytes(&item.key, len);
+                return Ok((completed_part(checksum, number, Some(etag), None), len));
+            }
             let body = PartBody::read(&shared, &item.path, offset, len, checksum).await?;
             let s3 = shared.client(checksum);
             let out = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("upload a part"), &|n| shared.tally.retried(&item.key, n), || {
@@ -864,6 +899,92 @@ async fn send_parts(shared: &Arc<Shared>, item: &UploadItem, part: u64, start: &
     }
     parts.sort_by_key(|p| p.part_number());
     Ok(parts)
+}
+
+/// Sends one part straight from the file (no buffer), hashing it on the way; the storage's ETag of
+/// a part is its MD5, so a mismatch means the bytes were damaged and the part is sent again.
+async fn send_streamed_part(shared: &Shared, item: &UploadItem, upload_id: &str, number: i32, offset: u64, len: u64) -> Result<String> {
+    let s3 = shared.client(Checksum::Md5);
+    for attempt in 1..=shared.opts.retry.attempts {
+        let digest: Arc<Mutex<Option<md5::Md5>>> = Arc::new(Mutex::new(None));
+        let out = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("upload a part"), &|n| shared.tally.retried(&item.key, n), || {
+            let digest = digest.clone();
+            async move {
+                let file = match ByteStream::read_from().path(&item.path).offset(offset).length(aws_sdk_s3::primitives::Length::Exact(len)).buffer_size(STREAM_CHUNK).build().await {
+                    Ok(b) => b,
+                    Err(e) => return Ok(Err(Error::invalid(format!("Can't read {}: {e} (did it change or vanish?).", item.path.display())))),
+                };
+                let hasher = Arc::new(Mutex::new(md5::Md5::default()));
+                *digest.lock().expect("digest lock") = None;
+                let body = ByteStream::from_body_1_x(HashingBody { inner: file.into_inner(), hasher: hasher.clone() });
+                let sent = s3
+                    .client
+                    .upload_part()
+                    .bucket(&shared.bucket)
+                    .key(&item.key)
+                    .upload_id(upload_id)
+                    .part_number(number)
+                    .content_length(len as i64)
+                    .body(body)
+                    .customize()
+                    .disable_payload_signing()
+                    .send()
+                    .await;
+                let taken = std::mem::take(&mut *hasher.lock().expect("hasher lock"));
+                *digest.lock().expect("digest lock") = Some(taken);
+                sent.map(Ok)
+            }
+        })
+        .await??;
+        let etag = out.e_tag().unwrap_or_default().trim_matches('"').to_ascii_lowercase();
+        let computed = digest.lock().expect("digest lock").take().map(|h| {
+            use md5::Digest;
+            h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()
+        });
+        // Under SSE-KMS or SSE-C the ETag is not the MD5; TLS and TCP are what remain then.
+        let kms = out.server_side_encryption().is_some_and(|e| e.as_str().starts_with("aws:kms")) || out.sse_customer_algorithm().is_some();
+        if kms || computed.as_deref() == Some(etag.as_str()) {
+            return Ok(out.e_tag().unwrap_or_default().to_string());
+        }
+        tracing::warn!(key = %item.key, part = number, attempt, "part ETag doesn't match its MD5; sending it again");
+    }
+    Err(Error::new(ErrorCode::Storage, format!("Part {number} of {} kept arriving damaged (its ETag never matched its MD5).", item.key)))
+}
+
+/// How much of the file a streamed part reads at a time.
+const STREAM_CHUNK: usize = 1024 * 1024;
+
+/// A request body that hashes what passes through it.
+struct HashingBody {
+    inner: aws_smithy_types::body::SdkBody,
+    hasher: Arc<Mutex<md5::Md5>>,
+}
+
+impl http_body::Body for HashingBody {
+    type Data = bytes::Bytes;
+    type Error = aws_smithy_types::body::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<std::result::Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let polled = std::pin::Pin::new(&mut self.inner).poll_frame(cx);
+        if let std::task::Poll::Ready(Some(Ok(frame))) = &polled {
+            if let Some(data) = frame.data_ref() {
+                use md5::Digest;
+                self.hasher.lock().expect("hasher lock").update(data);
+            }
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
 }
 
 async fn complete(shared: &Shared, item: &UploadItem, upload_id: &str, parts: Vec<CompletedPart>, stamp: FileStamp, checksum: Checksum) -> Result<()> {

@@ -246,3 +246,20 @@ async fn cancelling_a_paused_batch_aborts_what_it_left() {
     assert_eq!(s.open_uploads().await, 0, "cancel leaves nothing to be billed");
     assert!(w.engine.unfinished_uploads().unwrap().is_empty());
 }
+
+/// Parts bigger than the whole memory budget (what files over ~80 GiB get) stream from the file,
+/// each checked by its MD5 against the ETag; a cut body is sent again.
+#[tokio::test]
+async fn parts_bigger_than_the_budget_stream_and_verify() {
+    let s = setup("streamed").await;
+    let body = pattern(3 * 6 * 1024 * 1024 + 12345, 10);
+    let item = s.file("huge.bin", &body);
+    s.proxy.inject(Match::Part(2), Fault::CutAfter(512 * 1024), 1);
+    let opts = UploadOptions { part_size: Some(6 * 1024 * 1024), budget: Some(PART), ..quick() };
+    let (report, last) = s.upload(vec![item], &opts, &Control::new()).await;
+    assert!(report.failed.is_empty(), "{report:?}\n{:#?}", s.proxy.log());
+    assert!(last.retries >= 1, "{last:?}");
+    assert_eq!(s.garage().get(&s.bucket, "f/huge.bin").await, body);
+    let parts = s.proxy.log().iter().filter(|l| l.contains("partNumber=") && l.ends_with("-> 200")).count();
+    assert_eq!(parts, 4);
+}
