@@ -340,21 +340,11 @@ async fn abort_uploads(s3: &S3, bucket: &str, report: &mut EmptyReport) -> Resul
         Err(e) if e.code == ErrorCode::Unsupported => return Ok(()),
         Err(e) => return Err(e),
     };
-    let mut running = JoinSet::new();
-    for (key, upload_id, _) in uploads {
-        let s3 = s3.clone();
-        let bucket = bucket.to_string();
-        running.spawn(async move {
-            let r = s3.client.abort_multipart_upload().bucket(&bucket).key(&key).upload_id(&upload_id).send().await;
-            (key, upload_id, r.map_err(|e| classify(&e, s3.attempt("abort an unfinished upload"))))
-        });
-    }
-    while let Some(done) = running.join_next().await {
-        let (key, upload_id, r) = done.map_err(|e| Error::internal(e.to_string()))?;
-        match r {
-            Ok(_) => report.uploads_aborted += 1,
-            // Finished or aborted by someone else meanwhile: nothing is left behind.
-            Err(e) if e.code == ErrorCode::NotFound => {}
+    let uploads = uploads.into_iter().map(|(key, upload_id, _)| (key, upload_id)).collect();
+    for (key, upload_id, outcome) in crate::multipart::abort_each(s3, bucket, uploads).await {
+        match outcome {
+            Ok(true) => report.uploads_aborted += 1,
+            Ok(false) => {}
             Err(e) => report.uploads_remaining.push(Remaining { key, version_id: Some(upload_id), reason: e.message }),
         }
     }

@@ -111,24 +111,42 @@ pub struct AbortReport {
     pub failed: Vec<KeyFailure>,
 }
 
-/// Aborts uploads given as (key, upload id); one already gone counts as aborted.
-pub async fn abort(s3: &S3, bucket: &str, uploads: &[(String, String)]) -> AbortReport {
+/// Aborts one upload: `true` when this call aborted it, `false` when it was already gone
+/// (finished or aborted by someone else meanwhile; nothing is left behind either way).
+pub async fn abort_one(s3: &S3, bucket: &str, key: &str, upload_id: &str) -> Result<bool> {
+    match s3.client.abort_multipart_upload().bucket(bucket).key(key).upload_id(upload_id).send().await {
+        Ok(_) => Ok(true),
+        Err(e) => match classify(&e, s3.attempt("abort an unfinished upload")) {
+            err if err.code == ErrorCode::NotFound => Ok(false),
+            err => Err(err),
+        },
+    }
+}
+
+/// Aborts uploads given as (key, upload id), several at once, each with its outcome.
+pub async fn abort_each(s3: &S3, bucket: &str, uploads: Vec<(String, String)>) -> Vec<(String, String, Result<bool>)> {
     let mut running = JoinSet::new();
-    for (key, upload_id) in uploads.iter().cloned() {
+    for (key, upload_id) in uploads {
         let (s3, bucket) = (s3.clone(), bucket.to_string());
         running.spawn(async move {
-            let r = s3.client.abort_multipart_upload().bucket(&bucket).key(&key).upload_id(&upload_id).send().await;
-            (key, r.map_err(|e| classify(&e, s3.attempt("abort an unfinished upload"))))
+            let r = abort_one(&s3, &bucket, &key, &upload_id).await;
+            (key, upload_id, r)
         });
     }
-    let mut report = AbortReport::default();
+    let mut out = Vec::new();
     while let Some(done) = running.join_next().await {
-        match done {
-            Ok((_, Ok(_))) => report.aborted += 1,
-            // Finished or aborted by someone else meanwhile: nothing is left behind.
-            Ok((_, Err(e))) if e.code == ErrorCode::NotFound => report.aborted += 1,
-            Ok((key, Err(e))) => report.failed.push(KeyFailure { key, reason: e.message }),
-            Err(e) => report.failed.push(KeyFailure { key: String::new(), reason: format!("abort task failed: {e}") }),
+        out.push(done.unwrap_or_else(|e| (String::new(), String::new(), Err(Error::internal(format!("abort task failed: {e}"))))));
+    }
+    out
+}
+
+/// Aborts uploads given as (key, upload id); one already gone counts as aborted.
+pub async fn abort(s3: &S3, bucket: &str, uploads: &[(String, String)]) -> AbortReport {
+    let mut report = AbortReport::default();
+    for (key, _, outcome) in abort_each(s3, bucket, uploads.to_vec()).await {
+        match outcome {
+            Ok(_) => report.aborted += 1,
+            Err(e) => report.failed.push(KeyFailure { key, reason: e.message }),
         }
     }
     report.failed.sort_by(|a, b| a.key.cmp(&b.key));

@@ -301,21 +301,7 @@ impl Satchel {
             let Some((target, upload_id)) = journal.target_of(id)? else { continue };
             if let Some(conn) = conns.iter().find(|c| storage_name(c) == target.storage) {
                 let s3 = self.bucket_client(conn, &target.bucket).await?;
-                let aborted = s3
-                    .client
-                    .abort_multipart_upload()
-                    .bucket(&target.bucket)
-                    .key(&target.key)
-                    .upload_id(&upload_id)
-                    .send()
-                    .await;
-                if let Err(e) = aborted {
-                    let err = crate::classify::classify(&e, s3.attempt("abort the unfinished upload"));
-                    // Already gone is what we wanted.
-                    if err.code != crate::ErrorCode::NotFound {
-                        return Err(err);
-                    }
-                }
+                crate::multipart::abort_one(&s3, &target.bucket, &target.key, &upload_id).await?;
             }
             journal.forget(id)?;
         }

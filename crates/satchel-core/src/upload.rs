@@ -30,7 +30,6 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
-use crate::classify::classify;
 use crate::client::S3;
 use crate::error::{Error, ErrorCode, Result};
 use crate::journal::{FileStamp, Journal, JournalPart, TransferTarget};
@@ -694,10 +693,10 @@ fn log_journal(r: Result<()>) {
     }
 }
 
+/// Best effort: a failure is logged, and the upload then shows among the bucket's unfinished ones.
 async fn abort(s3: &S3, bucket: &str, key: &str, upload_id: &str) {
-    let r = s3.client.abort_multipart_upload().bucket(bucket).key(key).upload_id(upload_id).send().await;
-    if let Err(e) = r {
-        tracing::warn!(key, error = %classify(&e, s3.attempt("abort the multipart upload")).message, "abort failed");
+    if let Err(e) = crate::multipart::abort_one(s3, bucket, key, upload_id).await {
+        tracing::warn!(key, error = %e.message, "abort failed");
     }
 }
 
