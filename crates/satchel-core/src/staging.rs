@@ -141,12 +141,17 @@ impl Satchel {
         let rules = self.staging.rules.for_bucket(&conn.id, bucket)?;
         let staged =
             StagedUpload { connection_id: conn.id.clone(), bucket: bucket.to_string(), items, problems, taken, rules, settled: false };
+        self.staging.sources.lock().expect("sources lock").remove(sources_id);
+        Ok(self.keep_plan(staged, prefix))
+    }
+
+    /// Keeps a plan until it is started or discarded, and sums it up for the sheet.
+    fn keep_plan(&self, staged: StagedUpload, prefix: &str) -> UploadSummary {
         let plan_id = new_id();
-        let rate = self.staging.rates.lock().expect("rates lock").get(&conn.id).copied();
+        let rate = self.staging.rates.lock().expect("rates lock").get(&staged.connection_id).copied();
         let summary = staged.summary(&plan_id, prefix, rate);
         self.staging.plans.lock().expect("plans lock").insert(plan_id, staged);
-        self.staging.sources.lock().expect("sources lock").remove(sources_id);
-        Ok(summary)
+        summary
     }
 
     /// Starts a planned upload with `tags` on every object. Missing required tags refuse it before
@@ -185,9 +190,7 @@ impl Satchel {
                 settled: true,
                 ..staged
             };
-            let id = new_id();
-            self.staging.plans.lock().expect("plans lock").insert(id.clone(), next);
-            report.next_plan = Some(id);
+            report.next_plan = Some(self.keep_plan(next, "").plan_id);
         }
         Ok(report)
     }
@@ -286,11 +289,7 @@ impl Satchel {
             rules,
             settled: true,
         };
-        let plan_id = new_id();
-        let rate = self.staging.rates.lock().expect("rates lock").get(&conn.id).copied();
-        let summary = staged.summary(&plan_id, "", rate);
-        self.staging.plans.lock().expect("plans lock").insert(plan_id, staged);
-        Ok(summary)
+        Ok(self.keep_plan(staged, ""))
     }
 
     /// Gives up journalled uploads: aborts them on the storage (nothing left to bill) and forgets them.
