@@ -420,33 +420,18 @@ async fn copy_parts(s3: &S3, source: &str, bucket: &str, key: &str, upload_id: &
 }
 
 /// An object's tags; none where the storage has no tagging.
-async fn read_tags(s3: &S3, bucket: &str, key: &str) -> Result<Vec<aws_sdk_s3::types::Tag>> {
-    match s3.client.get_object_tagging().bucket(bucket).key(key).send().await {
-        Ok(t) => Ok(t.tag_set().to_vec()),
-        Err(e) => {
-            let err = classify(&e, s3.attempt("read tags"));
-            if err.code == ErrorCode::Unsupported {
-                return Ok(Vec::new());
-            }
-            Err(err)
-        }
+async fn read_tags(s3: &S3, bucket: &str, key: &str) -> Result<Vec<crate::rules::Tag>> {
+    match crate::tagging::get_tags(s3, bucket, key).await {
+        Err(e) if e.code == ErrorCode::Unsupported => Ok(Vec::new()),
+        other => other,
     }
 }
 
-async fn write_tags(s3: &S3, bucket: &str, key: &str, tags: Vec<aws_sdk_s3::types::Tag>) -> Result<()> {
+async fn write_tags(s3: &S3, bucket: &str, key: &str, tags: Vec<crate::rules::Tag>) -> Result<()> {
     if tags.is_empty() {
         return Ok(());
     }
-    let tagging = aws_sdk_s3::types::Tagging::builder().set_tag_set(Some(tags)).build().map_err(|e| Error::internal(e.to_string()))?;
-    s3.client
-        .put_object_tagging()
-        .bucket(bucket)
-        .key(key)
-        .tagging(tagging)
-        .send()
-        .await
-        .map_err(|e| classify(&e, s3.attempt("copy tags")))?;
-    Ok(())
+    crate::tagging::write_object_tags(s3, bucket, key, &tags).await
 }
 
 /// CopySource is a URL path: encode everything but the separators.

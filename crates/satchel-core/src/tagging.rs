@@ -51,6 +51,12 @@ pub async fn put_tags(s3: &S3, bucket: &str, key: &str, tags: &[Tag]) -> Result<
             .map_err(|e| unsupported_as_tags(classify(&e, s3.attempt("remove the object's tags"))))?;
         return Ok(());
     }
+    write_object_tags(s3, bucket, key, tags).await
+}
+
+/// Replaces an object's tags with `tags` (not empty) as they are: for tags read from another
+/// object, which need no checking again.
+pub(crate) async fn write_object_tags(s3: &S3, bucket: &str, key: &str, tags: &[Tag]) -> Result<()> {
     let tagging = aws_sdk_s3::types::Tagging::builder().set_tag_set(Some(to_sdk(tags)?)).build().map_err(|e| Error::internal(e.to_string()))?;
     s3.client
         .put_object_tagging()
