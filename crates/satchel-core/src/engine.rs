@@ -97,7 +97,7 @@ impl Satchel {
     pub fn open(paths: Paths, keychain: Keychain) -> Result<Satchel> {
         let store = ConnectionStore::new(&paths);
         let loaded = store.load()?;
-        let paths_for_staging = paths.clone();
+        let staging = crate::staging::Staging::new(&paths);
         Ok(Satchel {
             paths,
             store,
@@ -107,7 +107,7 @@ impl Satchel {
             load_notice: std::sync::Mutex::new(loaded.notice),
             regions: std::sync::Mutex::new(HashMap::new()),
             operations: std::sync::Mutex::new(HashMap::new()),
-            staging: crate::staging::Staging::new(&paths_for_staging),
+            staging,
         })
     }
 
