@@ -131,15 +131,8 @@ pub async fn delete_bucket(
 ) -> Result<EmptyReport, Error> {
     let conn = engine.connection(&connection_id).await?;
     let op = engine.operation(&op_id);
-    let cancel = op.token();
-    let throttle = Throttle::ui();
-    engine
-        .delete_bucket(&conn, &bucket, cancel, &|p| {
-            if throttle.admit(p.phase == EmptyPhase::Done) {
-                let _ = progress.send(p.clone());
-            }
-        })
-        .await
+    let progress = Throttled::new(progress);
+    engine.delete_bucket(&conn, &bucket, op.token(), &|p| progress.send(p.phase == EmptyPhase::Done, || p.clone())).await
 }
 
 /// Asks a running operation to stop; false if it already ended.
@@ -299,26 +292,40 @@ pub async fn download_items(
     op_id: String,
     progress: Channel<DownloadProgress>,
 ) -> Result<Option<DownloadReport>, Error> {
-    let Some(dest) = pick_folder("Download to…").await? else { return Ok(None) };
+    let Some(dest) = in_dialog("Download to…", |d| d.pick_folder()).await? else { return Ok(None) };
     let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
     let op = engine.operation(&op_id);
-    let cancel = op.token();
-    let throttle = Throttle::ui();
-    download::download(&s3, &bucket, &selection, &dest, cancel, &|p| {
-        if throttle.admit(p.files_done == p.files_total) {
-            let _ = progress.send(p.clone());
-        }
-    })
-    .await
-    .map(Some)
+    let progress = Throttled::new(progress);
+    download::download(&s3, &bucket, &selection, &dest, op.token(), &|p| progress.send(p.files_done == p.files_total, || p.clone()))
+        .await
+        .map(Some)
 }
 
-/// The dialog blocks until answered, so it runs off the async workers.
-async fn pick_folder(title: &str) -> Result<Option<std::path::PathBuf>, Error> {
-    let title = title.to_string();
-    tokio::task::spawn_blocking(move || rfd::FileDialog::new().set_title(&title).pick_folder())
+/// A native file dialog. It blocks until answered, so it runs off the async workers (on the main
+/// thread it showed nothing).
+async fn in_dialog<T: Send + 'static>(title: &'static str, pick: impl FnOnce(rfd::FileDialog) -> T + Send + 'static) -> Result<T, Error> {
+    tokio::task::spawn_blocking(move || pick(rfd::FileDialog::new().set_title(title)))
         .await
-        .map_err(|e| Error::internal(format!("the folder dialog failed: {e}")))
+        .map_err(|e| Error::internal(format!("the file dialog failed: {e}")))
+}
+
+/// Progress for a channel, at most ~10 updates a second; the last one always goes.
+struct Throttled<T: tauri::ipc::IpcResponse> {
+    channel: Channel<T>,
+    gate: Throttle,
+}
+
+impl<T: tauri::ipc::IpcResponse> Throttled<T> {
+    fn new(channel: Channel<T>) -> Self {
+        Throttled { channel, gate: Throttle::ui() }
+    }
+
+    /// `make` runs only for updates that are sent.
+    fn send(&self, last: bool, make: impl FnOnce() -> T) {
+        if self.gate.admit(last) {
+            let _ = self.channel.send(make());
+        }
+    }
 }
 
 /// An object's tags; `unsupported` where the storage has no tagging.
@@ -352,12 +359,9 @@ pub async fn bulk_tag(
 ) -> Result<BulkTagReport, Error> {
     let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
     let op = engine.operation(&op_id);
-    let cancel = op.token();
-    let throttle = Throttle::ui();
-    tagging::bulk_change(&s3, &bucket, &selection, &tags, &remove, mode, cancel, &|done, total| {
-        if throttle.admit(done == total) {
-            let _ = progress.send((done as f64, total as f64));
-        }
+    let progress = Throttled::new(progress);
+    tagging::bulk_change(&s3, &bucket, &selection, &tags, &remove, mode, op.token(), &|done, total| {
+        progress.send(done == total, || (done as f64, total as f64))
     })
     .await
 }
@@ -407,12 +411,10 @@ pub async fn start_upload(
     progress: Channel<TransferProgress>,
 ) -> Result<UploadReport, Error> {
     let op = engine.operation(&op_id);
-    let throttle = Throttle::ui();
+    let progress = Throttled::new(progress);
     engine
         .start_upload(&plan_id, tags, conflicts, op.control(), &|p| {
-            if throttle.admit(p.bytes_done == p.bytes_total && p.files_done + p.files_failed == p.files_total) {
-                let _ = progress.send(p.clone());
-            }
+            progress.send(p.bytes_done == p.bytes_total && p.files_done + p.files_failed == p.files_total, || p.clone())
         })
         .await
 }
@@ -505,11 +507,9 @@ pub async fn set_bucket_tags(engine: Engine<'_>, connection_id: String, bucket: 
 }
 
 async fn pick_sources(folder: bool) -> Result<Vec<std::path::PathBuf>, Error> {
-    tokio::task::spawn_blocking(move || {
-        let dialog = rfd::FileDialog::new().set_title(if folder { "Upload a folder" } else { "Upload files" });
-        let picked = if folder { dialog.pick_folder().map(|p| vec![p]) } else { dialog.pick_files() };
-        picked.unwrap_or_default()
-    })
-    .await
-    .map_err(|e| Error::internal(format!("the file dialog failed: {e}")))
+    if folder {
+        Ok(in_dialog("Upload a folder", |d| d.pick_folder()).await?.into_iter().collect())
+    } else {
+        Ok(in_dialog("Upload files", |d| d.pick_files()).await?.unwrap_or_default())
+    }
 }
