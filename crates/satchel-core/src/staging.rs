@@ -178,7 +178,7 @@ impl Satchel {
         let conn = self.connection(&staged.connection_id).await?;
         let (items, skipped) = staged.resolve(conflicts);
         let opts = UploadOptions { tags, ..UploadOptions::default() };
-        let mut report = self.upload_items(&conn, &staged.bucket, items, &opts, control, progress).await?;
+        let mut report = self.send_checked(&conn, &staged.bucket, items, &opts, &staged.rules, control, progress).await?;
         report.skipped = skipped;
         report.failed.extend(staged.problems.iter().cloned());
         if !report.unfinished.is_empty() && !report.cancelled {
@@ -222,8 +222,8 @@ impl Satchel {
         }
     }
 
-    /// Uploads `items` after checking the bucket's required tags against `opts.tags`; remembers the
-    /// values used and the rate reached.
+    /// Uploads `items` after checking the bucket's required tags against `opts.tags` (the CLI's way
+    /// in; the app's plans carry their rules and were checked when started).
     pub async fn upload_items(
         &self,
         conn: &Connection,
@@ -235,6 +235,22 @@ impl Satchel {
     ) -> Result<UploadReport> {
         let rules = self.staging.rules.for_bucket(&conn.id, bucket)?;
         rules.check(&opts.tags)?;
+        self.send_checked(conn, bucket, items, opts, &rules, control, progress).await
+    }
+
+    /// Sends items whose tags were already checked against `rules`; remembers the values used for
+    /// the required keys and the rate reached.
+    #[allow(clippy::too_many_arguments)]
+    async fn send_checked(
+        &self,
+        conn: &Connection,
+        bucket: &str,
+        items: Vec<UploadItem>,
+        opts: &UploadOptions,
+        rules: &UploadRules,
+        control: &Arc<Control>,
+        progress: &(dyn Fn(&TransferProgress) + Send + Sync),
+    ) -> Result<UploadReport> {
         let s3 = self.bucket_client(conn, bucket).await?;
         let started = Instant::now();
         let mut opts = opts.clone();
