@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
@@ -17,9 +18,13 @@ export default defineConfig(({ mode }) => ({
     // WebKitGTK and WebView2 of supported systems both run modern JS.
     target: 'es2022',
   },
-  // Under Vitest, components must resolve to Svelte's browser build (jsdom), not its server one.
-  // (Vitest runs in mode `test`.)
-  resolve: mode === 'test' ? { conditions: ['browser'] } : undefined,
+  resolve: {
+    // `$lib/…` is src/lib (also in tsconfig.json `paths`, for svelte-check).
+    alias: { $lib: fileURLToPath(new URL('./src/lib', import.meta.url)) },
+    // Under Vitest, components must resolve to Svelte's browser build (jsdom), not its server one.
+    // (Vitest runs in mode `test`.)
+    ...(mode === 'test' ? { conditions: ['browser'] } : {}),
+  },
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],

@@ -1,7 +1,7 @@
 //! Files dropped on the window from the OS. The paths stay in Rust: they are held by the engine and
 //! the window is told only an id and a few names, which it turns into an upload plan.
 
-use satchel_core::staging::HeldSources;
+use satchel_core::transfer::HeldSources;
 use satchel_core::Satchel;
 use serde::{Deserialize, Serialize};
 use tauri::{DragDropEvent, Manager, Window, WindowEvent};

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
-import type { BucketSummary_Serialize } from './lib/bindings';
+import type { BucketSummary_Serialize } from '$lib/bindings';
 import { answer, callsOf, connection, engineError } from './test/ipc';
 import { settledOutcome } from './test/dom';
 import { emitEvent } from './test/events';

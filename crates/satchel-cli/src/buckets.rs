@@ -2,9 +2,9 @@
 
 use std::io::IsTerminal;
 
-use satchel_core::bucket_create::{CannedAcl, DefaultEncryption, Grant, GrantPermission, Ownership};
-use satchel_core::bucket_empty::EmptyPhase;
-use satchel_core::rules::parse_tag;
+use satchel_core::buckets::create::{CannedAcl, DefaultEncryption, Grant, GrantPermission, Ownership};
+use satchel_core::buckets::EmptyPhase;
+use satchel_core::tags::parse_tag;
 use satchel_core::{CancellationToken, Connection, Error, ErrorCode, NewBucket, Satchel};
 use serde_json::json;
 

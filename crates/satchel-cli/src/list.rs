@@ -104,7 +104,7 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
         let (dir, rename_to) = if dst.is_dir() || args.dst.ends_with('/') { (dst.clone(), None) } else {
             (dst.parent().map(|p| if p.as_os_str().is_empty() { std::path::Path::new(".") } else { p }).unwrap_or(std::path::Path::new(".")).to_path_buf(), dst.file_name().map(|n| n.to_os_string()))
         };
-        let report = satchel_core::download::download(&s3, &bucket, &[key.clone()], &dir, &cancel, &|_| {}).await?;
+        let report = satchel_core::transfer::download::download(&s3, &bucket, &[key.clone()], &dir, &cancel, &|_| {}).await?;
         if let (Some(new), true) = (rename_to, report.failed.is_empty()) {
             if new != std::ffi::OsStr::new(&name) {
                 std::fs::rename(dir.join(&name), dir.join(new)).map_err(|e| Error::new(satchel_core::ErrorCode::Config, format!("Couldn't name the file {}: {e}.", dst.display())))?;
@@ -130,13 +130,13 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
 
 /// Downloads `keys` (all under `prefix`) into `dst` by their path relative to `prefix`.
 async fn download_relative(
-    s3: &satchel_core::client::S3,
+    s3: &satchel_core::connect::client::S3,
     bucket: &str,
     prefix: &str,
     keys: &[String],
     dst: &std::path::Path,
     cancel: &CancellationToken,
-) -> Result<satchel_core::download::DownloadReport, Error> {
+) -> Result<satchel_core::transfer::download::DownloadReport, Error> {
     // download() keeps a selected folder's own name; selecting the prefix's children keeps it out.
     let mut children: Vec<String> = keys
         .iter()
@@ -151,11 +151,11 @@ async fn download_relative(
         .collect();
     children.sort();
     children.dedup();
-    satchel_core::download::download(s3, bucket, &children, dst, cancel, &|_| {}).await
+    satchel_core::transfer::download::download(s3, bucket, &children, dst, cancel, &|_| {}).await
 }
 
 async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -> Result<(), Error> {
-    use satchel_core::upload::{self, Checksum, UploadOptions};
+    use satchel_core::transfer::{self, Checksum, UploadOptions};
     if !args.dst.starts_with("s3://") {
         return Err(Error::invalid("One side of cp must be s3://bucket/key; local-to-local copies are for cp(1)."));
     }
@@ -163,10 +163,10 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
     let src = std::path::PathBuf::from(&args.src);
     let meta = std::fs::metadata(&src).map_err(|e| Error::invalid(format!("Can't read {}: {e}.", src.display())))?;
     let opts = UploadOptions {
-        part_size: args.part_size.as_deref().map(upload::parse_size).transpose()?,
+        part_size: args.part_size.as_deref().map(transfer::parse_size).transpose()?,
         concurrency: args.concurrency,
         checksum: Checksum::parse(&args.checksum)?,
-        tags: args.tags.iter().map(|t| satchel_core::rules::parse_tag(t)).collect::<Result<_, _>>()?,
+        tags: args.tags.iter().map(|t| satchel_core::tags::parse_tag(t)).collect::<Result<_, _>>()?,
         ..UploadOptions::default()
     };
     let (items, problems) = if meta.is_dir() {
@@ -175,14 +175,14 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
         }
         let prefix = if key.is_empty() || key.ends_with('/') { key } else { format!("{key}/") };
         // Like `aws s3 cp --recursive DIR s3://b/p/`: the folder's contents go under p/.
-        upload::plan(&src, &prefix)
+        transfer::plan(&src, &prefix)
     } else {
         let name = src.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let target = if key.is_empty() || key.ends_with('/') { format!("{key}{name}") } else { key };
-        (vec![upload::UploadItem { path: src.clone(), key: target, size: meta.len() }], Vec::new())
+        (vec![transfer::UploadItem { path: src.clone(), key: target, size: meta.len() }], Vec::new())
     };
     let show = !json && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let control = upload::Control::new();
+    let control = satchel_core::control::Control::new();
     // Ctrl-C pauses: multipart uploads under way are kept, and the same command resumes them.
     let on_interrupt = control.clone();
     tokio::spawn(async move {

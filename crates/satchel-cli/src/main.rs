@@ -14,7 +14,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use satchel_core::sandbox::{self, PortChoice, Sandbox};
+use satchel_core::connect::sandbox::{self, PortChoice, Sandbox};
 use satchel_core::{
     Addressing, Connection, ConnectionDraft, CredentialSource, Endpoint, Error, Keychain, Paths, Satchel,
 };
@@ -69,7 +69,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
         Command::Share(args) => {
             let engine = open_engine()?;
             let conn = chosen_connection(&engine, &cli.global, None).await?;
-            let (bucket, key) = satchel_core::share::parse_s3_url(&args.target)?;
+            let (bucket, key) = satchel_core::objects::parse_s3_url(&args.target)?;
             let expires = satchel_core::share::parse_expiry(&args.expires)?;
             let req = satchel_core::share::ShareRequest {
                 bucket,
@@ -151,9 +151,9 @@ async fn chosen_connection(engine: &Satchel, g: &Global, positional: Option<&str
         if g.connection.is_some() || positional.is_some() {
             return Err(Error::invalid("Use either --endpoint or a connection name, not both."));
         }
-        satchel_core::connection::validate_endpoint_url(url)?;
+        satchel_core::connect::connection::validate_endpoint_url(url)?;
         if let Some(r) = &g.region {
-            satchel_core::connection::validate_region(r)?;
+            satchel_core::connect::connection::validate_region(r)?;
         }
         return Ok(Connection {
             id: "command-line".into(),
@@ -315,8 +315,8 @@ async fn wait_for_stop() {
 
 /// `s3://bucket/key` split, with the bucket name checked before any request.
 pub(crate) fn s3_address(text: &str) -> Result<(String, String), Error> {
-    let (bucket, key) = satchel_core::share::parse_s3_url(text)?;
-    satchel_core::rules::validate_bucket_name(&bucket)?;
+    let (bucket, key) = satchel_core::objects::parse_s3_url(text)?;
+    satchel_core::buckets::validate_bucket_name(&bucket)?;
     Ok((bucket, key))
 }
 

@@ -1,7 +1,7 @@
 //! `satchel tag get|set|rm`.
 
-use satchel_core::rules::parse_tag;
-use satchel_core::tagging::{self, TagMode};
+use satchel_core::objects::{self, BulkTagReport};
+use satchel_core::tags::{self, parse_tag, TagMode};
 use satchel_core::{CancellationToken, Connection, Error, ErrorCode, Satchel};
 use serde_json::json;
 
@@ -12,7 +12,7 @@ pub async fn run(engine: &Satchel, conn: &Connection, cmd: TagCommand, json: boo
     match cmd {
         TagCommand::Get { target } => {
             let (s3, bucket, key) = open(engine, conn, &target, false).await?;
-            let tags = tagging::get_tags(&s3, &bucket, &key).await?;
+            let tags = tags::get_tags(&s3, &bucket, &key).await?;
             emit(json, json!(tags), || tags.iter().map(|t| format!("{}={}", t.key, t.value)).collect::<Vec<_>>().join("\n"));
             Ok(())
         }
@@ -35,7 +35,7 @@ async fn change(
     conn: &Connection,
     target: &str,
     recursive: bool,
-    tags: &[satchel_core::rules::Tag],
+    tags: &[satchel_core::tags::Tag],
     remove: &[String],
     mode: TagMode,
     json: bool,
@@ -43,10 +43,10 @@ async fn change(
     let (s3, bucket, key) = open(engine, conn, target, recursive).await?;
     let selection = if recursive { vec![if key.is_empty() || key.ends_with('/') { key } else { format!("{key}/") }] } else { vec![key] };
     let report = if recursive {
-        tagging::bulk_change(&s3, &bucket, &selection, tags, remove, mode, &CancellationToken::new(), &|_, _| {}).await?
+        objects::bulk_change(&s3, &bucket, &selection, tags, remove, mode, &CancellationToken::new(), &|_, _| {}).await?
     } else {
-        tagging::change_tags(&s3, &bucket, &selection[0], tags, remove, mode).await?;
-        tagging::BulkTagReport { tagged: 1, ..Default::default() }
+        tags::change_tags(&s3, &bucket, &selection[0], tags, remove, mode).await?;
+        BulkTagReport { tagged: 1, ..Default::default() }
     };
     emit(json, json!(report), || format!("Tagged {} object{}.", report.tagged, if report.tagged == 1 { "" } else { "s" }));
     for f in &report.failed {
@@ -59,7 +59,7 @@ async fn change(
     }
 }
 
-async fn open(engine: &Satchel, conn: &Connection, target: &str, recursive: bool) -> Result<(satchel_core::client::S3, String, String), Error> {
+async fn open(engine: &Satchel, conn: &Connection, target: &str, recursive: bool) -> Result<(satchel_core::connect::client::S3, String, String), Error> {
     let (bucket, key) = crate::s3_address(target)?;
     if key.is_empty() && !recursive {
         return Err(Error::invalid("Name an object (s3://bucket/key), or add --recursive for everything below a prefix."));

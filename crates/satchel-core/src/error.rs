@@ -91,3 +91,11 @@ impl Error {
         Self::new(ErrorCode::Unsupported, format!("This storage does not support {feature}."))
     }
 }
+
+/// One key (or file) of a batch that could not be handled, and why; the rest of the batch goes on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct KeyFailure {
+    pub key: String,
+    pub reason: String,
+}

@@ -1,41 +1,40 @@
 //! Satchel's engine. Everything the desktop app and the `satchel` CLI do goes through here; this
 //! crate knows nothing of Tauri, so it is tested without a window.
+//!
+//! The modules form layers; each may use only those above it in this list (a test keeps it so):
+//! 1. foundation: [`error`], [`format`], [`throttle`], [`config`], [`control`]
+//! 2. [`connect`]: connections, keychain, profiles, sandbox, clients, error classification
+//! 3. [`tags`]: tagging rules, object and bucket tags, required tags
+//! 4. [`objects`], [`buckets`], [`governance`]: what is done to objects and buckets (none of the
+//!    three uses another)
+//! 5. [`transfer`], [`share`]: uploads, downloads, links
+//! 6. [`engine`]: [`Satchel`], the handle the shell and the CLI hold
 
-pub mod bucket_create;
-pub mod bucket_empty;
-pub mod bucket_overview;
-pub mod buckets;
-pub mod classify;
-pub mod client;
 pub mod config;
-pub mod connection;
-pub mod download;
-pub mod engine;
+pub mod control;
 pub mod error;
 pub mod format;
-pub mod journal;
-pub mod keychain;
-pub mod multipart;
-pub mod objects;
-pub mod profiles;
-pub mod regions;
-pub mod retry;
-pub mod rules;
-pub mod sandbox;
-pub mod tagging;
-pub mod share;
-pub mod staging;
 pub mod throttle;
-pub mod upload;
-pub mod upload_rules;
-pub mod upload_summary;
 
-pub use bucket_create::{CreateReport, NewBucket};
-pub use bucket_empty::{Census, EmptyProgress, EmptyReport};
-pub use buckets::BucketSummary;
-pub use tokio_util::sync::CancellationToken;
+pub mod connect;
+
+pub mod tags;
+
+pub mod buckets;
+pub mod governance;
+pub mod objects;
+
+pub mod share;
+pub mod transfer;
+
+pub mod engine;
+
+#[cfg(test)]
+mod layers;
+
+pub use buckets::{BucketSummary, Census, CreateReport, EmptyProgress, EmptyReport, NewBucket};
 pub use config::Paths;
-pub use connection::{Addressing, Connection, ConnectionDraft, CredentialSource, Endpoint};
+pub use connect::{Addressing, Connection, ConnectionDraft, CredentialSource, Endpoint, Keychain, SecretKey};
 pub use engine::{SandboxInfo, Satchel, Startup, TestReport};
-pub use error::{Error, ErrorCode, Result};
-pub use keychain::{Keychain, SecretKey};
+pub use error::{Error, ErrorCode, KeyFailure, Result};
+pub use tokio_util::sync::CancellationToken;

@@ -18,10 +18,10 @@ export const commands = {
 	testDraft: (draft: ConnectionDraft_Deserialize) => typedError<TestReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("test_draft", { draft })),
 	/**  Remembers the connection the user is looking at, to reopen on it. */
 	selectConnection: (id: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("select_connection", { id })),
-	listBuckets: (connectionId: string) => typedError<BucketSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_buckets", { connectionId })),
 	listAwsProfiles: () => typedError<string[], AppError_Serialize>(__TAURI_INVOKE("list_aws_profiles")),
 	/**  The sandbox's endpoint and access key id (never its secret), when it runs. */
 	sandboxInfo: () => typedError<SandboxInfo | null, AppError_Serialize>(__TAURI_INVOKE("sandbox_info")),
+	listBuckets: (connectionId: string) => typedError<BucketSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_buckets", { connectionId })),
 	/**  Checks a bucket name as the user types: the message names the broken rule. */
 	checkBucketName: (name: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("check_bucket_name", { name })),
 	/**  Amazon S3's regions for the pickers, as (code, place) pairs. */
@@ -31,8 +31,10 @@ export const commands = {
 	bucketCensus: (connectionId: string, bucket: string, opId: string) => typedError<Census, AppError_Serialize>(__TAURI_INVOKE("bucket_census", { connectionId, bucket, opId })),
 	/**  Empties and deletes a bucket, with progress through `progress` at ~10 Hz. */
 	deleteBucket: (connectionId: string, bucket: string, opId: string, progress: Channel<EmptyProgress>) => typedError<EmptyReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("delete_bucket", { connectionId, bucket, opId, progress })),
-	/**  Asks a running operation to stop; false if it already ended. */
-	cancelOperation: (opId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("cancel_operation", { opId })),
+	/**  A bucket's unfinished multipart uploads from any client, with age and size. */
+	multipartUploads: (connectionId: string, bucket: string) => typedError<MultipartUpload_Serialize[], AppError_Serialize>(__TAURI_INVOKE("multipart_uploads", { connectionId, bucket })),
+	/**  Aborts unfinished multipart uploads, given as (key, upload id). */
+	abortMultipartUploads: (connectionId: string, bucket: string, uploads: ([string, string])[]) => typedError<AbortReport, AppError_Serialize>(__TAURI_INVOKE("abort_multipart_uploads", { connectionId, bucket, uploads })),
 	/**  A bucket's region and settings (versioning, object lock, public access, encryption). */
 	bucketOverview: (connectionId: string, bucket: string) => typedError<BucketOverview, AppError_Serialize>(__TAURI_INVOKE("bucket_overview", { connectionId, bucket })),
 	/**
@@ -52,28 +54,25 @@ export const commands = {
 	copyItems: (connectionId: string, bucket: string, selection: string[], destBucket: string, destPrefix: string, moveItems: boolean, opId: string) => typedError<CopyReport, AppError_Serialize>(__TAURI_INVOKE("copy_items", { connectionId, bucket, selection, destBucket, destPrefix, moveItems, opId })),
 	/**  A bounded preview of a small text, JSON, CSV or image object. */
 	previewObject: (connectionId: string, bucket: string, key: string) => typedError<Preview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_object", { connectionId, bucket, key })),
-	/**  Signs a download or upload link for an object and remembers its settings (not the URL). */
-	shareLink: (connectionId: string, request: ShareRequest_Deserialize) => typedError<ShareLink_Serialize, AppError_Serialize>(__TAURI_INVOKE("share_link", { connectionId, request })),
-	/**  Issued links, newest first: what, when, until when; never the URL itself. */
-	linkHistory: () => typedError<IssuedLink_Serialize[], AppError_Serialize>(__TAURI_INVOKE("link_history")),
-	/**  Signs a fresh link with the settings of a remembered one. */
-	reissueLink: (id: string) => typedError<ShareLink_Serialize, AppError_Serialize>(__TAURI_INVOKE("reissue_link", { id })),
-	forgetLink: (id: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("forget_link", { id })),
-	/**  A QR code of a link as SVG text (shown as a data: image). */
-	qrCode: (text: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("qr_code", { text })),
-	/**
-	 *  Asks for a folder with the native dialog (paths are chosen here, never by the window), then
-	 *  downloads the selection into it. `None` when the user closed the dialog.
-	 */
-	downloadItems: (connectionId: string, bucket: string, selection: string[], opId: string, progress: Channel<DownloadProgress>) => typedError<DownloadReport | null, AppError_Serialize>(__TAURI_INVOKE("download_items", { connectionId, bucket, selection, opId, progress })),
+	/**  Rewrites an object's headers, user metadata or storage class in place (keeps tags and encryption). */
+	editMetadata: (connectionId: string, bucket: string, key: string, edit: MetadataEdit_Deserialize) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("edit_metadata", { connectionId, bucket, key, edit })),
 	/**  An object's tags; `unsupported` where the storage has no tagging. */
 	objectTags: (connectionId: string, bucket: string, key: string) => typedError<Tag[], AppError_Serialize>(__TAURI_INVOKE("object_tags", { connectionId, bucket, key })),
 	/**  Sets one object's tags exactly (the properties panel edits the whole set); rules are checked first. */
 	setObjectTags: (connectionId: string, bucket: string, key: string, tags: Tag[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_object_tags", { connectionId, bucket, key, tags })),
 	/**  Tags every object of a selection (keys and folders), merging or replacing; per-object failures kept. */
 	bulkTag: (connectionId: string, bucket: string, selection: string[], tags: Tag[], remove: string[], mode: TagMode, opId: string, progress: Channel<[number | null, number | null]>) => typedError<BulkTagReport, AppError_Serialize>(__TAURI_INVOKE("bulk_tag", { connectionId, bucket, selection, tags, remove, mode, opId, progress })),
-	/**  Rewrites an object's headers, user metadata or storage class in place (keeps tags and encryption). */
-	editMetadata: (connectionId: string, bucket: string, key: string, edit: MetadataEdit_Deserialize) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("edit_metadata", { connectionId, bucket, key, edit })),
+	/**  The required tags declared for a connection (`bucket` null) or one of its buckets. */
+	requiredTags: (connectionId: string, bucket: string | null) => typedError<RequiredTag_Serialize[], AppError_Serialize>(__TAURI_INVOKE("required_tags", { connectionId, bucket })),
+	setRequiredTags: (connectionId: string, bucket: string | null, required: RequiredTag_Deserialize[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_required_tags", { connectionId, bucket, required })),
+	bucketTags: (connectionId: string, bucket: string) => typedError<Tag[], AppError_Serialize>(__TAURI_INVOKE("bucket_tags", { connectionId, bucket })),
+	/**  Replaces a bucket's tags (an empty list removes them). */
+	setBucketTags: (connectionId: string, bucket: string, tags: Tag[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_bucket_tags", { connectionId, bucket, tags })),
+	/**
+	 *  Asks for a folder with the native dialog (paths are chosen here, never by the window), then
+	 *  downloads the selection into it. `None` when the user closed the dialog.
+	 */
+	downloadItems: (connectionId: string, bucket: string, selection: string[], opId: string, progress: Channel<DownloadProgress>) => typedError<DownloadReport | null, AppError_Serialize>(__TAURI_INVOKE("download_items", { connectionId, bucket, selection, opId, progress })),
 	/**
 	 *  Asks for files (or a folder) with the native dialog and holds them for an upload. `None` when
 	 *  the dialog was closed. Paths stay in Rust; the window gets an id and names.
@@ -86,29 +85,30 @@ export const commands = {
 	 *  retries) comes through `progress` at ~10 Hz.
 	 */
 	startUpload: (planId: string, tags: Tag[], conflicts: ConflictChoice, opId: string, progress: Channel<TransferProgress_Deserialize>) => typedError<UploadReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("start_upload", { planId, tags, conflicts, opId, progress })),
-	/**
-	 *  Forgets held files or a plan the user closed. With `abort`, a paused or failed batch's plan is
-	 *  cancelled: its multipart uploads are aborted; without, they stay under interrupted uploads.
-	 */
-	discardUpload: (id: string, abort: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_upload", { id, abort })),
-	/**  The required tags declared for a connection (`bucket` null) or one of its buckets. */
-	requiredTags: (connectionId: string, bucket: string | null) => typedError<RequiredTag_Serialize[], AppError_Serialize>(__TAURI_INVOKE("required_tags", { connectionId, bucket })),
-	setRequiredTags: (connectionId: string, bucket: string | null, required: RequiredTag_Deserialize[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_required_tags", { connectionId, bucket, required })),
-	bucketTags: (connectionId: string, bucket: string) => typedError<Tag[], AppError_Serialize>(__TAURI_INVOKE("bucket_tags", { connectionId, bucket })),
-	/**  Replaces a bucket's tags (an empty list removes them). */
-	setBucketTags: (connectionId: string, bucket: string, tags: Tag[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_bucket_tags", { connectionId, bucket, tags })),
-	/**  Pauses a running upload; it ends with a report whose `next_plan` resumes it. */
-	pauseOperation: (opId: string) => __TAURI_INVOKE<boolean>("pause_operation", { opId }),
 	/**  Uploads a crash, a kill or a pause left unfinished (from the journal). */
 	unfinishedUploads: () => typedError<UnfinishedUpload[], AppError_Serialize>(__TAURI_INVOKE("unfinished_uploads")),
 	/**  A plan resuming the journalled uploads into one bucket. */
 	planUnfinished: (connectionId: string, bucket: string) => typedError<UploadSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("plan_unfinished", { connectionId, bucket })),
 	/**  Gives up journalled uploads, aborting them on the storage. */
 	discardUnfinished: (ids: (number | null)[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_unfinished", { ids })),
-	/**  A bucket's unfinished multipart uploads from any client, with age and size. */
-	multipartUploads: (connectionId: string, bucket: string) => typedError<MultipartUpload_Serialize[], AppError_Serialize>(__TAURI_INVOKE("multipart_uploads", { connectionId, bucket })),
-	/**  Aborts unfinished multipart uploads, given as (key, upload id). */
-	abortMultipartUploads: (connectionId: string, bucket: string, uploads: ([string, string])[]) => typedError<AbortReport, AppError_Serialize>(__TAURI_INVOKE("abort_multipart_uploads", { connectionId, bucket, uploads })),
+	/**
+	 *  Forgets held files or a plan the user closed. With `abort`, a paused or failed batch's plan is
+	 *  cancelled: its multipart uploads are aborted; without, they stay under interrupted uploads.
+	 */
+	discardUpload: (id: string, abort: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_upload", { id, abort })),
+	/**  Signs a download or upload link for an object and remembers its settings (not the URL). */
+	shareLink: (connectionId: string, request: ShareRequest_Deserialize) => typedError<ShareLink_Serialize, AppError_Serialize>(__TAURI_INVOKE("share_link", { connectionId, request })),
+	/**  Issued links, newest first: what, when, until when; never the URL itself. */
+	linkHistory: () => typedError<IssuedLink_Serialize[], AppError_Serialize>(__TAURI_INVOKE("link_history")),
+	/**  Signs a fresh link with the settings of a remembered one. */
+	reissueLink: (id: string) => typedError<ShareLink_Serialize, AppError_Serialize>(__TAURI_INVOKE("reissue_link", { id })),
+	forgetLink: (id: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("forget_link", { id })),
+	/**  A QR code of a link as SVG text (shown as a data: image). */
+	qrCode: (text: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("qr_code", { text })),
+	/**  Asks a running operation to stop; false if it already ended. */
+	cancelOperation: (opId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("cancel_operation", { opId })),
+	/**  Pauses a running upload; it ends with a report whose `next_plan` resumes it. */
+	pauseOperation: (opId: string) => __TAURI_INVOKE<boolean>("pause_operation", { opId }),
 };
 
 /** Events */
@@ -471,7 +471,7 @@ export type IssuedLink_Serialize = {
 	expires_at: string,
 };
 
-/**  A key that could not be deleted or copied, and why. */
+/**  One key (or file) of a batch that could not be handled, and why; the rest of the batch goes on. */
 export type KeyFailure = {
 	key: string,
 	reason: string,

@@ -5,8 +5,8 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     BucketVersioningStatus, ObjectLockEnabled, ObjectLockLegalHoldStatus, ServerSideEncryption, VersioningConfiguration,
 };
-use satchel_core::bucket_create::{CannedAcl, Ownership};
-use satchel_core::rules::Tag;
+use satchel_core::buckets::create::{CannedAcl, Ownership};
+use satchel_core::tags::Tag;
 use satchel_core::{
     CancellationToken, ErrorCode,
     NewBucket, Paths, Satchel,
@@ -44,7 +44,7 @@ async fn create_applies_the_safe_defaults_in_the_connections_region() {
     let rule = &enc.server_side_encryption_configuration().unwrap().rules()[0];
     assert_eq!(rule.apply_server_side_encryption_by_default().unwrap().sse_algorithm(), &ServerSideEncryption::Aes256);
     let overview = w.engine.bucket_overview(&w.conn, &name).await.unwrap();
-    use satchel_core::bucket_overview::SettingState;
+    use satchel_core::governance::SettingState;
     assert_eq!(overview.public_access_block.state, SettingState::On, "{overview:?}");
     assert_eq!(overview.encryption.text, "SSE-S3 (AES-256)");
     assert_eq!(overview.versioning.state, SettingState::Off);
@@ -274,14 +274,14 @@ async fn bucket_tags_are_read_replaced_and_removed() {
     let name = unique("btags");
     m.create_bucket(&name).await;
     let s3 = w.engine.bucket_client(&w.conn, &name).await.unwrap();
-    assert!(satchel_core::tagging::get_bucket_tags(&s3, &name).await.unwrap().is_empty(), "no tag set is an empty list");
+    assert!(satchel_core::tags::get_bucket_tags(&s3, &name).await.unwrap().is_empty(), "no tag set is an empty list");
     let tags: Vec<Tag> = (0..50).map(|i| Tag { key: format!("k{i}"), value: format!("v{i}") }).collect();
-    satchel_core::tagging::put_bucket_tags(&s3, &name, &tags).await.unwrap();
+    satchel_core::tags::put_bucket_tags(&s3, &name, &tags).await.unwrap();
     let held = m.client().get_bucket_tagging().bucket(&name).send().await.unwrap();
     assert_eq!(held.tag_set().len(), 50);
     let too_many: Vec<Tag> = (0..51).map(|i| Tag { key: format!("k{i}"), value: "v".into() }).collect();
-    let e = satchel_core::tagging::put_bucket_tags(&s3, &name, &too_many).await.unwrap_err();
+    let e = satchel_core::tags::put_bucket_tags(&s3, &name, &too_many).await.unwrap_err();
     assert!(e.message.contains("at most 50"), "{}", e.message);
-    satchel_core::tagging::put_bucket_tags(&s3, &name, &[]).await.unwrap();
+    satchel_core::tags::put_bucket_tags(&s3, &name, &[]).await.unwrap();
     assert!(m.client().get_bucket_tagging().bucket(&name).send().await.is_err(), "tags removed");
 }

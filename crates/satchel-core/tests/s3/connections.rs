@@ -9,8 +9,8 @@ use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_smithy_async::time::StaticTimeSource;
-use satchel_core::classify::{classify, Attempt};
-use satchel_core::sandbox::{self, PortChoice, Sandbox};
+use satchel_core::connect::classify::{classify, Attempt};
+use satchel_core::connect::sandbox::{self, PortChoice, Sandbox};
 use satchel_core::{
     Addressing, ConnectionDraft, CredentialSource, Endpoint, ErrorCode, Keychain, Paths, Satchel, SecretKey,
 };
@@ -246,7 +246,7 @@ async fn access_denied_is_told_apart() {
 
 #[tokio::test]
 async fn a_fresh_start_without_aws_credentials_opens_on_a_working_sandbox() {
-    if satchel_core::profiles::aws_credentials_present() {
+    if satchel_core::connect::profiles::aws_credentials_present() {
         panic!("run with no AWS credentials in the environment (make test clears them)");
     }
     let w = world();

@@ -1,7 +1,7 @@
 //! Downloads against garage and the sandbox (both check signatures), compared byte for byte.
 
 use aws_sdk_s3::primitives::ByteStream;
-use satchel_core::download::{self, RANGED_THRESHOLD};
+use satchel_core::transfer::download::{self, RANGED_THRESHOLD};
 use satchel_core::CancellationToken;
 
 use crate::common::satchel_client;

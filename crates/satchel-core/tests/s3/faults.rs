@@ -6,9 +6,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use satchel_core::journal::Journal;
-use satchel_core::retry::RetryPolicy;
-use satchel_core::upload::{self, Control, Resume, TransferProgress, UploadItem, UploadOptions, UploadReport, MIN_PART};
+use satchel_core::transfer::Journal;
+use satchel_core::transfer::RetryPolicy;
+use satchel_core::control::Control;
+use satchel_core::transfer::{self, Resume, TransferProgress, UploadItem, UploadOptions, UploadReport, MIN_PART};
 use satchel_harness::proxy::{Fault, FaultProxy, Match};
 use satchel_harness::{garage, S3Server};
 
@@ -46,7 +47,7 @@ impl Setup {
 
     async fn upload(&self, items: Vec<UploadItem>, opts: &UploadOptions, control: &Arc<Control>) -> (UploadReport, TransferProgress) {
         let last = Mutex::new(TransferProgress::default());
-        let report = upload::upload(&satchel_client(&self.proxy.server()), &self.bucket, items, opts, control, &|p| {
+        let report = transfer::upload(&satchel_client(&self.proxy.server()), &self.bucket, items, opts, control, &|p| {
             *last.lock().unwrap() = p.clone();
         })
         .await
@@ -235,7 +236,7 @@ async fn cancelling_a_paused_batch_aborts_what_it_left() {
     let watcher = pause_after(&s.proxy, &control, 1);
     let report = w
         .engine
-        .start_upload(&plan.plan_id, vec![], satchel_core::upload_summary::ConflictChoice::Overwrite, &control, &|_| {})
+        .start_upload(&plan.plan_id, vec![], satchel_core::transfer::ConflictChoice::Overwrite, &control, &|_| {})
         .await
         .unwrap();
     watcher.await.unwrap();

@@ -174,8 +174,8 @@ async fn previews_are_bounded_and_typed() {
 
 #[tokio::test]
 async fn tags_merge_replace_and_bulk_over_a_prefix() {
-    use satchel_core::rules::Tag;
-    use satchel_core::tagging::{self, TagMode};
+    use satchel_core::tags::Tag;
+    use satchel_core::tags::{self, TagMode};
     let m = moto();
     let keys: Vec<String> = (0..500).map(|i| format!("batch/{i:03}.csv")).collect();
     let bucket = bucket_with(m, &[]).await;
@@ -201,19 +201,19 @@ async fn tags_merge_replace_and_bulk_over_a_prefix() {
             v
         }
     };
-    let report = tagging::bulk_change(&s3, &bucket, &["batch/".into()], &[tag("project", "alpha")], &[], TagMode::Merge, &CancellationToken::new(), &|_, _| {})
+    let report = objects::bulk_change(&s3, &bucket, &["batch/".into()], &[tag("project", "alpha")], &[], TagMode::Merge, &CancellationToken::new(), &|_, _| {})
         .await
         .unwrap();
     assert_eq!((report.tagged, report.failed.len()), (500, 0));
     assert_eq!(read("batch/123.csv".into()).await, [("owner".to_string(), "x".to_string()), ("project".to_string(), "alpha".to_string())]);
-    let report = tagging::bulk_change(&s3, &bucket, &["batch/".into()], &[tag("project", "beta")], &[], TagMode::Replace, &CancellationToken::new(), &|_, _| {})
+    let report = objects::bulk_change(&s3, &bucket, &["batch/".into()], &[tag("project", "beta")], &[], TagMode::Replace, &CancellationToken::new(), &|_, _| {})
         .await
         .unwrap();
     assert_eq!(report.tagged, 500);
     assert_eq!(read("batch/499.csv".into()).await, [("project".to_string(), "beta".to_string())]);
     // Every invalid tag class is refused before any request.
     for bad in [vec![tag("aws:x", "v")], vec![tag("", "v")], (0..11).map(|i| tag(&format!("k{i}"), "v")).collect()] {
-        let e = tagging::change_tags(&s3, "no-such-bucket-xyz", "k", &bad, &[], TagMode::Replace).await.unwrap_err();
+        let e = tags::change_tags(&s3, "no-such-bucket-xyz", "k", &bad, &[], TagMode::Replace).await.unwrap_err();
         assert_eq!(e.code, satchel_core::ErrorCode::InvalidInput, "{bad:?}");
     }
 }
@@ -222,7 +222,7 @@ async fn tags_merge_replace_and_bulk_over_a_prefix() {
 async fn garage_says_it_does_not_support_tags() {
     let g = &satchel_harness::garage().server;
     let bucket = bucket_with(g, &["a.txt"]).await;
-    let e = satchel_core::tagging::get_tags(&satchel_client(g), &bucket, "a.txt").await.unwrap_err();
+    let e = satchel_core::tags::get_tags(&satchel_client(g), &bucket, "a.txt").await.unwrap_err();
     assert_eq!(e.code, satchel_core::ErrorCode::Unsupported, "{e:?}");
     assert_eq!(e.message, "This storage does not support object tags.");
 }

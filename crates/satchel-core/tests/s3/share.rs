@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use aws_sdk_s3::primitives::ByteStream;
 use satchel_core::share::{share, ShareKind, ShareRequest};
-use satchel_core::client::ResolvedCredentials;
+use satchel_core::connect::client::ResolvedCredentials;
 use satchel_core::ErrorCode;
 use crate::common::satchel_client;
 use satchel_harness::{garage, S3Server};

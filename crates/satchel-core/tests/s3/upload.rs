@@ -1,10 +1,11 @@
 //! Upload round trips on moto, garage and the sandbox, read back with the harness's own client and
 //! compared byte for byte; tags at upload, required tags and conflicts through the engine.
 
-use satchel_core::rules::Tag;
-use satchel_core::upload::{self, Control, UploadItem, UploadOptions, MIN_PART};
-use satchel_core::upload_rules::RequiredTag;
-use satchel_core::upload_summary::ConflictChoice;
+use satchel_core::tags::Tag;
+use satchel_core::control::Control;
+use satchel_core::transfer::{self, UploadItem, UploadOptions, MIN_PART};
+use satchel_core::tags::RequiredTag;
+use satchel_core::transfer::ConflictChoice;
 use satchel_core::{CancellationToken, ErrorCode};
 use crate::common::{satchel_client, world};
 use satchel_harness::{garage, moto, S3Server};
@@ -31,10 +32,10 @@ async fn round_trip(s: &S3Server) {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, body).unwrap();
     }
-    let (items, problems) = upload::plan(&dir.path().join("set"), "in/");
+    let (items, problems) = transfer::plan(&dir.path().join("set"), "in/");
     assert!(problems.is_empty(), "{problems:?}");
     let opts = UploadOptions { part_size: Some(MIN_PART), concurrency: 4, ..Default::default() };
-    let report = upload::upload(&satchel_client(s), &bucket, items, &opts, &Control::new(), &|_| {}).await.unwrap();
+    let report = transfer::upload(&satchel_client(s), &bucket, items, &opts, &Control::new(), &|_| {}).await.unwrap();
     assert!(report.failed.is_empty(), "{report:?}");
     assert_eq!(report.files, files.len() as u64);
     for (name, body) in &files {
@@ -66,7 +67,7 @@ async fn a_cancelled_upload_leaves_no_multipart_upload_behind() {
     g.create_bucket(&bucket).await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("big.bin"), pattern(20 * MIN_PART as usize, 9)).unwrap();
-    let (items, _) = upload::plan(&dir.path().join("big.bin"), "");
+    let (items, _) = transfer::plan(&dir.path().join("big.bin"), "");
     let control = Control::new();
     // Cancel as soon as the multipart upload exists on the server, i.e. mid-upload.
     let (watcher, c2, b2) = (g.client(), control.clone(), bucket.clone());
@@ -81,7 +82,7 @@ async fn a_cancelled_upload_leaves_no_multipart_upload_behind() {
         }
     });
     let opts = UploadOptions { part_size: Some(MIN_PART), concurrency: 1, ..Default::default() };
-    let report = upload::upload(&satchel_client(g), &bucket, items, &opts, &control, &|_| {}).await.unwrap();
+    let report = transfer::upload(&satchel_client(g), &bucket, items, &opts, &control, &|_| {}).await.unwrap();
     assert!(report.cancelled && report.files == 0, "{report:?}");
     let uploads = g.client().list_multipart_uploads().bucket(&bucket).send().await.unwrap();
     assert!(uploads.uploads().is_empty(), "{:?}", uploads.uploads());
@@ -213,7 +214,7 @@ async fn garage_uploads_without_tags_and_reports_bucket_tags_unsupported() {
     let report = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &Control::new(), &|_| {}).await.unwrap();
     assert_eq!(report.files, 1);
     let s3 = w.engine.bucket_client(&w.conn, &bucket).await.unwrap();
-    let e = satchel_core::tagging::get_bucket_tags(&s3, &bucket).await.unwrap_err();
+    let e = satchel_core::tags::get_bucket_tags(&s3, &bucket).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::Unsupported, "{}", e.message);
 }
 

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import BulkTagDialog from './BulkTagDialog.svelte';
-import type { BulkTagReport } from '../bindings';
+import type { BulkTagReport } from '$lib/bindings';
 import type { FakeChannel } from '../../test/channel';
 import { answer, callsOf, deferred, engineError } from '../../test/ipc';
 import { rowsOfPage } from './rows';

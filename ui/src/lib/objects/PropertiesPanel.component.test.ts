@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import PropertiesPanel from './PropertiesPanel.svelte';
-import type { ObjectProperties_Serialize, Tag } from '../bindings';
+import type { ObjectProperties_Serialize, Tag } from '$lib/bindings';
 import { answer, callsOf, engineError } from '../../test/ipc';
 import { rowsOfPage } from './rows';
 

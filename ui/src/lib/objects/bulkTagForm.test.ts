@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bulkTagChange, bulkTagProblems, hasBulkTagProblem, removeKeys } from './bulkTagForm';
-import { editRows } from './keyValueRows';
+import { editRows } from '$lib/shared/keyValueRows';
 
 const draft = (pairs: [string, string][], mode: 'merge' | 'replace' = 'merge', removeText = '') => ({ rows: editRows(pairs), mode, removeText });
 

@@ -1,9 +1,9 @@
 // What the Tag… dialog sends: the tags typed, merge or replace, and in merge mode the keys to
 // remove; every rule checked field by field before the request.
 
-import type { Tag, TagMode } from '../bindings';
-import { hasProblem, type KeyValueRow, type RowProblem } from './keyValueRows';
-import { MAX_OBJECT_TAGS, tagKeyProblem, tagRowProblems, tagsFromRows } from './tags';
+import type { Tag, TagMode } from '$lib/bindings';
+import { hasProblem, type KeyValueRow, type RowProblem } from '$lib/shared/keyValueRows';
+import { MAX_OBJECT_TAGS, tagKeyProblem, tagRowProblems, tagsFromRows } from '$lib/shared/tags';
 
 export interface BulkTagDraft {
   rows: readonly KeyValueRow[];

@@ -1,8 +1,8 @@
 // What the object actions say: the delete confirmation, and the outcome of a delete, copy, move,
 // rename or tagging in plain words with every failed key kept.
 
-import type { BulkTagReport, CopyReport, DeleteReport, KeyFailure, SettingState, DownloadReport } from '../bindings';
-import { formatBytes, formatCount, plural } from '../format';
+import type { BulkTagReport, CopyReport, DeleteReport, KeyFailure, SettingState, DownloadReport } from '$lib/bindings';
+import { formatBytes, formatCount, plural } from '$lib/shared/format';
 import { summarize, type Row } from './rows';
 
 export const VERSIONS_NOTE = 'The bucket keeps versions: deleting adds delete markers; older versions stay.';

@@ -3,9 +3,9 @@
 // so a fast stream doesn't redraw the table a hundred times a second. The first page shows at once.
 
 import { Channel } from '@tauri-apps/api/core';
-import { commands, type ListingPage } from '../bindings';
-import { newOperationId } from '../censusRun.svelte';
-import { run, type AppError } from '../errors';
+import { commands, type ListingPage } from '$lib/bindings';
+import { newOperationId } from '$lib/shared/operations';
+import { run, type AppError } from '$lib/shared/errors';
 import { comparator, mergeSorted, resortRows, reverseWithinKinds, rowsOfPage, type Row, type SortSpec } from './rows';
 
 export type ListingStatus = 'loading' | 'done' | 'error' | 'cancelled';

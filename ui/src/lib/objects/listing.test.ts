@@ -1,6 +1,6 @@
 import { waitFor } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ListingPage_Serialize } from '../bindings';
+import type { ListingPage_Serialize } from '$lib/bindings';
 import type { FakeChannel } from '../../test/channel';
 import { answer, callsOf, deferred } from '../../test/ipc';
 import { Listing } from './listing.svelte';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, crumbsOf, formatLocation, normalizeFolder, parentOf, parseLocation, UNKNOWN_LOCATION } from './location';
+import { baseName } from '$lib/shared/keys';
+import { crumbsOf, formatLocation, normalizeFolder, parentOf, parseLocation, UNKNOWN_LOCATION } from './location';
 
 const ok = (text: string) => {
   const r = parseLocation(text);

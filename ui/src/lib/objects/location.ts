@@ -95,12 +95,6 @@ export function parentOf(keyOrPrefix: string): string {
   return i < 0 ? '' : trimmed.slice(0, i + 1);
 }
 
-/** The last segment: `c.txt` for `a/b/c.txt`, `c` for the folder `a/b/c/`. */
-export function baseName(keyOrPrefix: string): string {
-  const trimmed = keyOrPrefix.endsWith('/') ? keyOrPrefix.slice(0, -1) : keyOrPrefix;
-  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
-}
-
 export interface Crumb {
   label: string;
   prefix: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ObjectProperties_Serialize } from '../bindings';
-import { editRows } from './keyValueRows';
+import type { ObjectProperties_Serialize } from '$lib/bindings';
+import { editRows } from '$lib/shared/keyValueRows';
 import { draftOf, metadataEdit, metadataRowProblems, metadataSizeProblem, storageClassChoices, STORAGE_CLASSES } from './metadataEdit';
 
 const PROPS: ObjectProperties_Serialize = {

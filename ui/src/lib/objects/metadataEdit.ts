@@ -1,9 +1,9 @@
 // An object's headers, user metadata and storage class as the properties panel edits them: the
 // rules checked before any request, and only what changed sent (the rest is kept by the engine).
 
-import type { MetadataEdit_Deserialize, ObjectProperties_Serialize } from '../bindings';
-import { formatCount } from '../format';
-import { editRows, isBlank, type KeyValueRow, type RowProblem } from './keyValueRows';
+import type { MetadataEdit_Deserialize, ObjectProperties_Serialize } from '$lib/bindings';
+import { formatCount } from '$lib/shared/format';
+import { editRows, isBlank, type KeyValueRow, type RowProblem } from '$lib/shared/keyValueRows';
 
 export const STORAGE_CLASSES = [
   'STANDARD',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ListingPage_Serialize } from '../bindings';
+import type { ListingPage_Serialize } from '$lib/bindings';
 import { comparator, filterRows, mergeSorted, naturalKey, resortRows, rowsOfPage, sortRows, summarize, type Row } from './rows';
 import { MAX_HEIGHT, rowWindow, scrollToReveal } from './virtual';
 

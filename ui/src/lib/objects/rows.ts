@@ -2,8 +2,8 @@
 // filter, and how sorted batches merge as pages stream in. Pure functions over plain objects, so a
 // folder of 100,000 objects costs one small object per row and no reactive proxies.
 
-import type { ListingPage, ObjectProperties } from '../bindings';
-import { formatBytes, formatExact, formatWhen } from '../format';
+import type { ListingPage, ObjectProperties } from '$lib/bindings';
+import { formatBytes, formatExact, formatWhen } from '$lib/shared/format';
 
 export type RowKind = 'folder' | 'object';
 

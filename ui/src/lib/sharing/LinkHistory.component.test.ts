@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import LinkHistory from './LinkHistory.svelte';
-import type { IssuedLink_Serialize } from '../bindings';
+import type { IssuedLink_Serialize } from '$lib/bindings';
 import { answer, callsOf, connection } from '../../test/ipc';
 
 vi.mock('@tauri-apps/api/core', async () => {

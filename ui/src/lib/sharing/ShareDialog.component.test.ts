@@ -1,8 +1,8 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import ShareDialog from './ShareDialog.svelte';
-import type { ShareLink_Serialize, ShareRequest_Deserialize } from '../bindings';
-import { rowsOfPage } from '../objects/rows';
+import type { ShareLink_Serialize, ShareRequest_Deserialize } from '$lib/bindings';
+import type { ShareItem } from './shareForm';
 import { answer, callsOf, engineError } from '../../test/ipc';
 
 vi.mock('@tauri-apps/api/core', async () => {
@@ -10,15 +10,11 @@ vi.mock('@tauri-apps/api/core', async () => {
   return { invoke: vi.fn(), Channel: FakeChannel };
 });
 
-const files = rowsOfPage(
-  {
-    folders: ['raw/'],
-    objects: ['a.csv', 'b.csv', 'gone.csv'].map((k) => ({ key: `exports/${k}`, size: 10, last_modified: null, storage_class: null, etag: null })),
-    next: null,
-  },
-  'exports/',
-  false,
-);
+// The rows the object browser gives for a listing of `exports/`: a folder, then three files.
+const files: ShareItem[] = [
+  { key: 'raw/', name: 'raw/', kind: 'folder' },
+  ...['a.csv', 'b.csv', 'gone.csv'].map((k) => ({ key: `exports/${k}`, name: k, kind: 'object' as const })),
+];
 
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 

@@ -5,6 +5,18 @@ import { customExpiry, PRESETS, type ExpiryUnit, type PresetId } from './expiry'
 
 export type ExpiryChoice = PresetId | 'custom';
 
+/**
+ * What the dialog is given for each selected item (the object browser's rows are such items): download
+ * links are made for the files; folders are only counted as skipped.
+ */
+export interface ShareItem {
+  /** The full key, or for a folder its prefix. */
+  key: string;
+  /** The name links are listed under. */
+  name: string;
+  kind: 'folder' | 'object';
+}
+
 export function chosenExpiry(choice: ExpiryChoice, amount: string, unit: ExpiryUnit): { secs: number } | { error: string } {
   if (choice === 'custom') return customExpiry(amount, unit);
   return { secs: PRESETS.find((p) => p.id === choice)!.secs };

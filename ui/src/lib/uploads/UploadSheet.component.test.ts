@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import UploadSheet from './UploadSheet.svelte';
-import type { UploadSummary_Serialize } from '../bindings';
+import type { UploadSummary_Serialize } from '$lib/bindings';
 import { answer, callsOf, deferred, engineError } from '../../test/ipc';
 import type { SheetRequest } from './transfers.svelte';
 

@@ -4,9 +4,9 @@
 // so a 50,000-file batch costs what a one-file batch does.
 
 import { Channel } from '@tauri-apps/api/core';
-import { commands, type ConflictChoice, type KeyFailure, type Tag, type TransferProgress, type UploadReport, type UploadSummary } from '../bindings';
-import { newOperationId } from '../censusRun.svelte';
-import { run, type AppError } from '../errors';
+import { commands, type ConflictChoice, type KeyFailure, type Tag, type TransferProgress, type UploadReport, type UploadSummary } from '$lib/bindings';
+import { newOperationId } from '$lib/shared/operations';
+import { run, type AppError } from '$lib/shared/errors';
 import { mergeReports } from './outcome';
 import { RateMeter } from './rate';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { UnfinishedUpload, UploadReport } from '../bindings';
+import type { UnfinishedUpload, UploadReport } from '$lib/bindings';
 import { describeBatch, describeCancelledPause, groupInterrupted, mergeReports, names, notificationOf } from './outcome';
 
 const report = (over: Partial<UploadReport> = {}): UploadReport => ({

@@ -1,8 +1,8 @@
 // What an upload batch did, in words: the history line, the note to the desktop, and the reports of
 // several runs of one batch (paused and resumed, or retried) added up.
 
-import type { UnfinishedUpload, UploadReport } from '../bindings';
-import { formatBytes, formatCount, plural } from '../format';
+import type { UnfinishedUpload, UploadReport } from '$lib/bindings';
+import { formatBytes, formatCount, plural } from '$lib/shared/format';
 
 export type Tone = 'ok' | 'partial' | 'failed';
 

@@ -3,10 +3,10 @@
 // object browser that shows a folder registers it as the place drops go to.
 
 import { untrack } from 'svelte';
-import { commands, events, type ConflictChoice, type HeldSources, type KeyFailure, type Tag, type UnfinishedUpload, type UploadSummary } from '../bindings';
-import { run, type AppError } from '../errors';
-import { plural } from '../format';
-import type { TransferSummary } from '../transfers';
+import { commands, events, type ConflictChoice, type HeldSources, type KeyFailure, type Tag, type UnfinishedUpload, type UploadSummary } from '$lib/bindings';
+import { run, type AppError } from '$lib/shared/errors';
+import { plural } from '$lib/shared/format';
+import type { TransferSummary } from './transferSummary';
 import { discardPlan, UploadBatch } from './batch.svelte';
 import { describeBatch, describeCancelledPause, groupInterrupted, notificationOf, type InterruptedGroup, type Outcome, type Tone } from './outcome';
 import { combined } from './rate';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { UploadSummary_Serialize } from '../bindings';
+import type { UploadSummary_Serialize } from '$lib/bindings';
 import { answer, callsOf, deferred } from '../../test/ipc';
 import { emitEvent, listenerCount } from '../../test/events';
 import { HISTORY_LIMIT, NO_BUCKET_OPEN, SHEET_ALREADY_OPEN, Transfers } from './transfers.svelte';

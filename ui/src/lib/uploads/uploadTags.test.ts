@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { UploadRules } from '../bindings';
-import { blankRow } from '../objects/keyValueRows';
+import type { UploadRules } from '$lib/bindings';
+import { blankRow } from '$lib/shared/keyValueRows';
 import { checkUploadTags, requiredRows } from './uploadTags';
 
 const RULES: UploadRules = {

@@ -3,9 +3,9 @@
 // the user adds. Start waits until every required tag has an allowed value and every tag passes
 // S3's rules (the engine checks the same before anything is sent: `UploadRules::check`).
 
-import type { RuleScope, Tag, UploadRules } from '../bindings';
-import { fixedRow, type KeyValueRow, type RowProblem } from '../objects/keyValueRows';
-import { tagCountProblem, tagRowProblems, tagsFromRows } from '../objects/tags';
+import type { RuleScope, Tag, UploadRules } from '$lib/bindings';
+import { fixedRow, type KeyValueRow, type RowProblem } from '$lib/shared/keyValueRows';
+import { tagCountProblem, tagRowProblems, tagsFromRows } from '$lib/shared/tags';
 
 const WHY: Record<RuleScope, string> = {
   bucket: 'Required for uploads to this bucket',

@@ -3,8 +3,8 @@
 
 
 
-use satchel_core::client::{self, Patience, ResolvedCredentials, Target, S3};
-use satchel_core::sandbox::{self, PortChoice, Sandbox};
+use satchel_core::connect::client::{self, Patience, ResolvedCredentials, Target, S3};
+use satchel_core::connect::sandbox::{self, PortChoice, Sandbox};
 use satchel_core::{Addressing, Connection, ConnectionDraft, CredentialSource, Endpoint, Keychain, Paths, Satchel, SecretKey};
 use satchel_harness::S3Server;
 

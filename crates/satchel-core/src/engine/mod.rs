@@ -1,0 +1,79 @@
+//! [`Satchel`]: the engine handle that the desktop shell and the CLI both talk to. It owns the
+//! connection list, the keychain, the embedded sandbox when one is in use, the operations under way
+//! and the uploads being prepared. Its methods are grouped by concern, one file each.
+
+mod buckets;
+mod clients;
+mod connections;
+mod operations;
+mod sandbox;
+mod share;
+mod uploads;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rand::distr::{Alphanumeric, SampleString};
+use tokio::sync::Mutex;
+
+pub use connections::{Startup, TestReport};
+pub use operations::Operation;
+pub use sandbox::SandboxInfo;
+
+use crate::config::Paths;
+use crate::connect::keychain::Keychain;
+use crate::connect::store::{ConnectionFile, ConnectionStore};
+use crate::control::Control;
+use crate::error::Result;
+use crate::transfer::staging::Staging;
+
+/// The engine.
+pub struct Satchel {
+    paths: Paths,
+    store: ConnectionStore,
+    keychain: Keychain,
+    file: Mutex<ConnectionFile>,
+    sandbox: Mutex<Option<sandbox::Running>>,
+    /// Notices found while loading, handed to the first caller of [`Satchel::startup`].
+    load_notice: std::sync::Mutex<Option<String>>,
+    /// Bucket regions learnt from the storage, per connection, so each bucket's requests are signed
+    /// for its own region without the user knowing.
+    regions: std::sync::Mutex<HashMap<(String, String), String>>,
+    /// Long operations that can be cancelled, by the id their caller gave them.
+    operations: std::sync::Mutex<HashMap<String, Arc<Control>>>,
+    /// Uploads being prepared: dropped or picked files, and plans waiting for the user's go.
+    staging: Staging,
+}
+
+impl Satchel {
+    /// Opens the engine over `paths`. A corrupt connection file does not stop it: it is kept aside
+    /// and reported by [`Satchel::startup`].
+    pub fn open(paths: Paths, keychain: Keychain) -> Result<Satchel> {
+        let store = ConnectionStore::new(&paths);
+        let loaded = store.load()?;
+        let staging = Staging::new(&paths);
+        Ok(Satchel {
+            paths,
+            store,
+            keychain,
+            file: Mutex::new(loaded.file),
+            sandbox: Mutex::new(None),
+            load_notice: std::sync::Mutex::new(loaded.notice),
+            regions: std::sync::Mutex::new(HashMap::new()),
+            operations: std::sync::Mutex::new(HashMap::new()),
+            staging,
+        })
+    }
+
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    pub fn keychain(&self) -> &Keychain {
+        &self.keychain
+    }
+}
+
+fn new_id() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), 12).to_ascii_lowercase()
+}

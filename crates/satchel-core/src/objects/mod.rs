@@ -1,0 +1,22 @@
+//! Objects: listing, properties and metadata edits, delete, folders, copy/move/rename, previews and
+//! bulk tagging — everything done to objects already in a bucket.
+
+mod bulk_tags;
+mod copy;
+mod delete;
+mod folders;
+mod listing;
+mod location;
+mod metadata;
+mod preview;
+mod properties;
+
+pub use bulk_tags::{bulk_change, BulkTagReport};
+pub use copy::{copy_in_parts, copy_object, rename, transfer_within, CopyReport, Headers, MAX_SINGLE_COPY};
+pub use delete::{delete_keys, DeleteReport};
+pub use folders::{create_folder, validate_folder_name};
+pub use listing::{expand, list_all, list_page, ListingPage, ObjectEntry};
+pub use location::parse_s3_url;
+pub use metadata::{edit_metadata, MetadataEdit};
+pub use preview::{preview, read_head, Preview, PREVIEW_BYTES, PREVIEW_IMAGE_BYTES};
+pub use properties::{properties, ObjectProperties};

@@ -1,0 +1,104 @@
+//! Quick previews: a bounded ranged GET of text, or a small image whole.
+
+use serde::Serialize;
+
+use super::properties::{not_found_as_object, properties};
+use crate::connect::classify::classify;
+use crate::connect::client::S3;
+use crate::error::{Error, ErrorCode, Result};
+
+/// The first `max_bytes` of an object, for previews.
+pub async fn read_head(s3: &S3, bucket: &str, key: &str, max_bytes: u64) -> Result<Vec<u8>> {
+    if max_bytes == 0 {
+        return Ok(Vec::new());
+    }
+    let out = s3
+        .client
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .range(format!("bytes=0-{}", max_bytes - 1))
+        .send()
+        .await
+        .map_err(|e| not_found_as_object(classify(&e, s3.attempt("read the object")), bucket, key))?;
+    let bytes = out.body.collect().await.map_err(|e| Error::new(ErrorCode::Storage, format!("The download broke off: {e}.")))?;
+    let mut v = bytes.into_bytes().to_vec();
+    v.truncate(max_bytes as usize);
+    Ok(v)
+}
+
+/// What a quick preview shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Preview {
+    /// Text (also JSON and CSV); `truncated` when the object is longer than what was read.
+    Text { text: String, truncated: bool, content_type: Option<String> },
+    /// An image as a data: URL (the window's CSP allows data: images, nothing remote).
+    Image { data_url: String },
+    /// Nothing sensible to show; says why.
+    None { reason: String },
+}
+
+/// Most bytes a preview reads.
+pub const PREVIEW_BYTES: u64 = 256 * 1024;
+/// Images up to this size are previewed whole.
+pub const PREVIEW_IMAGE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A bounded preview: a ranged GET of at most [`PREVIEW_BYTES`] for text, the whole of small images.
+pub async fn preview(s3: &S3, bucket: &str, key: &str) -> Result<Preview> {
+    let props = properties(s3, bucket, key).await?;
+    let ct = props.content_type.clone().unwrap_or_default().to_ascii_lowercase();
+    let ext = key.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let image_mime = match ext.as_str() {
+        "png" => Some("image/png"),
+        "jpg" | "jpeg" => Some("image/jpeg"),
+        "gif" => Some("image/gif"),
+        "webp" => Some("image/webp"),
+        _ if ct.starts_with("image/") && ct != "image/svg+xml" => Some(ct.as_str()),
+        _ => None,
+    };
+    if let Some(mime) = image_mime {
+        if props.size > PREVIEW_IMAGE_BYTES {
+            return Ok(Preview::None { reason: format!("The image is {}; previews show images up to {}.", crate::format::bytes(props.size), crate::format::bytes(PREVIEW_IMAGE_BYTES)) });
+        }
+        let bytes = read_head(s3, bucket, key, props.size).await?;
+        return Ok(Preview::Image { data_url: format!("data:{mime};base64,{}", base64(&bytes)) });
+    }
+    let bytes = read_head(s3, bucket, key, PREVIEW_BYTES.min(props.size)).await?;
+    let truncated = props.size > bytes.len() as u64;
+    // Cut at the last full UTF-8 character; binary data is not text.
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => t.to_string(),
+        Err(e) if e.error_len().is_none() => String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(),
+        Err(_) => return Ok(Preview::None { reason: "This file isn't text or an image Satchel can preview.".into() }),
+    };
+    if text.contains('\0') {
+        return Ok(Preview::None { reason: "This file isn't text or an image Satchel can preview.".into() });
+    }
+    Ok(Preview::Text { text, truncated, content_type: props.content_type })
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16) | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8) | u32::from(*chunk.get(2).unwrap_or(&0));
+        out.push(T[(n >> 18) as usize & 63] as char);
+        out.push(T[(n >> 12) as usize & 63] as char);
+        out.push(if chunk.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
+        out.push(if chunk.len() > 2 { T[n as usize & 63] as char } else { '=' });
+    }
+    out
+}
+
+#[cfg(test)]
+mod preview_tests {
+    #[test]
+    fn base64_matches_the_standard() {
+        assert_eq!(super::base64(b""), "");
+        assert_eq!(super::base64(b"f"), "Zg==");
+        assert_eq!(super::base64(b"fo"), "Zm8=");
+        assert_eq!(super::base64(b"foobar"), "Zm9vYmFy");
+    }
+}

@@ -1,0 +1,337 @@
+//! Downloads: objects and whole prefixes into a chosen folder. Large objects come in ranged GETs in
+//! parallel, each streamed to its place in a temporary file (no part is held in memory), which is
+//! checked for its size and then renamed. Keys that would land outside the folder are refused and
+//! listed; the rest are downloaded.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use serde::Serialize;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::connect::classify::classify;
+use crate::connect::client::S3;
+use crate::error::{Error, ErrorCode, KeyFailure, Result};
+use crate::objects;
+
+/// Objects above this are fetched in ranged parts.
+pub const RANGED_THRESHOLD: u64 = 16 * 1024 * 1024;
+/// Size of each ranged GET.
+pub const PART_SIZE: u64 = 8 * 1024 * 1024;
+/// Requests in flight across all files of a download.
+pub const CONCURRENCY: usize = 8;
+
+/// Where `key` goes under `root`, given that the download started at `prefix`; `Err` says why the
+/// key is refused. Legal names such as `file..txt` or `..hidden` pass.
+pub fn local_path(root: &Path, prefix: &str, key: &str) -> std::result::Result<PathBuf, String> {
+    let relative = key.strip_prefix(prefix).unwrap_or(key);
+    if relative.is_empty() {
+        return Err("the key has no name below the chosen prefix".into());
+    }
+    if relative.contains('\0') {
+        return Err("the key contains a NUL character".into());
+    }
+    if relative.contains('\\') {
+        return Err("the key contains a backslash, which Windows reads as a folder separator".into());
+    }
+    if relative.starts_with('/') {
+        return Err("the key is an absolute path".into());
+    }
+    let mut path = root.to_path_buf();
+    let parts: Vec<&str> = relative.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        if part.is_empty() {
+            if last {
+                // `folder/`: a folder marker, nothing to write.
+                return Err("it is a folder marker".into());
+            }
+            return Err("the key has an empty path segment (//)".into());
+        }
+        // Compatibility normalisation turns e.g. full-width dots (U+FF0E) into ".".
+        let normal: String = part.nfkc().collect();
+        if normal == ".." || normal == "." {
+            return Err(format!("the segment \"{part}\" means a parent or current folder"));
+        }
+        if normal.contains('/') || normal.contains('\\') {
+            return Err(format!("the segment \"{part}\" becomes a path separator after Unicode normalisation"));
+        }
+        let bytes = part.as_bytes();
+        if bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic() {
+            return Err(format!("the segment \"{part}\" looks like a drive letter"));
+        }
+        path.push(part);
+    }
+    // Belt and braces: whatever the rules above missed, the result must stay under root.
+    if !path.starts_with(root) || path.components().skip(root.components().count()).any(|c| !matches!(c, Component::Normal(_))) {
+        return Err("the key would leave the chosen folder".into());
+    }
+    Ok(path)
+}
+
+/// Progress of a download, for the UI (throttled by the caller).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DownloadProgress {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub files_done: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub files_total: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes_done: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes_total: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DownloadReport {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub files: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes: u64,
+    /// Keys not downloaded because of where they would land.
+    pub refused: Vec<KeyFailure>,
+    pub failed: Vec<KeyFailure>,
+    pub cancelled: bool,
+}
+
+/// Downloads keys and folders (`prefix/`) of `bucket` into `dest`. A folder lands as a folder of
+/// its own name; a key lands as its file name.
+pub async fn download(
+    s3: &S3,
+    bucket: &str,
+    selection: &[String],
+    dest: &Path,
+    cancel: &CancellationToken,
+    progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
+) -> Result<DownloadReport> {
+    std::fs::create_dir_all(dest)
+        .map_err(|e| Error::new(ErrorCode::Config, format!("Couldn't create the folder {}: {e}.", dest.display())))?;
+    let mut report = DownloadReport::default();
+    let mut plan: Vec<(String, PathBuf, u64)> = Vec::new();
+    for item in selection {
+        let parent = match item.trim_end_matches('/').rfind('/') {
+            Some(i) => &item[..=i],
+            None => "",
+        };
+        let entries = if item.ends_with('/') {
+            let mut all = Vec::new();
+            objects::list_all(s3, bucket, item, true, cancel, |p| all.extend(p.objects)).await?;
+            all.into_iter().map(|o| (o.key, o.size)).collect::<Vec<_>>()
+        } else {
+            let props = objects::properties(s3, bucket, item).await?;
+            vec![(item.clone(), props.size)]
+        };
+        for (key, size) in entries {
+            match local_path(dest, parent, &key) {
+                Ok(path) => plan.push((key, path, size)),
+                Err(why) if why == "it is a folder marker" => {}
+                Err(why) => report.refused.push(KeyFailure { key, reason: format!("Not downloaded: {why}.") }),
+            }
+        }
+    }
+    let totals = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
+    let prog = DownloadProgress {
+        files_total: plan.len() as u64,
+        bytes_total: plan.iter().map(|p| p.2).sum(),
+        ..DownloadProgress::default()
+    };
+    progress(&prog);
+    let slots = Arc::new(Semaphore::new(CONCURRENCY));
+    // Open files are bounded too, whatever the number of keys.
+    let open_files = Arc::new(Semaphore::new(2 * CONCURRENCY));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (key, path, size) in plan {
+        let file_permit = tokio::select! {
+            p = open_files.clone().acquire_owned() => p.expect("semaphore open"),
+            _ = cancel.cancelled() => break,
+        };
+        let (s3, bucket, slots, shared, cancel) = (s3.clone(), bucket.to_string(), slots.clone(), totals.clone(), cancel.clone());
+        tasks.spawn(async move {
+            let _file_permit = file_permit;
+            let r = download_one(&s3, &bucket, &key, &path, size, &slots, &shared.1, &cancel).await;
+            shared.0.fetch_add(1, Ordering::Relaxed);
+            (key, size, r)
+        });
+        while let Some(done) = tasks.try_join_next() {
+            settle(done, &mut report, &totals, &prog, progress);
+        }
+    }
+    while let Some(done) = tasks.join_next().await {
+        settle(done, &mut report, &totals, &prog, progress);
+    }
+    report.cancelled = cancel.is_cancelled();
+    Ok(report)
+}
+
+type Done = std::result::Result<(String, u64, Result<()>), tokio::task::JoinError>;
+
+fn settle(
+    done: Done,
+    report: &mut DownloadReport,
+    totals: &(AtomicU64, AtomicU64),
+    prog: &DownloadProgress,
+    progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
+) {
+    match done {
+        Ok((_, size, Ok(()))) => {
+            report.files += 1;
+            report.bytes += size;
+        }
+        Ok((key, _, Err(e))) if e.code != ErrorCode::Cancelled => report.failed.push(KeyFailure { key, reason: e.message }),
+        Ok(_) => {}
+        Err(e) => report.failed.push(KeyFailure { key: String::new(), reason: format!("download task failed: {e}") }),
+    }
+    progress(&DownloadProgress {
+        files_done: totals.0.load(Ordering::Relaxed),
+        bytes_done: totals.1.load(Ordering::Relaxed),
+        ..prog.clone()
+    });
+}
+
+/// One object into `path`, through `path.satchel-download` which is renamed when complete.
+#[allow(clippy::too_many_arguments)]
+async fn download_one(
+    s3: &S3,
+    bucket: &str,
+    key: &str,
+    path: &Path,
+    size: u64,
+    slots: &Arc<Semaphore>,
+    bytes_done: &AtomicU64,
+    cancel: &CancellationToken,
+) -> Result<()> {
+    let io = |e: std::io::Error| Error::new(ErrorCode::Config, format!("Couldn't write {}: {e}.", path.display()));
+    if let Some(dir) = path.parent() {
+        tokio::fs::create_dir_all(dir).await.map_err(io)?;
+    }
+    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(".satchel-download");
+    let tmp = path.with_file_name(tmp_name);
+    let file = std::fs::File::create(&tmp).map_err(io)?;
+    file.set_len(size).map_err(io)?;
+    let file = Arc::new(file);
+    let ranges: Vec<(u64, u64)> = if size > RANGED_THRESHOLD {
+        (0..size).step_by(PART_SIZE as usize).map(|s| (s, (s + PART_SIZE).min(size))).collect()
+    } else {
+        vec![(0, size)]
+    };
+    let mut parts = tokio::task::JoinSet::new();
+    for (start, end) in ranges {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => p.expect("semaphore open"),
+            _ = cancel.cancelled() => break,
+        };
+        let (s3, bucket, key, file) = (s3.clone(), bucket.to_string(), key.to_string(), file.clone());
+        let ranged = size > RANGED_THRESHOLD;
+        parts.spawn(async move {
+            let _permit = permit;
+            fetch_range(&s3, &bucket, &key, &file, start, end, ranged).await
+        });
+    }
+    let mut written = 0u64;
+    let mut first_error = None;
+    while let Some(done) = parts.join_next().await {
+        match done.map_err(|e| Error::internal(e.to_string())).and_then(|r| r) {
+            Ok(n) => {
+                written += n;
+                bytes_done.fetch_add(n, Ordering::Relaxed);
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if cancel.is_cancelled() && first_error.is_none() && written != size {
+        first_error = Some(Error::new(ErrorCode::Cancelled, "Cancelled."));
+    }
+    if first_error.is_none() && written != size {
+        first_error = Some(Error::new(
+            ErrorCode::Storage,
+            format!("Received {written} bytes of {size}; the object may have changed during the download."),
+        ));
+    }
+    if let Some(e) = first_error {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    file.sync_all().map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)?;
+    Ok(())
+}
+
+/// Streams bytes `start..end` into the file at their offset. Returns the bytes written.
+async fn fetch_range(s3: &S3, bucket: &str, key: &str, file: &std::fs::File, start: u64, end: u64, ranged: bool) -> Result<u64> {
+    if start == end {
+        return Ok(0);
+    }
+    let mut req = s3.client.get_object().bucket(bucket).key(key);
+    if ranged {
+        req = req.range(format!("bytes={start}-{}", end - 1));
+    }
+    let out = req.send().await.map_err(|e| classify(&e, s3.attempt("download the object")))?;
+    let mut body = out.body;
+    let mut offset = start;
+    while let Some(chunk) = body.try_next().await.map_err(|e| Error::new(ErrorCode::Storage, format!("The download broke off: {e}.")))? {
+        if offset + chunk.len() as u64 > end {
+            return Err(Error::new(ErrorCode::Storage, "The storage sent more bytes than asked for."));
+        }
+        write_at(file, &chunk, offset).map_err(|e| Error::new(ErrorCode::Config, format!("Couldn't write the file: {e}.")))?;
+        offset += chunk.len() as u64;
+    }
+    Ok(offset - start)
+}
+
+#[cfg(unix)]
+fn write_at(file: &std::fs::File, buf: &[u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn write_at(file: &std::fs::File, mut buf: &[u8], mut offset: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        let n = std::os::windows::fs::FileExt::seek_write(file, buf, offset)?;
+        buf = &buf[n..];
+        offset += n as u64;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_map_to_paths_under_the_folder() {
+        let root = Path::new("/dl");
+        assert_eq!(local_path(root, "p/", "p/a/b.txt").unwrap(), Path::new("/dl/a/b.txt"));
+        assert_eq!(local_path(root, "", "file..txt").unwrap(), Path::new("/dl/file..txt"));
+        assert_eq!(local_path(root, "", "..hidden").unwrap(), Path::new("/dl/..hidden"));
+        assert_eq!(local_path(root, "", "a b+c%/ü 😀.csv").unwrap(), Path::new("/dl/a b+c%/ü 😀.csv"));
+    }
+
+    #[test]
+    fn keys_that_would_escape_are_refused_with_the_reason() {
+        let root = Path::new("/dl");
+        let cases = [
+            ("../etc/passwd", "parent"),
+            ("a/../../x", "parent"),
+            ("./x", "current"),
+            ("/etc/passwd", "absolute"),
+            ("C:/Windows/x", "drive letter"),
+            ("a\\..\\x", "backslash"),
+            ("a\0b", "NUL"),
+            ("\u{FF0E}\u{FF0E}/x", "parent"),
+            ("a//b", "empty path segment"),
+            ("dir/", "folder marker"),
+        ];
+        for (key, why) in cases {
+            let e = local_path(root, "", key).unwrap_err();
+            assert!(e.contains(why), "{key:?}: {e}");
+        }
+    }
+}

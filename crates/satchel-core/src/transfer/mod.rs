@@ -1,0 +1,25 @@
+//! Transfers: part sizes and checksums, progress, upload planning and the upload engine with its
+//! multipart path, downloads, retries, the resume journal, and what the app holds between a drop
+//! and an upload.
+
+mod checksum;
+pub mod download;
+pub mod journal;
+mod parts;
+mod plan;
+mod progress;
+pub mod retry;
+pub(crate) mod staging;
+pub mod summary;
+mod upload;
+
+pub use checksum::Checksum;
+pub use download::{download, DownloadProgress, DownloadReport};
+pub use journal::{Journal, UnfinishedUpload};
+pub use parts::{parse_size, part_size_for, DEFAULT_PART, MAX_OBJECT, MAX_PART, MAX_PARTS, MIN_PART};
+pub use plan::{plan, UploadItem};
+pub use progress::{FileProgress, TransferProgress};
+pub use retry::RetryPolicy;
+pub use staging::HeldSources;
+pub use summary::{ConflictChoice, UploadSummary};
+pub use upload::{guess_type, tagging_header, upload, Resume, UploadOptions, UploadReport};

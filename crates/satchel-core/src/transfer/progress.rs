@@ -1,0 +1,86 @@
+//! What a running transfer reports: bytes and files done, the files in flight, retries. The
+//! engine counts in a [`Tally`] shared by its tasks; a snapshot goes to the window ~10 times a second.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use super::retry::RetryNotice;
+
+/// How many in-flight files the progress names.
+const ACTIVE_SHOWN: usize = 8;
+
+/// One file being sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FileProgress {
+    pub key: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub done: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub size: u64,
+}
+
+/// Where an upload batch stands; sent to the window about ten times a second.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TransferProgress {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes_done: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes_total: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub files_done: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub files_failed: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub files_total: u64,
+    /// Files in flight (the first few), with their bytes done.
+    pub active: Vec<FileProgress>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub retries: u64,
+    /// Why the latest retry happened, in words.
+    pub last_retry: Option<String>,
+}
+
+#[derive(Default)]
+pub(crate) struct Tally {
+    pub(crate) bytes_total: u64,
+    pub(crate) files_total: u64,
+    pub(crate) bytes_done: AtomicU64,
+    pub(crate) files_done: AtomicU64,
+    pub(crate) files_failed: AtomicU64,
+    pub(crate) retries: AtomicU64,
+    pub(crate) last_retry: Mutex<Option<String>>,
+    pub(crate) active: Mutex<BTreeMap<String, (u64, u64)>>,
+}
+
+impl Tally {
+    pub(crate) fn snapshot(&self) -> TransferProgress {
+        let active = self.active.lock().expect("tally lock");
+        TransferProgress {
+            bytes_done: self.bytes_done.load(Ordering::Relaxed),
+            bytes_total: self.bytes_total,
+            files_done: self.files_done.load(Ordering::Relaxed),
+            files_failed: self.files_failed.load(Ordering::Relaxed),
+            files_total: self.files_total,
+            active: active.iter().take(ACTIVE_SHOWN).map(|(k, (d, s))| FileProgress { key: k.clone(), done: *d, size: *s }).collect(),
+            retries: self.retries.load(Ordering::Relaxed),
+            last_retry: self.last_retry.lock().expect("tally lock").clone(),
+        }
+    }
+
+    pub(crate) fn add_bytes(&self, key: &str, n: u64) {
+        self.bytes_done.fetch_add(n, Ordering::Relaxed);
+        if let Some(entry) = self.active.lock().expect("tally lock").get_mut(key) {
+            entry.0 += n;
+        }
+    }
+
+    pub(crate) fn retried(&self, key: &str, notice: &RetryNotice) {
+        self.retries.fetch_add(1, Ordering::Relaxed);
+        *self.last_retry.lock().expect("tally lock") = Some(format!("{key}: {} (retry {} of {})", notice.reason, notice.retry, notice.of));
+    }
+}

@@ -1,0 +1,455 @@
+//! Uploads: files and folders to a bucket prefix. Small files go in one PUT, large ones in parallel
+//! multipart parts, many files at once.
+//!
+//! - Memory is bounded: a part reserves its size (in MiB) from a budget of `concurrency` x the part
+//!   size asked for (8 x 8 MiB by default) before it takes a buffer and reads, so the bytes in
+//!   flight stay within the budget. Part buffers are pooled and reused: fresh 16 MiB allocations
+//!   per part fragmented the allocator's arenas and RSS reached twice the budget. Files over ~78 GiB
+//!   get parts raised to fit 10,000 (up to 525 MiB at 5 TiB); a part bigger than the whole budget
+//!   (from ~625 GiB at default settings, where parts pass 64 MiB) is not buffered: it streams from the file with its MD5 computed on the way and checked against the
+//!   part's ETag, so memory stays bounded for any file size.
+//! - The checksum (CRC32C, CRC64NVME or Content-MD5) is computed over the buffer and sent as a
+//!   signed header. The payload is not hashed again for SigV4 (UNSIGNED-PAYLOAD): a second SHA-256
+//!   pass over every byte adds no integrity the checksum lacks (TLS covers transit on https).
+//!   Streaming parts with a checksum trailer (aws-chunked) would need no buffer at all, but garage
+//!   refuses the SDK's chunk signatures over plain HTTP.
+//! - Each request is retried by [`super::retry`]'s policy, per part; permanent errors stop the file.
+//! - With a [`Journal`] (see [`multipart`]), every multipart upload and acknowledged part is recorded; a later run
+//!   (after a pause, a crash or a kill) asks the storage which parts it holds and sends the rest.
+//!   A file whose size or modification time changed starts again from zero, and says so.
+//! - Cancel aborts unfinished multipart uploads, so nothing is left to be billed; pause keeps them.
+
+mod multipart;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_s3::primitives::ByteStream;
+use serde::Serialize;
+use tokio::sync::Semaphore;
+
+use super::checksum::Checksum;
+use super::journal::Journal;
+use super::parts::{part_size_for, DEFAULT_PART, MIB};
+use super::plan::UploadItem;
+use super::progress::{Tally, TransferProgress};
+use super::retry::{with_retries, RetryPolicy};
+use crate::connect::client::S3;
+use crate::control::Control;
+use crate::error::{Error, ErrorCode, KeyFailure, Result};
+use crate::tags::{validate_tags, Tag, TagTarget};
+
+#[derive(Debug, Clone)]
+pub struct UploadOptions {
+    pub part_size: Option<u64>,
+    pub concurrency: usize,
+    pub checksum: Checksum,
+    /// Tags every uploaded object carries, sent with the object itself (x-amz-tagging), so no
+    /// object is ever visible untagged.
+    pub tags: Vec<Tag>,
+    pub retry: RetryPolicy,
+    /// Where multipart uploads are journalled for resuming; `None` sends everything afresh.
+    pub resume: Option<Resume>,
+    /// Bytes of part buffers in use at once; `None` is `concurrency` x the part size.
+    pub budget: Option<u64>,
+}
+
+/// The journal and the name of the storage its entries belong to.
+#[derive(Clone)]
+pub struct Resume {
+    pub journal: Arc<Journal>,
+    /// The connection as a stable string (see [`TransferTarget::storage`]).
+    pub storage: String,
+}
+
+impl std::fmt::Debug for Resume {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resume").field("storage", &self.storage).finish()
+    }
+}
+
+impl Default for UploadOptions {
+    fn default() -> Self {
+        UploadOptions {
+            part_size: None,
+            concurrency: 8,
+            checksum: Checksum::Crc32c,
+            tags: Vec::new(),
+            retry: RetryPolicy::default(),
+            resume: None,
+            budget: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UploadReport {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub files: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes: u64,
+    /// Files that could not be read or sent, each with why (the path is in `key`).
+    pub failed: Vec<KeyFailure>,
+    pub cancelled: bool,
+    /// Stopped by pause: unfinished multipart uploads are kept to resume.
+    pub paused: bool,
+    /// Bytes not sent again because the storage already held them from an earlier run.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub resumed_bytes: u64,
+    /// Files whose earlier, unfinished upload was dropped because the file changed since.
+    pub restarted: Vec<String>,
+    /// The checksum used; "md5" when the storage refused flexible checksums and Satchel fell back.
+    pub checksum: String,
+    /// Files not uploaded (failed, cancelled or paused before finishing), to retry or resume.
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub unfinished: Vec<UploadItem>,
+    /// A plan of the files not uploaded (paused or failed), to resume or retry them.
+    pub next_plan: Option<String>,
+    /// Files not sent because their key existed and the user chose to skip them.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub skipped: u64,
+}
+
+/// Buffers at least this big are pooled; smaller ones are cheap to allocate.
+const POOLED: u64 = MIB;
+
+/// Checksum mode learnt during a run.
+const CHECKSUM_UNKNOWN: u8 = 0;
+const CHECKSUM_FLEXIBLE_OK: u8 = 1;
+const CHECKSUM_MD5: u8 = 2;
+
+/// What every task of a run shares.
+struct Shared {
+    s3: S3,
+    /// The same without the SDK's own checksums, for Content-MD5.
+    s3_md5: S3,
+    bucket: String,
+    opts: UploadOptions,
+    /// MiB of part buffers that may be in use at once.
+    budget: Arc<Semaphore>,
+    budget_mib: u32,
+    /// Part buffers given back after sending, to be filled again.
+    buffers: Mutex<Vec<Vec<u8>>>,
+    control: Arc<Control>,
+    tally: Tally,
+    /// Whether the storage took a flexible checksum yet, or refused it and MD5 is used instead.
+    checksum_mode: AtomicU8,
+}
+
+/// How one file went.
+#[derive(Default)]
+struct FileOutcome {
+    resumed_bytes: u64,
+    restarted: bool,
+}
+
+impl Shared {
+    fn client(&self, checksum: Checksum) -> &S3 {
+        if checksum == Checksum::Md5 {
+            &self.s3_md5
+        } else {
+            &self.s3
+        }
+    }
+
+    /// The budget a buffer of `len` bytes takes: its MiB, at least one, at most the whole budget.
+    fn permits_for(&self, len: u64) -> u32 {
+        (len.div_ceil(MIB).max(1) as u32).min(self.budget_mib)
+    }
+
+    fn checksum(&self) -> Checksum {
+        if self.checksum_mode.load(Ordering::Relaxed) == CHECKSUM_MD5 {
+            Checksum::Md5
+        } else {
+            self.opts.checksum
+        }
+    }
+}
+
+/// Sends `items` to `bucket`, several files and parts at once within one budget of parts in flight.
+pub async fn upload(
+    s3: &S3,
+    bucket: &str,
+    items: Vec<UploadItem>,
+    opts: &UploadOptions,
+    control: &Arc<Control>,
+    progress: &(dyn Fn(&TransferProgress) + Send + Sync),
+) -> Result<UploadReport> {
+    for item in &items {
+        part_size_for(item.size, opts.part_size)?;
+    }
+    validate_tags(&opts.tags, TagTarget::Object)?;
+    let concurrency = opts.concurrency.clamp(1, 64);
+    let budget_mib = opts
+        .budget
+        .unwrap_or(concurrency as u64 * opts.part_size.unwrap_or(DEFAULT_PART))
+        .div_ceil(MIB)
+        .max(1) as u32;
+    let shared = Arc::new(Shared {
+        s3: s3.for_transfers(false),
+        s3_md5: s3.for_transfers(true),
+        bucket: bucket.to_string(),
+        opts: opts.clone(),
+        // One permit is one part (or small file) in flight.
+        budget: Arc::new(Semaphore::new(budget_mib as usize)),
+        budget_mib,
+        buffers: Mutex::new(Vec::with_capacity(concurrency)),
+        control: control.clone(),
+        tally: Tally { bytes_total: items.iter().map(|i| i.size).sum(), files_total: items.len() as u64, ..Tally::default() },
+        checksum_mode: AtomicU8::new(if opts.checksum == Checksum::Md5 { CHECKSUM_MD5 } else { CHECKSUM_UNKNOWN }),
+    });
+    // Files are opened a bounded number at a time; parts of big files fill the budget.
+    let files = Arc::new(Semaphore::new(concurrency * 2));
+    let mut report = UploadReport::default();
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut waiting = items.into_iter();
+    for item in waiting.by_ref() {
+        let permit = tokio::select! {
+            p = files.clone().acquire_owned() => p.expect("semaphore open"),
+            _ = control.token().cancelled() => {
+                report.unfinished.push(item);
+                break;
+            }
+        };
+        let task_shared = shared.clone();
+        tasks.spawn(async move {
+            let _permit = permit;
+            let r = upload_with_fallback(&task_shared, &item).await;
+            (item, r)
+        });
+        while let Some(done) = tasks.try_join_next() {
+            settle(done, &shared, &mut report);
+            progress(&shared.tally.snapshot());
+        }
+    }
+    report.unfinished.extend(waiting);
+    while let Some(done) = tasks.join_next().await {
+        settle(done, &shared, &mut report);
+        progress(&shared.tally.snapshot());
+    }
+    report.cancelled = control.token().is_cancelled() && !control.is_paused();
+    report.paused = control.is_paused();
+    report.checksum = shared.checksum().name().to_string();
+    report.failed.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(report)
+}
+
+fn settle(
+    done: std::result::Result<(UploadItem, Result<FileOutcome>), tokio::task::JoinError>,
+    shared: &Shared,
+    report: &mut UploadReport,
+) {
+    match done {
+        Ok((item, Ok(outcome))) => {
+            report.files += 1;
+            report.bytes += item.size;
+            report.resumed_bytes += outcome.resumed_bytes;
+            if outcome.restarted {
+                report.restarted.push(item.key.clone());
+            }
+        }
+        Ok((item, Err(e))) if e.code == ErrorCode::Cancelled => report.unfinished.push(item),
+        Ok((item, Err(e))) => {
+            shared.tally.files_failed.fetch_add(1, Ordering::Relaxed);
+            report.failed.push(KeyFailure { key: item.path.display().to_string(), reason: e.message });
+            report.unfinished.push(item);
+        }
+        Err(e) => report.failed.push(KeyFailure { key: String::new(), reason: format!("upload task failed: {e}") }),
+    }
+}
+
+/// Uploads one file; if the storage refuses the flexible checksum before any has been accepted, it
+/// tries once more with Content-MD5 and keeps MD5 for the rest of the run.
+async fn upload_with_fallback(shared: &Arc<Shared>, item: &UploadItem) -> Result<FileOutcome> {
+    shared.tally.active.lock().expect("tally lock").insert(item.key.clone(), (0, item.size));
+    let used = shared.checksum();
+    let first = upload_one(shared, item, used).await;
+    let result = match first {
+        Err(e) if used != Checksum::Md5 && shared.checksum_mode.load(Ordering::Relaxed) != CHECKSUM_FLEXIBLE_OK && refuses_checksum(&e) => {
+            tracing::warn!(key = %item.key, error = %e.message, "flexible checksum refused; trying Content-MD5");
+            shared.checksum_mode.store(CHECKSUM_MD5, Ordering::Relaxed);
+            upload_one(shared, item, Checksum::Md5).await.inspect_err(|_| {
+                // MD5 didn't help either: the refusal was about something else.
+                let _ = shared.checksum_mode.compare_exchange(CHECKSUM_MD5, CHECKSUM_UNKNOWN, Ordering::Relaxed, Ordering::Relaxed);
+            })
+        }
+        other => other,
+    };
+    shared.tally.active.lock().expect("tally lock").remove(&item.key);
+    if result.is_ok() {
+        shared.tally.files_done.fetch_add(1, Ordering::Relaxed);
+        if used != Checksum::Md5 && shared.checksum() != Checksum::Md5 {
+            shared.checksum_mode.store(CHECKSUM_FLEXIBLE_OK, Ordering::Relaxed);
+        }
+    }
+    result
+}
+
+/// A refusal that could mean "this storage doesn't take flexible checksums": a 400 or 501 that is
+/// not about access, region or a missing bucket.
+fn refuses_checksum(e: &Error) -> bool {
+    let detail = e.detail.as_deref().unwrap_or("");
+    matches!(e.code, ErrorCode::Storage | ErrorCode::Unsupported | ErrorCode::InvalidInput)
+        && (detail.contains("HTTP 400") || detail.contains("HTTP 501"))
+}
+
+fn cancelled() -> Error {
+    Error::new(ErrorCode::Cancelled, "Cancelled.")
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        let n = std::os::windows::fs::FileExt::seek_read(file, buf, offset)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        buf = &mut buf[n..];
+        offset += n as u64;
+    }
+    Ok(())
+}
+
+/// A part's (or small file's) bytes in a pooled buffer, with its Content-MD5 when that is the
+/// checksum; sent once per try without copying.
+struct PartBody {
+    bytes: bytes::Bytes,
+    md5: Option<String>,
+}
+
+impl PartBody {
+    /// Reads the range into a buffer (the caller holds its share of the budget). Part-sized
+    /// buffers come from the pool; small files get their own small allocation.
+    async fn read(shared: &Shared, path: &Path, offset: u64, len: u64, checksum: Checksum) -> Result<PartBody> {
+        let pooled = if len >= POOLED { shared.buffers.lock().expect("buffers lock").pop() } else { None };
+        let mut buf = pooled.unwrap_or_default();
+        let path = path.to_path_buf();
+        let buf = tokio::task::spawn_blocking(move || {
+            buf.clear();
+            buf.resize(len as usize, 0);
+            let file = std::fs::File::open(&path).map_err(|e| Error::invalid(format!("Can't read {}: {e}.", path.display())))?;
+            read_exact_at(&file, &mut buf, offset)
+                .map_err(|e| Error::invalid(format!("Can't read {}: {e} (did it change or vanish?).", path.display())))?;
+            Ok::<_, Error>(buf)
+        })
+        .await
+        .map_err(|e| Error::internal(e.to_string()))??;
+        let md5 = (checksum == Checksum::Md5).then(|| {
+            use md5::Digest;
+            aws_smithy_types::base64::encode(md5::Md5::digest(&buf))
+        });
+        Ok(PartBody { bytes: bytes::Bytes::from(buf), md5 })
+    }
+
+    fn stream(&self) -> ByteStream {
+        ByteStream::from(self.bytes.clone())
+    }
+
+    /// Gives a part-sized buffer back to the pool once no request holds it any more; the pool
+    /// never keeps more than the budget.
+    fn recycle(self, shared: &Shared) {
+        if self.bytes.len() < POOLED as usize {
+            return;
+        }
+        if let Ok(buf) = self.bytes.try_into_mut() {
+            let buf = Vec::from(buf);
+            let mut pool = shared.buffers.lock().expect("buffers lock");
+            let kept: usize = pool.iter().map(Vec::capacity).sum();
+            if (kept + buf.capacity()) as u64 <= u64::from(shared.budget_mib) * MIB {
+                pool.push(buf);
+            }
+        }
+    }
+}
+
+async fn upload_one(shared: &Arc<Shared>, item: &UploadItem, checksum: Checksum) -> Result<FileOutcome> {
+    let part = part_size_for(item.size, shared.opts.part_size)?;
+    if item.size > part && part > u64::from(shared.budget_mib) * MIB {
+        // Parts bigger than the whole budget (raised to fit 10,000 parts: from ~625 GiB at default
+        // settings): they stream from the file instead, each verified by the MD5 computed on the way against its ETag.
+        return multipart::upload_multipart(shared, item, part, Checksum::Md5, true).await;
+    }
+    if item.size > part {
+        return multipart::upload_multipart(shared, item, part, checksum, false).await;
+    }
+    let _permit = tokio::select! {
+        p = shared.budget.acquire_many(shared.permits_for(item.size)) => p.expect("semaphore open"),
+        _ = shared.control.token().cancelled() => return Err(cancelled()),
+    };
+    let body = PartBody::read(shared, &item.path, 0, item.size, checksum).await?;
+    let s3 = shared.client(checksum);
+    let sent = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("upload the file"), &|n| shared.tally.retried(&item.key, n), || {
+        s3.client
+            .put_object()
+            .bucket(&shared.bucket)
+            .key(&item.key)
+            .content_type(guess_type(&item.key))
+            .set_tagging(tagging_header(&shared.opts.tags))
+            .set_checksum_algorithm(checksum.algorithm())
+            .set_content_md5(body.md5.clone())
+            .body(body.stream())
+            .customize()
+            .disable_payload_signing()
+            .send()
+    })
+    .await;
+    body.recycle(shared);
+    sent?;
+    shared.tally.add_bytes(&item.key, item.size);
+    Ok(FileOutcome::default())
+}
+
+/// Tags as the x-amz-tagging header wants them: a URL query string, spaces as %20.
+pub fn tagging_header(tags: &[Tag]) -> Option<String> {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    // RFC 3986 unreserved characters stay as they are; everything else is escaped.
+    const QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    if tags.is_empty() {
+        return None;
+    }
+    let pairs: Vec<String> =
+        tags.iter().map(|t| format!("{}={}", utf8_percent_encode(&t.key, QUERY), utf8_percent_encode(&t.value, QUERY))).collect();
+    Some(pairs.join("&"))
+}
+
+/// Content-Type from the extension.
+pub fn guess_type(key: &str) -> &'static str {
+    let ext = key.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "csv" => "text/csv",
+        "txt" | "log" => "text/plain",
+        "json" => "application/json",
+        "html" | "htm" => "text/html",
+        "xml" => "application/xml",
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "zip" => "application/zip",
+        "gz" => "application/gzip",
+        "parquet" => "application/vnd.apache.parquet",
+        "md" => "text/markdown",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn tags_become_a_query_string() {
+        let tags = [Tag { key: "project".into(), value: "blue sky".into() }, Tag { key: "a+b".into(), value: "x=y/z".into() }];
+        assert_eq!(tagging_header(&tags).as_deref(), Some("project=blue%20sky&a%2Bb=x%3Dy%2Fz"));
+        assert_eq!(tagging_header(&[]), None);
+    }
+
+}

@@ -1,0 +1,106 @@
+//! Objects in a bucket: listing, properties, delete, folders, rename, copy/move, preview, metadata.
+
+use satchel_core::objects::{self, CopyReport, DeleteReport, ListingPage, MetadataEdit, ObjectProperties, Preview};
+use satchel_core::Error;
+use tauri::ipc::Channel;
+
+use super::Engine;
+
+/// Lists a folder (or everything below it when `recursive`), sending each page through `pages` as it
+/// arrives; returns the number of objects. Cancellable with `cancel_operation(op_id)`.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_objects(
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    prefix: String,
+    recursive: bool,
+    op_id: String,
+    pages: Channel<ListingPage>,
+) -> Result<f64, Error> {
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
+    let count = objects::list_all(&s3, &bucket, &prefix, recursive, cancel, |p| {
+        let _ = pages.send(p);
+    })
+    .await?;
+    Ok(count as f64)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn object_properties(engine: Engine<'_>, connection_id: String, bucket: String, key: String) -> Result<ObjectProperties, Error> {
+    objects::properties(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &key).await
+}
+
+/// Deletes the selected keys and folders (everything below a `prefix/`), in batches.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_objects(engine: Engine<'_>, connection_id: String, bucket: String, selection: Vec<String>, op_id: String) -> Result<DeleteReport, Error> {
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
+    async { objects::delete_keys(&s3, &bucket, &objects::expand(&s3, &bucket, &selection, cancel).await?).await }.await
+}
+
+/// Counts what deleting the selection would remove (for the confirmation).
+#[tauri::command]
+#[specta::specta]
+pub async fn count_selection(engine: Engine<'_>, connection_id: String, bucket: String, selection: Vec<String>, op_id: String) -> Result<f64, Error> {
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
+    objects::expand(&s3, &bucket, &selection, cancel).await.map(|k| k.len() as f64)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_folder(engine: Engine<'_>, connection_id: String, bucket: String, parent: String, name: String) -> Result<String, Error> {
+    objects::create_folder(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &parent, &name).await
+}
+
+/// Renames a key or folder in place (server-side copy, then delete).
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_item(engine: Engine<'_>, connection_id: String, bucket: String, item: String, new_name: String, op_id: String) -> Result<CopyReport, Error> {
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
+    objects::rename(&s3, &bucket, &item, &new_name, cancel).await
+}
+
+/// Copies (or moves) a selection into a folder of a bucket of the same connection.
+#[tauri::command]
+#[specta::specta]
+#[allow(clippy::too_many_arguments)]
+pub async fn copy_items(
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    selection: Vec<String>,
+    dest_bucket: String,
+    dest_prefix: String,
+    move_items: bool,
+    op_id: String,
+) -> Result<CopyReport, Error> {
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let cancel = op.token();
+    objects::transfer_within(&s3, &bucket, &selection, &dest_bucket, &dest_prefix, move_items, cancel).await
+}
+
+/// A bounded preview of a small text, JSON, CSV or image object.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_object(engine: Engine<'_>, connection_id: String, bucket: String, key: String) -> Result<Preview, Error> {
+    objects::preview(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &key).await
+}
+
+/// Rewrites an object's headers, user metadata or storage class in place (keeps tags and encryption).
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_metadata(engine: Engine<'_>, connection_id: String, bucket: String, key: String, edit: MetadataEdit) -> Result<(), Error> {
+    objects::edit_metadata(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &key, &edit).await
+}

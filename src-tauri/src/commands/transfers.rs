@@ -1,0 +1,117 @@
+//! Transfers: downloads, and uploads from held files through a plan to a report; interrupted
+//! uploads resumed or discarded.
+
+use satchel_core::tags::Tag;
+use satchel_core::transfer::{
+    self, ConflictChoice, DownloadProgress, DownloadReport, HeldSources, TransferProgress, UnfinishedUpload, UploadReport,
+    UploadSummary,
+};
+use satchel_core::Error;
+use tauri::ipc::Channel;
+
+use super::{in_dialog, Engine, Throttled};
+
+/// Asks for a folder with the native dialog (paths are chosen here, never by the window), then
+/// downloads the selection into it. `None` when the user closed the dialog.
+#[tauri::command]
+#[specta::specta]
+pub async fn download_items(
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    selection: Vec<String>,
+    op_id: String,
+    progress: Channel<DownloadProgress>,
+) -> Result<Option<DownloadReport>, Error> {
+    let Some(dest) = in_dialog("Download to…", |d| d.pick_folder()).await? else { return Ok(None) };
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let progress = Throttled::new(progress);
+    transfer::download(&s3, &bucket, &selection, &dest, op.token(), &|p| progress.send(p.files_done == p.files_total, || p.clone()))
+        .await
+        .map(Some)
+}
+
+/// Asks for files (or a folder) with the native dialog and holds them for an upload. `None` when
+/// the dialog was closed. Paths stay in Rust; the window gets an id and names.
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_upload_sources(engine: Engine<'_>, folder: bool) -> Result<Option<HeldSources>, Error> {
+    let picked = pick_sources(folder).await?;
+    Ok((!picked.is_empty()).then(|| engine.hold_sources(picked)))
+}
+
+/// The upload summary for held files going under `prefix`: counts, conflicts, required tags.
+#[tauri::command]
+#[specta::specta]
+pub async fn plan_upload(
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    prefix: String,
+    sources_id: String,
+    op_id: String,
+) -> Result<UploadSummary, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    let op = engine.operation(&op_id);
+    engine.plan_upload(&conn, &bucket, &prefix, &sources_id, op.token()).await
+}
+
+/// Starts a planned upload with tags on every object; progress (bytes, files, files in flight,
+/// retries) comes through `progress` at ~10 Hz.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_upload(
+    engine: Engine<'_>,
+    plan_id: String,
+    tags: Vec<Tag>,
+    conflicts: ConflictChoice,
+    op_id: String,
+    progress: Channel<TransferProgress>,
+) -> Result<UploadReport, Error> {
+    let op = engine.operation(&op_id);
+    let progress = Throttled::new(progress);
+    engine
+        .start_upload(&plan_id, tags, conflicts, op.control(), &|p| {
+            progress.send(p.bytes_done == p.bytes_total && p.files_done + p.files_failed == p.files_total, || p.clone())
+        })
+        .await
+}
+
+/// Uploads a crash, a kill or a pause left unfinished (from the journal).
+#[tauri::command]
+#[specta::specta]
+pub fn unfinished_uploads(engine: Engine<'_>) -> Result<Vec<UnfinishedUpload>, Error> {
+    engine.unfinished_uploads()
+}
+
+/// A plan resuming the journalled uploads into one bucket.
+#[tauri::command]
+#[specta::specta]
+pub async fn plan_unfinished(engine: Engine<'_>, connection_id: String, bucket: String) -> Result<UploadSummary, Error> {
+    engine.plan_unfinished(&engine.connection(&connection_id).await?, &bucket).await
+}
+
+/// Gives up journalled uploads, aborting them on the storage.
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_unfinished(engine: Engine<'_>, ids: Vec<f64>) -> Result<(), Error> {
+    engine.discard_unfinished(&ids.into_iter().map(|i| i as i64).collect::<Vec<_>>()).await
+}
+
+/// Forgets held files or a plan the user closed. With `abort`, a paused or failed batch's plan is
+/// cancelled: its multipart uploads are aborted; without, they stay under interrupted uploads.
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_upload(engine: Engine<'_>, id: String, abort: bool) -> Result<(), Error> {
+    engine.discard_upload(&id, abort).await;
+    Ok(())
+}
+
+async fn pick_sources(folder: bool) -> Result<Vec<std::path::PathBuf>, Error> {
+    if folder {
+        Ok(in_dialog("Upload a folder", |d| d.pick_folder()).await?.into_iter().collect())
+    } else {
+        Ok(in_dialog("Upload files", |d| d.pick_files()).await?.unwrap_or_default())
+    }
+}

@@ -1,0 +1,550 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import ObjectBrowser from './ObjectBrowser.svelte';
+import type {
+  BucketOverview,
+  ListingPage_Serialize,
+  ObjectEntry_Serialize,
+  ObjectProperties_Serialize,
+  UploadReport_Serialize,
+  UploadSummary_Serialize,
+} from '$lib/bindings';
+import type { FakeChannel } from '../../test/channel';
+import { answer, callsOf, deferred, engineError } from '../../test/ipc';
+import { Transfers } from '$lib/uploads/transfers.svelte';
+
+vi.mock('@tauri-apps/api/core', async () => {
+  const { FakeChannel } = await import('../../test/channel');
+  return { invoke: vi.fn(), Channel: FakeChannel };
+});
+
+type ListArgs = { connectionId: string; bucket: string; prefix: string; recursive: boolean; opId: string; pages: FakeChannel<ListingPage_Serialize> };
+
+/** A listing the test drives: pages sent one by one, then the engine's answer. */
+interface Driven {
+  args: ListArgs;
+  send: (folders: string[], objects: ObjectEntry_Serialize[]) => void;
+  finish: (count: number) => void;
+  fail: (e: ReturnType<typeof engineError>) => void;
+}
+
+let listings: Driven[] = [];
+const obj = (key: string, size = 1000, storage_class = 'STANDARD'): ObjectEntry_Serialize => ({
+  key,
+  size,
+  last_modified: '2025-07-01T10:00:00Z',
+  storage_class,
+  etag: '"abc"',
+});
+
+const VERSIONED: BucketOverview = {
+  name: 'bucket-b',
+  region: 'eu-west-1',
+  versioning: { state: 'on', text: 'Enabled' },
+  object_lock: { state: 'off', text: '' },
+  public_access_block: { state: 'on', text: '' },
+  encryption: { state: 'on', text: '' },
+};
+
+const PROPS: ObjectProperties_Serialize = {
+  key: 'raw/b.csv',
+  size: 12_400_512,
+  etag: '"9c1e4f0b"',
+  content_type: 'text/csv',
+  cache_control: null,
+  content_disposition: null,
+  content_encoding: null,
+  storage_class: 'STANDARD',
+  encryption: 'aws:kms',
+  kms_key_id: 'arn:aws:kms:eu-west-1:1:key/abc',
+  version_id: null,
+  last_modified: '2025-07-01T10:00:00Z',
+  checksums: [['CRC64NVME', 'kL0Zs1v8bX4=']],
+  metadata: [['source', 'warehouse']],
+};
+
+let handlers: Record<string, unknown> = {};
+function setHandlers(extra: Record<string, unknown> = {}) {
+  handlers = {
+    list_objects: (a: unknown) => {
+      const d = deferred<unknown>();
+      const args = a as ListArgs;
+      listings.push({
+        args,
+        send: (folders, objects) => args.pages.send({ folders, objects, next: 'more' }),
+        finish: (count) => d.resolve(count),
+        fail: (e) => d.resolve(e),
+      });
+      return d.promise;
+    },
+    cancel_operation: true,
+    bucket_overview: VERSIONED,
+    object_properties: PROPS,
+    object_tags: [],
+    ...extra,
+  };
+  answer(handlers);
+}
+
+const SUMMARY: UploadSummary_Serialize = {
+  plan_id: 'plan-1',
+  bucket: 'bucket-b',
+  prefix: '',
+  files: 2,
+  bytes: 2000,
+  conflicts: [],
+  conflict_count: 0,
+  problems: [],
+  rules: { required: [], defaults: [] },
+  eta_seconds: null,
+};
+
+const REPORT: UploadReport_Serialize = {
+  files: 2,
+  bytes: 2000,
+  failed: [],
+  cancelled: false,
+  paused: false,
+  resumed_bytes: 0,
+  restarted: [],
+  checksum: 'crc32c',
+  next_plan: null,
+  skipped: 0,
+};
+
+function setup(props: { onopenbucket?: (b: string) => void; transfers?: Transfers; active?: boolean } = {}) {
+  return render(ObjectBrowser, { props: { connectionId: 'c1', bucket: 'bucket-b', ...props } });
+}
+
+const rowKeys = () => screen.queryAllByTestId('object-row').map((r) => r.dataset.key);
+const row = (key: string) => {
+  const el = document.querySelector<HTMLElement>(`[data-testid="object-row"][data-key="${key}"]`);
+  if (!el) throw new Error(`no row ${key}`);
+  return el;
+};
+const grid = () => screen.getByTestId('object-table');
+const status = () => screen.getByTestId('listing-status');
+const last = () => listings[listings.length - 1];
+
+/** A folder listed in one page and finished. */
+async function listed(folders: string[], objects: ObjectEntry_Serialize[]) {
+  await waitFor(() => expect(listings.length).toBeGreaterThan(0));
+  last().send(folders, objects);
+  last().finish(objects.length);
+  await waitFor(() => expect(status()).toHaveAttribute('data-state', 'done'));
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  listings = [];
+  setHandlers();
+});
+
+describe('ObjectBrowser', () => {
+  it('shows skeleton rows, then rows page by page while the listing streams', async () => {
+    setup();
+    expect(status()).toHaveAttribute('data-state', 'loading');
+    expect(rowKeys()).toEqual([]);
+    expect(grid()).toHaveAttribute('aria-busy', 'true');
+    await waitFor(() => expect(listings).toHaveLength(1));
+    expect(last().args).toMatchObject({ connectionId: 'c1', bucket: 'bucket-b', prefix: '', recursive: false });
+
+    last().send(['raw/'], [obj('b.csv'), obj('a.csv')]);
+    await waitFor(() => expect(rowKeys()).toEqual(['raw/', 'a.csv', 'b.csv']));
+    expect(status()).toHaveAttribute('data-state', 'loading');
+    expect(status()).toHaveTextContent('Loading… 3 so far');
+    expect(row('raw/')).toHaveAttribute('data-kind', 'folder');
+
+    last().send(['logs/'], [obj('c.csv')]);
+    await waitFor(() => expect(rowKeys()).toEqual(['logs/', 'raw/', 'a.csv', 'b.csv', 'c.csv']));
+    last().finish(3);
+    await waitFor(() => expect(status()).toHaveAttribute('data-state', 'done'));
+    expect(status()).toHaveTextContent('5 items');
+  });
+
+  it('says a folder is empty, and shows a listing error in place with Retry', async () => {
+    setup();
+    await listed([], []);
+    expect(screen.getByTestId('empty-state')).toHaveTextContent('This bucket is empty');
+
+    await fireEvent.click(screen.getByTestId('action-refresh'));
+    await waitFor(() => expect(listings).toHaveLength(2));
+    last().fail(engineError('access_denied', "You don't have permission to list this bucket.", 'AccessDenied (HTTP 403)'));
+    await waitFor(() => expect(status()).toHaveAttribute('data-state', 'error'));
+    expect(screen.getByTestId('listing-error')).toHaveAttribute('data-code', 'access_denied');
+    await fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(listings).toHaveLength(3));
+  });
+
+  it('filters loaded rows by name as you type, and says when nothing matches', async () => {
+    setup();
+    await listed(['reports/'], [obj('report-q1.csv'), obj('notes.txt')]);
+    await fireEvent.click(row('notes.txt'));
+    await fireEvent.click(row('report-q1.csv'), { ctrlKey: true });
+    expect(screen.getByTestId('selection-status')).toHaveTextContent('2 selected');
+    const filter = document.getElementById('object-filter') as HTMLInputElement;
+    await fireEvent.input(filter, { target: { value: 'REPORT' } });
+    expect(rowKeys()).toEqual(['reports/', 'report-q1.csv']);
+    expect(status()).toHaveTextContent('3 items · 2 shown');
+    // A row the filter hides is no longer selected: actions never touch what isn't shown.
+    expect(screen.getByTestId('selection-status')).toHaveTextContent('1 selected');
+    await fireEvent.input(filter, { target: { value: 'zzz' } });
+    expect(rowKeys()).toEqual([]);
+    expect(screen.getByTestId('empty-state')).toHaveTextContent('No match for “zzz”');
+    await fireEvent.keyDown(filter, { key: 'Escape' });
+    expect(rowKeys()).toHaveLength(3);
+  });
+
+  it('sorts by a column header, folders first, and back the other way', async () => {
+    setup();
+    await listed(['z/'], [obj('small.csv', 10), obj('big.csv', 5000), obj('mid.csv', 300)]);
+    await fireEvent.click(screen.getByRole('button', { name: /Size/ }));
+    expect(rowKeys()).toEqual(['z/', 'small.csv', 'mid.csv', 'big.csv']);
+    const size = screen.getAllByRole('columnheader').find((h) => h.dataset.column === 'size')!;
+    expect(size).toHaveAttribute('aria-sort', 'ascending');
+    await fireEvent.click(screen.getByRole('button', { name: /Size/ }));
+    expect(rowKeys()).toEqual(['z/', 'big.csv', 'mid.csv', 'small.csv']);
+    expect(size).toHaveAttribute('aria-sort', 'descending');
+  });
+
+  it('opens a folder with Enter, goes back up with Backspace, and cancels a listing left behind', async () => {
+    setup();
+    await listed(['raw/'], [obj('a.csv')]);
+    await fireEvent.click(row('raw/'));
+    await fireEvent.keyDown(grid(), { key: 'Enter' });
+    await waitFor(() => expect(listings).toHaveLength(2));
+    expect(last().args.prefix).toBe('raw/');
+    expect(screen.getAllByTestId('breadcrumb').map((b) => b.textContent?.trim())).toEqual(['bucket-b', 'raw']);
+    // Leaving while it still lists cancels it.
+    const inRaw = last();
+    inRaw.send([], [obj('raw/x.csv')]);
+    await waitFor(() => expect(rowKeys()).toEqual(['raw/x.csv']));
+    await fireEvent.keyDown(grid(), { key: 'Backspace' });
+    expect(callsOf('cancel_operation')).toContainEqual({ opId: inRaw.args.opId });
+    await waitFor(() => expect(listings).toHaveLength(3));
+    expect(last().args.prefix).toBe('');
+    // Pages of the cancelled listing no longer land.
+    inRaw.send([], [obj('raw/late.csv')]);
+    last().send(['raw/'], [obj('a.csv')]);
+    last().finish(1);
+    await waitFor(() => expect(rowKeys()).toEqual(['raw/', 'a.csv']));
+    // The folder we came from is selected.
+    expect(row('raw/')).toHaveAttribute('aria-selected', 'true');
+  });
+
+  it('goes to a pasted s3:// path or console link, and explains one it cannot read', async () => {
+    const onopenbucket = vi.fn();
+    setup({ onopenbucket });
+    await listed([], []);
+    const bar = document.getElementById('path-bar') as HTMLInputElement;
+    expect(bar.value).toBe('s3://bucket-b/');
+    bar.focus();
+    await fireEvent.input(bar, { target: { value: 's3://bucket-b/raw/2024/q1.csv' } });
+    await fireEvent.keyDown(bar, { key: 'Enter' });
+    await waitFor(() => expect(listings).toHaveLength(2));
+    expect(last().args.prefix).toBe('raw/2024/');
+    last().send([], [obj('raw/2024/q0.csv'), obj('raw/2024/q1.csv')]);
+    last().finish(2);
+    await waitFor(() => expect(row('raw/2024/q1.csv')).toHaveAttribute('aria-selected', 'true'));
+
+    bar.focus();
+    await fireEvent.input(bar, { target: { value: 'ftp://nope' } });
+    await fireEvent.keyDown(bar, { key: 'Enter' });
+    expect(screen.getByTestId('path-error')).toHaveTextContent("Satchel can't read that location.");
+
+    await fireEvent.input(bar, {
+      target: { value: 'https://s3.console.aws.amazon.com/s3/buckets/other-bucket?region=eu-west-1&prefix=logs%2F&showversions=false' },
+    });
+    await fireEvent.keyDown(bar, { key: 'Enter' });
+    expect(onopenbucket).toHaveBeenCalledWith('other-bucket');
+    expect(JSON.parse(localStorage.getItem('satchel.objects.locations')!)).toMatchObject({ 'c1/other-bucket': 'logs/' });
+  });
+
+  it('deletes after a confirmation that counts first and mentions versions, then reports every failure', async () => {
+    const count = deferred<unknown>();
+    setHandlers({
+      count_selection: () => count.promise,
+      delete_objects: { deleted: 1203, failed: [{ key: 'raw/locked.csv', reason: 'Access Denied' }] },
+    });
+    setup();
+    await listed(['raw/'], [obj('a.csv'), obj('b.csv')]);
+    await fireEvent.click(row('raw/'));
+    await fireEvent.click(row('a.csv'), { shiftKey: true });
+    await fireEvent.keyDown(grid(), { key: 'Delete' });
+    const dialog = screen.getByRole('alertdialog');
+    expect(dialog).toHaveTextContent('Counting what the selection holds…');
+    // Nothing to confirm until the count is known.
+    expect(screen.queryByTestId('confirm')).toBeNull();
+    expect(callsOf('count_selection')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', selection: ['raw/', 'a.csv'], opId: expect.any(String) }]);
+    count.resolve(1204);
+    await waitFor(() => expect(dialog).toHaveTextContent('Delete 1,204 objects from bucket-b?'));
+    expect(dialog).toHaveTextContent('The bucket keeps versions: deleting adds delete markers; older versions stay.');
+    expect(dialog).toHaveTextContent('That includes everything in the folder “raw”.');
+
+    await fireEvent.click(screen.getByTestId('confirm'));
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    expect(callsOf('delete_objects')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', selection: ['raw/', 'a.csv'], opId: expect.any(String) }]);
+    const report = screen.getByTestId('action-report');
+    expect(report).toHaveAttribute('data-tone', 'partial');
+    expect(report).toHaveTextContent('Deleted 1,203 of 1,204 objects; 1 could not be deleted.');
+    expect(within(report).getByTestId('action-failure')).toHaveTextContent('raw/locked.csv — Access Denied');
+    // The folder is listed again.
+    await waitFor(() => expect(listings).toHaveLength(2));
+  });
+
+  it('tags the selection from the toolbar, then reports every object that failed', async () => {
+    setHandlers({
+      bulk_tag: { tagged: 3, failed: [{ key: 'raw/locked.csv', reason: 'Access Denied' }], cancelled: false },
+    });
+    setup();
+    await listed(['raw/'], [obj('a.csv')]);
+    expect(screen.getByTestId('action-tag')).toHaveAttribute('aria-disabled', 'true');
+    expect(screen.getByTestId('action-tag')).toHaveAttribute('title', 'Select what to tag');
+    await fireEvent.click(row('raw/'));
+    await fireEvent.click(row('a.csv'), { shiftKey: true });
+    await fireEvent.click(screen.getByTestId('action-tag'));
+    const dialog = screen.getByTestId('bulk-tag-dialog');
+    expect(dialog).toHaveTextContent('Tag “a.csv” and everything in the folder “raw”.');
+    await fireEvent.input(within(dialog).getByTestId('bulk-tag-key'), { target: { value: 'team' } });
+    await fireEvent.input(within(dialog).getByTestId('bulk-tag-value'), { target: { value: 'data' } });
+    await fireEvent.click(within(dialog).getByTestId('bulk-tag-ok'));
+
+    const report = await screen.findByTestId('action-report');
+    expect(screen.queryByTestId('bulk-tag-dialog')).toBeNull();
+    expect(report).toHaveAttribute('data-tone', 'partial');
+    expect(report).toHaveTextContent('Tagged 3 of 4 objects; 1 could not be tagged.');
+    expect(within(report).getByTestId('action-failure')).toHaveTextContent('raw/locked.csv — Access Denied');
+    expect(callsOf('bulk_tag')).toEqual([expect.objectContaining({ selection: ['raw/', 'a.csv'], tags: [{ key: 'team', value: 'data' }], mode: 'merge' })]);
+  });
+
+  it('downloads the selection with progress, then lists every key that was refused', async () => {
+    const done = deferred<unknown>();
+    let channel: FakeChannel<unknown> | undefined;
+    setHandlers({
+      download_items: (a: unknown) => {
+        channel = (a as { progress: FakeChannel<unknown> }).progress;
+        return done.promise;
+      },
+    });
+    setup();
+    await listed(['raw/'], [obj('a.csv')]);
+    await fireEvent.click(row('raw/'));
+    await fireEvent.click(row('a.csv'), { shiftKey: true });
+    await fireEvent.click(screen.getByTestId('action-download'));
+    await waitFor(() => expect(screen.getByTestId('download-status')).toBeInTheDocument());
+    expect(callsOf('download_items')).toEqual([
+      { connectionId: 'c1', bucket: 'bucket-b', selection: ['raw/', 'a.csv'], opId: expect.any(String), progress: expect.anything() },
+    ]);
+    channel!.send({ files_done: 1, files_total: 3, bytes_done: 2000, bytes_total: 6000 });
+    await waitFor(() => expect(screen.getByTestId('download-status')).toHaveTextContent('Downloading 1 of 3 files'));
+    done.resolve({
+      files: 2,
+      bytes: 4000,
+      refused: [{ key: 'raw/../x', reason: 'Not downloaded: the segment ".." means a parent or current folder.' }],
+      failed: [],
+      cancelled: false,
+    });
+    const report = await screen.findByTestId('action-report');
+    expect(report).toHaveTextContent('Downloaded 2 files (4 KB). 1 key was not downloaded.');
+    expect(within(report).getByTestId('action-failure')).toHaveTextContent('raw/../x');
+    expect(screen.queryByTestId('download-status')).toBeNull();
+  });
+
+  it('opens the summary sheet for this folder with files or a folder picked in the native dialog (Ctrl+U for files)', async () => {
+    const held = { sources_id: 'src-1', count: 2, names: ['a.csv', 'b.csv'] };
+    setHandlers({ pick_upload_sources: held });
+    const transfers = new Transfers({ notify: vi.fn(), knownConnections: () => ['c1'] });
+    setup({ transfers });
+    await listed(['raw/'], [obj('a.csv')]);
+    await fireEvent.click(screen.getByTestId('action-upload'));
+    await waitFor(() => expect(transfers.sheet).toEqual({ kind: 'sources', place: { connectionId: 'c1', bucket: 'bucket-b', prefix: '' }, held }));
+    expect(callsOf('pick_upload_sources')).toEqual([{ folder: false }]);
+
+    transfers.closeSheet();
+    await fireEvent.click(row('raw/'));
+    await fireEvent.keyDown(grid(), { key: 'Enter' });
+    await listed([], []);
+    await fireEvent.keyDown(grid(), { key: 'u', ctrlKey: true });
+    await waitFor(() => expect(transfers.sheet).toMatchObject({ place: { prefix: 'raw/' } }));
+    transfers.closeSheet();
+    await fireEvent.click(screen.getByTestId('action-upload-folder'));
+    await waitFor(() => expect(transfers.sheet).not.toBeNull());
+    expect(callsOf('pick_upload_sources')).toEqual([{ folder: false }, { folder: false }, { folder: true }]);
+  });
+
+  it('is where dropped files go while shown, with an overlay while they are dragged over it', async () => {
+    const transfers = new Transfers({ notify: vi.fn(), knownConnections: () => ['c1'] });
+    const view = setup({ transfers });
+    await listed([], [obj('a.csv')]);
+    expect(transfers.target).toMatchObject({ connectionId: 'c1', bucket: 'bucket-b', prefix: '' });
+    expect(screen.queryByTestId('drop-overlay')).toBeNull();
+    transfers.hovering = true;
+    expect(await screen.findByTestId('drop-overlay')).toHaveTextContent('Drop to upload to bucket-b/');
+    transfers.hovering = false;
+    await waitFor(() => expect(screen.queryByTestId('drop-overlay')).toBeNull());
+    // On another tab it takes no drops.
+    await view.rerender({ active: false });
+    expect(transfers.target).toBeNull();
+  });
+
+  it('lists the folder again when an upload into it ends', async () => {
+    setHandlers({
+      start_upload: { ...REPORT, files: 2, bytes: 2000 },
+    });
+    const transfers = new Transfers({ notify: vi.fn(), knownConnections: () => ['c1'] });
+    setup({ transfers });
+    await listed([], [obj('a.csv')]);
+    transfers.start({ ...SUMMARY, prefix: 'other/' }, [], 'skip', 'c1');
+    await waitFor(() => expect(transfers.history).toHaveLength(1));
+    expect(listings).toHaveLength(1);
+    transfers.start(SUMMARY, [], 'skip', 'c1');
+    await waitFor(() => expect(listings).toHaveLength(2));
+  });
+
+  it('creates a folder: the rule broken shows under the field, then the new folder is selected', async () => {
+    let attempt = 0;
+    setHandlers({
+      create_folder: () => (++attempt === 1 ? engineError('invalid_input', 'Folder names can\'t contain "/".') : 'new stuff/'),
+    });
+    setup();
+    await listed([], [obj('a.csv')]);
+    await fireEvent.click(screen.getByTestId('action-new-folder'));
+    const input = document.getElementById('new-folder-name') as HTMLInputElement;
+    await fireEvent.input(input, { target: { value: 'a/b' } });
+    await fireEvent.click(screen.getByTestId('new-folder-ok'));
+    await waitFor(() => expect(screen.getByTestId('field-error')).toHaveTextContent('Folder names can\'t contain "/".'));
+    expect(input).toHaveAttribute('aria-invalid', 'true');
+    await fireEvent.input(input, { target: { value: 'new stuff' } });
+    await fireEvent.click(screen.getByTestId('new-folder-ok'));
+    await waitFor(() => expect(row('new stuff/')).toHaveAttribute('aria-selected', 'true'));
+    expect(callsOf('create_folder')).toContainEqual({ connectionId: 'c1', bucket: 'bucket-b', parent: '', name: 'new stuff' });
+  });
+
+  it('renames with F2 and selects the new name', async () => {
+    setHandlers({ rename_item: { copied: 12, deleted: 12, failed: [] } });
+    setup();
+    await listed(['2024/'], []);
+    await fireEvent.click(row('2024/'));
+    await fireEvent.keyDown(grid(), { key: 'F2' });
+    const input = document.getElementById('rename-name') as HTMLInputElement;
+    expect(input.value).toBe('2024');
+    await fireEvent.input(input, { target: { value: '2024-archive' } });
+    await fireEvent.click(screen.getByTestId('rename-ok'));
+    await waitFor(() => expect(listings).toHaveLength(2));
+    expect(callsOf('rename_item')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', item: '2024/', newName: '2024-archive', opId: expect.any(String) }]);
+    expect(screen.getByTestId('action-report')).toHaveTextContent('Renamed “2024” to “2024-archive” (12 objects).');
+    last().send(['2024-archive/'], []);
+    last().finish(0);
+    await waitFor(() => expect(row('2024-archive/')).toHaveAttribute('aria-selected', 'true'));
+  });
+
+  it('opens a context menu with every action from Shift+F10', async () => {
+    setup();
+    await listed([], [obj('a.csv')]);
+    await fireEvent.click(row('a.csv'));
+    await fireEvent.keyDown(grid(), { key: 'F10', shiftKey: true });
+    const menu = screen.getByTestId('context-menu');
+    const items = within(menu).getAllByRole('menuitem');
+    expect(items.map((i) => i.dataset.action)).toEqual([
+      'open',
+      'preview',
+      'download',
+      'share',
+      'upload-link',
+      'rename',
+      'copy',
+      'move',
+      'tag',
+      'delete',
+      'properties',
+      'new-folder',
+    ]);
+    const download = items.find((i) => i.dataset.action === 'download')!;
+    expect(download).not.toHaveAttribute('aria-disabled', 'true');
+    await fireEvent.keyDown(menu, { key: 'Escape' });
+    expect(screen.queryByTestId('context-menu')).toBeNull();
+  });
+
+  it('previews with Space: CSV as a table, JSON pretty-printed', async () => {
+    setHandlers({
+      preview_object: (a: unknown) =>
+        (a as { key: string }).key.endsWith('.csv')
+          ? { kind: 'text', text: 'id,note\n1,"a, b"\n2,c\n', truncated: true, content_type: 'text/csv' }
+          : { kind: 'text', text: '{"a":1}', truncated: false, content_type: 'application/json' },
+    });
+    setup();
+    await listed([], [obj('data.csv'), obj('meta.json')]);
+    await fireEvent.click(row('data.csv'));
+    await fireEvent.keyDown(grid(), { key: ' ' });
+    const table = await screen.findByTestId('preview-table');
+    expect(within(table).getAllByRole('row').map((r) => r.textContent)).toEqual(['idnote', '11a, b', '22c']);
+    expect(screen.getByTestId('preview-truncated')).toHaveTextContent('Showing the first 256 kB');
+    await fireEvent.click(screen.getByRole('button', { name: 'Close' }));
+
+    await fireEvent.click(row('meta.json'));
+    await fireEvent.keyDown(grid(), { key: ' ' });
+    await waitFor(() => expect(screen.getByTestId('preview')).toHaveAttribute('data-kind', 'json'));
+    expect(screen.getByTestId('preview').querySelector('pre')?.textContent).toBe('{\n  "a": 1\n}');
+  });
+
+  it('shows the properties of one file, and the count and size of several', async () => {
+    setup();
+    await listed([], [obj('raw/a.csv', 1000), obj('raw/b.csv', 12_400_512)]);
+    await fireEvent.click(row('raw/b.csv'));
+    const panel = screen.getByTestId('properties');
+    await waitFor(() => expect(panel).toHaveAttribute('data-state', 'ready'));
+    expect(screen.getByTestId('properties-size')).toHaveTextContent('12.4 MB (12,400,512 bytes)');
+    expect(panel).toHaveTextContent('ETag "9c1e4f0b"');
+    expect(panel).toHaveTextContent('Checksum CRC64NVME kL0Zs1v8bX4=');
+    expect(panel).toHaveTextContent('KMS key arn:aws:kms:eu-west-1:1:key/abc');
+    expect(screen.getByTestId('properties-metadata')).toHaveTextContent('sourcewarehouse');
+    expect(callsOf('object_properties')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', key: 'raw/b.csv' }]);
+
+    await fireEvent.keyDown(grid(), { key: 'a', ctrlKey: true });
+    expect(screen.getByTestId('properties-total')).toHaveTextContent('12.4 MB (12,401,512 bytes)');
+    expect(panel).toHaveTextContent('2 items selected');
+
+    await fireEvent.click(within(panel).getByRole('button', { name: 'Hide properties' }));
+    expect(screen.queryByTestId('properties')).toBeNull();
+    expect(localStorage.getItem('satchel.objects.propertiesOpen')).toBe('false');
+  });
+
+  it('edits a file\'s storage class in the panel; its row shows the new class without listing again', async () => {
+    let stored = PROPS;
+    setHandlers({
+      object_properties: () => stored,
+      edit_metadata: (a: unknown) => {
+        stored = { ...stored, storage_class: (a as { edit: { storage_class: string } }).edit.storage_class, last_modified: '2025-07-02T09:00:00Z' };
+        return null;
+      },
+    });
+    setup();
+    await listed([], [obj('raw/a.csv', 1000), obj('raw/b.csv', 12_400_512)]);
+    await fireEvent.click(row('raw/b.csv'));
+    await fireEvent.click(await screen.findByTestId('metadata-edit'));
+    await fireEvent.change(screen.getByTestId('metadata-storage-class'), { target: { value: 'GLACIER_IR' } });
+    await fireEvent.click(screen.getByTestId('metadata-save'));
+
+    await waitFor(() => expect(screen.getByTestId('metadata')).toHaveAttribute('data-state', 'ready'));
+    expect(screen.getByTestId('metadata')).toHaveTextContent('Storage class GLACIER_IR');
+    expect(row('raw/b.csv')).toHaveTextContent('GLACIER_IR');
+    expect(row('raw/b.csv')).toHaveAttribute('aria-selected', 'true');
+    expect(listings).toHaveLength(1);
+  });
+
+  it('searches below the prefix with a live count and Cancel, showing keys below it', async () => {
+    setup();
+    await listed(['raw/'], []);
+    await fireEvent.click(screen.getByTestId('action-search'));
+    await waitFor(() => expect(listings).toHaveLength(2));
+    expect(last().args).toMatchObject({ prefix: '', recursive: true });
+    last().send([], [obj('raw/2024/a.csv'), obj('raw/b.csv')]);
+    await waitFor(() => expect(screen.getByTestId('search-banner')).toHaveTextContent('2 objects so far'));
+    expect(screen.getAllByTestId('object-row').map((r) => r.textContent?.trim().split(/\s/)[0])).toEqual(['raw/2024/a.csv', 'raw/b.csv']);
+    await fireEvent.click(screen.getByTestId('search-cancel'));
+    expect(callsOf('cancel_operation')).toContainEqual({ opId: last().args.opId });
+    expect(screen.getByTestId('search-banner')).toHaveTextContent('Search stopped after 2 objects');
+    await fireEvent.click(screen.getByTestId('search-close'));
+    expect(rowKeys()).toEqual(['raw/']);
+  });
+});
