@@ -216,6 +216,10 @@ pub struct CpArgs {
     /// A tag for every uploaded object, key=value (repeat for more). Sent with the object itself.
     #[arg(long = "tag", value_name = "KEY=VALUE")]
     pub tags: Vec<String>,
+    /// With --recursive downloads, what happens to a file already there: overwrite (default),
+    /// skip, or rename (keep both; the download takes a free name).
+    #[arg(long, value_name = "CHOICE")]
+    pub if_exists: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

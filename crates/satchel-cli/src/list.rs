@@ -3,6 +3,7 @@
 use std::io::{BufWriter, Write};
 
 use satchel_core::objects::{self, ListingPage};
+use satchel_core::transfer::{self, DownloadReport, IfExists};
 use satchel_core::{CancellationToken, Connection, Error, Satchel};
 
 use crate::args::{CpArgs, LsArgs, RmArgs};
@@ -87,6 +88,11 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
     if !args.tags.is_empty() {
         return Err(Error::invalid("--tag applies to uploads; to tag objects already in S3, use `satchel tag set`."));
     }
+    let if_exists = match (&args.if_exists, args.recursive) {
+        (None, _) => IfExists::Overwrite,
+        (Some(choice), true) => IfExists::parse(choice)?,
+        (Some(_), false) => return Err(Error::invalid("--if-exists goes with --recursive; a single download replaces the file it names.")),
+    };
     let (bucket, key) = crate::s3_address(&args.src)?;
     let s3 = engine.bucket_client(conn, &bucket).await?;
     let dst = std::path::PathBuf::from(&args.dst);
@@ -95,22 +101,18 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
         // Like `aws s3 cp --recursive`: the keys under the prefix land in DST by their relative path.
         let prefix = if key.is_empty() || key.ends_with('/') { key } else { format!("{key}/") };
         let keys = objects::expand(&s3, &bucket, &[prefix.clone()], &cancel).await?;
-        download_relative(&s3, &bucket, &prefix, &keys, &dst, &cancel).await?
+        download_relative(&s3, &bucket, (&prefix, &keys), &dst, if_exists, &cancel).await?
     } else {
         if key.is_empty() || key.ends_with('/') {
             return Err(Error::invalid("That is a folder: add --recursive to copy everything below it."));
         }
-        let name = key.rsplit('/').next().unwrap_or(&key).to_string();
-        let (dir, rename_to) = if dst.is_dir() || args.dst.ends_with('/') { (dst.clone(), None) } else {
-            (dst.parent().map(|p| if p.as_os_str().is_empty() { std::path::Path::new(".") } else { p }).unwrap_or(std::path::Path::new(".")).to_path_buf(), dst.file_name().map(|n| n.to_os_string()))
-        };
-        let report = satchel_core::transfer::download::download(&s3, &bucket, &[key.clone()], &dir, &cancel, &|_| {}).await?;
-        if let (Some(new), true) = (rename_to, report.failed.is_empty()) {
-            if new != std::ffi::OsStr::new(&name) {
-                std::fs::rename(dir.join(&name), dir.join(new)).map_err(|e| Error::new(satchel_core::ErrorCode::Config, format!("Couldn't name the file {}: {e}.", dst.display())))?;
-            }
+        if dst.is_dir() || args.dst.ends_with('/') {
+            // Into a folder, under the key's own name.
+            transfer::download(&s3, &bucket, &[key.clone()], &dst, IfExists::Overwrite, &cancel, &|_| {}).await?
+        } else {
+            // Exactly the file named, and nothing else.
+            transfer::download_file(&s3, &bucket, &key, &dst, &cancel, &|_| {}).await?
         }
-        report
     };
     crate::emit(json, serde_json::json!(report), || {
         format!("Downloaded {} file{} ({}).", report.files, if report.files == 1 { "" } else { "s" }, satchel_core::format::bytes(report.bytes))
@@ -132,11 +134,11 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
 async fn download_relative(
     s3: &satchel_core::connect::client::S3,
     bucket: &str,
-    prefix: &str,
-    keys: &[String],
+    (prefix, keys): (&str, &[String]),
     dst: &std::path::Path,
+    if_exists: IfExists,
     cancel: &CancellationToken,
-) -> Result<satchel_core::transfer::download::DownloadReport, Error> {
+) -> Result<DownloadReport, Error> {
     // download() keeps a selected folder's own name; selecting the prefix's children keeps it out.
     let mut children: Vec<String> = keys
         .iter()
@@ -151,11 +153,11 @@ async fn download_relative(
         .collect();
     children.sort();
     children.dedup();
-    satchel_core::transfer::download::download(s3, bucket, &children, dst, cancel, &|_| {}).await
+    transfer::download(s3, bucket, &children, dst, if_exists, cancel, &|_| {}).await
 }
 
 async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -> Result<(), Error> {
-    use satchel_core::transfer::{self, Checksum, UploadOptions};
+    use satchel_core::transfer::{Checksum, UploadOptions};
     if !args.dst.starts_with("s3://") {
         return Err(Error::invalid("One side of cp must be s3://bucket/key; local-to-local copies are for cp(1)."));
     }

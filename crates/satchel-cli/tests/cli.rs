@@ -532,3 +532,118 @@ async fn a_killed_upload_resumes_and_sends_only_the_missing_parts() {
     let uploads = g.client().list_multipart_uploads().bucket(&bucket).send().await.unwrap();
     assert!(uploads.uploads().is_empty());
 }
+
+/// Tried as a new user would: `cp s3://b/x/report.csv ./old.csv` in a folder that holds an
+/// unrelated `report.csv` replaced it (the download went to the key's name first). Only the file
+/// named is written, and it is overwritten when it exists.
+#[tokio::test]
+async fn cp_to_a_named_file_writes_only_that_file() {
+    let g = &garage().server;
+    let bucket = unique("named");
+    g.create_bucket(&bucket).await;
+    g.client().put_object().bucket(&bucket).key("x/report.csv").body(b"NEW".to_vec().into()).send().await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(out.path().join("report.csv"), "MINE").unwrap();
+    let target = out.path().join("old.csv");
+    for _ in 0..2 {
+        let o = on_server(home.path(), g, "cp", &[&format!("s3://{bucket}/x/report.csv"), target.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "NEW");
+        assert_eq!(std::fs::read_to_string(out.path().join("report.csv")).unwrap(), "MINE", "an unrelated file was touched");
+        std::fs::write(&target, "OLD").unwrap();
+    }
+    let mut names: Vec<_> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["old.csv", "report.csv"], "no temporary file is left");
+}
+
+/// Tried as a new user would: a symlink `assets -> elsewhere` in the destination received
+/// `p/assets/authorized_keys` outside the chosen folder. A link on the way refuses that key (listed,
+/// non-zero exit) and the rest is downloaded.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_symlink_in_the_destination_is_never_followed() {
+    let g = &garage().server;
+    let bucket = unique("links");
+    g.create_bucket(&bucket).await;
+    for (k, v) in [("p/assets/authorized_keys", "KEY"), ("p/readme.txt", "R"), ("p/deep/assets/x", "X")] {
+        g.client().put_object().bucket(&bucket).key(k).body(v.as_bytes().to_vec().into()).send().await.unwrap();
+    }
+    let home = tempfile::tempdir().unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), dest.path().join("assets")).unwrap();
+    let o = on_server(home.path(), g, "cp", &["--recursive", &format!("s3://{bucket}/p/"), dest.path().to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0, "nothing is written through the link");
+    assert_eq!(std::fs::read_to_string(dest.path().join("readme.txt")).unwrap(), "R");
+    assert_eq!(std::fs::read_to_string(dest.path().join("deep/assets/x")).unwrap(), "X");
+    // The report, then the error (scripts read the exit code and either line).
+    let first = String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or_default().to_string();
+    let report: Value = serde_json::from_str(&first).unwrap();
+    let refused = report["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{report}");
+    assert_eq!(refused[0]["key"], "p/assets/authorized_keys");
+    assert!(refused[0]["reason"].as_str().unwrap().contains("symbolic link"), "{report}");
+}
+
+/// Tried as a new user would: ten `connection add` at once kept 3 of the 10 (each process rewrote
+/// the whole file from its own copy). Every change is made under the file's lock on what is on disk.
+#[test]
+fn ten_connection_adds_at_once_keep_all_ten() {
+    let home = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..10)
+        .map(|i| {
+            let mut c = satchel(home.path());
+            c.args(["--endpoint", "http://127.0.0.1:9", "--path-style", "connection", "add", &format!("c{i}"), "--env", "--no-test"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            c.spawn().unwrap()
+        })
+        .collect();
+    for child in children {
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let mut ls = satchel(home.path());
+    ls.args(["--json", "connection", "ls"]);
+    let o = run(ls, "");
+    let mut names: Vec<String> = stdout_json(&o).as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_string()).collect();
+    names.sort();
+    assert_eq!(names, (0..10).map(|i| format!("c{i}")).collect::<Vec<_>>());
+}
+
+/// `cp --recursive --if-exists overwrite|skip|rename`; a bad choice, or the flag on a single
+/// download, is one line and nothing is written.
+#[tokio::test]
+async fn cp_recursive_if_exists() {
+    let g = &garage().server;
+    let bucket = unique("exists");
+    g.create_bucket(&bucket).await;
+    for (k, v) in [("p/a.txt", "A"), ("p/b.txt", "B")] {
+        g.client().put_object().bucket(&bucket).key(k).body(v.as_bytes().to_vec().into()).send().await.unwrap();
+    }
+    let home = tempfile::tempdir().unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let d = dest.path().to_str().unwrap();
+    let src = format!("s3://{bucket}/p/");
+    let cp = |extra: &[&str]| on_server(home.path(), g, "cp", extra);
+    let read = |name: &str| std::fs::read_to_string(dest.path().join(name)).unwrap();
+    std::fs::write(dest.path().join("a.txt"), "MINE").unwrap();
+    let o = cp(&["--recursive", &src, d, "--if-exists", "skip", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout_json(&o)["skipped"], 1);
+    assert_eq!((read("a.txt"), read("b.txt")), ("MINE".into(), "B".into()));
+    assert!(cp(&["--recursive", &src, d, "--if-exists", "rename"]).status.success());
+    assert_eq!((read("a.txt"), read("a (1).txt")), ("MINE".into(), "A".into()));
+    assert!(cp(&["--recursive", &src, d]).status.success());
+    assert_eq!(read("a.txt"), "A", "overwrite is the default, as in aws s3 cp");
+    let o = cp(&["--recursive", &src, d, "--if-exists", "maybe"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("overwrite, skip or rename"), "{}", stderr(&o));
+    let o = cp(&[&format!("s3://{bucket}/p/a.txt"), dest.path().join("x.txt").to_str().unwrap(), "--if-exists", "skip"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("goes with --recursive"), "{}", stderr(&o));
+    assert!(!dest.path().join("x.txt").exists());
+}

@@ -69,3 +69,24 @@ pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T, what: &str) -> Re
     tmp.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
 }
+
+/// An exclusive lock on a settings file, held until dropped. The app, a second window and the CLI
+/// may change the same file at once; each takes the lock, reads what is on disk now, applies its
+/// change and writes, so no writer's change is lost. The lock is on `<file>.lock` beside it, since
+/// the file itself is replaced by a rename on every write.
+#[derive(Debug)]
+pub struct SettingsLock {
+    _file: fs::File,
+}
+
+/// Takes the lock of the settings file at `path`, waiting for another holder to finish.
+pub fn lock_settings(path: &Path) -> Result<SettingsLock> {
+    let fail = |e: &dyn std::fmt::Display| Error::new(ErrorCode::Config, format!("Couldn't lock {}: {e}.", path.display()));
+    let dir = path.parent().ok_or_else(|| Error::internal(format!("{} has no folder", path.display())))?;
+    fs::create_dir_all(dir).map_err(|e| fail(&e))?;
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(name)).map_err(|e| fail(&e))?;
+    file.lock().map_err(|e| fail(&e))?;
+    Ok(SettingsLock { _file: file })
+}

@@ -27,7 +27,7 @@ pub async fn download_items(
     let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
     let op = engine.operation(&op_id);
     let progress = Throttled::new(progress);
-    transfer::download(&s3, &bucket, &selection, &dest, op.token(), &|p| progress.send(p.files_done == p.files_total, || p.clone()))
+    transfer::download(&s3, &bucket, &selection, &dest, transfer::IfExists::Overwrite, op.token(), &|p| progress.send(p.files_done == p.files_total, || p.clone()))
         .await
         .map(Some)
 }

@@ -326,6 +326,8 @@ export type DownloadReport = {
 	refused: KeyFailure[],
 	failed: KeyFailure[],
 	cancelled: boolean,
+	/**  Keys not downloaded because a file was already there and the choice was to skip. */
+	skipped: number | null,
 };
 
 /**  Files are being dragged over the window (`true`) or left it (`false`): the drop overlay. */

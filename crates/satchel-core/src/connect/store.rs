@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::connection::Connection;
-use crate::config::{write_json_atomic, Paths};
+use crate::config::{lock_settings, write_json_atomic, Paths};
 use crate::error::{Error, ErrorCode, Result};
 
 /// Bumped when the file's shape changes incompatibly.
@@ -72,6 +72,17 @@ impl ConnectionStore {
                 })
             }
         }
+    }
+
+    /// Changes the file under its lock: reads what is on disk now (another process may have written
+    /// since this one loaded), applies `change` and writes it back, so concurrent writers keep all
+    /// their changes. Returns the file as it now stands.
+    pub fn update(&self, change: impl FnOnce(&mut ConnectionFile) -> Result<()>) -> Result<ConnectionFile> {
+        let _lock = lock_settings(&self.path)?;
+        let mut file = self.load()?.file;
+        change(&mut file)?;
+        self.save(&file)?;
+        Ok(file)
     }
 
     /// Replaces the file atomically.

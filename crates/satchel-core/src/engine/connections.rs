@@ -109,12 +109,9 @@ impl Satchel {
             None => None,
         };
         let name = draft.name.trim().to_string();
-        {
-            let f = self.file.lock().await;
-            if f.connections.iter().any(|c| c.name.eq_ignore_ascii_case(&name) && Some(&c.id) != draft.id.as_ref()) {
-                return Err(Error::invalid(format!("There's already a connection called \"{name}\".")));
-            }
-        }
+        // Checked here before the keychain is touched, and again on the file as it is on disk when
+        // writing (another process may have added the name since).
+        check_name_free(&*self.file.lock().await, &name, draft.id.as_deref())?;
         let conn = Connection {
             id: existing.as_ref().map(|c| c.id.clone()).unwrap_or_else(new_id),
             name,
@@ -134,6 +131,7 @@ impl Satchel {
         }
         let saved = self
             .mutate(|f| {
+                check_name_free(f, &conn.name, Some(&conn.id))?;
                 f.connections.retain(|c| c.id != conn.id);
                 f.connections.push(conn.clone());
                 Ok(())
@@ -160,9 +158,6 @@ impl Satchel {
     /// Removes a connection and its secret.
     pub async fn remove(&self, id_or_name: &str) -> Result<()> {
         let conn = self.connection(id_or_name).await?;
-        if matches!(conn.credentials, CredentialSource::Keychain { .. }) {
-            self.keychain.remove(&conn.id).await?;
-        }
         self.staging.rules.forget_connection(&conn.id)?;
         self.mutate(|f| {
             f.connections.retain(|c| c.id != conn.id);
@@ -172,6 +167,11 @@ impl Satchel {
             Ok(())
         })
         .await?;
+        // The secret goes last, once no file names the connection: a failure before this point
+        // leaves a working connection, never one whose secret is gone.
+        if matches!(conn.credentials, CredentialSource::Keychain { .. }) {
+            self.keychain.remove(&conn.id).await?;
+        }
         if conn.endpoint == Endpoint::Sandbox && !self.file.lock().await.connections.iter().any(|c| c.endpoint == Endpoint::Sandbox) {
             *self.sandbox.lock().await = None;
         }
@@ -258,16 +258,22 @@ impl Satchel {
         })
     }
 
-    /// Changes the connection file under its lock and writes it out; on a failed write the change is
-    /// undone in memory too, so memory never claims what disk does not hold.
+    /// Changes the connection file as it is on disk now, under its file lock (the CLI or a second
+    /// window may have written since this one loaded), and keeps the result in memory; on a failed
+    /// write memory is left as it was, so it never claims what disk does not hold.
     pub(super) async fn mutate(&self, change: impl FnOnce(&mut ConnectionFile) -> Result<()>) -> Result<()> {
         let mut f = self.file.lock().await;
-        let mut next = f.clone();
-        change(&mut next)?;
-        self.store.save(&next)?;
-        *f = next;
+        *f = self.store.update(change)?;
         Ok(())
     }
+}
+
+/// Connection names are unique, whatever their case; `id` is the connection being edited, if any.
+fn check_name_free(file: &ConnectionFile, name: &str, id: Option<&str>) -> Result<()> {
+    if file.connections.iter().any(|c| c.name.eq_ignore_ascii_case(name) && Some(c.id.as_str()) != id) {
+        return Err(Error::invalid(format!("There's already a connection called \"{name}\".")));
+    }
+    Ok(())
 }
 
 /// The connection for the embedded sandbox.

@@ -64,6 +64,7 @@ impl LinkHistory {
             issued_at,
             expires_at: link.expires_at.clone(),
         };
+        let _lock = crate::config::lock_settings(&self.path)?;
         let mut links = self.list();
         links.insert(0, entry.clone());
         links.truncate(HISTORY_LIMIT);
@@ -72,6 +73,7 @@ impl LinkHistory {
     }
 
     pub fn forget(&self, id: &str) -> Result<()> {
+        let _lock = crate::config::lock_settings(&self.path)?;
         let mut links = self.list();
         links.retain(|l| l.id != id);
         self.write(links)

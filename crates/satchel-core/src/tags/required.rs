@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{write_json_atomic, Paths};
+use crate::config::{lock_settings, write_json_atomic, Paths};
 use crate::error::{Error, Result};
 use super::rules::{validate_tags, Tag, TagTarget};
 
@@ -96,7 +96,8 @@ struct RulesFile {
     connections: BTreeMap<String, ConnectionRules>,
 }
 
-/// Reads and writes the rules file. Reads are fresh each time: the CLI and the app may both edit it.
+/// Reads and writes the rules file. Reads are fresh each time and changes are made under the
+/// file's lock: the CLI and the app may both edit it.
 #[derive(Debug, Clone)]
 pub struct RulesStore {
     path: PathBuf,
@@ -160,6 +161,7 @@ impl RulesStore {
     /// Replaces the required tags at one scope. Each key and allowed value must be a valid tag.
     pub fn declare(&self, connection_id: &str, bucket: Option<&str>, required: Vec<RequiredTag>) -> Result<()> {
         check_declaration(&required)?;
+        let _lock = lock_settings(&self.path)?;
         let mut file = self.load()?;
         let conn = file.connections.entry(connection_id.to_string()).or_default();
         match bucket {
@@ -179,6 +181,7 @@ impl RulesStore {
         if tags.is_empty() {
             return Ok(());
         }
+        let _lock = lock_settings(&self.path)?;
         let mut file = self.load()?;
         let conn = file.connections.entry(connection_id.to_string()).or_default();
         for t in tags {
@@ -189,6 +192,7 @@ impl RulesStore {
 
     /// Drops everything about a removed connection.
     pub fn forget_connection(&self, connection_id: &str) -> Result<()> {
+        let _lock = lock_settings(&self.path)?;
         let mut file = self.load()?;
         if file.connections.remove(connection_id).is_some() {
             self.save(file)?;

@@ -3,6 +3,7 @@
 //! checked for its size and then renamed. Keys that would land outside the folder are refused and
 //! listed; the rest are downloaded.
 
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use unicode_normalization::UnicodeNormalization;
 
+use super::summary::free_name;
 use crate::connect::classify::classify;
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, KeyFailure, Result};
@@ -72,6 +74,31 @@ pub fn local_path(root: &Path, prefix: &str, key: &str) -> std::result::Result<P
     Ok(path)
 }
 
+/// What a download does where a file is already at a key's local path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum IfExists {
+    /// Replace it (what `aws s3 cp` does).
+    #[default]
+    Overwrite,
+    /// Leave it, and don't download that key.
+    Skip,
+    /// Keep both: the download takes a free name, `report (1).csv`.
+    Rename,
+}
+
+impl IfExists {
+    pub fn parse(s: &str) -> Result<IfExists> {
+        match s {
+            "overwrite" => Ok(IfExists::Overwrite),
+            "skip" => Ok(IfExists::Skip),
+            "rename" => Ok(IfExists::Rename),
+            other => Err(Error::invalid(format!("\"{other}\" isn't a choice for existing files: use overwrite, skip or rename."))),
+        }
+    }
+}
+
 /// Progress of a download, for the UI (throttled by the caller).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -97,22 +124,32 @@ pub struct DownloadReport {
     pub refused: Vec<KeyFailure>,
     pub failed: Vec<KeyFailure>,
     pub cancelled: bool,
+    /// Keys not downloaded because a file was already there and the choice was to skip.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub skipped: u64,
 }
 
 /// Downloads keys and folders (`prefix/`) of `bucket` into `dest`. A folder lands as a folder of
-/// its own name; a key lands as its file name.
+/// its own name; a key lands as its file name. Nothing is written outside `dest`: a key whose way
+/// there meets a symbolic link is refused and listed, and the rest goes on. `if_exists` says what
+/// happens to files already there; two keys of the batch that land on one path (`x/a.txt` and
+/// `y/a.txt`, or names a case-insensitive file system takes as one) never replace each other: the
+/// later is skipped or takes a free name.
+#[allow(clippy::too_many_arguments)]
 pub async fn download(
     s3: &S3,
     bucket: &str,
     selection: &[String],
     dest: &Path,
+    if_exists: IfExists,
     cancel: &CancellationToken,
     progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
 ) -> Result<DownloadReport> {
     std::fs::create_dir_all(dest)
         .map_err(|e| Error::new(ErrorCode::Config, format!("Couldn't create the folder {}: {e}.", dest.display())))?;
     let mut report = DownloadReport::default();
-    let mut plan: Vec<(String, PathBuf, u64)> = Vec::new();
+    let mut plan: Vec<Planned> = Vec::new();
+    let mut planned = HashSet::new();
     for item in selection {
         let parent = match item.trim_end_matches('/').rfind('/') {
             Some(i) => &item[..=i],
@@ -127,17 +164,135 @@ pub async fn download(
             vec![(item.clone(), props.size)]
         };
         for (key, size) in entries {
-            match local_path(dest, parent, &key) {
-                Ok(path) => plan.push((key, path, size)),
+            match local_path(dest, parent, &key).and_then(|path| walk_parent(dest, &path, false).map(|()| path)) {
+                Ok(path) => match settle_target(path, if_exists, &mut planned) {
+                    Some(path) => plan.push(Planned { key, path, size, root: dest.to_path_buf() }),
+                    None => report.skipped += 1,
+                },
                 Err(why) if why == "it is a folder marker" => {}
                 Err(why) => report.refused.push(KeyFailure { key, reason: format!("Not downloaded: {why}.") }),
             }
         }
     }
+    run(s3, bucket, plan, report, cancel, progress).await
+}
+
+/// Downloads one key to exactly the file `target` (created or replaced), and nothing else: the
+/// bytes go to a temporary file of its own beside the target, renamed over it when complete.
+pub async fn download_file(
+    s3: &S3,
+    bucket: &str,
+    key: &str,
+    target: &Path,
+    cancel: &CancellationToken,
+    progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
+) -> Result<DownloadReport> {
+    if target.is_dir() {
+        return Err(Error::invalid(format!("{} is a folder; name a file, or end the path with / to download into it.", target.display())));
+    }
+    let root = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&root)
+        .map_err(|e| Error::new(ErrorCode::Config, format!("Couldn't create the folder {}: {e}.", root.display())))?;
+    let size = objects::properties(s3, bucket, key).await?.size;
+    let path = root.join(target.file_name().ok_or_else(|| Error::invalid(format!("{} names no file.", target.display())))?);
+    let plan = vec![Planned { key: key.to_string(), path, size, root }];
+    run(s3, bucket, plan, DownloadReport::default(), cancel, progress).await
+}
+
+/// The path a key is written to given the choice for existing files, or `None` to skip it. A path
+/// another key of the batch already takes is never shared.
+fn settle_target(path: PathBuf, choice: IfExists, planned: &mut HashSet<String>) -> Option<PathBuf> {
+    let in_batch = |p: &Path, planned: &HashSet<String>| planned.contains(&same_file_key(p));
+    let on_disk = |p: &Path| std::fs::symlink_metadata(p).is_ok();
+    let path = if in_batch(&path, planned) || (choice != IfExists::Overwrite && on_disk(&path)) {
+        if choice == IfExists::Skip {
+            return None;
+        }
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let free = free_name(&name, |n| {
+            let p = path.with_file_name(n);
+            in_batch(&p, planned) || on_disk(&p)
+        });
+        path.with_file_name(free)
+    } else {
+        path
+    };
+    planned.insert(same_file_key(&path));
+    Some(path)
+}
+
+/// Two paths with the same key are one file: on macOS and Windows names differ only in case or
+/// Unicode form (NFC/NFD) are the same file; on Linux they are not.
+fn same_file_key(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if cfg!(any(target_os = "macos", target_os = "windows")) {
+        text.nfc().collect::<String>().to_lowercase()
+    } else {
+        text.into_owned()
+    }
+}
+
+/// One object and where it goes; `root` is the folder nothing may be written outside of.
+struct Planned {
+    key: String,
+    path: PathBuf,
+    size: u64,
+    root: PathBuf,
+}
+
+/// Walks the folders between `root` and `path`'s parent without following any symbolic link: a
+/// link there (planted before the download or during it) refuses the key. With `create`, missing
+/// folders are made one at a time; then the parent's canonical path is checked to be inside the
+/// root's, so no link swapped in on the way can carry the file elsewhere.
+fn walk_parent(root: &Path, path: &Path, create: bool) -> std::result::Result<(), String> {
+    let parent = path.parent().ok_or("the key names no file")?;
+    let below = parent.strip_prefix(root).map_err(|_| "the key would leave the chosen folder".to_string())?;
+    let mut dir = root.to_path_buf();
+    for part in below.components() {
+        dir.push(part);
+        let meta = match std::fs::symlink_metadata(&dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !create => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match std::fs::create_dir(&dir) {
+                Ok(()) => continue,
+                // Made meanwhile by another download of the batch: check what it is.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => std::fs::symlink_metadata(&dir).map_err(|e| e.to_string())?,
+                Err(e) => return Err(format!("couldn't create the folder {}: {e}", dir.display())),
+            },
+            Err(e) => return Err(format!("couldn't read {}: {e}", dir.display())),
+            Ok(m) => m,
+        };
+        if meta.file_type().is_symlink() {
+            return Err(format!("{} is a symbolic link, which a download never follows", dir.display()));
+        }
+        if !meta.is_dir() {
+            return Err(format!("{} is a file, not a folder", dir.display()));
+        }
+    }
+    if create {
+        let canonical = |p: &Path| p.canonicalize().map_err(|e| format!("couldn't read {}: {e}", p.display()));
+        if !canonical(parent)?.starts_with(canonical(root)?) {
+            return Err("the key would leave the chosen folder".into());
+        }
+    }
+    Ok(())
+}
+
+/// Downloads a checked plan, several files and ranges at once.
+async fn run(
+    s3: &S3,
+    bucket: &str,
+    plan: Vec<Planned>,
+    mut report: DownloadReport,
+    cancel: &CancellationToken,
+    progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
+) -> Result<DownloadReport> {
     let totals = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
     let prog = DownloadProgress {
         files_total: plan.len() as u64,
-        bytes_total: plan.iter().map(|p| p.2).sum(),
+        bytes_total: plan.iter().map(|p| p.size).sum(),
         ..DownloadProgress::default()
     };
     progress(&prog);
@@ -145,7 +300,7 @@ pub async fn download(
     // Open files are bounded too, whatever the number of keys.
     let open_files = Arc::new(Semaphore::new(2 * CONCURRENCY));
     let mut tasks = tokio::task::JoinSet::new();
-    for (key, path, size) in plan {
+    for Planned { key, path, size, root } in plan {
         let file_permit = tokio::select! {
             p = open_files.clone().acquire_owned() => p.expect("semaphore open"),
             _ = cancel.cancelled() => break,
@@ -153,7 +308,7 @@ pub async fn download(
         let (s3, bucket, slots, shared, cancel) = (s3.clone(), bucket.to_string(), slots.clone(), totals.clone(), cancel.clone());
         tasks.spawn(async move {
             let _file_permit = file_permit;
-            let r = download_one(&s3, &bucket, &key, &path, size, &slots, &shared.1, &cancel).await;
+            let r = download_one(&s3, &bucket, &key, (&root, &path), size, &slots, &shared.1, &cancel).await;
             shared.0.fetch_add(1, Ordering::Relaxed);
             (key, size, r)
         });
@@ -193,27 +348,26 @@ fn settle(
     });
 }
 
-/// One object into `path`, through `path.satchel-download` which is renamed when complete.
+/// One object into `path` (under `root`), through a temporary file of its own beside it, which is
+/// renamed over `path` when complete and removed on any error or cancel.
 #[allow(clippy::too_many_arguments)]
 async fn download_one(
     s3: &S3,
     bucket: &str,
     key: &str,
-    path: &Path,
+    (root, path): (&Path, &Path),
     size: u64,
     slots: &Arc<Semaphore>,
     bytes_done: &AtomicU64,
     cancel: &CancellationToken,
 ) -> Result<()> {
     let io = |e: std::io::Error| Error::new(ErrorCode::Config, format!("Couldn't write {}: {e}.", path.display()));
-    if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir).await.map_err(io)?;
-    }
-    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
-    tmp_name.push(".satchel-download");
-    let tmp = path.with_file_name(tmp_name);
-    let file = std::fs::File::create(&tmp).map_err(io)?;
-    file.set_len(size).map_err(io)?;
+    walk_parent(root, path, true).map_err(|why| Error::new(ErrorCode::Config, format!("Not downloaded: {why}.")))?;
+    let (tmp, file) = temporary_beside(path).map_err(io)?;
+    file.set_len(size).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })?;
     let file = Arc::new(file);
     let ranges: Vec<(u64, u64)> = if size > RANGED_THRESHOLD {
         (0..size).step_by(PART_SIZE as usize).map(|s| (s, (s + PART_SIZE).min(size))).collect()
@@ -259,9 +413,23 @@ async fn download_one(
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    file.sync_all().map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)?;
-    Ok(())
+    file.sync_all().and_then(|()| std::fs::rename(&tmp, path)).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })
+}
+
+/// Creates a new temporary file next to `path`, under a name no other download uses. Create-new
+/// never opens an existing file or follows a link planted at that name.
+fn temporary_beside(path: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    loop {
+        let tmp = path.with_file_name(format!(".{name}.{:08x}.satchel-part", rand::random::<u32>()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            other => return other.map(|f| (tmp, f)),
+        }
+    }
 }
 
 /// Streams bytes `start..end` into the file at their offset. Returns the bytes written.
@@ -333,5 +501,32 @@ mod tests {
             let e = local_path(root, "", key).unwrap_err();
             assert!(e.contains(why), "{key:?}: {e}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_on_the_way_is_refused_and_folders_are_made_without_following_one() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.path().join("link")).unwrap();
+        let through = root.path().join("link/a/f.txt");
+        assert!(walk_parent(root.path(), &through, false).unwrap_err().contains("symbolic link"));
+        assert!(walk_parent(root.path(), &through, true).unwrap_err().contains("symbolic link"));
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing made outside");
+        walk_parent(root.path(), &root.path().join("new/deep/f.txt"), true).unwrap();
+        assert!(root.path().join("new/deep").is_dir());
+        std::fs::write(root.path().join("file"), "x").unwrap();
+        assert!(walk_parent(root.path(), &root.path().join("file/f.txt"), true).unwrap_err().contains("not a folder"));
+    }
+
+    #[test]
+    fn two_downloads_never_share_a_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.txt");
+        let (one, _f1) = temporary_beside(&target).unwrap();
+        let (two, _f2) = temporary_beside(&target).unwrap();
+        assert_ne!(one, two);
+        assert_eq!(one.parent(), Some(dir.path()));
+        assert!(one.file_name().unwrap().to_string_lossy().starts_with(".a.txt."));
     }
 }

@@ -129,7 +129,7 @@ impl StagedUpload {
                 ConflictChoice::Overwrite => out.push(item.clone()),
                 ConflictChoice::Skip => skipped += 1,
                 ConflictChoice::KeepBoth => {
-                    let key = free_name(&item.key, &names);
+                    let key = free_name(&item.key, |k| names.contains(k));
                     names.insert(key.clone());
                     out.push(UploadItem { key, ..item.clone() });
                 }
@@ -140,7 +140,7 @@ impl StagedUpload {
 }
 
 /// `folder/report.csv` -> `folder/report (1).csv`, or (2), ... whichever is free.
-pub fn free_name(key: &str, taken: &HashSet<String>) -> String {
+pub fn free_name(key: &str, taken: impl Fn(&str) -> bool) -> String {
     let (dir, name) = match key.rfind('/') {
         Some(i) => key.split_at(i + 1),
         None => ("", key),
@@ -152,7 +152,7 @@ pub fn free_name(key: &str, taken: &HashSet<String>) -> String {
     };
     (1..)
         .map(|n| format!("{dir}{stem} ({n}){ext}"))
-        .find(|k| !taken.contains(k))
+        .find(|k| !taken(k))
         .expect("some number is free")
 }
 
@@ -168,10 +168,10 @@ mod tests {
     #[test]
     fn free_names_keep_the_extension_and_skip_taken_ones() {
         let taken: HashSet<String> = ["a/report (1).csv".to_string()].into();
-        assert_eq!(free_name("a/report.csv", &taken), "a/report (2).csv");
-        assert_eq!(free_name(".env", &taken), ".env (1)");
-        assert_eq!(free_name("data.tar.gz", &taken), "data.tar (1).gz");
-        assert_eq!(free_name("noext", &taken), "noext (1)");
+        assert_eq!(free_name("a/report.csv", |k| taken.contains(k)), "a/report (2).csv");
+        assert_eq!(free_name(".env", |k| taken.contains(k)), ".env (1)");
+        assert_eq!(free_name("data.tar.gz", |k| taken.contains(k)), "data.tar (1).gz");
+        assert_eq!(free_name("noext", |k| taken.contains(k)), "noext (1)");
     }
 
     #[test]
