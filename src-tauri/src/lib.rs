@@ -106,13 +106,22 @@ pub fn run() {
         .expect("error while running Satchel");
 }
 
-/// Logs go to a daily file in the data folder (and stderr); they never contain secrets because no
-/// type holding one prints it.
+/// Logs go to a daily file in the data folder's private `logs` (and stderr), kept 14 days; they never
+/// contain secrets because no type holding one prints it.
 fn init_logging(paths: &Paths) {
     use tracing_subscriber::prelude::*;
     let filter = tracing_subscriber::EnvFilter::try_from_env("SATCHEL_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,aws_config=warn,aws_smithy_runtime=warn"));
-    let file = tracing_appender::rolling::daily(paths.data_dir.join("logs"), "satchel.log");
+    let dir = paths.data_dir.join("logs");
+    let _ = satchel_core::config::make_private(&dir);
+    // A file a day, the last 14 kept: older ones are removed as new ones start.
+    let file = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("satchel")
+        .filename_suffix("log")
+        .max_log_files(14)
+        .build(&dir)
+        .unwrap_or_else(|_| tracing_appender::rolling::daily(&dir, "satchel.log"));
     let _ = tracing_subscriber::registry()
         .with(filter)
         .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))

@@ -70,6 +70,18 @@ pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T, what: &str) -> Re
     Ok(())
 }
 
+/// Creates `dir` if needed and makes it private to the user (0700 on Unix): settings, logs and the
+/// journal name buckets, keys and local paths. Files written by [`write_json_atomic`] are 0600.
+pub fn make_private(dir: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
 /// An exclusive lock on a settings file, held until dropped. The app, a second window and the CLI
 /// may change the same file at once; each takes the lock, reads what is on disk now, applies its
 /// change and writes, so no writer's change is lost. The lock is on `<file>.lock` beside it, since
@@ -89,4 +101,32 @@ pub fn lock_settings(path: &Path) -> Result<SettingsLock> {
     let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(name)).map_err(|e| fail(&e))?;
     file.lock().map_err(|e| fail(&e))?;
     Ok(SettingsLock { _file: file })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn settings_folders_and_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("a/b");
+        make_private(&dir).unwrap();
+        assert_eq!(fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700);
+        write_json_atomic(&dir.join("x.json"), &1, "x").unwrap();
+        assert_eq!(fs::metadata(dir.join("x.json")).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    #[test]
+    fn a_settings_lock_is_held_until_dropped() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("s.json");
+        let held = lock_settings(&file).unwrap();
+        let other = fs::OpenOptions::new().write(true).open(root.path().join("s.json.lock")).unwrap();
+        assert!(other.try_lock().is_err(), "a second writer waits");
+        drop(held);
+        other.try_lock().unwrap();
+    }
 }

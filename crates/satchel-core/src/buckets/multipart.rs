@@ -122,12 +122,18 @@ pub async fn abort_one(s3: &S3, bucket: &str, key: &str, upload_id: &str) -> Res
     }
 }
 
+/// Aborts at once at most this many.
+const ABORTS_IN_FLIGHT: usize = 16;
+
 /// Aborts uploads given as (key, upload id), several at once, each with its outcome.
 pub async fn abort_each(s3: &S3, bucket: &str, uploads: Vec<(String, String)>) -> Vec<(String, String, Result<bool>)> {
+    // Thousands of stale uploads must not become thousands of requests at once.
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(ABORTS_IN_FLIGHT));
     let mut running = JoinSet::new();
     for (key, upload_id) in uploads {
-        let (s3, bucket) = (s3.clone(), bucket.to_string());
+        let (s3, bucket, slots) = (s3.clone(), bucket.to_string(), slots.clone());
         running.spawn(async move {
+            let _slot = slots.acquire_owned().await.expect("semaphore open");
             let r = abort_one(&s3, &bucket, &key, &upload_id).await;
             (key, upload_id, r)
         });

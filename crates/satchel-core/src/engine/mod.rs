@@ -20,7 +20,7 @@ pub use connections::{Startup, TestReport};
 pub use operations::Operation;
 pub use sandbox::SandboxInfo;
 
-use crate::config::Paths;
+use crate::config::{make_private, Paths};
 use crate::connect::keychain::Keychain;
 use crate::connect::store::{ConnectionFile, ConnectionStore};
 use crate::control::Control;
@@ -49,6 +49,11 @@ impl Satchel {
     /// Opens the engine over `paths`. A corrupt connection file does not stop it: it is kept aside
     /// and reported by [`Satchel::startup`].
     pub fn open(paths: Paths, keychain: Keychain) -> Result<Satchel> {
+        for dir in [&paths.config_dir, &paths.data_dir] {
+            if let Err(e) = make_private(dir) {
+                tracing::warn!(dir = %dir.display(), error = %e, "couldn't make the folder private");
+            }
+        }
         let store = ConnectionStore::new(&paths);
         let loaded = store.load()?;
         let staging = Staging::new(&paths);

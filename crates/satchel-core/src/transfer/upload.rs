@@ -30,7 +30,7 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 
 use super::checksum::Checksum;
-use super::journal::Journal;
+use super::journal::{FileStamp, Journal};
 use super::parts::{part_size_for, DEFAULT_PART, MIB};
 use super::plan::UploadItem;
 use super::progress::{Tally, TransferProgress};
@@ -384,7 +384,13 @@ async fn upload_one(shared: &Arc<Shared>, item: &UploadItem, checksum: Checksum)
         p = shared.budget.acquire_many(shared.permits_for(item.size)) => p.expect("semaphore open"),
         _ = shared.control.token().cancelled() => return Err(cancelled()),
     };
+    // As for multipart: a file written to while it is read would be stored as a mix.
+    let stamp = planned_stamp(item)?;
     let body = PartBody::read(shared, &item.path, 0, item.size, checksum).await?;
+    if let Err(e) = unchanged_since(item, stamp) {
+        body.recycle(shared);
+        return Err(e);
+    }
     let s3 = shared.client(checksum);
     let sent = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("upload the file"), &|n| shared.tally.retried(&item.key, n), || {
         s3.client
@@ -405,6 +411,25 @@ async fn upload_one(shared: &Arc<Shared>, item: &UploadItem, checksum: Checksum)
     sent?;
     shared.tally.add_bytes(&item.key, item.size);
     Ok(FileOutcome::default())
+}
+
+/// The file's size and modification time before it is read; a size other than the plan's means
+/// the file changed since it was planned.
+fn planned_stamp(item: &UploadItem) -> Result<FileStamp> {
+    let stamp = FileStamp::of(&item.path).map_err(|e| Error::invalid(format!("Can't read {}: {e}.", item.path.display())))?;
+    if stamp.size != item.size {
+        return Err(Error::invalid(format!("{} changed size since the upload was planned; plan it again.", item.path.display())));
+    }
+    Ok(stamp)
+}
+
+/// Checks, once the file was read, that it is still as it was before: otherwise nothing is stored.
+fn unchanged_since(item: &UploadItem, stamp: FileStamp) -> Result<()> {
+    let now = FileStamp::of(&item.path).map_err(|e| Error::invalid(format!("Can't read {}: {e} (did it vanish?).", item.path.display())))?;
+    if now != stamp {
+        return Err(Error::invalid(format!("{} changed while it was uploaded; nothing was stored. Upload it again when it's finished.", item.path.display())));
+    }
+    Ok(())
 }
 
 /// Tags as the x-amz-tagging header wants them: a URL query string, spaces as %20.

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 
-use super::{cancelled, guess_type, tagging_header, FileOutcome, PartBody, Shared};
+use super::{cancelled, guess_type, planned_stamp, tagging_header, unchanged_since, FileOutcome, PartBody, Shared};
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, Result};
 use crate::transfer::checksum::Checksum;
@@ -26,10 +26,7 @@ struct Start {
 }
 
 pub(super) async fn upload_multipart(shared: &Arc<Shared>, item: &UploadItem, part: u64, checksum: Checksum, streamed: bool) -> Result<FileOutcome> {
-    let stamp = FileStamp::of(&item.path).map_err(|e| Error::invalid(format!("Can't read {}: {e}.", item.path.display())))?;
-    if stamp.size != item.size {
-        return Err(Error::invalid(format!("{} changed size since the upload was planned; plan it again.", item.path.display())));
-    }
+    let stamp = planned_stamp(item)?;
     let target = shared.opts.resume.as_ref().map(|r| TransferTarget {
         storage: r.storage.clone(),
         bucket: shared.bucket.clone(),
@@ -364,10 +361,7 @@ impl http_body::Body for HashingBody {
 
 async fn complete(shared: &Shared, item: &UploadItem, upload_id: &str, parts: Vec<CompletedPart>, stamp: FileStamp, checksum: Checksum) -> Result<()> {
     // A file written to while it was read would be stored as a mix of old and new bytes.
-    let now = FileStamp::of(&item.path).map_err(|e| Error::invalid(format!("Can't read {}: {e} (did it vanish?).", item.path.display())))?;
-    if now != stamp {
-        return Err(Error::invalid(format!("{} changed while it was uploaded; nothing was stored. Upload it again when it's finished.", item.path.display())));
-    }
+    unchanged_since(item, stamp)?;
     let s3 = shared.client(checksum);
     let body = CompletedMultipartUpload::builder().set_parts(Some(parts)).build();
     // The SDK turns a 200 answer that carries an <Error> body into an error, so it is retried or
