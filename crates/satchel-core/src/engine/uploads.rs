@@ -61,6 +61,7 @@ impl Satchel {
             items.extend(i);
             problems.extend(p);
         }
+        problems.extend(transfer::take_out_same_keys(&mut items));
         for item in &items {
             // Files over 5 TiB are refused here, before anything starts.
             transfer::part_size_for(item.size, None)?;

@@ -17,7 +17,7 @@ pub use checksum::Checksum;
 pub use download::{download, download_file, DownloadProgress, DownloadReport, IfExists};
 pub use journal::{Journal, UnfinishedUpload};
 pub use parts::{parse_size, part_size_for, DEFAULT_PART, MAX_OBJECT, MAX_PART, MAX_PARTS, MIN_PART};
-pub use plan::{plan, UploadItem};
+pub use plan::{plan, take_out_same_keys, UploadItem};
 pub use progress::{FileProgress, TransferProgress};
 pub use retry::RetryPolicy;
 pub use staging::HeldSources;

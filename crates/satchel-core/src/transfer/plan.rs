@@ -58,3 +58,38 @@ pub fn plan(source: &Path, prefix: &str) -> (Vec<UploadItem>, Vec<KeyFailure>) {
     items.sort_by(|a, b| a.key.cmp(&b.key));
     (items, problems)
 }
+
+/// Files of one upload that would become the same key (`a/report.csv` and `b/report.csv` dropped
+/// together) must not silently replace each other: the first keeps the key, the others are taken
+/// out and returned as problems that name the key.
+pub fn take_out_same_keys(items: &mut Vec<UploadItem>) -> Vec<KeyFailure> {
+    let mut seen = std::collections::HashSet::new();
+    let mut problems = Vec::new();
+    items.retain(|item| {
+        let first = seen.insert(item.key.clone());
+        if !first {
+            problems.push(KeyFailure {
+                key: item.path.display().to_string(),
+                reason: format!("Another file of this upload also becomes {}; it was not sent, upload it on its own.", item.key),
+            });
+        }
+        first
+    });
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_files_for_one_key_keep_the_first_and_name_the_other() {
+        let item = |path: &str, key: &str| UploadItem { path: PathBuf::from(path), key: key.into(), size: 1 };
+        let mut items = vec![item("/a/report.csv", "in/report.csv"), item("/b/report.csv", "in/report.csv"), item("/a/x", "in/x")];
+        let problems = take_out_same_keys(&mut items);
+        assert_eq!(items, [item("/a/report.csv", "in/report.csv"), item("/a/x", "in/x")]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].key, "/b/report.csv");
+        assert!(problems[0].reason.contains("in/report.csv"));
+    }
+}
