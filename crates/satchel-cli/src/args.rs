@@ -220,6 +220,10 @@ pub struct CpArgs {
     /// skip, or rename (keep both; the download takes a free name).
     #[arg(long, value_name = "CHOICE")]
     pub if_exists: Option<String>,
+    /// Uploads: send what symbolic links to files inside the folder point to (by default they are
+    /// listed and not sent: a link may point at something private).
+    #[arg(long)]
+    pub follow_symlinks: bool,
 }
 
 #[derive(Debug, Subcommand)]

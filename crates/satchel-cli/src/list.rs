@@ -177,7 +177,7 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
         }
         let prefix = if key.is_empty() || key.ends_with('/') { key } else { format!("{key}/") };
         // Like `aws s3 cp --recursive DIR s3://b/p/`: the folder's contents go under p/.
-        transfer::plan(&src, &prefix)
+        transfer::plan(&src, &prefix, args.follow_symlinks)
     } else {
         let name = src.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let target = if key.is_empty() || key.ends_with('/') { format!("{key}{name}") } else { key };

@@ -647,3 +647,27 @@ async fn cp_recursive_if_exists() {
     assert!(stderr(&o).contains("goes with --recursive"), "{}", stderr(&o));
     assert!(!dest.path().join("x.txt").exists());
 }
+
+/// A link to a file inside an uploaded folder (to `~/.aws/credentials` in a cloned repository, say)
+/// is listed and not sent, unless `--follow-symlinks` asks for what it points to.
+#[cfg(unix)]
+#[tokio::test]
+async fn cp_lists_links_to_files_and_follows_them_only_when_asked() {
+    let g = &garage().server;
+    let bucket = unique("follow");
+    g.create_bucket(&bucket).await;
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("repo");
+    std::fs::create_dir(&set).unwrap();
+    std::fs::write(set.join("code.txt"), "code").unwrap();
+    std::fs::write(dir.path().join("credentials"), "private").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("credentials"), set.join("creds")).unwrap();
+    let o = on_server(home.path(), g, "cp", &["--recursive", set.to_str().unwrap(), &format!("s3://{bucket}/a/")]);
+    assert_eq!(o.status.code(), Some(1), "the link is reported: {}", stderr(&o));
+    assert!(stderr(&o).contains("link to a file is not followed"), "{}", stderr(&o));
+    assert_eq!(g.keys(&bucket).await, ["a/code.txt"]);
+    let o = on_server(home.path(), g, "cp", &["--recursive", set.to_str().unwrap(), &format!("s3://{bucket}/b/"), "--follow-symlinks"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(g.keys(&bucket).await, ["a/code.txt", "b/code.txt", "b/creds"]);
+}

@@ -55,7 +55,7 @@ impl Satchel {
             } else {
                 prefix.to_string()
             };
-            let (i, p) = tokio::task::spawn_blocking(move || transfer::plan(&path, &under))
+            let (i, p) = tokio::task::spawn_blocking(move || transfer::plan(&path, &under, false))
                 .await
                 .map_err(|e| Error::internal(e.to_string()))?;
             items.extend(i);

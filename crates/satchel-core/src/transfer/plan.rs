@@ -13,8 +13,11 @@ pub struct UploadItem {
 }
 
 /// Files under `source` (a file or a folder) as keys under `prefix`, relative paths kept, `/`
-/// separated. Symlinked folders are not followed (no loops); unreadable entries are reported.
-pub fn plan(source: &Path, prefix: &str) -> (Vec<UploadItem>, Vec<KeyFailure>) {
+/// separated. Symlinked folders are not followed (no loops); symlinked files inside the folder are
+/// sent only with `follow_file_links` (a link to `~/.aws/credentials` in a cloned repository must
+/// not be uploaded silently) and are otherwise reported; unreadable entries are reported. A
+/// `source` that is itself a link was chosen by the user and is followed.
+pub fn plan(source: &Path, prefix: &str, follow_file_links: bool) -> (Vec<UploadItem>, Vec<KeyFailure>) {
     let mut items = Vec::new();
     let mut problems = Vec::new();
     let meta = match std::fs::metadata(source) {
@@ -48,6 +51,10 @@ pub fn plan(source: &Path, prefix: &str) -> (Vec<UploadItem>, Vec<KeyFailure>) {
                 stack.push((path, format!("{key_prefix}{name}/")));
             } else {
                 match std::fs::metadata(&path) {
+                    Ok(m) if m.is_file() && kind.is_symlink() && !follow_file_links => problems.push(KeyFailure {
+                        key: path.display().to_string(),
+                        reason: "A link to a file is not followed: it may point at something private. Upload the file it points to on its own (the CLI's --follow-symlinks sends it).".into(),
+                    }),
                     Ok(m) if m.is_file() => items.push(UploadItem { path, key: format!("{key_prefix}{name}"), size: m.len() }),
                     Ok(_) => {}
                     Err(e) => problems.push(KeyFailure { key: path.display().to_string(), reason: format!("Can't read it: {e}.") }),

@@ -32,7 +32,7 @@ async fn round_trip(s: &S3Server) {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, body).unwrap();
     }
-    let (items, problems) = transfer::plan(&dir.path().join("set"), "in/");
+    let (items, problems) = transfer::plan(&dir.path().join("set"), "in/", false);
     assert!(problems.is_empty(), "{problems:?}");
     let opts = UploadOptions { part_size: Some(MIN_PART), concurrency: 4, ..Default::default() };
     let report = transfer::upload(&satchel_client(s), &bucket, items, &opts, &Control::new(), &|_| {}).await.unwrap();
@@ -67,7 +67,7 @@ async fn a_cancelled_upload_leaves_no_multipart_upload_behind() {
     g.create_bucket(&bucket).await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("big.bin"), pattern(20 * MIN_PART as usize, 9)).unwrap();
-    let (items, _) = transfer::plan(&dir.path().join("big.bin"), "");
+    let (items, _) = transfer::plan(&dir.path().join("big.bin"), "", false);
     let control = Control::new();
     // Cancel as soon as the multipart upload exists on the server, i.e. mid-upload.
     let (watcher, c2, b2) = (g.client(), control.clone(), bucket.clone());
@@ -232,18 +232,21 @@ async fn links_loops_and_vanished_files_are_reported_and_the_rest_goes() {
     std::fs::write(set.join("vanishes.txt"), b"soon gone").unwrap();
     std::os::unix::fs::symlink(&set, set.join("sub/loop")).unwrap();
     std::os::unix::fs::symlink(dir.path().join("nowhere"), set.join("dangling")).unwrap();
+    std::fs::write(dir.path().join("credentials"), b"private").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("credentials"), set.join("creds")).unwrap();
     let held = w.engine.hold_sources(vec![set.clone()]);
     let plan = w.engine.plan_upload(&w.conn, &bucket, "", &held.sources_id, &CancellationToken::new()).await.unwrap();
     let problems: Vec<_> = plan.problems.iter().map(|p| (p.key.rsplit('/').next().unwrap().to_string(), p.reason.clone())).collect();
-    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems.len(), 3, "{problems:?}");
     assert!(problems.iter().any(|(k, r)| k == "loop" && r.contains("not followed")), "{problems:?}");
+    assert!(problems.iter().any(|(k, r)| k == "creds" && r.contains("link to a file is not followed")), "{problems:?}");
     assert!(problems.iter().any(|(k, r)| k == "dangling" && r.contains("Can't read")), "{problems:?}");
     assert_eq!(plan.files, 3);
     std::fs::remove_file(set.join("vanishes.txt")).unwrap();
     let report = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &Control::new(), &|_| {}).await.unwrap();
     assert_eq!(report.files, 2, "{report:?}");
     let failed: Vec<_> = report.failed.iter().map(|f| f.key.rsplit('/').next().unwrap().to_string()).collect();
-    assert_eq!(failed.len(), 3, "the vanished file and both planning problems: {failed:?}");
+    assert_eq!(failed.len(), 4, "the vanished file and the three planning problems: {failed:?}");
     assert!(failed.contains(&"vanishes.txt".to_string()));
     assert_eq!(m.keys(&bucket).await, ["set/a.txt", "set/sub/b.txt"]);
     assert!(report.next_plan.is_some(), "the vanished file can be retried");
