@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use satchel_core::buckets::create::{CannedAcl, DefaultEncryption, Grant, GrantPermission, Ownership};
 use satchel_core::buckets::EmptyPhase;
 use satchel_core::tags::parse_tag;
-use satchel_core::{CancellationToken, Connection, Error, ErrorCode, NewBucket, Satchel};
+use satchel_core::{Connection, Error, ErrorCode, NewBucket, Satchel};
 use serde_json::json;
 
 use crate::args::BucketCreate;
@@ -75,13 +75,13 @@ pub async fn create(engine: &Satchel, conn: &Connection, a: BucketCreate, json: 
 }
 
 pub async fn info(engine: &Satchel, conn: &Connection, name: &str, json: bool) -> Result<(), Error> {
-    let census = engine.census(conn, name, &cancel_on_ctrl_c()).await?;
+    let census = engine.census(conn, name, &crate::cancel_on_ctrl_c()).await?;
     emit(json, json!(census), || format!("{name}: {}", census.describe()));
     Ok(())
 }
 
 pub async fn remove(engine: &Satchel, conn: &Connection, name: &str, force: bool, json: bool) -> Result<(), Error> {
-    let cancel = cancel_on_ctrl_c();
+    let cancel = crate::cancel_on_ctrl_c();
     let census = engine.census(conn, name, &cancel).await?;
     if !census.is_empty() && !force {
         return Err(Error::new(
@@ -136,14 +136,3 @@ pub async fn remove(engine: &Satchel, conn: &Connection, name: &str, force: bool
     }
 }
 
-/// Ctrl-C stops after the requests in flight, so the report says exactly what is left.
-fn cancel_on_ctrl_c() -> CancellationToken {
-    let token = CancellationToken::new();
-    let t = token.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            t.cancel();
-        }
-    });
-    token
-}

@@ -96,7 +96,8 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
     let (bucket, key) = crate::s3_address(&args.src)?;
     let s3 = engine.bucket_client(conn, &bucket).await?;
     let dst = std::path::PathBuf::from(&args.dst);
-    let cancel = CancellationToken::new();
+    // Ctrl-C stops the download; files not finished are removed, none is left looking complete.
+    let cancel = crate::cancel_on_ctrl_c();
     let report = if args.recursive {
         // Like `aws s3 cp --recursive`: the keys under the prefix land in DST by their relative path.
         let prefix = if key.is_empty() || key.ends_with('/') { key } else { format!("{key}/") };
@@ -119,6 +120,9 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
     });
     for f in report.refused.iter().chain(&report.failed) {
         eprintln!("not downloaded {}: {}", f.key, f.reason);
+    }
+    if report.cancelled {
+        return Err(Error::new(satchel_core::ErrorCode::Cancelled, "Stopped: the files not finished were removed; run the same command again."));
     }
     if report.refused.is_empty() && report.failed.is_empty() {
         Ok(())

@@ -344,3 +344,15 @@ fn init_logging(verbose: u8) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
+
+/// Ctrl-C stops after the requests in flight, so the report says exactly what is left.
+pub(crate) fn cancel_on_ctrl_c() -> satchel_core::CancellationToken {
+    let token = satchel_core::CancellationToken::new();
+    let t = token.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            t.cancel();
+        }
+    });
+    token
+}

@@ -671,3 +671,42 @@ async fn cp_lists_links_to_files_and_follows_them_only_when_asked() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(g.keys(&bucket).await, ["a/code.txt", "b/code.txt", "b/creds"]);
 }
+
+/// Ctrl-C during a download: the command stops with a non-zero exit, and no temporary file and no
+/// partial target is left behind.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_mid_download_leaves_no_partial_file() {
+    use satchel_harness::proxy::{Fault, FaultProxy, Match};
+    let g = &garage().server;
+    let bucket = unique("interrupted");
+    g.create_bucket(&bucket).await;
+    let body: Vec<u8> = (0..40 * 1024 * 1024).map(|i| (i % 239) as u8).collect();
+    g.client().put_object().bucket(&bucket).key("big.bin").body(body.into()).send().await.unwrap();
+    let proxy = FaultProxy::start(g).await;
+    let through = proxy.server();
+    // Every request slowed, so the process is surely mid-download when it is interrupted.
+    proxy.inject(Match::Any, Fault::Delay(std::time::Duration::from_millis(400)), 1000);
+    let home = tempfile::tempdir().unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let mut cmd = satchel(home.path());
+    cmd.env("AWS_ACCESS_KEY_ID", &through.access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &through.secret_access_key)
+        .args(["--endpoint", &through.endpoint, "--region", &through.region, "--path-style", "cp"])
+        .args([&format!("s3://{bucket}/big.bin"), dest.path().join("big.bin").to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    let started = std::time::Instant::now();
+    let names = || std::fs::read_dir(dest.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect::<Vec<_>>();
+    while !names().iter().any(|n| n.ends_with(".satchel-part")) {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "no temporary file appeared");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Stopped"), "{}", stderr(&o));
+    assert!(names().is_empty(), "left behind: {:?}", names());
+}

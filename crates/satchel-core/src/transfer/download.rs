@@ -380,11 +380,11 @@ async fn download_one(
             p = slots.clone().acquire_owned() => p.expect("semaphore open"),
             _ = cancel.cancelled() => break,
         };
-        let (s3, bucket, key, file) = (s3.clone(), bucket.to_string(), key.to_string(), file.clone());
+        let (s3, bucket, key, file, cancel) = (s3.clone(), bucket.to_string(), key.to_string(), file.clone(), cancel.clone());
         let ranged = size > RANGED_THRESHOLD;
         parts.spawn(async move {
             let _permit = permit;
-            fetch_range(&s3, &bucket, &key, &file, start, end, ranged).await
+            fetch_range(&s3, &bucket, &key, &file, (start, end), ranged, &cancel).await
         });
     }
     let mut written = 0u64;
@@ -433,7 +433,16 @@ fn temporary_beside(path: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
 }
 
 /// Streams bytes `start..end` into the file at their offset. Returns the bytes written.
-async fn fetch_range(s3: &S3, bucket: &str, key: &str, file: &std::fs::File, start: u64, end: u64, ranged: bool) -> Result<u64> {
+/// Stops between chunks when cancelled, so a cancelled file never completes.
+async fn fetch_range(
+    s3: &S3,
+    bucket: &str,
+    key: &str,
+    file: &std::fs::File,
+    (start, end): (u64, u64),
+    ranged: bool,
+    cancel: &CancellationToken,
+) -> Result<u64> {
     if start == end {
         return Ok(0);
     }
@@ -444,7 +453,12 @@ async fn fetch_range(s3: &S3, bucket: &str, key: &str, file: &std::fs::File, sta
     let out = req.send().await.map_err(|e| classify(&e, s3.attempt("download the object")))?;
     let mut body = out.body;
     let mut offset = start;
-    while let Some(chunk) = body.try_next().await.map_err(|e| Error::new(ErrorCode::Storage, format!("The download broke off: {e}.")))? {
+    loop {
+        let next = tokio::select! {
+            next = body.try_next() => next,
+            _ = cancel.cancelled() => return Err(Error::new(ErrorCode::Cancelled, "Cancelled.")),
+        };
+        let Some(chunk) = next.map_err(|e| Error::new(ErrorCode::Storage, format!("The download broke off: {e}.")))? else { break };
         if offset + chunk.len() as u64 > end {
             return Err(Error::new(ErrorCode::Storage, "The storage sent more bytes than asked for."));
         }
