@@ -72,7 +72,6 @@ pub async fn properties(s3: &S3, bucket: &str, key: &str) -> Result<ObjectProper
 }
 
 /// A missing object said as one, not as a generic "not found".
-
 pub(super) fn not_found_as_object(e: Error, bucket: &str, key: &str) -> Error {
     if e.code == ErrorCode::NotFound {
         Error::not_found(format!("There's no object s3://{bucket}/{key} (it may have just been deleted)."))

@@ -135,7 +135,6 @@ pub struct DownloadReport {
 /// happens to files already there; two keys of the batch that land on one path (`x/a.txt` and
 /// `y/a.txt`, or names a case-insensitive file system takes as one) never replace each other: the
 /// later is skipped or takes a free name.
-#[allow(clippy::too_many_arguments)]
 pub async fn download(
     s3: &S3,
     bucket: &str,
@@ -145,8 +144,7 @@ pub async fn download(
     cancel: &CancellationToken,
     progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
 ) -> Result<DownloadReport> {
-    std::fs::create_dir_all(dest)
-        .map_err(|e| Error::new(ErrorCode::Config, format!("Couldn't create the folder {}: {e}.", dest.display())))?;
+    create_folder(dest)?;
     let mut report = DownloadReport::default();
     let mut plan: Vec<Planned> = Vec::new();
     let mut planned = HashSet::new();
@@ -194,8 +192,7 @@ pub async fn download_file(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&root)
-        .map_err(|e| Error::new(ErrorCode::Config, format!("Couldn't create the folder {}: {e}.", root.display())))?;
+    create_folder(&root)?;
     let size = objects::properties(s3, bucket, key).await?.size;
     let path = root.join(target.file_name().ok_or_else(|| Error::invalid(format!("{} names no file.", target.display())))?);
     let plan = vec![Planned { key: key.to_string(), path, size, root }];
@@ -233,6 +230,11 @@ fn same_file_key(path: &Path) -> String {
     } else {
         text.into_owned()
     }
+}
+
+/// The folder the user chose (or the named file's), made if missing.
+fn create_folder(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::new(ErrorCode::Config, format!("Couldn't create the folder {}: {e}.", dir.display())))
 }
 
 /// One object and where it goes; `root` is the folder nothing may be written outside of.
@@ -364,10 +366,7 @@ async fn download_one(
     let io = |e: std::io::Error| Error::new(ErrorCode::Config, format!("Couldn't write {}: {e}.", path.display()));
     walk_parent(root, path, true).map_err(|why| Error::new(ErrorCode::Config, format!("Not downloaded: {why}.")))?;
     let (tmp, file) = temporary_beside(path).map_err(io)?;
-    file.set_len(size).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })?;
+    file.set_len(size).map_err(io)?;
     let file = Arc::new(file);
     let ranges: Vec<(u64, u64)> = if size > RANGED_THRESHOLD {
         (0..size).step_by(PART_SIZE as usize).map(|s| (s, (s + PART_SIZE).min(size))).collect()
@@ -410,29 +409,23 @@ async fn download_one(
         ));
     }
     if let Some(e) = first_error {
-        let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    file.sync_all().and_then(|()| std::fs::rename(&tmp, path)).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
+    file.sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))
 }
 
-/// Creates a new temporary file next to `path`, under a name no other download uses. Create-new
-/// never opens an existing file or follows a link planted at that name.
-fn temporary_beside(path: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+/// A new temporary file next to `path`, under a random name no other download uses (tempfile's
+/// create-new: a link planted at that name is never opened). The returned path removes the file
+/// when dropped, so an error or a cancel leaves nothing behind; `persist` renames it over `path`.
+fn temporary_beside(path: &Path) -> std::io::Result<(tempfile::TempPath, std::fs::File)> {
+    let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().unwrap_or_default().to_string_lossy();
-    loop {
-        let tmp = path.with_file_name(format!(".{name}.{:08x}.satchel-part", rand::random::<u32>()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            other => return other.map(|f| (tmp, f)),
-        }
-    }
+    let tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".satchel-part").tempfile_in(dir)?;
+    let (file, tmp) = tmp.into_parts();
+    Ok((tmp, file))
 }
 
-/// Streams bytes `start..end` into the file at their offset. Returns the bytes written.
 /// Stops between chunks when cancelled, so a cancelled file never completes.
 async fn fetch_range(
     s3: &S3,
@@ -537,8 +530,9 @@ mod tests {
     fn two_downloads_never_share_a_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("a.txt");
-        let (one, _f1) = temporary_beside(&target).unwrap();
-        let (two, _f2) = temporary_beside(&target).unwrap();
+        let (one_tmp, _f1) = temporary_beside(&target).unwrap();
+        let (two_tmp, _f2) = temporary_beside(&target).unwrap();
+        let (one, two) = (one_tmp.to_path_buf(), two_tmp.to_path_buf());
         assert_ne!(one, two);
         assert_eq!(one.parent(), Some(dir.path()));
         assert!(one.file_name().unwrap().to_string_lossy().starts_with(".a.txt."));
