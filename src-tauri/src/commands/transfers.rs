@@ -3,33 +3,53 @@
 
 use satchel_core::tags::Tag;
 use satchel_core::transfer::{
-    self, ConflictChoice, DownloadProgress, DownloadReport, HeldSources, TransferProgress, UnfinishedUpload, UploadReport,
+    ConflictChoice, DownloadProgress, DownloadReport, HeldSources, IfExists, TransferProgress, UnfinishedUpload, UploadReport,
     UploadSummary,
 };
-use satchel_core::Error;
+use satchel_core::{DownloadSummary, Error};
 use tauri::ipc::Channel;
 
 use super::{in_dialog, Engine, Throttled};
 
 /// Asks for a folder with the native dialog (paths are chosen here, never by the window), then
-/// downloads the selection into it. `None` when the user closed the dialog.
+/// plans the download of the selection into it: what is refused, which names are already taken.
+/// `None` when the user closed the dialog.
 #[tauri::command]
 #[specta::specta]
-pub async fn download_items(
+pub async fn plan_download(
     engine: Engine<'_>,
     connection_id: String,
     bucket: String,
     selection: Vec<String>,
     op_id: String,
-    progress: Channel<DownloadProgress>,
-) -> Result<Option<DownloadReport>, Error> {
+) -> Result<Option<DownloadSummary>, Error> {
     let Some(dest) = in_dialog("Download to…", |d| d.pick_folder()).await? else { return Ok(None) };
     let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
     let op = engine.operation(&op_id);
+    engine.plan_download(s3, &bucket, &selection, &dest, op.token()).await.map(Some)
+}
+
+/// Runs a planned download with the user's one choice for files already there.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_download(
+    engine: Engine<'_>,
+    plan_id: String,
+    if_exists: IfExists,
+    op_id: String,
+    progress: Channel<DownloadProgress>,
+) -> Result<DownloadReport, Error> {
+    let op = engine.operation(&op_id);
     let progress = Throttled::new(progress);
-    transfer::download(&s3, &bucket, &selection, &dest, transfer::IfExists::Overwrite, op.token(), &|p| progress.send(p.files_done == p.files_total, || p.clone()))
-        .await
-        .map(Some)
+    engine.start_download(&plan_id, if_exists, op.token(), &|p| progress.send(p.files_done == p.files_total, || p.clone())).await
+}
+
+/// Forgets a planned download the user closed.
+#[tauri::command]
+#[specta::specta]
+pub fn discard_download(engine: Engine<'_>, plan_id: String) -> Result<(), Error> {
+    engine.discard_download(&plan_id);
+    Ok(())
 }
 
 /// Asks for files (or a folder) with the native dialog and holds them for an upload. `None` when
@@ -41,7 +61,8 @@ pub async fn pick_upload_sources(engine: Engine<'_>, folder: bool) -> Result<Opt
     Ok((!picked.is_empty()).then(|| engine.hold_sources(picked)))
 }
 
-/// The upload summary for held files going under `prefix`: counts, conflicts, required tags.
+/// The upload summary for held files going under `prefix`: counts, conflicts, required tags;
+/// links to files inside folders are followed only with `follow_links`.
 #[tauri::command]
 #[specta::specta]
 pub async fn plan_upload(
@@ -50,11 +71,12 @@ pub async fn plan_upload(
     bucket: String,
     prefix: String,
     sources_id: String,
+    follow_links: bool,
     op_id: String,
 ) -> Result<UploadSummary, Error> {
     let conn = engine.connection(&connection_id).await?;
     let op = engine.operation(&op_id);
-    engine.plan_upload(&conn, &bucket, &prefix, &sources_id, op.token()).await
+    engine.plan_upload(&conn, &bucket, &prefix, &sources_id, follow_links, op.token()).await
 }
 
 /// Starts a planned upload with tags on every object; progress (bytes, files, files in flight,

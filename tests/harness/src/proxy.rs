@@ -29,6 +29,8 @@ pub enum Match {
     Complete,
     /// Any request carrying a flexible checksum header.
     FlexibleChecksum,
+    /// A ranged GET that does not start at byte 0: the later parts of a parallel download.
+    LaterRange,
     /// Every request.
     Any,
 }
@@ -44,6 +46,8 @@ pub enum Fault {
     Delay(Duration),
     /// Answer 200 with an `<Error>` body of this code, without forwarding.
     ErrorIn200(&'static str),
+    /// Hold the request until the test calls [`FaultProxy::open_gate`], then forward it.
+    HoldUntilGate,
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +64,8 @@ struct State {
     body_bytes: AtomicU64,
     /// "METHOD path?query" of every request seen, and what the proxy did.
     log: Mutex<Vec<String>>,
+    gate_open: std::sync::atomic::AtomicBool,
+    gate: tokio::sync::Notify,
 }
 
 /// A running proxy; it stops with the test process.
@@ -102,6 +108,12 @@ impl FaultProxy {
         self.state.rules.lock().unwrap().push(Rule { when, fault, left: times });
     }
 
+    /// Lets the requests held by [`Fault::HoldUntilGate`] (and any later ones) through.
+    pub fn open_gate(&self) {
+        self.state.gate_open.store(true, Ordering::SeqCst);
+        self.state.gate.notify_waiters();
+    }
+
     pub fn clear(&self) {
         self.state.rules.lock().unwrap().clear();
     }
@@ -139,6 +151,10 @@ fn matches(when: &Match, req: &Request<Incoming>) -> bool {
             .headers()
             .keys()
             .any(|h| h.as_str().starts_with("x-amz-checksum-") || h.as_str() == "x-amz-sdk-checksum-algorithm" || h.as_str() == "x-amz-trailer"),
+        Match::LaterRange => {
+            let range = req.headers().get(hyper::header::RANGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+            req.method() == hyper::Method::GET && range.starts_with("bytes=") && !range.starts_with("bytes=0-")
+        }
         Match::Any => true,
     }
 }
@@ -191,6 +207,13 @@ async fn handle(
         Some(Fault::Delay(d)) => {
             tokio::time::sleep(d).await;
         }
+        Some(Fault::HoldUntilGate) => loop {
+            let opened = state.gate.notified();
+            if state.gate_open.load(Ordering::SeqCst) {
+                break;
+            }
+            opened.await;
+        },
         None => {}
     }
     let (parts, body) = req.into_parts();

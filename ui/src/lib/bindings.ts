@@ -70,16 +70,24 @@ export const commands = {
 	setBucketTags: (connectionId: string, bucket: string, tags: Tag[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_bucket_tags", { connectionId, bucket, tags })),
 	/**
 	 *  Asks for a folder with the native dialog (paths are chosen here, never by the window), then
-	 *  downloads the selection into it. `None` when the user closed the dialog.
+	 *  plans the download of the selection into it: what is refused, which names are already taken.
+	 *  `None` when the user closed the dialog.
 	 */
-	downloadItems: (connectionId: string, bucket: string, selection: string[], opId: string, progress: Channel<DownloadProgress>) => typedError<DownloadReport | null, AppError_Serialize>(__TAURI_INVOKE("download_items", { connectionId, bucket, selection, opId, progress })),
+	planDownload: (connectionId: string, bucket: string, selection: string[], opId: string) => typedError<DownloadSummary | null, AppError_Serialize>(__TAURI_INVOKE("plan_download", { connectionId, bucket, selection, opId })),
+	/**  Runs a planned download with the user's one choice for files already there. */
+	startDownload: (planId: string, ifExists: IfExists, opId: string, progress: Channel<DownloadProgress>) => typedError<DownloadReport, AppError_Serialize>(__TAURI_INVOKE("start_download", { planId, ifExists, opId, progress })),
+	/**  Forgets a planned download the user closed. */
+	discardDownload: (planId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_download", { planId })),
 	/**
 	 *  Asks for files (or a folder) with the native dialog and holds them for an upload. `None` when
 	 *  the dialog was closed. Paths stay in Rust; the window gets an id and names.
 	 */
 	pickUploadSources: (folder: boolean) => typedError<HeldSources | null, AppError_Serialize>(__TAURI_INVOKE("pick_upload_sources", { folder })),
-	/**  The upload summary for held files going under `prefix`: counts, conflicts, required tags. */
-	planUpload: (connectionId: string, bucket: string, prefix: string, sourcesId: string, opId: string) => typedError<UploadSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("plan_upload", { connectionId, bucket, prefix, sourcesId, opId })),
+	/**
+	 *  The upload summary for held files going under `prefix`: counts, conflicts, required tags;
+	 *  links to files inside folders are followed only with `follow_links`.
+	 */
+	planUpload: (connectionId: string, bucket: string, prefix: string, sourcesId: string, followLinks: boolean, opId: string) => typedError<UploadSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("plan_upload", { connectionId, bucket, prefix, sourcesId, followLinks, opId })),
 	/**
 	 *  Starts a planned upload with tags on every object; progress (bytes, files, files in flight,
 	 *  retries) comes through `progress` at ~10 Hz.
@@ -328,6 +336,24 @@ export type DownloadReport = {
 	cancelled: boolean,
 	/**  Keys not downloaded because a file was already there and the choice was to skip. */
 	skipped: number | null,
+	/**
+	 *  Keys overwritten on the storage while they downloaded: fetched again, so the file holds
+	 *  the newer version whole.
+	 */
+	changed: string[],
+};
+
+/**  What a planned download would do, for the question about files already there. */
+export type DownloadSummary = {
+	plan_id: string,
+	/**  The chosen folder's name, for "3 files are already in Downloads". */
+	folder: string,
+	files: number | null,
+	bytes: number | null,
+	/**  Local paths (relative to the folder) already taken, the first few. */
+	conflicts: string[],
+	conflict_count: number | null,
+	refused: KeyFailure[],
 };
 
 /**  Files are being dragged over the window (`true`) or left it (`false`): the drop overlay. */
@@ -449,6 +475,15 @@ export type HeldSources = {
 	/**  The first few names. */
 	names: string[],
 };
+
+/**  What a download does where a file is already at a key's local path. */
+export type IfExists = 
+/**  Replace it (what `aws s3 cp` does). */
+"overwrite" | 
+/**  Leave it, and don't download that key. */
+"skip" | 
+/**  Keep both: the download takes a free name, `report (1).csv`. */
+"rename";
 
 /**  A link that was issued, as remembered: its settings, never the URL (a bearer token). */
 export type IssuedLink = IssuedLink_Serialize | IssuedLink_Deserialize;
@@ -1002,6 +1037,8 @@ export type UploadSummary_Deserialize = {
 	conflict_count: number | null,
 	/**  Files or folders that can't be read; they are left out and reported again at the end. */
 	problems: KeyFailure[],
+	/**  Links to files among the problems: sent only if the user asks to follow them. */
+	file_links: number | null,
 	/**  Tags this bucket requires, and the values used last time. */
 	rules: UploadRules_Deserialize,
 	/**  Seconds at the rate of this connection's last upload, when there was one. */
@@ -1021,6 +1058,8 @@ export type UploadSummary_Serialize = {
 	conflict_count: number | null,
 	/**  Files or folders that can't be read; they are left out and reported again at the end. */
 	problems: KeyFailure[],
+	/**  Links to files among the problems: sent only if the user asks to follow them. */
+	file_links: number | null,
 	/**  Tags this bucket requires, and the values used last time. */
 	rules: UploadRules_Serialize,
 	/**  Seconds at the rate of this connection's last upload, when there was one. */

@@ -1,10 +1,11 @@
 //! [`Satchel`]: the engine handle that the desktop shell and the CLI both talk to. It owns the
 //! connection list, the keychain, the embedded sandbox when one is in use, the operations under way
-//! and the uploads being prepared. Its methods are grouped by concern, one file each.
+//! and the uploads and downloads being prepared. Its methods are grouped by concern, one file each.
 
 mod buckets;
 mod clients;
 mod connections;
+mod downloads;
 mod operations;
 mod sandbox;
 mod share;
@@ -17,6 +18,7 @@ use rand::distr::{Alphanumeric, SampleString};
 use tokio::sync::Mutex;
 
 pub use connections::{Startup, TestReport};
+pub use downloads::DownloadSummary;
 pub use operations::Operation;
 pub use sandbox::SandboxInfo;
 
@@ -43,6 +45,8 @@ pub struct Satchel {
     operations: std::sync::Mutex<HashMap<String, Arc<Control>>>,
     /// Uploads being prepared: dropped or picked files, and plans waiting for the user's go.
     staging: Staging,
+    /// Downloads planned and waiting for the user's choice about files already there.
+    downloads: std::sync::Mutex<HashMap<String, downloads::HeldDownload>>,
 }
 
 impl Satchel {
@@ -67,6 +71,7 @@ impl Satchel {
             regions: std::sync::Mutex::new(HashMap::new()),
             operations: std::sync::Mutex::new(HashMap::new()),
             staging,
+            downloads: std::sync::Mutex::new(HashMap::new()),
         })
     }
 

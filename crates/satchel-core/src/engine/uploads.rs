@@ -27,13 +27,16 @@ impl Satchel {
     }
 
     /// Plans held files into `bucket` under `prefix` (a picked or dropped folder keeps its own name
-    /// there) and says what would happen. The files stay held until the plan is started or dropped.
+    /// there) and says what would happen. Links to files inside folders are sent only with
+    /// `follow_links`. The files stay held until the plan is started or dropped, so the same files
+    /// can be planned again with the other choice.
     pub async fn plan_upload(
         &self,
         conn: &Connection,
         bucket: &str,
         prefix: &str,
         sources_id: &str,
+        follow_links: bool,
         cancel: &CancellationToken,
     ) -> Result<UploadSummary> {
         let paths = self
@@ -55,7 +58,7 @@ impl Satchel {
             } else {
                 prefix.to_string()
             };
-            let (i, p) = tokio::task::spawn_blocking(move || transfer::plan(&path, &under, false))
+            let (i, p) = tokio::task::spawn_blocking(move || transfer::plan(&path, &under, follow_links))
                 .await
                 .map_err(|e| Error::internal(e.to_string()))?;
             items.extend(i);
@@ -69,9 +72,16 @@ impl Satchel {
         let s3 = self.bucket_client(conn, bucket).await?;
         let taken = existing_keys(&s3, bucket, prefix, &items, cancel).await?;
         let rules = self.staging.rules.for_bucket(&conn.id, bucket)?;
-        let staged =
-            StagedUpload { connection_id: conn.id.clone(), bucket: bucket.to_string(), items, problems, taken, rules, settled: false };
-        self.staging.sources.lock().expect("sources lock").remove(sources_id);
+        let staged = StagedUpload {
+            connection_id: conn.id.clone(),
+            bucket: bucket.to_string(),
+            items,
+            problems,
+            taken,
+            rules,
+            settled: false,
+            sources_id: Some(sources_id.to_string()),
+        };
         Ok(self.staging.keep_plan(staged, prefix))
     }
 
@@ -97,6 +107,7 @@ impl Satchel {
         validate_tags(&tags, TagTarget::Object)?;
         staged.rules.check(&tags)?;
         self.staging.plans.lock().expect("plans lock").remove(plan_id);
+        self.release_sources(staged.sources_id.as_deref());
         let conn = self.connection(&staged.connection_id).await?;
         let (items, skipped) = staged.resolve(conflicts);
         let opts = UploadOptions { tags, ..UploadOptions::default() };
@@ -110,6 +121,7 @@ impl Satchel {
                 problems: Vec::new(),
                 taken: Default::default(),
                 settled: true,
+                sources_id: None,
                 ..staged
             };
             report.next_plan = Some(self.staging.keep_plan(next, "").plan_id);
@@ -124,6 +136,7 @@ impl Satchel {
     pub async fn discard_upload(&self, id: &str, abort: bool) {
         self.staging.sources.lock().expect("sources lock").remove(id);
         let Some(plan) = self.staging.plans.lock().expect("plans lock").remove(id) else { return };
+        self.release_sources(plan.sources_id.as_deref());
         let (true, true, Some(journal)) = (abort, plan.settled, self.staging.journal()) else { return };
         let Ok(conn) = self.connection(&plan.connection_id).await else { return };
         let storage = storage_name(&conn);
@@ -141,6 +154,16 @@ impl Satchel {
         }
         if let Err(e) = self.discard_unfinished(&ids).await {
             tracing::warn!(error = %e.message, "couldn't abort the discarded plan's uploads");
+        }
+    }
+
+    /// Lets go of held files once no plan made from them is waiting (a plan made again with the
+    /// other choice for links shares them with the one it replaces).
+    fn release_sources(&self, sources_id: Option<&str>) {
+        let Some(id) = sources_id else { return };
+        let plans = self.staging.plans.lock().expect("plans lock");
+        if !plans.values().any(|p| p.sources_id.as_deref() == Some(id)) {
+            self.staging.sources.lock().expect("sources lock").remove(id);
         }
     }
 
@@ -226,6 +249,7 @@ impl Satchel {
             taken: Default::default(),
             rules,
             settled: true,
+            sources_id: None,
         };
         Ok(self.staging.keep_plan(staged, ""))
     }

@@ -16,6 +16,10 @@ pub struct UploadItem {
 /// separated. Symlinked folders are not followed (no loops); symlinked files inside the folder are
 /// sent only with `follow_file_links` (a link to `~/.aws/credentials` in a cloned repository must
 /// not be uploaded silently) and are otherwise reported; unreadable entries are reported. A
+/// The reason given for a link to a file left out; the summary counts them by it.
+pub const FILE_LINK_NOT_FOLLOWED: &str =
+    "A link to a file is not followed: it may point at something private. Tick \"Follow links to files\" (the CLI's --follow-symlinks) to send what it points to.";
+
 /// `source` that is itself a link was chosen by the user and is followed.
 pub fn plan(source: &Path, prefix: &str, follow_file_links: bool) -> (Vec<UploadItem>, Vec<KeyFailure>) {
     let mut items = Vec::new();
@@ -53,7 +57,7 @@ pub fn plan(source: &Path, prefix: &str, follow_file_links: bool) -> (Vec<Upload
                 match std::fs::metadata(&path) {
                     Ok(m) if m.is_file() && kind.is_symlink() && !follow_file_links => problems.push(KeyFailure {
                         key: path.display().to_string(),
-                        reason: "A link to a file is not followed: it may point at something private. Upload the file it points to on its own (the CLI's --follow-symlinks sends it).".into(),
+                        reason: FILE_LINK_NOT_FOLLOWED.into(),
                     }),
                     Ok(m) if m.is_file() => items.push(UploadItem { path, key: format!("{key_prefix}{name}"), size: m.len() }),
                     Ok(_) => {}

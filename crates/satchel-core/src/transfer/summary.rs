@@ -48,6 +48,9 @@ pub struct UploadSummary {
     pub conflict_count: u64,
     /// Files or folders that can't be read; they are left out and reported again at the end.
     pub problems: Vec<KeyFailure>,
+    /// Links to files among the problems: sent only if the user asks to follow them.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub file_links: u64,
     /// Tags this bucket requires, and the values used last time.
     pub rules: UploadRules,
     /// Seconds at the rate of this connection's last upload, when there was one.
@@ -68,6 +71,9 @@ pub struct StagedUpload {
     /// Set for a resume or retry: the keys were settled by the first start, so conflicts are not
     /// looked at again.
     pub settled: bool,
+    /// The held files it was planned from, kept so it can be planned again (following links)
+    /// and let go when it is started or closed.
+    pub sources_id: Option<String>,
 }
 
 /// The keys the bucket already holds under where `items` go: one listing per top-level file or
@@ -106,6 +112,7 @@ impl StagedUpload {
             conflicts,
             conflict_count,
             problems: self.problems.clone(),
+            file_links: self.problems.iter().filter(|p| p.reason == super::plan::FILE_LINK_NOT_FOLLOWED).count() as u64,
             rules: self.rules.clone(),
             eta_seconds: bytes_per_second.filter(|r| *r > 0.0).map(|r| bytes as f64 / r),
         }
@@ -184,6 +191,7 @@ mod tests {
             taken: ["p/a.txt".to_string(), "p/a (1).txt".to_string()].into(),
             rules: UploadRules::default(),
             settled: false,
+            sources_id: None,
         };
         let keys = |c| staged.resolve(c).0.into_iter().map(|i| i.key).collect::<Vec<_>>();
         assert_eq!(keys(ConflictChoice::Overwrite), ["p/a.txt", "p/b.txt"]);

@@ -117,3 +117,112 @@ async fn keys_landing_on_one_path_and_existing_files() {
     one(download::IfExists::Overwrite).await;
     assert_eq!(read(dest.path().join("b.txt")), "B");
 }
+
+/// An object overwritten between two of its ranges: the later ranges are held at the proxy until
+/// the first has arrived and the object has been replaced; the download notices (412 on If-Match),
+/// fetches the new version whole and says so. The file never mixes the two.
+#[tokio::test]
+async fn an_object_overwritten_between_its_ranges_is_fetched_again() {
+    use satchel_harness::proxy::{Fault, FaultProxy, Match};
+    let g = &garage().server;
+    let bucket = format!("dl-{:08x}", rand::random::<u32>());
+    g.create_bucket(&bucket).await;
+    let size = RANGED_THRESHOLD as usize + 3 * download::PART_SIZE as usize;
+    let (old, new) = (pattern(size), pattern(size).into_iter().map(|b| b ^ 0x5a).collect::<Vec<u8>>());
+    g.client().put_object().bucket(&bucket).key("big.bin").body(ByteStream::from(old.clone())).send().await.unwrap();
+    let proxy = FaultProxy::start(g).await;
+    let later_ranges = size.div_ceil(download::PART_SIZE as usize) as u32 - 1;
+    proxy.inject(Match::LaterRange, Fault::HoldUntilGate, later_ranges);
+    let proxy = std::sync::Arc::new(proxy);
+    let overwrite = tokio::spawn({
+        let (client, bucket, new, proxy) = (g.client(), bucket.clone(), new.clone(), proxy.clone());
+        async move {
+            while !proxy.log().iter().any(|l| l.starts_with("GET") && l.ends_with("206")) {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            client.put_object().bucket(&bucket).key("big.bin").body(ByteStream::from(new)).send().await.unwrap();
+            proxy.open_gate();
+        }
+    });
+    let dest = tempfile::tempdir().unwrap();
+    let r = download::download(&satchel_client(&proxy.server()), &bucket, &["big.bin".into()], dest.path(), download::IfExists::Overwrite, &CancellationToken::new(), &|_| {})
+        .await
+        .unwrap();
+    overwrite.await.unwrap();
+    assert!(r.failed.is_empty(), "{r:?}");
+    assert_eq!(r.changed, vec!["big.bin".to_string()]);
+    assert!(proxy.log().iter().any(|l| l.ends_with("412")), "the later ranges were refused by If-Match: {:?}", proxy.log());
+    assert!(std::fs::read(dest.path().join("big.bin")).unwrap() == new, "the file is the new version whole");
+}
+
+/// Keys that differ only by case or by Unicode form are two files where the file system keeps them
+/// apart (checked here, on a case-sensitive one) and are found as a conflict, and kept apart, where
+/// it folds them; names Windows can't hold are mapped by the documented rule or refused.
+#[tokio::test]
+async fn names_one_file_system_folds_and_names_windows_cannot_hold() {
+    let g = &garage().server;
+    let bucket = format!("dl-{:08x}", rand::random::<u32>());
+    g.create_bucket(&bucket).await;
+    let keys = ["c/Report.csv", "c/report.csv", "c/caf\u{e9}.txt", "c/cafe\u{301}.txt", "c/12:00.log", "c/nul.txt"];
+    for (i, k) in keys.iter().enumerate() {
+        g.client().put_object().bucket(&bucket).key(*k).body(ByteStream::from(vec![b'0' + i as u8])).send().await.unwrap();
+    }
+    let s3 = satchel_client(g);
+    let cancel = CancellationToken::new();
+    let here = tempfile::tempdir().unwrap();
+    let dest = download::Destination::at(here.path()).unwrap();
+    if dest.folding != download::Folding::default() {
+        eprintln!("skipped the case-sensitive half: this file system folds names");
+    } else {
+        let plan = download::plan_download(&s3, &bucket, &["c/".into()], dest, &cancel).await.unwrap();
+        assert!(plan.conflicts().is_empty(), "{:?}", plan.conflicts());
+        let r = download::run_download(&s3, &bucket, plan, download::IfExists::Overwrite, &cancel, &|_| {}).await.unwrap();
+        assert_eq!(r.files, 6, "{r:?}");
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(std::fs::read(here.path().join(k)).unwrap(), vec![b'0' + i as u8], "{k}");
+        }
+    }
+
+    let there = tempfile::tempdir().unwrap();
+    let folding = download::Folding { case: true, unicode_form: true };
+    let dest = download::Destination { root: there.path().to_path_buf(), rules: download::NameRules::Windows, folding };
+    let plan = download::plan_download(&s3, &bucket, &["c/".into()], dest, &cancel).await.unwrap();
+    assert_eq!(plan.refused.len(), 1, "{:?}", plan.refused);
+    assert!(plan.refused[0].reason.contains("device"), "{:?}", plan.refused);
+    // Which of two folded names comes second (and is the conflict) is the listing's order.
+    let conflicts = plan.conflicts();
+    assert_eq!(conflicts.len(), 2, "{conflicts:?}");
+    assert!(conflicts.contains(&"c/report.csv".to_string()) && conflicts.iter().any(|c| c.starts_with("c/caf")), "{conflicts:?}");
+    let r = download::run_download(&s3, &bucket, plan, download::IfExists::Overwrite, &cancel, &|_| {}).await.unwrap();
+    assert_eq!(r.files, 5, "{r:?}");
+    let c = there.path().join("c");
+    assert_eq!(std::fs::read(c.join("Report.csv")).unwrap(), b"0");
+    assert_eq!(std::fs::read(c.join("report (1).csv")).unwrap(), b"1", "kept apart, not replaced");
+    let cafes: Vec<String> =
+        std::fs::read_dir(&c).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with("caf")).collect();
+    assert_eq!(cafes.len(), 2, "both forms kept: {cafes:?}");
+    assert!(cafes.iter().any(|n| n.ends_with(" (1).txt")), "{cafes:?}");
+    assert_eq!(std::fs::read(c.join("12\u{FF1A}00.log")).unwrap(), b"4", "never an alternate data stream");
+}
+
+/// A link planted at the target name is replaced by the download, never written through: the
+/// file it points to, outside the folder, is untouched.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_link_at_the_target_name_is_replaced_not_followed() {
+    let g = &garage().server;
+    let bucket = format!("dl-{:08x}", rand::random::<u32>());
+    g.create_bucket(&bucket).await;
+    g.client().put_object().bucket(&bucket).key("a.txt").body(ByteStream::from(b"download".to_vec())).send().await.unwrap();
+    let (dest, outside) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    std::fs::write(outside.path().join("precious"), "mine").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("precious"), dest.path().join("a.txt")).unwrap();
+    let r = download::download(&satchel_client(g), &bucket, &["a.txt".into()], dest.path(), download::IfExists::Overwrite, &CancellationToken::new(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(r.files, 1, "{r:?}");
+    assert_eq!(std::fs::read_to_string(outside.path().join("precious")).unwrap(), "mine");
+    let meta = std::fs::symlink_metadata(dest.path().join("a.txt")).unwrap();
+    assert!(meta.is_file(), "the link itself was replaced by the file");
+    assert_eq!(std::fs::read(dest.path().join("a.txt")).unwrap(), b"download");
+}

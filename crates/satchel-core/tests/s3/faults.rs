@@ -231,7 +231,7 @@ async fn cancelling_a_paused_batch_aborts_what_it_left() {
     let item = s.file("big.bin", &pattern(4 * PART as usize, 9));
     s.proxy.inject(Match::AnyPart, Fault::Delay(Duration::from_millis(150)), 100);
     let held = w.engine.hold_sources(vec![item.path.clone()]);
-    let plan = w.engine.plan_upload(&w.conn, &s.bucket, "f/", &held.sources_id, &satchel_core::CancellationToken::new()).await.unwrap();
+    let plan = w.engine.plan_upload(&w.conn, &s.bucket, "f/", &held.sources_id, false, &satchel_core::CancellationToken::new()).await.unwrap();
     let control = Control::new();
     let watcher = pause_after(&s.proxy, &control, 1);
     let report = w

@@ -142,7 +142,7 @@ async fn an_upload_missing_a_required_tag_does_not_start() {
 
     let held = w.engine.hold_sources(vec![dir.path().join("a.txt"), dir.path().join("b.txt")]);
     assert_eq!((held.count, held.names.clone()), (2, vec!["a.txt".to_string(), "b.txt".to_string()]));
-    let summary = w.engine.plan_upload(&w.conn, &bucket, "in/", &held.sources_id, &cancel).await.unwrap();
+    let summary = w.engine.plan_upload(&w.conn, &bucket, "in/", &held.sources_id, false, &cancel).await.unwrap();
     assert_eq!((summary.files, summary.bytes), (2, 2));
     assert_eq!(summary.rules.required.len(), 1);
     for bad in [vec![], vec![tag("project", "projectC")], vec![tag("project", "")]] {
@@ -181,20 +181,20 @@ async fn conflicts_are_counted_and_resolved_as_chosen() {
     let control = Control::new();
     let sources = || vec![dir.path().join("set"), dir.path().join("b.txt")];
 
-    let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, &cancel).await.unwrap();
+    let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, false, &cancel).await.unwrap();
     assert_eq!((plan.files, plan.conflict_count), (3, 2));
     assert_eq!(plan.conflicts, ["in/b.txt", "in/set/a.txt"]);
     let skipped = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Skip, &control, &|_| {}).await.unwrap();
     assert_eq!((skipped.files, skipped.skipped), (1, 2));
     assert_eq!(m.get(&bucket, "in/set/a.txt").await, b"old a");
 
-    let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, &cancel).await.unwrap();
+    let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, false, &cancel).await.unwrap();
     w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::KeepBoth, &control, &|_| {}).await.unwrap();
     assert_eq!(m.get(&bucket, "in/set/a.txt").await, b"old a");
     assert_eq!(m.get(&bucket, "in/set/a (1).txt").await, b"new a");
     assert_eq!(m.get(&bucket, "in/b (1).txt").await, b"new b");
 
-    let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, &cancel).await.unwrap();
+    let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, false, &cancel).await.unwrap();
     assert_eq!(plan.conflict_count, 3, "c.txt is there now");
     w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &control, &|_| {}).await.unwrap();
     assert_eq!(m.get(&bucket, "in/set/a.txt").await, b"new a");
@@ -210,7 +210,7 @@ async fn garage_uploads_without_tags_and_reports_bucket_tags_unsupported() {
     g.create_bucket(&bucket).await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), b"a").unwrap();
-    let plan = w.engine.plan_upload(&w.conn, &bucket, "", &w.engine.hold_sources(vec![dir.path().join("a.txt")]).sources_id, &CancellationToken::new()).await.unwrap();
+    let plan = w.engine.plan_upload(&w.conn, &bucket, "", &w.engine.hold_sources(vec![dir.path().join("a.txt")]).sources_id, false, &CancellationToken::new()).await.unwrap();
     let report = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &Control::new(), &|_| {}).await.unwrap();
     assert_eq!(report.files, 1);
     let s3 = w.engine.bucket_client(&w.conn, &bucket).await.unwrap();
@@ -235,19 +235,26 @@ async fn links_loops_and_vanished_files_are_reported_and_the_rest_goes() {
     std::fs::write(dir.path().join("credentials"), b"private").unwrap();
     std::os::unix::fs::symlink(dir.path().join("credentials"), set.join("creds")).unwrap();
     let held = w.engine.hold_sources(vec![set.clone()]);
-    let plan = w.engine.plan_upload(&w.conn, &bucket, "", &held.sources_id, &CancellationToken::new()).await.unwrap();
+    let plan = w.engine.plan_upload(&w.conn, &bucket, "", &held.sources_id, false, &CancellationToken::new()).await.unwrap();
     let problems: Vec<_> = plan.problems.iter().map(|p| (p.key.rsplit('/').next().unwrap().to_string(), p.reason.clone())).collect();
     assert_eq!(problems.len(), 3, "{problems:?}");
     assert!(problems.iter().any(|(k, r)| k == "loop" && r.contains("not followed")), "{problems:?}");
     assert!(problems.iter().any(|(k, r)| k == "creds" && r.contains("link to a file is not followed")), "{problems:?}");
     assert!(problems.iter().any(|(k, r)| k == "dangling" && r.contains("Can't read")), "{problems:?}");
-    assert_eq!(plan.files, 3);
+    assert_eq!((plan.files, plan.file_links), (3, 1));
+    // The sheet's "Follow links to files" plans the same held files again; closing that plan
+    // keeps them held for the first.
+    let following = w.engine.plan_upload(&w.conn, &bucket, "", &held.sources_id, true, &CancellationToken::new()).await.unwrap();
+    assert_eq!((following.files, following.file_links), (4, 0));
+    w.engine.discard_upload(&following.plan_id, false).await;
     std::fs::remove_file(set.join("vanishes.txt")).unwrap();
     let report = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &Control::new(), &|_| {}).await.unwrap();
     assert_eq!(report.files, 2, "{report:?}");
     let failed: Vec<_> = report.failed.iter().map(|f| f.key.rsplit('/').next().unwrap().to_string()).collect();
     assert_eq!(failed.len(), 4, "the vanished file and the three planning problems: {failed:?}");
     assert!(failed.contains(&"vanishes.txt".to_string()));
+    let gone = w.engine.plan_upload(&w.conn, &bucket, "", &held.sources_id, true, &CancellationToken::new()).await.unwrap_err();
+    assert_eq!(gone.code, satchel_core::ErrorCode::NotFound, "started: the held files are let go");
     assert_eq!(m.keys(&bucket).await, ["set/a.txt", "set/sub/b.txt"]);
     assert!(report.next_plan.is_some(), "the vanished file can be retried");
 }
@@ -272,7 +279,7 @@ async fn fifty_thousand_files_plan_quickly() {
     }
     let started = std::time::Instant::now();
     let held = w.engine.hold_sources(vec![root]);
-    let plan = w.engine.plan_upload(&w.conn, &bucket, "", &held.sources_id, &CancellationToken::new()).await.unwrap();
+    let plan = w.engine.plan_upload(&w.conn, &bucket, "", &held.sources_id, false, &CancellationToken::new()).await.unwrap();
     println!("planned {} files in {:.2} s", plan.files, started.elapsed().as_secs_f64());
     assert_eq!(plan.files, 50_000);
 }

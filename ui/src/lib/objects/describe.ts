@@ -97,6 +97,10 @@ export function describeDownloaded(report: DownloadReport): ActionOutcome {
   const problems = [...report.refused, ...report.failed];
   let text = `Downloaded ${plural(files, 'file', 'files')} (${formatBytes(report.bytes ?? 0)}).`;
   if (report.cancelled) text = `Cancelled after ${plural(files, 'file', 'files')} (${formatBytes(report.bytes ?? 0)}); partial files were removed.`;
+  const skipped = report.skipped ?? 0;
+  if (skipped) text += ` ${plural(skipped, 'file was', 'files were')} already there and left as they were.`;
+  if (report.changed.length)
+    text += ` ${plural(report.changed.length, 'object was', 'objects were')} replaced on the storage during the download and fetched again whole.`;
   if (problems.length) text += ` ${plural(problems.length, 'key was', 'keys were')} not downloaded.`;
   return { tone: report.cancelled ? 'partial' : tone(files, problems.length), text, failures: problems };
 }

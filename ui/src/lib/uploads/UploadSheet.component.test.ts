@@ -22,6 +22,7 @@ const SUMMARY: UploadSummary_Serialize = {
   conflicts: ['raw/a.csv', 'raw/b.csv'],
   conflict_count: 37,
   problems: [{ key: '/home/ana/locked.csv', reason: "Can't read it: permission denied." }],
+  file_links: 0,
   rules: {
     required: [
       { tag: { key: 'project', allowed: ['apollo', 'gemini'] }, scope: 'bucket' },
@@ -53,7 +54,7 @@ describe('UploadSheet', () => {
       'Looking at “report.csv”, “notes.txt”, “raw” and 41 more and checking what already exists in bucket-b/raw/…',
     );
     await ready();
-    expect(callsOf('plan_upload')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/', sourcesId: 'src-1', opId: expect.any(String) }]);
+    expect(callsOf('plan_upload')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/', sourcesId: 'src-1', followLinks: false, opId: expect.any(String) }]);
     expect(screen.getByRole('dialog')).toHaveAccessibleName('Upload 1,204 files (3.2 GB) to bucket-b/raw/');
     expect(screen.getByTestId('upload-eta')).toHaveTextContent("Takes about 4 minutes at this connection's last upload speed.");
     const conflicts = screen.getByTestId('upload-conflicts');
@@ -61,6 +62,32 @@ describe('UploadSheet', () => {
     expect(within(conflicts).getAllByTestId('upload-conflict').map((k) => k.textContent)).toEqual(['raw/a.csv', 'raw/b.csv']);
     expect(conflicts).toHaveTextContent('…and 35 more.');
     expect(screen.getByTestId('upload-problem')).toHaveTextContent("/home/ana/locked.csv — Can't read it: permission denied.");
+    expect(screen.queryByTestId('upload-follow-links')).toBeNull();
+  });
+
+  it('lists links to files as not sent, and plans again following them when asked, keeping the tags typed', async () => {
+    const link = { key: '/home/ana/repo/creds', reason: 'A link to a file is not followed: it may point at something private.' };
+    let calls = 0;
+    answer({
+      plan_upload: () => (++calls === 1 ? { ...SUMMARY, problems: [link], file_links: 1 } : { ...SUMMARY, plan_id: 'plan-2', files: 1205, problems: [], file_links: 0 }),
+      discard_upload: null,
+      cancel_operation: true,
+    });
+    setup();
+    await ready();
+    expect(screen.getByTestId('upload-problem')).toHaveTextContent('creds — A link to a file is not followed');
+    const owner = () => screen.getAllByTestId<HTMLInputElement>('upload-tag-value').find((v) => v.value === 'ana' || v.value === 'bob')!;
+    await fireEvent.input(owner(), { target: { value: 'bob' } });
+    const follow = screen.getByTestId<HTMLInputElement>('upload-follow-links');
+    expect(follow).not.toBeChecked();
+    expect(follow.parentElement).toHaveTextContent('Follow links to files (1)');
+    await fireEvent.click(follow);
+    await ready();
+    expect(callsOf('plan_upload').map((c) => (c as { followLinks: boolean }).followLinks)).toEqual([false, true]);
+    expect(callsOf('discard_upload')).toEqual([{ id: 'plan-1', abort: false }]);
+    expect(screen.getByRole('dialog')).toHaveAccessibleName('Upload 1,205 files (3.2 GB) to bucket-b/raw/');
+    expect(screen.getByTestId<HTMLInputElement>('upload-follow-links')).toBeChecked();
+    expect(owner().value).toBe('bob');
   });
 
   it('puts the required tags first, says where they come from, and keeps Start off until they are valid', async () => {

@@ -20,6 +20,7 @@ const SUMMARY: UploadSummary_Serialize = {
   conflicts: [],
   conflict_count: 0,
   problems: [],
+  file_links: 0,
   rules: { required: [], defaults: [] },
   eta_seconds: null,
 };

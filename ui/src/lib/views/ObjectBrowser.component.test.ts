@@ -95,6 +95,7 @@ const SUMMARY: UploadSummary_Serialize = {
   conflicts: [],
   conflict_count: 0,
   problems: [],
+  file_links: 0,
   rules: { required: [], defaults: [] },
   eta_seconds: null,
 };
@@ -321,7 +322,8 @@ describe('ObjectBrowser', () => {
     const done = deferred<unknown>();
     let channel: FakeChannel<unknown> | undefined;
     setHandlers({
-      download_items: (a: unknown) => {
+      plan_download: { plan_id: 'p1', folder: 'Downloads', files: 3, bytes: 6000, conflicts: [], conflict_count: 0, refused: [] },
+      start_download: (a: unknown) => {
         channel = (a as { progress: FakeChannel<unknown> }).progress;
         return done.promise;
       },
@@ -332,9 +334,9 @@ describe('ObjectBrowser', () => {
     await fireEvent.click(row('a.csv'), { shiftKey: true });
     await fireEvent.click(screen.getByTestId('action-download'));
     await waitFor(() => expect(screen.getByTestId('download-status')).toBeInTheDocument());
-    expect(callsOf('download_items')).toEqual([
-      { connectionId: 'c1', bucket: 'bucket-b', selection: ['raw/', 'a.csv'], opId: expect.any(String), progress: expect.anything() },
-    ]);
+    expect(callsOf('plan_download')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', selection: ['raw/', 'a.csv'], opId: expect.any(String) }]);
+    await waitFor(() => expect(callsOf('start_download')).toEqual([{ planId: 'p1', ifExists: 'overwrite', opId: expect.any(String), progress: expect.anything() }]));
+    expect(screen.queryByTestId('download-conflicts')).toBeNull();
     channel!.send({ files_done: 1, files_total: 3, bytes_done: 2000, bytes_total: 6000 });
     await waitFor(() => expect(screen.getByTestId('download-status')).toHaveTextContent('Downloading 1 of 3 files'));
     done.resolve({
@@ -343,11 +345,42 @@ describe('ObjectBrowser', () => {
       refused: [{ key: 'raw/../x', reason: 'Not downloaded: the segment ".." means a parent or current folder.' }],
       failed: [],
       cancelled: false,
+      skipped: 0,
+      changed: [],
     });
     const report = await screen.findByTestId('action-report');
     expect(report).toHaveTextContent('Downloaded 2 files (4 KB). 1 key was not downloaded.');
     expect(within(report).getByTestId('action-failure')).toHaveTextContent('raw/../x');
     expect(screen.queryByTestId('download-status')).toBeNull();
+  });
+
+  it('asks once what to do with files already in the folder, and downloads with that choice', async () => {
+    setHandlers({
+      plan_download: { plan_id: 'p2', folder: 'Downloads', files: 3, bytes: 6000, conflicts: ['a.csv', 'raw/b.csv'], conflict_count: 2, refused: [] },
+      start_download: { files: 1, bytes: 2000, refused: [], failed: [], cancelled: false, skipped: 2, changed: [] },
+      discard_download: null,
+    });
+    setup();
+    await listed(['raw/'], [obj('a.csv')]);
+    await fireEvent.click(row('a.csv'));
+    await fireEvent.click(screen.getByTestId('action-download'));
+    const dialog = await screen.findByTestId('download-conflicts');
+    expect(dialog).toHaveTextContent('2 files are already in “Downloads”');
+    expect(within(dialog).getAllByTestId('download-conflict').map((li) => li.textContent)).toEqual(['a.csv', 'raw/b.csv']);
+    expect(screen.getByTestId('download-status')).toHaveTextContent('Some files are already in “Downloads”');
+    expect(callsOf('start_download')).toEqual([]);
+    await fireEvent.click(within(dialog).getByTestId('download-conflict-skip'));
+    const report = await screen.findByTestId('action-report');
+    expect(report).toHaveTextContent('Downloaded 1 file (2 KB). 2 files were already there and left as they were.');
+    expect(callsOf('start_download')).toEqual([expect.objectContaining({ planId: 'p2', ifExists: 'skip' })]);
+    expect(screen.queryByTestId('download-conflicts')).toBeNull();
+
+    // Closing the question drops the plan: nothing is downloaded.
+    await fireEvent.click(screen.getByTestId('action-download'));
+    await fireEvent.click(within(await screen.findByTestId('download-conflicts')).getByTestId('download-conflict-cancel'));
+    await waitFor(() => expect(callsOf('discard_download')).toEqual([{ planId: 'p2' }]));
+    expect(callsOf('start_download')).toHaveLength(1);
+    await waitFor(() => expect(screen.queryByTestId('download-status')).toBeNull());
   });
 
   it('opens the summary sheet for this folder with files or a folder picked in the native dialog (Ctrl+U for files)', async () => {

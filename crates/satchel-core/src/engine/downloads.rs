@@ -1,0 +1,83 @@
+//! Downloads from the app go in two steps, like uploads: the selection is planned into the folder
+//! the user picked (keys listed, refused ones named, names already taken found), and when some are
+//! taken the user chooses overwrite, skip or keep both once for the batch; then the plan runs.
+
+use std::path::Path;
+
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use super::{new_id, Satchel};
+use crate::connect::client::S3;
+use crate::error::{Error, KeyFailure, Result};
+use crate::transfer::download::{plan_download, run_download, Destination, DownloadPlan, DownloadProgress, DownloadReport, IfExists};
+
+/// Names of taken paths sent to the window; the count says how many there are in all.
+const CONFLICTS_SHOWN: usize = 20;
+
+/// What a planned download would do, for the question about files already there.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DownloadSummary {
+    pub plan_id: String,
+    /// The chosen folder's name, for "3 files are already in Downloads".
+    pub folder: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub files: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes: u64,
+    /// Local paths (relative to the folder) already taken, the first few.
+    pub conflicts: Vec<String>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub conflict_count: u64,
+    pub refused: Vec<KeyFailure>,
+}
+
+/// A plan waiting for the user's choice, with the client it was planned through.
+pub(crate) struct HeldDownload {
+    s3: S3,
+    bucket: String,
+    plan: DownloadPlan,
+}
+
+impl Satchel {
+    /// Plans a download of `selection` into `dest` and holds it until started or discarded.
+    pub async fn plan_download(&self, s3: S3, bucket: &str, selection: &[String], dest: &Path, cancel: &CancellationToken) -> Result<DownloadSummary> {
+        let plan = plan_download(&s3, bucket, selection, Destination::at(dest)?, cancel).await?;
+        let conflicts = plan.conflicts();
+        let summary = DownloadSummary {
+            plan_id: new_id(),
+            folder: dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| dest.display().to_string()),
+            files: plan.files(),
+            bytes: plan.bytes(),
+            conflict_count: conflicts.len() as u64,
+            conflicts: conflicts.into_iter().take(CONFLICTS_SHOWN).collect(),
+            refused: plan.refused.clone(),
+        };
+        let held = HeldDownload { s3, bucket: bucket.to_string(), plan };
+        self.downloads.lock().expect("downloads lock").insert(summary.plan_id.clone(), held);
+        Ok(summary)
+    }
+
+    /// Runs a held plan; `if_exists` is the user's one choice for every name already taken.
+    pub async fn start_download(
+        &self,
+        plan_id: &str,
+        if_exists: IfExists,
+        cancel: &CancellationToken,
+        progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
+    ) -> Result<DownloadReport> {
+        let held = self
+            .downloads
+            .lock()
+            .expect("downloads lock")
+            .remove(plan_id)
+            .ok_or_else(|| Error::not_found("That download is no longer waiting; start it again."))?;
+        run_download(&held.s3, &held.bucket, held.plan, if_exists, cancel, progress).await
+    }
+
+    /// Forgets a plan the user closed without starting.
+    pub fn discard_download(&self, plan_id: &str) {
+        self.downloads.lock().expect("downloads lock").remove(plan_id);
+    }
+}

@@ -1,0 +1,292 @@
+//! Downloads: objects and whole prefixes into a chosen folder. A download is planned first (keys
+//! listed, mapped to local paths, those that would land outside the folder refused, names already
+//! taken found) so the user can choose what happens to files already there; then each object is
+//! fetched by `fetch` into a temporary file beside its target and renamed over it when complete.
+
+mod fetch;
+mod place;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use serde::Serialize;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+use crate::connect::client::S3;
+use crate::error::{Error, ErrorCode, KeyFailure, Result};
+use crate::objects;
+use fetch::{download_one, Fetched, Planned};
+pub use place::{local_path, Destination, Folding, NameRules};
+use place::{collides, create_folder, settle_target, walk_parent};
+
+/// Objects above this are fetched in ranged parts.
+pub const RANGED_THRESHOLD: u64 = 16 * 1024 * 1024;
+/// Size of each ranged GET.
+pub const PART_SIZE: u64 = 8 * 1024 * 1024;
+/// Requests in flight across all files of a download.
+pub const CONCURRENCY: usize = 8;
+
+/// What a download does where a file is already at a key's local path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum IfExists {
+    /// Replace it (what `aws s3 cp` does).
+    #[default]
+    Overwrite,
+    /// Leave it, and don't download that key.
+    Skip,
+    /// Keep both: the download takes a free name, `report (1).csv`.
+    Rename,
+}
+
+impl IfExists {
+    pub fn parse(s: &str) -> Result<IfExists> {
+        match s {
+            "overwrite" => Ok(IfExists::Overwrite),
+            "skip" => Ok(IfExists::Skip),
+            "rename" => Ok(IfExists::Rename),
+            other => Err(Error::invalid(format!("\"{other}\" isn't a choice for existing files: use overwrite, skip or rename."))),
+        }
+    }
+}
+
+/// Progress of a download, for the UI (throttled by the caller).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DownloadProgress {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub files_done: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub files_total: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes_done: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes_total: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DownloadReport {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub files: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes: u64,
+    /// Keys not downloaded because of where they would land.
+    pub refused: Vec<KeyFailure>,
+    pub failed: Vec<KeyFailure>,
+    pub cancelled: bool,
+    /// Keys not downloaded because a file was already there and the choice was to skip.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub skipped: u64,
+    /// Keys overwritten on the storage while they downloaded: fetched again, so the file holds
+    /// the newer version whole.
+    pub changed: Vec<String>,
+}
+
+/// Keys checked and mapped to the disk, waiting for the choice about names already taken.
+#[derive(Debug)]
+pub struct DownloadPlan {
+    dest: Destination,
+    items: Vec<Planned>,
+    /// Keys not downloaded because of where they would land.
+    pub refused: Vec<KeyFailure>,
+}
+
+impl DownloadPlan {
+    pub fn files(&self) -> u64 {
+        self.items.len() as u64
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.items.iter().map(|i| i.size).sum()
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.dest.root
+    }
+
+    /// Local paths (relative to the folder) already taken: by a file on disk, or by an earlier key
+    /// of the batch that the file system takes as the same name.
+    pub fn conflicts(&self) -> Vec<String> {
+        let mut planned = HashSet::new();
+        let mut out = Vec::new();
+        for item in &self.items {
+            if collides(&item.path, self.dest.folding, &planned) {
+                out.push(item.path.strip_prefix(&self.dest.root).unwrap_or(&item.path).to_string_lossy().into_owned());
+            }
+            planned.insert(self.dest.folding.identity(&item.path));
+        }
+        out
+    }
+
+    /// The paths each key is written to under `choice`, and the report so far (refused, skipped).
+    fn settle(self, choice: IfExists) -> (Vec<Planned>, DownloadReport) {
+        let mut report = DownloadReport { refused: self.refused, ..DownloadReport::default() };
+        let mut planned = HashSet::new();
+        let mut out = Vec::with_capacity(self.items.len());
+        for item in self.items {
+            match settle_target(item.path.clone(), choice, self.dest.folding, &mut planned) {
+                Some(path) => out.push(Planned { path, ..item }),
+                None => report.skipped += 1,
+            }
+        }
+        (out, report)
+    }
+}
+
+/// Plans a download of keys and folders (`prefix/`) of `bucket` into `dest`. A folder lands as a
+/// folder of its own name; a key lands as its file name. A key whose way there meets a symbolic
+/// link, or that would leave the folder, is refused and listed.
+pub async fn plan_download(s3: &S3, bucket: &str, selection: &[String], dest: Destination, cancel: &CancellationToken) -> Result<DownloadPlan> {
+    let mut plan = DownloadPlan { items: Vec::new(), refused: Vec::new(), dest };
+    let root = plan.dest.root.clone();
+    for item in selection {
+        let parent = match item.trim_end_matches('/').rfind('/') {
+            Some(i) => &item[..=i],
+            None => "",
+        };
+        let entries = if item.ends_with('/') {
+            let mut all = Vec::new();
+            objects::list_all(s3, bucket, item, true, cancel, |p| all.extend(p.objects)).await?;
+            all.into_iter().map(|o| (o.key, o.size, o.etag)).collect::<Vec<_>>()
+        } else {
+            let props = objects::properties(s3, bucket, item).await?;
+            vec![(item.clone(), props.size, props.etag)]
+        };
+        for (key, size, etag) in entries {
+            match local_path(&root, parent, &key, plan.dest.rules).and_then(|path| walk_parent(&root, &path, false).map(|()| path)) {
+                Ok(path) => plan.items.push(Planned { key, path, size, etag, root: root.clone() }),
+                Err(why) if why == "it is a folder marker" => {}
+                Err(why) => plan.refused.push(KeyFailure { key, reason: format!("Not downloaded: {why}.") }),
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// Downloads a plan; `if_exists` says what happens to names already taken. Two keys of the batch
+/// that land on one path never replace each other: the later is skipped or takes a free name.
+pub async fn run_download(
+    s3: &S3,
+    bucket: &str,
+    plan: DownloadPlan,
+    if_exists: IfExists,
+    cancel: &CancellationToken,
+    progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
+) -> Result<DownloadReport> {
+    let (items, report) = plan.settle(if_exists);
+    run(s3, bucket, items, report, cancel, progress).await
+}
+
+/// Plans and runs a download into `dest` with one choice for names already taken.
+pub async fn download(
+    s3: &S3,
+    bucket: &str,
+    selection: &[String],
+    dest: &Path,
+    if_exists: IfExists,
+    cancel: &CancellationToken,
+    progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
+) -> Result<DownloadReport> {
+    let plan = plan_download(s3, bucket, selection, Destination::at(dest)?, cancel).await?;
+    run_download(s3, bucket, plan, if_exists, cancel, progress).await
+}
+
+/// Downloads one key to exactly the file `target` (created or replaced), and nothing else: the
+/// bytes go to a temporary file of its own beside the target, renamed over it when complete.
+pub async fn download_file(
+    s3: &S3,
+    bucket: &str,
+    key: &str,
+    target: &Path,
+    cancel: &CancellationToken,
+    progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
+) -> Result<DownloadReport> {
+    if target.is_dir() {
+        return Err(Error::invalid(format!("{} is a folder; name a file, or end the path with / to download into it.", target.display())));
+    }
+    let root = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    create_folder(&root)?;
+    let props = objects::properties(s3, bucket, key).await?;
+    let path = root.join(target.file_name().ok_or_else(|| Error::invalid(format!("{} names no file.", target.display())))?);
+    let plan = vec![Planned { key: key.to_string(), path, size: props.size, etag: props.etag, root }];
+    run(s3, bucket, plan, DownloadReport::default(), cancel, progress).await
+}
+
+/// Downloads a settled plan, several files and ranges at once.
+async fn run(
+    s3: &S3,
+    bucket: &str,
+    plan: Vec<Planned>,
+    mut report: DownloadReport,
+    cancel: &CancellationToken,
+    progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
+) -> Result<DownloadReport> {
+    let totals = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
+    let prog = DownloadProgress {
+        files_total: plan.len() as u64,
+        bytes_total: plan.iter().map(|p| p.size).sum(),
+        ..DownloadProgress::default()
+    };
+    progress(&prog);
+    let slots = Arc::new(Semaphore::new(CONCURRENCY));
+    // Open files are bounded too, whatever the number of keys.
+    let open_files = Arc::new(Semaphore::new(2 * CONCURRENCY));
+    let mut tasks = tokio::task::JoinSet::new();
+    for planned in plan {
+        let file_permit = tokio::select! {
+            p = open_files.clone().acquire_owned() => p.expect("semaphore open"),
+            _ = cancel.cancelled() => break,
+        };
+        let (s3, bucket, slots, shared, cancel) = (s3.clone(), bucket.to_string(), slots.clone(), totals.clone(), cancel.clone());
+        tasks.spawn(async move {
+            let _file_permit = file_permit;
+            let r = download_one(&s3, &bucket, &planned, &slots, &shared.1, &cancel).await;
+            shared.0.fetch_add(1, Ordering::Relaxed);
+            (planned.key, r)
+        });
+        while let Some(done) = tasks.try_join_next() {
+            settle(done, &mut report, &totals, &prog, progress);
+        }
+    }
+    while let Some(done) = tasks.join_next().await {
+        settle(done, &mut report, &totals, &prog, progress);
+    }
+    report.cancelled = cancel.is_cancelled();
+    Ok(report)
+}
+
+type Done = std::result::Result<(String, Result<Fetched>), tokio::task::JoinError>;
+
+fn settle(
+    done: Done,
+    report: &mut DownloadReport,
+    totals: &(AtomicU64, AtomicU64),
+    prog: &DownloadProgress,
+    progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
+) {
+    match done {
+        Ok((key, Ok(fetched))) => {
+            report.files += 1;
+            report.bytes += fetched.size;
+            if fetched.changed {
+                report.changed.push(key);
+            }
+        }
+        Ok((key, Err(e))) if e.code != ErrorCode::Cancelled => report.failed.push(KeyFailure { key, reason: e.message }),
+        Ok(_) => {}
+        Err(e) => report.failed.push(KeyFailure { key: String::new(), reason: format!("download task failed: {e}") }),
+    }
+    progress(&DownloadProgress {
+        files_done: totals.0.load(Ordering::Relaxed),
+        bytes_done: totals.1.load(Ordering::Relaxed),
+        ..prog.clone()
+    });
+}
