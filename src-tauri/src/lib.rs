@@ -7,6 +7,7 @@ mod drops;
 use commands::{buckets, connections, governance, objects, operations, share, tags, transfers};
 use satchel_core::{Keychain, Paths, Satchel};
 use tauri_specta::{collect_commands, collect_events, Builder};
+use tauri::Manager;
 
 /// Every command the window can call, grouped by domain as `commands/` is; the TypeScript bindings
 /// are generated from this list.
@@ -94,9 +95,12 @@ fn tempfile_dir() -> std::path::PathBuf {
 pub fn run() {
     let paths = Paths::from_env().expect("a folder for Satchel's settings");
     init_logging(&paths);
+    let instance = instance_name(&paths);
     let engine = Satchel::open(paths, Keychain::new()).expect("open Satchel's settings");
     let builder = specta_builder();
     tauri::Builder::default()
+        // First, so a second launch hands over before it opens a window or touches the settings.
+        .plugin(tauri_plugin_single_instance::Builder::new().dbus_id(instance).callback(|app, _args, _cwd| focus_main(app)).build())
         .manage(engine)
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
@@ -106,6 +110,30 @@ pub fn run() {
         .on_window_event(drops::on_window_event)
         .run(tauri::generate_context!())
         .expect("error while running Satchel");
+}
+
+/// One app per settings folder: two engines on the same files would each hold the journal and the
+/// connection list. The default folder answers to the app's identifier; a folder chosen with
+/// SATCHEL_CONFIG_DIR / SATCHEL_DATA_DIR (tests, a second profile) gets a name of its own.
+fn instance_name(paths: &Paths) -> String {
+    use std::hash::{Hash, Hasher};
+    const ID: &str = "dev.satchel.app";
+    if std::env::var_os("SATCHEL_CONFIG_DIR").is_none() && std::env::var_os("SATCHEL_DATA_DIR").is_none() {
+        return ID.to_string();
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&paths.config_dir, &paths.data_dir).hash(&mut h);
+    format!("{ID}.s{:016x}", h.finish())
+}
+
+/// A second launch brings the running window forward instead of opening another.
+fn focus_main(app: &tauri::AppHandle) {
+    tracing::info!("a second launch was handed to this window");
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
 }
 
 /// Logs go to a daily file in the data folder's private `logs` (and stderr), kept 14 days; they never

@@ -192,6 +192,25 @@ async function main() {
     assert.equal(r.code, 'ok', r.text);
   });
 
+  await step('a second launch hands over to the open window and exits', async () => {
+    // Same settings folder, same session bus: the plugin finds the first instance.
+    const second = spawn(appBinary, [], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const code = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { second.kill('SIGKILL'); reject(new Error('the second launch kept running')); }, 30_000);
+      second.on('exit', (c) => { clearTimeout(timer); resolve(c); });
+    });
+    assert.equal(code, 0);
+    const logs = path.join(env.SATCHEL_DATA_DIR, 'logs');
+    await waitFor('the handover in the first window\'s log', async () => {
+      const { readdir } = await import('node:fs/promises');
+      for (const f of await readdir(logs)) {
+        if ((await readFile(path.join(logs, f), 'utf8')).includes('a second launch was handed to this window')) return true;
+      }
+      return false;
+    }, 10_000);
+    assert.ok(await (await byTestId(browser, 'location')).isDisplayed(), 'the first window still answers');
+  });
+
   await step('the connection form refuses bad input before any request', async () => {
     await openNewConnectionForm(browser);
     await fill(browser, 'conn-name', 'Broken');
