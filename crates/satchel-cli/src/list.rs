@@ -196,6 +196,9 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
             on_interrupt.pause();
         }
     });
+    if let Some(notice) = engine.journal_notice() {
+        eprintln!("note: {notice}");
+    }
     let throttle = satchel_core::throttle::Throttle::ui();
     let report = engine
         .upload_items(conn, &bucket, items, &opts, &control, &|p| {

@@ -710,3 +710,25 @@ async fn ctrl_c_mid_download_leaves_no_partial_file() {
     assert!(stderr(&o).contains("Stopped"), "{}", stderr(&o));
     assert!(names().is_empty(), "left behind: {:?}", names());
 }
+
+/// A journal damaged on disk (a full disk, a crash while it was copied) never fails an upload: it
+/// is set aside with a note, a new one is started, and the object arrives whole.
+#[tokio::test]
+async fn a_damaged_resume_journal_is_set_aside_and_the_upload_goes_on() {
+    let g = &garage().server;
+    let bucket = unique("journal");
+    g.create_bucket(&bucket).await;
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("data")).unwrap();
+    std::fs::write(home.path().join("data/transfers.db"), b"garbage, not SQLite ".repeat(500)).unwrap();
+    let file = home.path().join("big.bin");
+    let body: Vec<u8> = (0..12 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&file, &body).unwrap();
+    let o = on_server(home.path(), g, "cp", &[file.to_str().unwrap(), &format!("s3://{bucket}/big.bin"), "--part-size", "5M"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("set aside"), "{}", stderr(&o));
+    let got = g.client().get_object().bucket(&bucket).key("big.bin").send().await.unwrap().body.collect().await.unwrap().into_bytes();
+    assert!(got.as_ref() == body.as_slice());
+    let names: Vec<String> = std::fs::read_dir(home.path().join("data")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().any(|n| n.contains("damaged")) && names.iter().any(|n| n == "transfers.db"), "{names:?}");
+}

@@ -41,6 +41,8 @@ pub enum ErrorCode {
     LimitReached,
     /// A bucket still holds objects and deleting it was not forced.
     NotEmpty,
+    /// Another Satchel (a window or a command) is using it right now: an upload it runs.
+    InUse,
     /// The user cancelled the operation.
     Cancelled,
     /// The storage answered with an error we have no better word for.

@@ -440,6 +440,8 @@ export type ErrorCode =
 "limit_reached" | 
 /**  A bucket still holds objects and deleting it was not forced. */
 "not_empty" | 
+/**  Another Satchel (a window or a command) is using it right now: an upload it runs. */
+"in_use" | 
 /**  The user cancelled the operation. */
 "cancelled" | 
 /**  The storage answered with an error we have no better word for. */

@@ -44,6 +44,7 @@ impl Satchel {
     /// connection uses it.
     pub async fn startup(&self) -> Result<Startup> {
         let mut notices: Vec<String> = self.load_notice.lock().expect("notice lock").take().into_iter().collect();
+        notices.extend(self.staging.journal_notice());
         let needs_default = self.file.lock().await.connections.is_empty();
         if needs_default {
             let conn = if profiles::aws_credentials_present() {

@@ -13,7 +13,7 @@ use super::Satchel;
 use crate::buckets::multipart;
 use crate::connect::connection::Connection;
 use crate::control::Control;
-use crate::error::{Error, KeyFailure, Result};
+use crate::error::{Error, ErrorCode, KeyFailure, Result};
 use crate::tags::{validate_tags, RequiredTag, Tag, TagTarget, UploadRules};
 use crate::transfer::journal::{TransferTarget, UnfinishedUpload};
 use crate::transfer::staging::{storage_name, HeldSources};
@@ -258,7 +258,14 @@ impl Satchel {
     pub async fn discard_unfinished(&self, ids: &[i64]) -> Result<()> {
         let Some(journal) = self.staging.journal() else { return Ok(()) };
         let conns = self.connections().await;
+        let mut running = 0;
         for &id in ids {
+            // Taken first, so an upload another Satchel is running (or resuming right now) is left
+            // to it, and two windows can't discard the same one twice.
+            if !journal.claim(id)? {
+                running += usize::from(journal.target_of(id)?.is_some());
+                continue;
+            }
             let Some((target, upload_id)) = journal.target_of(id)? else { continue };
             if let Some(conn) = conns.iter().find(|c| storage_name(c) == target.storage) {
                 let s3 = self.bucket_client(conn, &target.bucket).await?;
@@ -266,7 +273,18 @@ impl Satchel {
             }
             journal.forget(id)?;
         }
+        if running > 0 {
+            return Err(Error::new(
+                ErrorCode::InUse,
+                format!("{running} of these uploads are running in another Satchel (a window or a command) and were left to it."),
+            ));
+        }
         Ok(())
+    }
+
+    /// What the user should be told about the resume journal (set aside, or unusable), once.
+    pub fn journal_notice(&self) -> Option<String> {
+        self.staging.journal_notice()
     }
 
     /// What uploads into `bucket` must carry.

@@ -3,10 +3,17 @@
 //! checksum). After a crash or a pause the next run finds the entry, asks the storage which parts it
 //! holds (ListParts), and sends only the rest. SQLite in WAL mode: a part is journalled in well
 //! under a millisecond, and a killed process loses at most the parts in flight.
+//!
+//! The app, a second window and the CLI share the file, so every entry has an owner while an upload
+//! is using it: the process id, when that process started, and a heartbeat refreshed as it runs.
+//! An entry with a live owner is not "interrupted" anywhere else and can't be resumed or discarded
+//! twice; an owner whose process is gone or whose heartbeat stopped no longer counts. A damaged
+//! journal is set aside and a locked one is left alone: uploads then work without resume.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -88,6 +95,51 @@ pub struct UnfinishedUpload {
 pub struct Journal {
     db: Mutex<Connection>,
     path: PathBuf,
+    me: Owner,
+    /// Set when the file turned out locked by someone else mid-run: later calls fail at once
+    /// instead of each waiting for the lock (the uploads go on without resume).
+    unusable: AtomicBool,
+}
+
+/// Who is using an entry: a process, told apart from a later one with the same id by its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    pub pid: u32,
+    /// Milliseconds since the Unix epoch when this process first used a journal.
+    pub started_ms: i64,
+}
+
+impl Owner {
+    /// This process.
+    pub fn me() -> Owner {
+        static STARTED: OnceLock<i64> = OnceLock::new();
+        Owner { pid: std::process::id(), started_ms: *STARTED.get_or_init(|| now_ms()) }
+    }
+}
+
+/// How often a running upload refreshes its entries' heartbeat.
+pub const HEARTBEAT: Duration = Duration::from_secs(10);
+/// A heartbeat older than this means its owner stopped (hung, suspended long, or killed).
+const STALE_MS: i64 = 45_000;
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// Whether a process with this id runs (where the system lets us ask cheaply).
+fn process_runs(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true
+    }
+}
+
+/// What opening the journal gave: the journal when it can be used, and what the user should be
+/// told when it couldn't be, or had to be set aside.
+pub struct Opened {
+    pub journal: Option<Journal>,
+    pub notice: Option<String>,
 }
 
 const SCHEMA: &str = "
@@ -103,6 +155,9 @@ CREATE TABLE IF NOT EXISTS uploads (
     upload_id TEXT NOT NULL,
     checksum TEXT NOT NULL,
     started INTEGER NOT NULL,
+    owner_pid INTEGER,
+    owner_started INTEGER,
+    heartbeat INTEGER,
     UNIQUE (storage, bucket, key, path)
 );
 CREATE TABLE IF NOT EXISTS parts (
@@ -133,23 +188,145 @@ fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// Opens (or creates) the database and brings an older file's table up to this schema.
+fn connect(path: &Path) -> rusqlite::Result<Connection> {
+    let db = Connection::open(path)?;
+    // Short: two Satchels write a row in well under a millisecond; a longer wait means a lock
+    // that is not going away, and the upload must not wait on it part after part.
+    db.busy_timeout(Duration::from_secs(2))?;
+    db.pragma_update(None, "journal_mode", "WAL")?;
+    db.pragma_update(None, "synchronous", "NORMAL")?;
+    db.pragma_update(None, "foreign_keys", "ON")?;
+    db.execute_batch(SCHEMA)?;
+    let has_owner: bool = db.query_row("SELECT COUNT(*) FROM pragma_table_info('uploads') WHERE name = 'owner_pid'", [], |r| r.get::<_, i64>(0))? > 0;
+    if !has_owner {
+        db.execute_batch("ALTER TABLE uploads ADD COLUMN owner_pid INTEGER; ALTER TABLE uploads ADD COLUMN owner_started INTEGER; ALTER TABLE uploads ADD COLUMN heartbeat INTEGER;")?;
+    }
+    Ok(db)
+}
+
+/// Whether SQLite's message says the file is not a usable database (as opposed to locked).
+fn is_damage(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("not a database") || m.contains("malformed") || m.contains("corrupt")
+}
+
+/// Whether an owner (process id, its start, last heartbeat) still holds its entry at `now`.
+fn live((pid, started, heartbeat): (Option<u32>, Option<i64>, Option<i64>), now: i64) -> bool {
+    let (Some(pid), Some(started), Some(heartbeat)) = (pid, started, heartbeat) else { return false };
+    let me = Owner::me();
+    if pid == me.pid {
+        // This process: held while one of its uploads runs; a previous process with the same id
+        // (started at another time) is gone.
+        return started == me.started_ms;
+    }
+    now - heartbeat < STALE_MS && process_runs(pid)
+}
+
 impl Journal {
     pub fn open(path: &Path) -> Result<Journal> {
+        Journal::open_as(path, Owner::me())
+    }
+
+    /// Opens the journal as `me` (another owner than this process only in tests).
+    pub fn open_as(path: &Path, me: Owner) -> Result<Journal> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::new(ErrorCode::Config, format!("Couldn't create {}: {e}.", dir.display())))?;
         }
-        let db = Connection::open(path).map_err(|e| db_error(path, e))?;
-        db.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| db_error(path, e))?;
-        db.pragma_update(None, "journal_mode", "WAL").map_err(|e| db_error(path, e))?;
-        db.pragma_update(None, "synchronous", "NORMAL").map_err(|e| db_error(path, e))?;
-        db.pragma_update(None, "foreign_keys", "ON").map_err(|e| db_error(path, e))?;
-        db.execute_batch(SCHEMA).map_err(|e| db_error(path, e))?;
-        Ok(Journal { db: Mutex::new(db), path: path.to_path_buf() })
+        let db = connect(path).map_err(|e| db_error(path, e))?;
+        Ok(Journal { db: Mutex::new(db), path: path.to_path_buf(), me, unusable: AtomicBool::new(false) })
+    }
+
+    /// Opens the journal for the app or the CLI, never failing: a damaged file is moved aside (so
+    /// it can be looked at) and a new one started; a locked or unreadable one means no resume.
+    pub fn open_or_set_aside(path: &Path) -> Opened {
+        let damaged = match Journal::open(path) {
+            Ok(j) => return Opened { journal: Some(j), notice: None },
+            Err(e) if is_damage(&e.message) => e,
+            Err(e) => {
+                tracing::warn!(error = %e.message, "no transfer journal: uploads won't resume");
+                let notice = format!("{} Uploads work, but an interrupted one will start again from the beginning.", e.message);
+                return Opened { journal: None, notice: Some(notice) };
+            }
+        };
+        let aside = path.with_extension(format!("db.damaged-{}", now_ms() / 1000));
+        tracing::warn!(error = %damaged.message, aside = %aside.display(), "transfer journal damaged; setting it aside");
+        let moved = std::fs::rename(path, &aside);
+        for side in ["db-wal", "db-shm"] {
+            let _ = std::fs::remove_file(path.with_extension(side));
+        }
+        match (moved, Journal::open(path)) {
+            (Ok(()), Ok(j)) => Opened {
+                journal: Some(j),
+                notice: Some(format!(
+                    "The transfer journal was damaged and was set aside as {}. Uploads interrupted before now can't be resumed; their unfinished uploads are still listed per bucket, where they can be aborted.",
+                    aside.display()
+                )),
+            },
+            (_, _) => Opened {
+                journal: None,
+                notice: Some("The transfer journal is damaged and couldn't be set aside. Uploads work, but an interrupted one will start again from the beginning.".into()),
+            },
+        }
     }
 
     fn with<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        if self.unusable.load(Ordering::Relaxed) {
+            return Err(Error::new(ErrorCode::Config, "The transfer journal is locked by another program."));
+        }
         let db = self.db.lock().expect("journal lock");
-        f(&db).map_err(|e| db_error(&self.path, e))
+        f(&db).map_err(|e| {
+            if matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)) {
+                tracing::warn!("the transfer journal is locked by another program; uploads go on without resume");
+                self.unusable.store(true, Ordering::Relaxed);
+            }
+            db_error(&self.path, e)
+        })
+    }
+
+    /// Takes an entry for this process, unless a live owner (another process, or an upload of this
+    /// one) has it. `false` means it is being uploaded elsewhere right now.
+    pub fn claim(&self, entry: i64) -> Result<bool> {
+        let me = self.me;
+        self.with(|db| {
+            let tx = db.unchecked_transaction()?;
+            let owner: Option<(Option<u32>, Option<i64>, Option<i64>)> =
+                tx.query_row("SELECT owner_pid, owner_started, heartbeat FROM uploads WHERE id = ?1", [entry], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
+            let Some(owner) = owner else { return Ok(false) };
+            if live(owner, now_ms()) {
+                return Ok(false);
+            }
+            tx.execute(
+                "UPDATE uploads SET owner_pid = ?2, owner_started = ?3, heartbeat = ?4 WHERE id = ?1",
+                params![entry, me.pid, me.started_ms, now_ms()],
+            )?;
+            tx.commit()?;
+            Ok(true)
+        })
+    }
+
+    /// Lets go of an entry this process holds (paused or stopped: it may be resumed anywhere).
+    pub fn release(&self, entry: i64) -> Result<()> {
+        let me = self.me;
+        self.with(|db| {
+            db.execute(
+                "UPDATE uploads SET owner_pid = NULL, owner_started = NULL, heartbeat = NULL WHERE id = ?1 AND owner_pid = ?2 AND owner_started = ?3",
+                params![entry, me.pid, me.started_ms],
+            )
+            .map(drop)
+        })
+    }
+
+    /// Tells other processes this upload is still running.
+    pub fn beat(&self, entry: i64) -> Result<()> {
+        let me = self.me;
+        self.with(|db| {
+            db.execute(
+                "UPDATE uploads SET heartbeat = ?4 WHERE id = ?1 AND owner_pid = ?2 AND owner_started = ?3",
+                params![entry, me.pid, me.started_ms, now_ms()],
+            )
+            .map(drop)
+        })
     }
 
     pub fn find(&self, t: &TransferTarget) -> Result<Option<JournalEntry>> {
@@ -182,7 +359,8 @@ impl Journal {
         })
     }
 
-    /// Records a new multipart upload (replacing any older entry for the same target).
+    /// Records a new multipart upload owned by this process (replacing any older entry for the
+    /// same target).
     pub fn begin(&self, t: &TransferTarget, stamp: FileStamp, part_size: u64, upload_id: &str, checksum: &str) -> Result<i64> {
         let started = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
         self.with(|db| {
@@ -191,8 +369,8 @@ impl Journal {
                 params![t.storage, t.bucket, t.key, path_bytes(&t.path)],
             )?;
             db.execute(
-                "INSERT INTO uploads (storage, bucket, key, path, size, modified_ns, part_size, upload_id, checksum, started)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO uploads (storage, bucket, key, path, size, modified_ns, part_size, upload_id, checksum, started, owner_pid, owner_started, heartbeat)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     t.storage,
                     t.bucket,
@@ -203,7 +381,10 @@ impl Journal {
                     part_size as i64,
                     upload_id,
                     checksum,
-                    started
+                    started,
+                    self.me.pid,
+                    self.me.started_ms,
+                    now_ms()
                 ],
             )?;
             Ok(db.last_insert_rowid())
@@ -225,16 +406,21 @@ impl Journal {
         self.with(|db| db.execute("DELETE FROM uploads WHERE id = ?1", [entry]).map(drop))
     }
 
-    /// Unfinished uploads, oldest first.
+    /// Unfinished uploads that nothing is running now (no live owner), oldest first.
     pub fn unfinished(&self) -> Result<Vec<UnfinishedUpload>> {
+        let now = now_ms();
         self.with(|db| {
             let mut q = db.prepare(
-                "SELECT u.id, u.storage, u.bucket, u.key, u.path, u.size, u.started, COALESCE(SUM(p.size), 0)
+                "SELECT u.id, u.storage, u.bucket, u.key, u.path, u.size, u.started, COALESCE(SUM(p.size), 0),
+                        u.owner_pid, u.owner_started, u.heartbeat
                  FROM uploads u LEFT JOIN parts p ON p.upload = u.id GROUP BY u.id ORDER BY u.started, u.id",
             )?;
             let rows = q.query_map([], |r| {
+                if live((r.get(8)?, r.get(9)?, r.get(10)?), now) {
+                    return Ok(None);
+                }
                 let path = path_from_bytes(r.get(4)?);
-                Ok(UnfinishedUpload {
+                Ok(Some(UnfinishedUpload {
                     id: r.get(0)?,
                     storage: r.get(1)?,
                     bucket: r.get(2)?,
@@ -243,9 +429,9 @@ impl Journal {
                     size: r.get::<_, i64>(5)? as u64,
                     started: r.get(6)?,
                     done: r.get::<_, i64>(7)? as u64,
-                })
+                }))
             })?;
-            rows.collect()
+            rows.filter_map(|r| r.transpose()).collect()
         })
     }
 
@@ -275,7 +461,8 @@ mod tests {
         let path = dir.path().join("transfers.db");
         let stamp = FileStamp { size: 100, modified_ns: 7 };
         {
-            let j = Journal::open(&path).unwrap();
+            // An earlier run, gone now.
+            let j = Journal::open_as(&path, Owner { pid: 99_999_999, started_ms: 1 }).unwrap();
             let id = j.begin(&target("k"), stamp, 10, "up-1", "crc32c").unwrap();
             for n in 1..=3 {
                 j.part_done(id, &JournalPart { number: n, size: 10, etag: format!("e{n}"), checksum: Some("c".into()) }).unwrap();
@@ -293,5 +480,87 @@ mod tests {
         j.forget(id2).unwrap();
         assert!(j.find(&target("k")).unwrap().is_none());
         assert!(j.unfinished().unwrap().is_empty());
+    }
+
+    /// Another process (pid 1 always runs here) that started an upload and is still beating.
+    fn other_live() -> Owner {
+        Owner { pid: 1, started_ms: 42 }
+    }
+
+    #[test]
+    fn an_upload_another_live_process_runs_is_not_offered_nor_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("transfers.db");
+        let stamp = FileStamp { size: 100, modified_ns: 7 };
+        let theirs = Journal::open_as(&path, other_live()).unwrap();
+        let id = theirs.begin(&target("running"), stamp, 10, "up-1", "crc32c").unwrap();
+        let mine = Journal::open(&path).unwrap();
+        assert!(mine.unfinished().unwrap().is_empty(), "a live upload is not interrupted");
+        assert!(!mine.claim(id).unwrap(), "nor can it be resumed or discarded here");
+        // Paused there: it is offered here, and taken once only.
+        theirs.release(id).unwrap();
+        assert_eq!(mine.unfinished().unwrap().len(), 1);
+        assert!(mine.claim(id).unwrap());
+        assert!(!theirs.claim(id).unwrap(), "a second taker is refused");
+        assert!(mine.unfinished().unwrap().is_empty(), "running here now");
+        mine.release(id).unwrap();
+        assert_eq!(mine.unfinished().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_owner_whose_process_is_gone_or_silent_no_longer_holds_its_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("transfers.db");
+        let stamp = FileStamp { size: 100, modified_ns: 7 };
+        // Above any pid_max: no such process.
+        let killed = Journal::open_as(&path, Owner { pid: 99_999_999, started_ms: 1 }).unwrap();
+        let a = killed.begin(&target("killed"), stamp, 10, "up-1", "crc32c").unwrap();
+        let hung = Journal::open_as(&path, other_live()).unwrap();
+        let b = hung.begin(&target("hung"), stamp, 10, "up-2", "crc32c").unwrap();
+        hung.with(|db| db.execute("UPDATE uploads SET heartbeat = heartbeat - 60000 WHERE id = ?1", [b])).unwrap();
+        let mine = Journal::open(&path).unwrap();
+        assert_eq!(mine.unfinished().unwrap().len(), 2);
+        assert!(mine.claim(a).unwrap() && mine.claim(b).unwrap());
+    }
+
+    #[test]
+    fn a_damaged_journal_is_set_aside_and_a_new_one_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("transfers.db");
+        std::fs::write(&path, b"this is not a database, it was half-written by a full disk".repeat(100)).unwrap();
+        let opened = Journal::open_or_set_aside(&path);
+        let notice = opened.notice.expect("the user is told");
+        assert!(notice.contains("damaged") && notice.contains("set aside"), "{notice}");
+        let j = opened.journal.expect("a new journal");
+        j.begin(&target("k"), FileStamp { size: 1, modified_ns: 1 }, 10, "up", "crc32c").unwrap();
+        let aside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.contains("damaged")).collect();
+        assert_eq!(aside.len(), 1, "kept to look at: {aside:?}");
+        assert!(std::fs::read(dir.path().join(&aside[0])).unwrap().starts_with(b"this is not a database"));
+    }
+
+    #[test]
+    fn a_locked_journal_fails_fast_after_the_first_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("transfers.db");
+        let j = Journal::open(&path).unwrap();
+        let holder = Connection::open(&path).unwrap();
+        holder.execute_batch("BEGIN EXCLUSIVE; DELETE FROM parts;").unwrap();
+        let stamp = FileStamp { size: 1, modified_ns: 1 };
+        assert!(j.begin(&target("k"), stamp, 10, "up", "crc32c").is_err());
+        let t = std::time::Instant::now();
+        assert!(j.part_done(1, &JournalPart { number: 1, size: 1, etag: "e".into(), checksum: None }).is_err());
+        assert!(t.elapsed() < Duration::from_millis(500), "no second wait");
+    }
+
+    #[test]
+    fn a_journal_from_before_owners_is_brought_up_to_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("transfers.db");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(&SCHEMA.replace("    owner_pid INTEGER,\n    owner_started INTEGER,\n    heartbeat INTEGER,\n", "")).unwrap();
+        old.execute("INSERT INTO uploads (storage, bucket, key, path, size, modified_ns, part_size, upload_id, checksum, started) VALUES ('c', 'b', 'k', x'00', 1, 1, 1, 'u', 'crc32c', 1)", []).unwrap();
+        drop(old);
+        let j = Journal::open(&path).unwrap();
+        assert_eq!(j.unfinished().unwrap().len(), 1, "an old entry has no owner: it is interrupted");
     }
 }

@@ -25,6 +25,8 @@ pub struct Staging {
     journal_path: PathBuf,
     /// Opened on first use; `None` when it can't be (uploads then simply don't resume).
     journal: OnceLock<Option<Arc<Journal>>>,
+    /// What the user should hear about the journal (set aside, or unusable), told once.
+    journal_notice: Mutex<Option<String>>,
 }
 
 impl Staging {
@@ -36,19 +38,25 @@ impl Staging {
             rates: Mutex::default(),
             journal_path: paths.data_dir.join("transfers.db"),
             journal: OnceLock::new(),
+            journal_notice: Mutex::new(None),
         }
     }
 
     pub(crate) fn journal(&self) -> Option<Arc<Journal>> {
         self.journal
-            .get_or_init(|| match Journal::open(&self.journal_path) {
-                Ok(j) => Some(Arc::new(j)),
-                Err(e) => {
-                    tracing::warn!(error = %e.message, "no transfer journal: uploads won't resume");
-                    None
-                }
+            .get_or_init(|| {
+                let opened = Journal::open_or_set_aside(&self.journal_path);
+                *self.journal_notice.lock().expect("notice lock") = opened.notice;
+                opened.journal.map(Arc::new)
             })
             .clone()
+    }
+
+    /// Opens the journal if it wasn't yet, and hands over what the user should be told about it
+    /// (once).
+    pub(crate) fn journal_notice(&self) -> Option<String> {
+        self.journal();
+        self.journal_notice.lock().expect("notice lock").take()
     }
 
     /// Holds files or folders the user dropped or picked; the UI gets an id and names, not paths.

@@ -283,3 +283,32 @@ async fn fifty_thousand_files_plan_quickly() {
     println!("planned {} files in {:.2} s", plan.files, started.elapsed().as_secs_f64());
     assert_eq!(plan.files, 50_000);
 }
+
+/// An upload another process is running (its entry owned and beating) is not offered as
+/// interrupted, and discarding it is refused without aborting it on the storage; once that process
+/// has paused it, it is offered here.
+#[tokio::test]
+async fn a_second_process_s_live_upload_is_not_offered_as_interrupted() {
+    use satchel_core::transfer::journal::{FileStamp, Journal, Owner, TransferTarget};
+    let m = moto();
+    let w = world(m).await;
+    let bucket = format!("owned-{:08x}", rand::random::<u32>());
+    m.create_bucket(&bucket).await;
+    let created = m.client().create_multipart_upload().bucket(&bucket).key("big.bin").send().await.unwrap();
+    let upload_id = created.upload_id().unwrap().to_string();
+    // The other process: pid 1 always runs here.
+    let theirs = Journal::open_as(&w.engine.paths().data_dir.join("transfers.db"), Owner { pid: 1, started_ms: 7 }).unwrap();
+    let target = TransferTarget { storage: w.conn.id.clone(), bucket: bucket.clone(), key: "big.bin".into(), path: w.dir.path().join("big.bin") };
+    let id = theirs.begin(&target, FileStamp { size: 20 << 20, modified_ns: 1 }, 5 << 20, &upload_id, "crc32c").unwrap();
+
+    assert!(w.engine.unfinished_uploads().unwrap().is_empty());
+    let e = w.engine.discard_unfinished(&[id]).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::InUse, "{}", e.message);
+    let open = m.client().list_multipart_uploads().bucket(&bucket).send().await.unwrap();
+    assert_eq!(open.uploads().len(), 1, "still on the storage for its owner");
+
+    theirs.release(id).unwrap();
+    assert_eq!(w.engine.unfinished_uploads().unwrap().len(), 1);
+    w.engine.discard_unfinished(&[id]).await.unwrap();
+    assert!(m.client().list_multipart_uploads().bucket(&bucket).send().await.unwrap().uploads().is_empty());
+}

@@ -35,11 +35,15 @@ pub(super) async fn upload_multipart(shared: &Arc<Shared>, item: &UploadItem, pa
     });
     let start = start_multipart(shared, item, part, stamp, target.as_ref(), checksum).await?;
     let upload_id = start.upload_id.clone();
+    let heartbeat = keep_owning(shared, start.entry);
     let result = send_parts(shared, item, part, &start, checksum, streamed).await;
     let finished = match result {
         Ok(parts) => complete(shared, item, &upload_id, parts, stamp, checksum).await,
         Err(e) => Err(e),
     };
+    if let Some(h) = heartbeat {
+        h.abort();
+    }
     match finished {
         Ok(()) => {
             if let (Some(r), Some(id)) = (&shared.opts.resume, start.entry) {
@@ -47,8 +51,13 @@ pub(super) async fn upload_multipart(shared: &Arc<Shared>, item: &UploadItem, pa
             }
             Ok(FileOutcome { resumed_bytes: start.resumed_bytes, restarted: start.restarted })
         }
-        // Paused: the upload and its journal entry stay, to resume.
-        Err(e) if e.code == ErrorCode::Cancelled && shared.control.is_paused() && start.entry.is_some() => Err(e),
+        // Paused: the upload and its journal entry stay, to resume here or in another Satchel.
+        Err(e) if e.code == ErrorCode::Cancelled && shared.control.is_paused() && start.entry.is_some() => {
+            if let (Some(r), Some(id)) = (&shared.opts.resume, start.entry) {
+                log_journal(r.journal.release(id));
+            }
+            Err(e)
+        }
         Err(e) => {
             // Nothing is left behind to be billed.
             abort(&shared.s3, &shared.bucket, &item.key, &upload_id).await;
@@ -58,6 +67,18 @@ pub(super) async fn upload_multipart(shared: &Arc<Shared>, item: &UploadItem, pa
             Err(e)
         }
     }
+}
+
+/// Refreshes the entry's heartbeat while the file uploads, so other processes see it running.
+fn keep_owning(shared: &Arc<Shared>, entry: Option<i64>) -> Option<tokio::task::JoinHandle<()>> {
+    let (r, id) = (shared.opts.resume.as_ref()?, entry?);
+    let journal = r.journal.clone();
+    Some(tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(crate::transfer::journal::HEARTBEAT).await;
+            log_journal(journal.beat(id));
+        }
+    }))
 }
 
 fn log_journal(r: Result<()>) {
@@ -84,7 +105,22 @@ async fn start_multipart(
 ) -> Result<Start> {
     let mut restarted = false;
     if let (Some(r), Some(t)) = (&shared.opts.resume, target) {
-        if let Some(entry) = r.journal.find(t)? {
+        // A journal that can't be read means no resume, never a failed upload.
+        let found = r.journal.find(t).unwrap_or_else(|e| {
+            tracing::warn!(error = %e.message, "transfer journal: starting this upload afresh");
+            None
+        });
+        if let Some(entry) = found {
+            match r.journal.claim(entry.id) {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Err(Error::new(
+                        ErrorCode::InUse,
+                        format!("{} is being uploaded to this key by another Satchel (a window or a command) right now.", item.path.display()),
+                    ))
+                }
+                Err(e) => tracing::warn!(error = %e.message, "transfer journal: can't take the entry; going on"),
+            }
             let same_file = entry.stamp == stamp;
             if same_file && entry.part_size == part && entry.checksum == checksum.name() {
                 match held_parts(shared, item, &entry.upload_id, part).await {
