@@ -48,6 +48,9 @@ pub enum Fault {
     ErrorIn200(&'static str),
     /// Hold the request until the test calls [`FaultProxy::open_gate`], then forward it.
     HoldUntilGate,
+    /// Forward it (the server acts on it), then answer this status and code instead of the
+    /// server's answer: a response lost on the way back.
+    LoseAnswer(u16, &'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -214,6 +217,8 @@ async fn handle(
             }
             opened.await;
         },
+        // Acted on once the server has answered.
+        Some(Fault::LoseAnswer(..)) => {}
         None => {}
     }
     let (parts, body) = req.into_parts();
@@ -232,6 +237,12 @@ async fn handle(
     let resp = client.request(out.body(Full::new(bytes)).expect("request")).await.map_err(std::io::Error::other)?;
     let (rparts, rbody) = resp.into_parts();
     let rbytes = rbody.collect().await.map_err(std::io::Error::other)?.to_bytes();
+    if let Some(Fault::LoseAnswer(status, code)) = fault {
+        note(format!("{} lost, answered {status}", rparts.status.as_u16()));
+        let mut lost = Response::new(Full::new(error_xml(code)));
+        *lost.status_mut() = StatusCode::from_u16(status).expect("status");
+        return Ok(lost);
+    }
     note(rparts.status.as_u16().to_string());
     Ok(Response::from_parts(rparts, Full::new(rbytes)))
 }

@@ -92,6 +92,25 @@ async fn retried_faults_still_end_in_the_same_bytes() {
     assert!(log.iter().any(|l| l.contains("200 with InternalError")), "{log:#?}");
 }
 
+/// The storage completes the upload but its answer is lost; the retried Complete finds no upload
+/// (NoSuchUpload). A HEAD shows the object is the one just sent (size and multipart ETag): success.
+#[tokio::test]
+async fn a_complete_whose_answer_was_lost_is_checked_with_a_head() {
+    let s = setup("lost").await;
+    let body = pattern(3 * PART as usize + 7, 5);
+    let item = s.file("big.bin", &body);
+    s.proxy.inject(Match::Complete, Fault::LoseAnswer(500, "InternalError"), 1);
+    let (report, _) = s.upload(vec![item], &quick(), &Control::new()).await;
+    let log = s.proxy.log();
+    assert!(report.failed.is_empty(), "{report:?}\n{log:#?}");
+    assert_eq!(report.files, 1);
+    assert!(log.iter().any(|l| l.contains("200 lost, answered 500")), "{log:#?}");
+    assert!(log.iter().any(|l| l.starts_with("POST") && l.ends_with("404")), "the retry met NoSuchUpload: {log:#?}");
+    assert!(log.iter().any(|l| l.starts_with("HEAD")), "{log:#?}");
+    assert_eq!(s.garage().get(&s.bucket, "f/big.bin").await, body);
+    assert_eq!(s.open_uploads().await, 0);
+}
+
 #[tokio::test]
 async fn final_errors_stop_at_once_and_leave_nothing() {
     let s = setup("final").await;

@@ -399,12 +399,106 @@ async fn complete(shared: &Shared, item: &UploadItem, upload_id: &str, parts: Ve
     // A file written to while it was read would be stored as a mix of old and new bytes.
     unchanged_since(item, stamp)?;
     let s3 = shared.client(checksum);
+    let expected = ExpectedObject::of(item.size, &parts);
     let body = CompletedMultipartUpload::builder().set_parts(Some(parts)).build();
+    let retried = std::sync::atomic::AtomicBool::new(false);
+    let on_retry = |n: &crate::transfer::retry::RetryNotice| {
+        retried.store(true, std::sync::atomic::Ordering::Relaxed);
+        shared.tally.retried(&item.key, n)
+    };
     // The SDK turns a 200 answer that carries an <Error> body into an error, so it is retried or
     // reported like any other.
-    with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("finish the multipart upload"), &|n| shared.tally.retried(&item.key, n), || {
+    let done = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("finish the multipart upload"), &on_retry, || {
         s3.client.complete_multipart_upload().bucket(&shared.bucket).key(&item.key).upload_id(upload_id).multipart_upload(body.clone()).send()
     })
-    .await?;
-    Ok(())
+    .await;
+    match done {
+        Ok(_) => Ok(()),
+        // A first Complete that the storage carried out but whose answer was lost: the retry
+        // finds no upload. The object itself says whether it is the one just sent.
+        Err(e) if retried.load(std::sync::atomic::Ordering::Relaxed) && e.detail.as_deref().is_some_and(|d| d.contains("NoSuchUpload")) => {
+            let head = shared.s3.client.head_object().bucket(&shared.bucket).key(&item.key).send().await;
+            match head {
+                Ok(h) if expected.matches(h.content_length().unwrap_or(-1), h.e_tag()) => {
+                    tracing::info!(key = %item.key, "Complete was retried and found done; the object is the one sent");
+                    Ok(())
+                }
+                _ => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// What a completed multipart object looks like from a HEAD: its size, and its ETag, which for
+/// parts with MD5 ETags is the MD5 of their digests followed by `-<parts>`.
+#[derive(Debug)]
+struct ExpectedObject {
+    size: u64,
+    parts: usize,
+    etag: Option<String>,
+}
+
+impl ExpectedObject {
+    fn of(size: u64, parts: &[CompletedPart]) -> ExpectedObject {
+        use md5::Digest;
+        let mut digest = md5::Md5::default();
+        let mut all_md5 = true;
+        for p in parts {
+            match p.e_tag().map(|t| t.trim_matches('"')).and_then(hex16) {
+                Some(bytes) => digest.update(bytes),
+                None => all_md5 = false,
+            }
+        }
+        let etag = all_md5.then(|| {
+            let hex: String = digest.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            format!("{hex}-{}", parts.len())
+        });
+        ExpectedObject { size, parts: parts.len(), etag }
+    }
+
+    fn matches(&self, size: i64, etag: Option<&str>) -> bool {
+        let Some(etag) = etag.map(|t| t.trim_matches('"')) else { return false };
+        let etag_fits = match &self.etag {
+            Some(expected) => etag.eq_ignore_ascii_case(expected),
+            // Parts without MD5 ETags: at least the object is a multipart one of as many parts.
+            None => etag.ends_with(&format!("-{}", self.parts)),
+        };
+        size == self.size as i64 && etag_fits
+    }
+}
+
+/// The 16 bytes of a 32-digit hex MD5, or `None` for anything else.
+fn hex16(s: &str) -> Option<[u8; 16]> {
+    if s.len() != 32 {
+        return None;
+    }
+    let mut out = [0u8; 16];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(n: i32, etag: &str) -> CompletedPart {
+        CompletedPart::builder().part_number(n).e_tag(etag).build()
+    }
+
+    #[test]
+    fn the_expected_multipart_etag_is_the_md5_of_the_part_digests() {
+        // Two parts whose ETags are the MD5s of "a" and "b"; the object's ETag as S3 computes it.
+        let parts = [part(1, "\"0cc175b9c0f1b6a831c399e269772661\""), part(2, "\"92eb5ffee6ae2fec3ad71c777531578f\"")];
+        let expected = ExpectedObject::of(2, &parts);
+        assert_eq!(expected.etag.as_deref(), Some("96e024ba2074fe77e8e965ba43a704be-2"));
+        assert!(expected.matches(2, Some("\"96e024ba2074fe77e8e965ba43a704be-2\"")));
+        assert!(!expected.matches(3, expected.etag.as_deref()), "another size");
+        assert!(!expected.matches(2, Some("\"0cc175b9c0f1b6a831c399e269772661-2\"")), "another object");
+        assert!(!expected.matches(2, None));
+        let opaque = ExpectedObject::of(2, &[part(1, "x1"), part(2, "x2")]);
+        assert!(opaque.matches(2, Some("\"whatever-2\"")) && !opaque.matches(2, Some("\"whatever-3\"")));
+    }
 }
