@@ -91,7 +91,7 @@ pub async fn remove(engine: &Satchel, conn: &Connection, name: &str, force: bool
     }
     let show = !json && std::io::stderr().is_terminal();
     let report = engine
-        .delete_bucket(conn, name, &cancel, &|p| {
+        .delete_bucket(conn, name, &census, &cancel, &|p| {
             if show {
                 let phase = match p.phase {
                     EmptyPhase::DeletingVersions => "deleting",

@@ -43,20 +43,22 @@ pub async fn bucket_census(engine: Engine<'_>, connection_id: String, bucket: St
     engine.census(&conn, &bucket, cancel).await
 }
 
-/// Empties and deletes a bucket, with progress through `progress` at ~10 Hz.
+/// Empties and deletes a bucket, no more than the census the user confirmed, with progress through
+/// `progress` at ~10 Hz.
 #[tauri::command]
 #[specta::specta]
 pub async fn delete_bucket(
     engine: Engine<'_>,
     connection_id: String,
     bucket: String,
+    confirmed: Census,
     op_id: String,
     progress: Channel<EmptyProgress>,
 ) -> Result<EmptyReport, Error> {
     let conn = engine.connection(&connection_id).await?;
     let op = engine.operation(&op_id);
     let progress = Throttled::new(progress);
-    engine.delete_bucket(&conn, &bucket, op.token(), &|p| progress.send(p.phase == EmptyPhase::Done, || p.clone())).await
+    engine.delete_bucket(&conn, &bucket, &confirmed, op.token(), &|p| progress.send(p.phase == EmptyPhase::Done, || p.clone())).await
 }
 
 /// A bucket's unfinished multipart uploads from any client, with age and size.

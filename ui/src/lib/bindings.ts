@@ -28,9 +28,12 @@ export const commands = {
 	listRegions: () => typedError<([string, string])[], AppError_Serialize>(__TAURI_INVOKE("list_regions")),
 	createBucket: (connectionId: string, spec: NewBucket_Deserialize) => typedError<CreateReport, AppError_Serialize>(__TAURI_INVOKE("create_bucket", { connectionId, spec })),
 	/**  The dry run before deleting; cancellable through `cancel_operation(op_id)`. */
-	bucketCensus: (connectionId: string, bucket: string, opId: string) => typedError<Census, AppError_Serialize>(__TAURI_INVOKE("bucket_census", { connectionId, bucket, opId })),
-	/**  Empties and deletes a bucket, with progress through `progress` at ~10 Hz. */
-	deleteBucket: (connectionId: string, bucket: string, opId: string, progress: Channel<EmptyProgress>) => typedError<EmptyReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("delete_bucket", { connectionId, bucket, opId, progress })),
+	bucketCensus: (connectionId: string, bucket: string, opId: string) => typedError<Census_Serialize, AppError_Serialize>(__TAURI_INVOKE("bucket_census", { connectionId, bucket, opId })),
+	/**
+	 *  Empties and deletes a bucket, no more than the census the user confirmed, with progress through
+	 *  `progress` at ~10 Hz.
+	 */
+	deleteBucket: (connectionId: string, bucket: string, confirmed: Census_Deserialize, opId: string, progress: Channel<EmptyProgress>) => typedError<EmptyReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("delete_bucket", { connectionId, bucket, confirmed, opId, progress })),
 	/**  A bucket's unfinished multipart uploads from any client, with age and size. */
 	multipartUploads: (connectionId: string, bucket: string) => typedError<MultipartUpload_Serialize[], AppError_Serialize>(__TAURI_INVOKE("multipart_uploads", { connectionId, bucket })),
 	/**  Aborts unfinished multipart uploads, given as (key, upload id). */
@@ -196,7 +199,10 @@ export type BulkTagReport = {
 export type CannedAcl = "private" | "public-read" | "public-read-write" | "authenticated-read";
 
 /**  What a bucket holds: the dry run before emptying. */
-export type Census = {
+export type Census = Census_Serialize | Census_Deserialize;
+
+/**  What a bucket holds: the dry run before emptying. */
+export type Census_Deserialize = {
 	current_objects: number | null,
 	noncurrent_versions: number | null,
 	delete_markers: number | null,
@@ -206,6 +212,29 @@ export type Census = {
 	versions_listed: boolean,
 	/**  False when the storage can't list unfinished uploads. */
 	uploads_listed: boolean,
+	/**
+	 *  The newest last-modified time counted (ms since the epoch, by the storage's clock):
+	 *  anything newer was written after the count.
+	 */
+	newest_modified_ms?: number | null,
+};
+
+/**  What a bucket holds: the dry run before emptying. */
+export type Census_Serialize = {
+	current_objects: number | null,
+	noncurrent_versions: number | null,
+	delete_markers: number | null,
+	unfinished_uploads: number | null,
+	bytes: number | null,
+	/**  False when the storage can't list versions: the counts are of current objects only. */
+	versions_listed: boolean,
+	/**  False when the storage can't list unfinished uploads. */
+	uploads_listed: boolean,
+	/**
+	 *  The newest last-modified time counted (ms since the epoch, by the storage's clock):
+	 *  anything newer was written after the count.
+	 */
+	newest_modified_ms: number | null,
 };
 
 /**  What to do with a file whose key is already in the bucket. */
@@ -384,6 +413,11 @@ export type EmptyReport_Deserialize = {
 	uploads_remaining: Remaining_Deserialize[],
 	bucket_deleted: boolean,
 	cancelled: boolean,
+	/**
+	 *  Versions or uploads found beyond the confirmed census (at least this many): they were
+	 *  left alone, and the bucket is kept.
+	 */
+	appeared: number | null,
 };
 
 /**  How emptying ended. */
@@ -396,6 +430,11 @@ export type EmptyReport_Serialize = {
 	uploads_remaining: Remaining_Serialize[],
 	bucket_deleted: boolean,
 	cancelled: boolean,
+	/**
+	 *  Versions or uploads found beyond the confirmed census (at least this many): they were
+	 *  left alone, and the bucket is kept.
+	 */
+	appeared: number | null,
 };
 
 export type Endpoint = 

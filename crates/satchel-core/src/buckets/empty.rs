@@ -1,6 +1,11 @@
 //! Emptying and deleting a bucket for real: every version and delete marker, every unfinished
 //! multipart upload, in batched DeleteObjects requests with several in flight. Versions protected by
 //! object lock stay, and the user is told which and why; per-key errors are never swallowed.
+//!
+//! Emptying is bound to the census the user confirmed: it deletes no more versions and aborts no
+//! more uploads than were counted, and no version modified after the newest one counted (the
+//! storage's own clock). Finding more means something writes to the bucket: it stops, keeps the
+//! bucket, and says how much appeared.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -25,7 +30,7 @@ const MAX_PASSES: usize = 4;
 const EXPLAINED: usize = 200;
 
 /// What a bucket holds: the dry run before emptying.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Census {
     #[cfg_attr(feature = "specta", specta(type = f64))]
@@ -42,6 +47,10 @@ pub struct Census {
     pub versions_listed: bool,
     /// False when the storage can't list unfinished uploads.
     pub uploads_listed: bool,
+    /// The newest last-modified time counted (ms since the epoch, by the storage's clock):
+    /// anything newer was written after the count.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub newest_modified_ms: Option<i64>,
 }
 
 impl Census {
@@ -123,6 +132,10 @@ pub struct EmptyReport {
     pub uploads_remaining: Vec<Remaining>,
     pub bucket_deleted: bool,
     pub cancelled: bool,
+    /// Versions or uploads found beyond the confirmed census (at least this many): they were
+    /// left alone, and the bucket is kept.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub appeared: u64,
 }
 
 impl EmptyReport {
@@ -131,6 +144,11 @@ impl EmptyReport {
         let mut s = format!("Deleted {} and aborted {}", plural(self.deleted, "version", "versions"), plural(self.uploads_aborted, "upload", "uploads"));
         if self.bucket_deleted {
             s.push_str(&format!("; bucket \"{bucket}\" deleted."));
+        } else if self.appeared > 0 {
+            s.push_str(&format!(
+                "; stopped because {} appeared after the count, so \"{bucket}\" is kept. Something is writing to it; count again when it has stopped.",
+                plural(self.appeared, "item", "items")
+            ));
         } else if self.cancelled {
             s.push_str(&format!("; cancelled, so \"{bucket}\" is kept with what was not deleted yet."));
         } else {
@@ -154,6 +172,8 @@ pub async fn census(s3: &S3, bucket: &str, cancel: &CancellationToken) -> Result
         c.noncurrent_versions += page.noncurrent;
         c.delete_markers += page.markers;
         c.bytes += page.bytes;
+        let newest = page.versions.iter().filter_map(|(_, m)| *m).max();
+        c.newest_modified_ms = c.newest_modified_ms.max(newest);
     }
     c.versions_listed = lister.versions_supported;
     match super::multipart::list_ids(s3, bucket).await {
@@ -164,14 +184,30 @@ pub async fn census(s3: &S3, bucket: &str, cancel: &CancellationToken) -> Result
     Ok(c)
 }
 
-/// Deletes everything in the bucket, then the bucket. Protected or failing versions are reported
-/// and keep the bucket. Cancelling stops after the batches in flight; the report says what is left.
+/// How many more versions and uploads emptying may remove: what the confirmed census counted.
+#[derive(Debug)]
+struct Allowance {
+    versions: u64,
+    uploads: u64,
+    /// Versions modified after this were not counted, whatever the numbers say.
+    newest_ms: Option<i64>,
+}
+
+/// Deletes everything the confirmed census counted, then the bucket. Protected or failing
+/// versions are reported and keep the bucket; so does anything found beyond the census.
+/// Cancelling stops after the batches in flight; the report says what is left.
 pub async fn empty_and_delete(
     s3: &S3,
     bucket: &str,
+    confirmed: &Census,
     cancel: &CancellationToken,
     progress: &(dyn Fn(&EmptyProgress) + Send + Sync),
 ) -> Result<EmptyReport> {
+    let mut allowance = Allowance {
+        versions: confirmed.current_objects + confirmed.noncurrent_versions + confirmed.delete_markers,
+        uploads: confirmed.unfinished_uploads,
+        newest_ms: confirmed.newest_modified_ms,
+    };
     let mut report = EmptyReport::default();
     let mut failed: HashSet<Version> = HashSet::new();
     let mut raw_failures: Vec<(Version, Error)> = Vec::new();
@@ -179,14 +215,20 @@ pub async fn empty_and_delete(
 
     for pass in 0..MAX_PASSES {
         let deleted_before = report.deleted;
-        let seen = delete_all_versions(s3, bucket, cancel, &mut failed, &mut raw_failures, &mut report, &mut prog, progress).await?;
+        let seen = delete_all_versions(s3, bucket, cancel, &mut allowance, &mut failed, &mut raw_failures, &mut report, &mut prog, progress).await?;
         if cancel.is_cancelled() {
             report.cancelled = true;
             break;
         }
+        if report.appeared > 0 {
+            break;
+        }
         prog.phase = EmptyPhase::AbortingUploads;
         progress(&prog);
-        abort_uploads(s3, bucket, &mut report).await?;
+        abort_uploads(s3, bucket, &mut allowance, &mut report).await?;
+        if report.appeared > 0 {
+            break;
+        }
         prog.uploads_aborted = report.uploads_aborted;
         progress(&prog);
         if !raw_failures.is_empty() || !report.uploads_remaining.is_empty() {
@@ -210,7 +252,7 @@ pub async fn empty_and_delete(
         }
     }
     report.remaining = explain(s3, bucket, raw_failures).await;
-    if !report.bucket_deleted && !report.cancelled && report.remaining.is_empty() && report.uploads_remaining.is_empty() {
+    if !report.bucket_deleted && !report.cancelled && report.appeared == 0 && report.remaining.is_empty() && report.uploads_remaining.is_empty() {
         report.remaining.push(Remaining {
             key: String::new(),
             version_id: None,
@@ -222,12 +264,15 @@ pub async fn empty_and_delete(
     Ok(report)
 }
 
-/// One listing pass with deletes in flight behind it. Returns how many versions the pass saw.
+/// One listing pass with deletes in flight behind it, within the allowance: the first version
+/// beyond it stops the listing (counted in `report.appeared`). Returns how many versions the pass
+/// saw.
 #[allow(clippy::too_many_arguments)]
 async fn delete_all_versions(
     s3: &S3,
     bucket: &str,
     cancel: &CancellationToken,
+    allowance: &mut Allowance,
     failed: &mut HashSet<Version>,
     raw_failures: &mut Vec<(Version, Error)>,
     report: &mut EmptyReport,
@@ -253,7 +298,19 @@ async fn delete_all_versions(
             }
         };
         seen += page.versions.len() as u64;
-        pending.extend(page.versions.into_iter().filter(|v| !failed.contains(v)));
+        for (v, modified) in page.versions.into_iter().filter(|(v, _)| !failed.contains(v)) {
+            let written_after = matches!((modified, allowance.newest_ms), (Some(m), Some(newest)) if m > newest);
+            if allowance.versions == 0 || written_after {
+                report.appeared += 1;
+            } else {
+                allowance.versions -= 1;
+                pending.push(v);
+            }
+        }
+        if report.appeared > 0 {
+            // What is pending was counted: it goes; nothing listed after it does.
+            break;
+        }
         while pending.len() >= BATCH || (lister.done && !pending.is_empty()) {
             let batch: Vec<Version> = pending.drain(..pending.len().min(BATCH)).collect();
             let permit = slots.clone().acquire_owned().await.expect("semaphore open");
@@ -268,8 +325,8 @@ async fn delete_all_versions(
             }
         }
     }
-    if !pending.is_empty() && !cancel.is_cancelled() {
-        let batch = std::mem::take(&mut pending);
+    while !pending.is_empty() && !cancel.is_cancelled() {
+        let batch: Vec<Version> = pending.drain(..pending.len().min(BATCH)).collect();
         let (client, bucket) = (s3.clone(), bucket.to_string());
         running.spawn(async move { delete_batch(&client, &bucket, batch).await });
     }
@@ -334,12 +391,18 @@ async fn delete_batch(s3: &S3, bucket: &str, batch: Vec<Version>) -> Result<(usi
 }
 
 /// Aborts every unfinished multipart upload; a store that can't list them is skipped.
-async fn abort_uploads(s3: &S3, bucket: &str, report: &mut EmptyReport) -> Result<()> {
+async fn abort_uploads(s3: &S3, bucket: &str, allowance: &mut Allowance, report: &mut EmptyReport) -> Result<()> {
     let uploads = match super::multipart::list_ids(s3, bucket).await {
         Ok(u) => u,
         Err(e) if e.code == ErrorCode::Unsupported => return Ok(()),
         Err(e) => return Err(e),
     };
+    // Uploads nobody counted are someone's upload in progress: none is aborted.
+    if uploads.len() as u64 > allowance.uploads {
+        report.appeared += uploads.len() as u64 - allowance.uploads;
+        return Ok(());
+    }
+    allowance.uploads -= uploads.len() as u64;
     let uploads = uploads.into_iter().map(|(key, upload_id, _)| (key, upload_id)).collect();
     for (key, upload_id, outcome) in super::multipart::abort_each(s3, bucket, uploads).await {
         match outcome {
@@ -389,11 +452,16 @@ async fn lock_reason(s3: &S3, bucket: &str, v: &Version) -> Option<String> {
 
 /// One page of what a bucket holds.
 struct Page {
-    versions: Vec<Version>,
+    /// Each version with its last-modified time (ms since the epoch, the storage's clock).
+    versions: Vec<(Version, Option<i64>)>,
     current: u64,
     noncurrent: u64,
     markers: u64,
     bytes: u64,
+}
+
+fn millis(t: Option<&aws_sdk_s3::primitives::DateTime>) -> Option<i64> {
+    t.and_then(|t| t.to_millis().ok())
 }
 
 /// Pages through ListObjectVersions, or ListObjectsV2 where the storage has no versions.
@@ -436,11 +504,11 @@ impl<'a> VersionLister<'a> {
                             p.noncurrent += 1;
                         }
                         p.bytes += v.size().unwrap_or(0).max(0) as u64;
-                        p.versions.push(Version { key: v.key().unwrap_or_default().into(), version_id: v.version_id().map(str::to_string) });
+                        p.versions.push((Version { key: v.key().unwrap_or_default().into(), version_id: v.version_id().map(str::to_string) }, millis(v.last_modified())));
                     }
                     for m in out.delete_markers() {
                         p.markers += 1;
-                        p.versions.push(Version { key: m.key().unwrap_or_default().into(), version_id: m.version_id().map(str::to_string) });
+                        p.versions.push((Version { key: m.key().unwrap_or_default().into(), version_id: m.version_id().map(str::to_string) }, millis(m.last_modified())));
                     }
                     if out.is_truncated() == Some(true) {
                         self.key_marker = out.next_key_marker().map(str::to_string);
@@ -475,7 +543,7 @@ impl<'a> VersionLister<'a> {
         for o in out.contents() {
             p.current += 1;
             p.bytes += o.size().unwrap_or(0).max(0) as u64;
-            p.versions.push(Version { key: o.key().unwrap_or_default().into(), version_id: None });
+            p.versions.push((Version { key: o.key().unwrap_or_default().into(), version_id: None }, millis(o.last_modified())));
         }
         match out.next_continuation_token() {
             Some(t) if out.is_truncated() == Some(true) => self.token = Some(t.to_string()),

@@ -33,16 +33,18 @@ impl Satchel {
         buckets::empty::census(&self.bucket_client(conn, bucket).await?, bucket, cancel).await
     }
 
-    /// Empties the bucket (every version, delete marker and unfinished upload) and deletes it.
+    /// Empties the bucket of what the user confirmed (every version, delete marker and unfinished
+    /// upload the census counted) and deletes it; more than that stops it.
     pub async fn delete_bucket(
         &self,
         conn: &Connection,
         bucket: &str,
+        confirmed: &Census,
         cancel: &CancellationToken,
         progress: &(dyn Fn(&EmptyProgress) + Send + Sync),
     ) -> Result<EmptyReport> {
         let s3 = self.bucket_client(conn, bucket).await?;
-        let report = buckets::empty::empty_and_delete(&s3, bucket, cancel, progress).await?;
+        let report = buckets::empty::empty_and_delete(&s3, bucket, confirmed, cancel, progress).await?;
         if report.bucket_deleted {
             self.regions.lock().expect("regions lock").remove(&(conn.id.clone(), bucket.to_string()));
         }

@@ -184,13 +184,49 @@ async fn census_then_empty_and_delete_a_versioned_bucket() {
     let seen = std::sync::Mutex::new(Vec::new());
     let report = w
         .engine
-        .delete_bucket(&w.conn, &name, &CancellationToken::new(), &|p| seen.lock().unwrap().push(p.clone()))
+        .delete_bucket(&w.conn, &name, &census, &CancellationToken::new(), &|p| seen.lock().unwrap().push(p.clone()))
         .await
         .unwrap();
     assert!(report.bucket_deleted, "{report:?}");
     assert_eq!((report.deleted, report.uploads_aborted), (7, 1));
     assert!(!seen.lock().unwrap().is_empty(), "progress was reported");
     assert!(!bucket_exists(m, &name).await, "the server no longer has the bucket");
+}
+
+/// Objects written after the census the user confirmed: emptying deletes no more than was counted,
+/// stops, keeps the bucket and says how much appeared; an upload started meanwhile is not aborted.
+#[tokio::test]
+async fn a_bucket_that_gains_objects_after_its_census_is_not_emptied_past_it() {
+    let m = moto();
+    let w = world(m).await;
+    let name = unique("grows");
+    m.create_bucket(&name).await;
+    let c = m.client();
+    for i in 0..5 {
+        c.put_object().bucket(&name).key(format!("old/{i}")).body(ByteStream::from_static(b"v")).send().await.unwrap();
+    }
+    let census = w.engine.census(&w.conn, &name, &CancellationToken::new()).await.unwrap();
+    assert_eq!(census.current_objects, 5);
+    // Listed first ("new/" < "old/"), and a second later by the storage's clock.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    for i in 0..3 {
+        c.put_object().bucket(&name).key(format!("new/{i}")).body(ByteStream::from_static(b"v")).send().await.unwrap();
+    }
+    let report = w.engine.delete_bucket(&w.conn, &name, &census, &CancellationToken::new(), &|_| {}).await.unwrap();
+    assert!(!report.bucket_deleted, "{report:?}");
+    assert_eq!((report.appeared, report.deleted), (3, 5), "{report:?}");
+    assert!(report.summary(&name).contains("3 items appeared after the count"), "{}", report.summary(&name));
+    let left = c.list_objects_v2().bucket(&name).send().await.unwrap();
+    let keys: Vec<&str> = left.contents().iter().filter_map(|o| o.key()).collect();
+    assert_eq!(keys, ["new/0", "new/1", "new/2"], "what was counted is gone, what appeared is untouched");
+    assert!(bucket_exists(m, &name).await);
+
+    // Counted again, with an upload someone started after that count: it is left running.
+    let census = w.engine.census(&w.conn, &name, &CancellationToken::new()).await.unwrap();
+    c.create_multipart_upload().bucket(&name).key("incoming.bin").send().await.unwrap();
+    let report = w.engine.delete_bucket(&w.conn, &name, &census, &CancellationToken::new(), &|_| {}).await.unwrap();
+    assert_eq!((report.bucket_deleted, report.appeared, report.uploads_aborted), (false, 1, 0), "{report:?}");
+    assert_eq!(c.list_multipart_uploads().bucket(&name).send().await.unwrap().uploads().len(), 1);
 }
 
 #[tokio::test]
@@ -212,7 +248,8 @@ async fn a_legal_hold_keeps_the_bucket_and_is_reported() {
         .unwrap();
     c.put_object().bucket(&name).key("free.txt").body(ByteStream::from_static(b"free")).send().await.unwrap();
 
-    let report = w.engine.delete_bucket(&w.conn, &name, &CancellationToken::new(), &|_| {}).await.unwrap();
+    let census = w.engine.census(&w.conn, &name, &CancellationToken::new()).await.unwrap();
+    let report = w.engine.delete_bucket(&w.conn, &name, &census, &CancellationToken::new(), &|_| {}).await.unwrap();
     assert!(!report.bucket_deleted);
     assert_eq!(report.remaining.len(), 1, "{report:?}");
     assert_eq!(report.remaining[0].key, "evidence.pdf");
@@ -233,7 +270,8 @@ async fn cancelling_keeps_the_bucket_and_says_so() {
     m.client().put_object().bucket(&name).key("k").body(ByteStream::from_static(b"v")).send().await.unwrap();
     let cancel = CancellationToken::new();
     cancel.cancel();
-    let report = w.engine.delete_bucket(&w.conn, &name, &cancel, &|_| {}).await.unwrap();
+    let census = w.engine.census(&w.conn, &name, &CancellationToken::new()).await.unwrap();
+    let report = w.engine.delete_bucket(&w.conn, &name, &census, &cancel, &|_| {}).await.unwrap();
     assert!(report.cancelled && !report.bucket_deleted);
     assert!(bucket_exists(m, &name).await);
 }
@@ -262,7 +300,7 @@ async fn garage_creates_and_deletes_and_reports_what_it_lacks() {
     }
     let census = w.engine.census(&w.conn, &name, &CancellationToken::new()).await.unwrap();
     assert_eq!(census.current_objects, 30);
-    let report = w.engine.delete_bucket(&w.conn, &name, &CancellationToken::new(), &|_| {}).await.unwrap();
+    let report = w.engine.delete_bucket(&w.conn, &name, &census, &CancellationToken::new(), &|_| {}).await.unwrap();
     assert!(report.bucket_deleted, "{report:?}");
     assert!(!bucket_exists(g, &name).await);
 }

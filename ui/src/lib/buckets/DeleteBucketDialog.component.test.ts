@@ -29,6 +29,7 @@ const DELETED: EmptyReport_Serialize = {
   uploads_remaining: [],
   bucket_deleted: true,
   cancelled: false,
+  appeared: 0,
 };
 
 function setup(bucket = 'bucket-b') {
@@ -116,8 +117,14 @@ describe('DeleteBucketDialog', () => {
     await fireEvent.click(screen.getByTestId('census-cancel'));
     expect(callsOf('cancel_operation')).toEqual([{ opId }]);
     expect(screen.getByTestId('delete-census')).toHaveTextContent("Counting was stopped, so Satchel can't say how much that is.");
-    expect(screen.getByTestId('delete-confirm')).toBeEnabled();
+    expect(screen.getByTestId('delete-census')).toHaveTextContent('Satchel deletes only what it has counted, so the count must finish first.');
+    expect(screen.getByTestId('delete-confirm')).toBeDisabled();
     later.resolve(engineError('cancelled', 'Cancelled.'));
+    // Counting again and finishing it is what enables Delete.
+    census = FULL;
+    await fireEvent.click(screen.getByTestId('census-retry'));
+    await censusShown();
+    expect(screen.getByTestId('delete-confirm')).toBeEnabled();
   });
 
   it('shows progress from the channel, in words and numbers', async () => {
@@ -133,7 +140,7 @@ describe('DeleteBucketDialog', () => {
     await fireEvent.click(screen.getByTestId('delete-confirm'));
     await waitFor(() => expect(channel).not.toBeNull());
     expect(callsOf('delete_bucket')).toEqual([
-      { connectionId: 'c1', bucket: 'bucket-b', opId: expect.any(String), progress: channel },
+      { connectionId: 'c1', bucket: 'bucket-b', confirmed: FULL, opId: expect.any(String), progress: channel },
     ]);
 
     channel!.send({ phase: 'deleting_versions', deleted: 623, failed: 0, uploads_aborted: 0 });

@@ -18,6 +18,7 @@ const report = (over: Partial<EmptyReport_Serialize>): EmptyReport_Serialize => 
   remaining: [],
   uploads_remaining: [],
   bucket_deleted: false,
+  appeared: 0,
   cancelled: false,
   ...over,
 });
@@ -73,6 +74,9 @@ describe('how a deletion ended', () => {
     expect(
       describeOutcome('b', report({ deleted: 9, remaining: [{ key: 'k', version_id: null, reason: 'Protected by a legal hold' }] })),
     ).toBe('b was kept because 1 object could not be deleted. 9 objects and versions were deleted.');
+    expect(describeOutcome('b', report({ deleted: 5, appeared: 3 }))).toBe(
+      'b was kept: 3 items appeared after the count, so something is writing to it and nothing beyond the count was touched. 5 objects and versions were deleted. Count again when the writing has stopped.',
+    );
   });
 
   it('groups what is left by reason', () => {

@@ -107,6 +107,8 @@ export function describeOutcome(bucket: string, r: EmptyReport_Serialize): strin
     case 'cancelled':
       return `Stopped. ${capitalize(removed)} ${wasOrWere(r.deleted, r.uploads_aborted)} deleted; ${bucket} and the rest of its contents are kept.`;
     case 'kept': {
+      if ((r.appeared ?? 0) > 0)
+        return `${bucket} was kept: ${plural(r.appeared ?? 0, 'item', 'items')} appeared after the count, so something is writing to it and nothing beyond the count was touched. ${capitalize(removed)} ${wasOrWere(r.deleted, r.uploads_aborted)} deleted. Count again when the writing has stopped.`;
       const left = r.remaining.length + r.uploads_remaining.length;
       if (left === 0) return `${bucket} was kept: the storage did not delete it. ${capitalize(removed)} ${wasOrWere(r.deleted, r.uploads_aborted)} deleted.`;
       const what = [
