@@ -71,7 +71,8 @@ pub async fn rename_item(engine: Engine<'_>, connection_id: String, bucket: Stri
     objects::rename(&s3, &bucket, &item, &new_name, cancel).await
 }
 
-/// Copies (or moves) a selection into a folder of a bucket of the same connection.
+/// Copies (or moves) a selection into a folder of a bucket of the same connection, reading and
+/// writing each bucket in its own region.
 #[tauri::command]
 #[specta::specta]
 #[allow(clippy::too_many_arguments)]
@@ -85,10 +86,10 @@ pub async fn copy_items(
     move_items: bool,
     op_id: String,
 ) -> Result<CopyReport, Error> {
-    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let (src, dst) = (engine.bucket_client_of(&connection_id, &bucket).await?, engine.bucket_client_of(&connection_id, &dest_bucket).await?);
     let op = engine.operation(&op_id);
-    let cancel = op.token();
-    objects::transfer_within(&s3, &bucket, &selection, &dest_bucket, &dest_prefix, move_items, cancel).await
+    let ends = objects::Buckets { src: &src, src_bucket: &bucket, dst: &dst, dst_bucket: &dest_bucket };
+    objects::transfer_within(ends, &selection, &dest_prefix, move_items, op.token()).await
 }
 
 /// A bounded preview of a small text, JSON, CSV or image object.

@@ -31,6 +31,12 @@ pub enum Match {
     FlexibleChecksum,
     /// A ranged GET that does not start at byte 0: the later parts of a parallel download.
     LaterRange,
+    /// Any HEAD (HeadObject, HeadBucket).
+    Head,
+    /// ListObjectsV2.
+    List,
+    /// A server-side copy (CopyObject or UploadPartCopy).
+    Copy,
     /// Every request.
     Any,
 }
@@ -137,7 +143,8 @@ impl FaultProxy {
         move || state.log.lock().unwrap().clone()
     }
 
-    /// What was requested, in order: "PUT /bucket/key?partNumber=2&uploadId=… -> 503".
+    /// What was requested, in order, with the region it was signed for:
+    /// "PUT /bucket/key?partNumber=2&uploadId=… [garage] -> 503".
     pub fn log(&self) -> Vec<String> {
         self.state.log.lock().unwrap().clone()
     }
@@ -158,6 +165,9 @@ fn matches(when: &Match, req: &Request<Incoming>) -> bool {
             let range = req.headers().get(hyper::header::RANGE).and_then(|v| v.to_str().ok()).unwrap_or("");
             req.method() == hyper::Method::GET && range.starts_with("bytes=") && !range.starts_with("bytes=0-")
         }
+        Match::Head => req.method() == hyper::Method::HEAD,
+        Match::List => req.method() == hyper::Method::GET && query.split('&').any(|kv| kv == "list-type=2"),
+        Match::Copy => req.method() == hyper::Method::PUT && req.headers().contains_key("x-amz-copy-source"),
         Match::Any => true,
     }
 }
@@ -174,7 +184,16 @@ async fn handle(
     upstream: String,
     client: Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
 ) -> Result<Response<Full<Bytes>>, std::io::Error> {
-    let line = format!("{} {}", req.method(), req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/"));
+    // The region the request is signed for, from its credential scope: `.../20250101/eu-west-1/s3/aws4_request`.
+    let region = req
+        .headers()
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|a| a.split("Credential=").nth(1))
+        .and_then(|c| c.split('/').nth(2))
+        .map(|r| format!(" [{r}]"))
+        .unwrap_or_default();
+    let line = format!("{} {}{region}", req.method(), req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/"));
     let fault = {
         let mut rules = state.rules.lock().unwrap();
         let hit = rules.iter_mut().find(|r| r.left > 0 && matches(&r.when, &req));

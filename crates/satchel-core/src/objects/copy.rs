@@ -1,7 +1,12 @@
 //! Server-side copy, move and rename that keep metadata, tags, storage class and encryption;
 //! objects over 5 GiB are copied in parts (UploadPartCopy).
+//!
+//! A copy is pinned to the version it planned (x-amz-copy-source-if-match on the ETag read when
+//! listing, or by the HEAD): a source rewritten in between is reported, never copied half old and
+//! half new. A move deletes a source only if it is still the version that was copied. Reads go to
+//! the source bucket's region and writes to the destination's, so copies between regions work.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, MetadataDirective, TaggingDirective};
 use serde::Serialize;
@@ -9,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::delete::delete_keys;
 use super::folders::validate_folder_name;
-use super::listing::expand;
+use super::listing::list_all;
 use super::properties::not_found_as_object;
 use crate::connect::classify::classify;
 use crate::connect::client::S3;
@@ -21,26 +26,46 @@ pub const MAX_SINGLE_COPY: u64 = 5 * 1024 * 1024 * 1024;
 /// Part size for multipart copies.
 pub(super) const COPY_PART: u64 = 512 * 1024 * 1024;
 
+/// One end of a copy: a bucket, its key, and a client signed for that bucket's region.
+#[derive(Clone, Copy)]
+pub struct End<'a> {
+    pub s3: &'a S3,
+    pub bucket: &'a str,
+    pub key: &'a str,
+}
+
+impl End<'_> {
+    /// The CopySource header naming this end.
+    fn source(&self) -> String {
+        format!("{}/{}", self.bucket, encode_key(self.key))
+    }
+}
+
 /// Copies one object server-side, keeping metadata, tags, storage class and encryption; objects
-/// over 5 GiB are copied in parts.
-pub async fn copy_object(s3: &S3, src_bucket: &str, src_key: &str, dst_bucket: &str, dst_key: &str) -> Result<()> {
-    let head = s3
+/// over 5 GiB are copied in parts. With `pin`, only that version (by ETag) is copied. Returns the
+/// ETag of the version copied.
+pub async fn copy_object(from: End<'_>, to: End<'_>, pin: Option<&str>) -> Result<Option<String>> {
+    let head = from
+        .s3
         .client
         .head_object()
-        .bucket(src_bucket)
-        .key(src_key)
+        .bucket(from.bucket)
+        .key(from.key)
+        .set_if_match(pin.map(str::to_string))
         .send()
         .await
-        .map_err(|e| not_found_as_object(classify(&e, s3.attempt("read the object to copy")), src_bucket, src_key))?;
+        .map_err(|e| changed_or(e, from, "read the object to copy"))?;
     let size = head.content_length().unwrap_or(0).max(0) as u64;
-    let source = format!("{src_bucket}/{}", encode_key(src_key));
+    let etag = head.e_tag().map(str::to_string);
     if size <= MAX_SINGLE_COPY {
-        let mut req = s3
+        let mut req = to
+            .s3
             .client
             .copy_object()
-            .bucket(dst_bucket)
-            .key(dst_key)
-            .copy_source(&source)
+            .bucket(to.bucket)
+            .key(to.key)
+            .copy_source(from.source())
+            .set_copy_source_if_match(etag.clone())
             .metadata_directive(MetadataDirective::Copy)
             .tagging_directive(TaggingDirective::Copy);
         if let Some(class) = head.storage_class() {
@@ -53,10 +78,22 @@ pub async fn copy_object(s3: &S3, src_bucket: &str, src_key: &str, dst_bucket: &
         if let Some(kms) = head.ssekms_key_id() {
             req = req.ssekms_key_id(kms);
         }
-        req.send().await.map_err(|e| classify(&e, s3.attempt("copy the object")))?;
-        return Ok(());
+        req.send().await.map_err(|e| changed_or(e, from, "copy the object"))?;
+        return Ok(etag);
     }
-    copy_in_parts(s3, (src_bucket, src_key), (dst_bucket, dst_key), size, &Headers::of(&head), COPY_PART).await
+    copy_in_parts(from, to, size, &Headers::of(&head), COPY_PART, etag.as_deref()).await?;
+    Ok(etag)
+}
+
+/// 412 on a pinned request means the source is no longer the version planned.
+fn changed_or<E>(e: aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http::Response>, from: End<'_>, action: &'static str) -> Error
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    if e.raw_response().map(|r| r.status().as_u16()) == Some(412) {
+        return Error::new(ErrorCode::Storage, "It changed since the copy was planned, so it was not copied; the source is as it was.");
+    }
+    not_found_as_object(classify(&e, from.s3.attempt(action)), from.bucket, from.key)
 }
 
 /// What a multipart copy sets on the new object (a single CopyObject can keep them itself).
@@ -89,17 +126,11 @@ impl Headers {
 
 /// Copies an object of `size` bytes in parts of `part` bytes (UploadPartCopy), giving the new
 /// object `headers` and the source's tags. Works in place (same bucket and key): the tags are read
-/// before the source is replaced. A failure aborts the upload, so nothing is left to be billed.
-pub async fn copy_in_parts(
-    s3: &S3,
-    (src_bucket, src_key): (&str, &str),
-    (dst_bucket, dst_key): (&str, &str),
-    size: u64,
-    headers: &Headers,
-    part: u64,
-) -> Result<()> {
-    let tags = read_tags(s3, src_bucket, src_key).await?;
-    let source = format!("{src_bucket}/{}", encode_key(src_key));
+/// before the source is replaced. With `pin`, every part comes from that version (by ETag). A
+/// failure aborts the upload, so nothing is left to be billed.
+pub async fn copy_in_parts(from: End<'_>, to: End<'_>, size: u64, headers: &Headers, part: u64, pin: Option<&str>) -> Result<()> {
+    let tags = read_tags(from.s3, from.bucket, from.key).await?;
+    let (s3, dst_bucket, dst_key) = (to.s3, to.bucket, to.key);
     let upload = s3
         .client
         .create_multipart_upload()
@@ -117,7 +148,7 @@ pub async fn copy_in_parts(
         .await
         .map_err(|e| classify(&e, s3.attempt("start a multipart copy")))?;
     let upload_id = upload.upload_id().unwrap_or_default().to_string();
-    let finished = match copy_parts(s3, &source, dst_bucket, dst_key, &upload_id, size, part).await {
+    let finished = match copy_parts(from, to, &upload_id, size, part, pin).await {
         Ok(parts) => s3
             .client
             .complete_multipart_upload()
@@ -139,7 +170,8 @@ pub async fn copy_in_parts(
     write_tags(s3, dst_bucket, dst_key, tags).await
 }
 
-async fn copy_parts(s3: &S3, source: &str, bucket: &str, key: &str, upload_id: &str, size: u64, part: u64) -> Result<Vec<CompletedPart>> {
+async fn copy_parts(from: End<'_>, to: End<'_>, upload_id: &str, size: u64, part: u64, pin: Option<&str>) -> Result<Vec<CompletedPart>> {
+    let (s3, bucket, key, source) = (to.s3, to.bucket, to.key, from.source());
     let mut parts = Vec::new();
     let mut start = 0u64;
     let mut number = 1;
@@ -152,11 +184,12 @@ async fn copy_parts(s3: &S3, source: &str, bucket: &str, key: &str, upload_id: &
             .key(key)
             .upload_id(upload_id)
             .part_number(number)
-            .copy_source(source)
+            .copy_source(&source)
             .copy_source_range(format!("bytes={start}-{end}"))
+            .set_copy_source_if_match(pin.map(str::to_string))
             .send()
             .await
-            .map_err(|e| classify(&e, s3.attempt("copy a part")))?;
+            .map_err(|e| changed_or(e, from, "copy a part"))?;
         let etag = out.copy_part_result().and_then(|r| r.e_tag()).unwrap_or_default().to_string();
         parts.push(CompletedPart::builder().part_number(number).e_tag(etag).build());
         start = end + 1;
@@ -204,27 +237,28 @@ pub struct CopyReport {
     pub failed: Vec<KeyFailure>,
 }
 
-/// Copies (and with `remove_source`, moves) keys and folders from `src_bucket` into `dst_prefix` of
-/// `dst_bucket`; a folder keeps its name and its inner structure. A source is deleted only after
-/// its copy succeeded.
-pub async fn transfer_within(
-    s3: &S3,
-    src_bucket: &str,
-    selection: &[String],
-    dst_bucket: &str,
-    dst_prefix: &str,
-    remove_source: bool,
-    cancel: &CancellationToken,
-) -> Result<CopyReport> {
-    let mut plan: Vec<(String, String)> = Vec::new();
+/// The source and destination buckets of a copy, each with a client for its own region.
+#[derive(Clone, Copy)]
+pub struct Buckets<'a> {
+    pub src: &'a S3,
+    pub src_bucket: &'a str,
+    pub dst: &'a S3,
+    pub dst_bucket: &'a str,
+}
+
+/// Copies (and with `remove_source`, moves) keys and folders from the source bucket into
+/// `dst_prefix` of the destination; a folder keeps its name and its inner structure. A source is
+/// deleted only after its copy succeeded, and only if it is still the version copied.
+pub async fn transfer_within(ends: Buckets<'_>, selection: &[String], dst_prefix: &str, remove_source: bool, cancel: &CancellationToken) -> Result<CopyReport> {
+    let mut plan = Vec::new();
     for item in selection {
         let parent_len = item.trim_end_matches('/').rfind('/').map(|i| i + 1).unwrap_or(0);
-        for key in expand(s3, src_bucket, std::slice::from_ref(item), cancel).await? {
+        for (key, etag) in etags_of(ends.src, ends.src_bucket, std::slice::from_ref(item), cancel).await? {
             let dst = format!("{dst_prefix}{}", &key[parent_len..]);
-            plan.push((key, dst));
+            plan.push(Planned { src: key, dst, etag });
         }
     }
-    run_plan(s3, src_bucket, dst_bucket, plan, remove_source, cancel).await
+    run_plan(ends, selection, plan, remove_source, cancel).await
 }
 
 /// Renames one key or folder in place: `new_name` replaces the last path segment.
@@ -237,36 +271,74 @@ pub async fn rename(s3: &S3, bucket: &str, item: &str, new_name: &str, cancel: &
     if new_item == item {
         return Ok(CopyReport::default());
     }
-    let keys = expand(s3, bucket, &[item.to_string()], cancel).await?;
-    let plan = keys.into_iter().map(|k| (k.clone(), format!("{new_item}{}", &k[item.len()..]))).collect();
-    run_plan(s3, bucket, bucket, plan, true, cancel).await
+    let selection = [item.to_string()];
+    let plan = etags_of(s3, bucket, &selection, cancel)
+        .await?
+        .into_iter()
+        .map(|(k, etag)| Planned { dst: format!("{new_item}{}", &k[item.len()..]), src: k, etag })
+        .collect();
+    let ends = Buckets { src: s3, src_bucket: bucket, dst: s3, dst_bucket: bucket };
+    run_plan(ends, &selection, plan, true, cancel).await
 }
 
-async fn run_plan(
-    s3: &S3,
-    src_bucket: &str,
-    dst_bucket: &str,
-    plan: Vec<(String, String)>,
-    remove_source: bool,
-    cancel: &CancellationToken,
-) -> Result<CopyReport> {
+/// One key to copy, where to, and the version (ETag) planned.
+struct Planned {
+    src: String,
+    dst: String,
+    etag: Option<String>,
+}
+
+/// The keys a selection stands for, with their ETags: a folder's from its listing (no request per
+/// key), a single key's left to the copy's own HEAD.
+async fn etags_of(s3: &S3, bucket: &str, selection: &[String], cancel: &CancellationToken) -> Result<Vec<(String, Option<String>)>> {
+    let mut out = Vec::new();
+    for item in selection {
+        if item.ends_with('/') {
+            list_all(s3, bucket, item, true, cancel, |p| out.extend(p.objects.into_iter().map(|o| (o.key, o.etag)))).await?;
+        } else {
+            out.push((item.clone(), None));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.dedup_by(|a, b| a.0 == b.0);
+    Ok(out)
+}
+
+/// Which of `copied` (key and the ETag copied) are still that version: a folder's keys by listing
+/// it again, single keys by a HEAD each.
+async fn still_as_copied(s3: &S3, bucket: &str, selection: &[String], copied: &HashMap<String, String>, cancel: &CancellationToken) -> Result<HashSet<String>> {
+    let mut now: HashMap<String, String> = HashMap::new();
+    for item in selection {
+        if item.ends_with('/') {
+            list_all(s3, bucket, item, true, cancel, |p| now.extend(p.objects.into_iter().filter_map(|o| Some((o.key, o.etag?))))).await?;
+        } else if copied.contains_key(item) {
+            if let Ok(h) = s3.client.head_object().bucket(bucket).key(item).send().await {
+                now.extend(h.e_tag().map(|t| (item.clone(), t.to_string())));
+            }
+        }
+    }
+    Ok(copied.iter().filter(|(k, etag)| now.get(*k) == Some(*etag)).map(|(k, _)| k.clone()).collect())
+}
+
+async fn run_plan(ends: Buckets<'_>, selection: &[String], plan: Vec<Planned>, remove_source: bool, cancel: &CancellationToken) -> Result<CopyReport> {
     let mut report = CopyReport::default();
-    let mut copied_sources = Vec::new();
     let mut tasks = tokio::task::JoinSet::new();
-    let mut results: HashMap<String, Result<()>> = HashMap::new();
+    let mut results: HashMap<String, Result<Option<String>>> = HashMap::new();
     let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(8));
-    for (src, dst) in plan {
+    for Planned { src, dst, etag } in plan {
         if cancel.is_cancelled() {
             break;
         }
-        if src_bucket == dst_bucket && src == dst {
+        if ends.src_bucket == ends.dst_bucket && src == dst {
             continue;
         }
         let permit = slots.clone().acquire_owned().await.expect("semaphore open");
-        let (s3, sb, db) = (s3.clone(), src_bucket.to_string(), dst_bucket.to_string());
+        let (s3_src, s3_dst, sb, db) = (ends.src.clone(), ends.dst.clone(), ends.src_bucket.to_string(), ends.dst_bucket.to_string());
         tasks.spawn(async move {
             let _permit = permit;
-            let r = copy_object(&s3, &sb, &src, &db, &dst).await;
+            let from = End { s3: &s3_src, bucket: &sb, key: &src };
+            let to = End { s3: &s3_dst, bucket: &db, key: &dst };
+            let r = copy_object(from, to, etag.as_deref()).await;
             (src, r)
         });
     }
@@ -274,18 +346,34 @@ async fn run_plan(
         let (src, r) = done.map_err(|e| Error::internal(e.to_string()))?;
         results.insert(src, r);
     }
+    let mut copied: HashMap<String, String> = HashMap::new();
+    let mut unpinned = Vec::new();
     for (src, r) in results {
         match r {
-            Ok(()) => {
+            Ok(etag) => {
                 report.copied += 1;
-                copied_sources.push(src);
+                match etag {
+                    Some(etag) => {
+                        copied.insert(src, etag);
+                    }
+                    None => unpinned.push(src),
+                }
             }
             Err(e) => report.failed.push(KeyFailure { key: src, reason: e.message }),
         }
     }
-    if remove_source && !copied_sources.is_empty() {
-        copied_sources.sort();
-        let d = delete_keys(s3, src_bucket, &copied_sources).await?;
+    if remove_source && !(copied.is_empty() && unpinned.is_empty()) {
+        // A source rewritten after its copy would be lost with the delete: it is kept.
+        let same = still_as_copied(ends.src, ends.src_bucket, selection, &copied, cancel).await?;
+        for key in copied.keys().filter(|k| !same.contains(*k)) {
+            report.failed.push(KeyFailure {
+                key: key.clone(),
+                reason: "It changed after it was copied, so it was kept; the copy has the earlier version.".into(),
+            });
+        }
+        let mut to_delete: Vec<String> = same.into_iter().chain(unpinned).collect();
+        to_delete.sort();
+        let d = delete_keys(ends.src, ends.src_bucket, &to_delete).await?;
         report.deleted = d.deleted;
         report.failed.extend(d.failed);
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use aws_sdk_s3::types::{MetadataDirective, TaggingDirective};
 use serde::Serialize;
 
-use super::copy::{copy_in_parts, encode_key, Headers, COPY_PART, MAX_SINGLE_COPY};
+use super::copy::{copy_in_parts, encode_key, End, Headers, COPY_PART, MAX_SINGLE_COPY};
 use super::properties::not_found_as_object;
 use crate::connect::classify::classify;
 use crate::connect::client::S3;
@@ -66,7 +66,9 @@ pub async fn edit_metadata(s3: &S3, bucket: &str, key: &str, edit: &MetadataEdit
         kms_key: head.ssekms_key_id().map(str::to_string),
     };
     if size > MAX_SINGLE_COPY {
-        return copy_in_parts(s3, (bucket, key), (bucket, key), size, &headers, COPY_PART).await;
+        // In place, from the version just read: a rewrite meanwhile is not stitched into it.
+        let here = End { s3, bucket, key };
+        return copy_in_parts(here, here, size, &headers, COPY_PART, head.e_tag()).await;
     }
     let req = s3
         .client
@@ -74,6 +76,7 @@ pub async fn edit_metadata(s3: &S3, bucket: &str, key: &str, edit: &MetadataEdit
         .bucket(bucket)
         .key(key)
         .copy_source(format!("{bucket}/{}", encode_key(key)))
+        .set_copy_source_if_match(head.e_tag().map(str::to_string))
         .metadata_directive(MetadataDirective::Replace)
         .tagging_directive(TaggingDirective::Copy)
         .set_metadata(headers.metadata)

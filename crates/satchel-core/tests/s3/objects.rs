@@ -108,7 +108,8 @@ async fn copy_between_buckets_keeps_metadata_tags_and_encryption() {
         .await
         .unwrap();
     let s3 = satchel_client(m);
-    let report = objects::transfer_within(&s3, &src, &["in/".into()], &dst, "archive/", false, &CancellationToken::new()).await.unwrap();
+    let ends = objects::Buckets { src: &s3, src_bucket: &src, dst: &s3, dst_bucket: &dst };
+    let report = objects::transfer_within(ends, &["in/".into()], "archive/", false, &CancellationToken::new()).await.unwrap();
     assert_eq!(report.copied, 1, "{report:?}");
     let head = c.head_object().bucket(&dst).key("archive/in/report.csv").send().await.unwrap();
     assert_eq!(head.content_type(), Some("text/csv"));
@@ -286,9 +287,8 @@ async fn an_in_place_multipart_copy_keeps_bytes_tags_and_encryption() {
         storage_class: Some(aws_sdk_s3::types::StorageClass::StandardIa),
         ..objects::Headers::of(&head)
     };
-    objects::copy_in_parts(&s3, (&bucket, "big.bin"), (&bucket, "big.bin"), body.len() as u64, &headers, 5 * 1024 * 1024)
-        .await
-        .unwrap();
+    let here = objects::End { s3: &s3, bucket: &bucket, key: "big.bin" };
+    objects::copy_in_parts(here, here, body.len() as u64, &headers, 5 * 1024 * 1024, head.e_tag()).await.unwrap();
     let head = c.head_object().bucket(&bucket).key("big.bin").send().await.unwrap();
     assert_eq!(head.content_type(), Some("application/x-test"));
     assert_eq!(head.storage_class(), Some(&aws_sdk_s3::types::StorageClass::StandardIa));
@@ -300,4 +300,115 @@ async fn an_in_place_multipart_copy_keeps_bytes_tags_and_encryption() {
     assert_eq!(got.as_ref(), body.as_slice());
     let open = c.list_multipart_uploads().bucket(&bucket).send().await.unwrap();
     assert!(open.uploads().is_empty());
+}
+
+/// Copies are pinned to the version planned; a move deletes a source only if it is still the
+/// version copied. Both rewrites happen while the proxy holds the request that comes next.
+mod pinned {
+    use super::*;
+    use satchel_harness::garage;
+    use satchel_harness::proxy::{Fault, FaultProxy, Match};
+    use std::sync::Arc;
+
+    fn unique(prefix: &str) -> String {
+        format!("{prefix}-{:08x}", rand::random::<u32>())
+    }
+
+    async fn put(s: &S3Server, bucket: &str, key: &str, body: &'static [u8]) {
+        s.client().put_object().bucket(bucket).key(key).body(ByteStream::from_static(body)).send().await.unwrap();
+    }
+
+    async fn body_of(s: &S3Server, bucket: &str, key: &str) -> Option<Vec<u8>> {
+        let o = s.client().get_object().bucket(bucket).key(key).send().await.ok()?;
+        Some(o.body.collect().await.unwrap().into_bytes().to_vec())
+    }
+
+    /// Waits until the proxy holds a request matching `what`, rewrites `key`, then lets it go.
+    fn rewrite_when_held(proxy: &Arc<FaultProxy>, s: &'static S3Server, bucket: &str, key: &'static str, what: fn(&str) -> bool) -> tokio::task::JoinHandle<()> {
+        let (proxy, bucket) = (proxy.clone(), bucket.to_string());
+        tokio::spawn(async move {
+            // A held request is not in the log yet; what came before it is.
+            while !proxy.log().iter().any(|l| what(l)) {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            put(s, &bucket, key, b"rewritten").await;
+            proxy.open_gate();
+        })
+    }
+
+    #[tokio::test]
+    async fn a_source_rewritten_between_planning_and_copy_is_reported_not_copied() {
+        let g = &garage().server;
+        let bucket = unique("pin");
+        g.create_bucket(&bucket).await;
+        put(g, &bucket, "in/a.txt", b"planned").await;
+        put(g, &bucket, "in/b.txt", b"steady").await;
+        let proxy = Arc::new(FaultProxy::start(g).await);
+        // The copy's HEAD of each source is held; a.txt is rewritten meanwhile.
+        proxy.inject(Match::Head, Fault::HoldUntilGate, 2);
+        let writer = rewrite_when_held(&proxy, g, &bucket, "in/a.txt", |l| l.starts_with("GET") && l.contains("list-type=2"));
+        let s3 = satchel_client(&proxy.server());
+        let ends = objects::Buckets { src: &s3, src_bucket: &bucket, dst: &s3, dst_bucket: &bucket };
+        let report = objects::transfer_within(ends, &["in/".into()], "out/", true, &CancellationToken::new()).await.unwrap();
+        writer.await.unwrap();
+        assert_eq!(report.copied, 1, "{report:?}");
+        assert_eq!(report.failed.len(), 1, "{report:?}");
+        assert_eq!(report.failed[0].key, "in/a.txt");
+        assert!(report.failed[0].reason.contains("changed since the copy was planned"), "{report:?}");
+        assert_eq!(body_of(g, &bucket, "in/a.txt").await.as_deref(), Some(&b"rewritten"[..]), "the source is as it is now");
+        assert_eq!(body_of(g, &bucket, "out/in/a.txt").await, None, "nothing half-planned was copied");
+        assert_eq!(body_of(g, &bucket, "out/in/b.txt").await.as_deref(), Some(&b"steady"[..]));
+        assert_eq!(body_of(g, &bucket, "in/b.txt").await, None, "moved");
+    }
+
+    #[tokio::test]
+    async fn a_source_rewritten_after_its_copy_is_kept_by_a_move() {
+        let g = &garage().server;
+        let bucket = unique("pin");
+        g.create_bucket(&bucket).await;
+        put(g, &bucket, "in/a.txt", b"copied").await;
+        put(g, &bucket, "in/b.txt", b"steady").await;
+        let proxy = Arc::new(FaultProxy::start(g).await);
+        // The first listing plans; the second (checking before the delete) is held.
+        proxy.inject(Match::List, Fault::Delay(std::time::Duration::ZERO), 1);
+        proxy.inject(Match::List, Fault::HoldUntilGate, 1);
+        let writer = rewrite_when_held(&proxy, g, &bucket, "in/a.txt", |l| l.starts_with("PUT") && l.contains("/out/in/a.txt") && l.ends_with("200"));
+        let s3 = satchel_client(&proxy.server());
+        let ends = objects::Buckets { src: &s3, src_bucket: &bucket, dst: &s3, dst_bucket: &bucket };
+        let report = objects::transfer_within(ends, &["in/".into()], "out/", true, &CancellationToken::new()).await.unwrap();
+        writer.await.unwrap();
+        assert_eq!((report.copied, report.deleted), (2, 1), "{report:?}");
+        assert!(report.failed.iter().any(|f| f.key == "in/a.txt" && f.reason.contains("changed after it was copied")), "{report:?}");
+        assert_eq!(body_of(g, &bucket, "in/a.txt").await.as_deref(), Some(&b"rewritten"[..]), "the newer source is kept");
+        assert_eq!(body_of(g, &bucket, "out/in/a.txt").await.as_deref(), Some(&b"copied"[..]));
+        assert_eq!(body_of(g, &bucket, "in/b.txt").await, None);
+    }
+
+    /// Buckets in two regions: reads are signed for the source's region, the copy for the
+    /// destination's, and the bytes arrive.
+    #[tokio::test]
+    async fn a_copy_between_regions_signs_each_side_for_its_own_region() {
+        let m = moto();
+        let (src, dst) = (unique("eu"), unique("us"));
+        for (b, region) in [(&src, "eu-west-1"), (&dst, "us-west-2")] {
+            let cfg = aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region))
+                .build();
+            m.client().create_bucket().bucket(b.as_str()).create_bucket_configuration(cfg).send().await.unwrap();
+        }
+        put(m, &src, "data/x.csv", b"1,2\n").await;
+        let proxy = FaultProxy::start(m).await;
+        let w = crate::common::world_at(&proxy.endpoint, "us-east-1", &m.access_key_id, &m.secret_access_key).await;
+        let s3_src = w.engine.bucket_client(&w.conn, &src).await.unwrap();
+        let s3_dst = w.engine.bucket_client(&w.conn, &dst).await.unwrap();
+        let ends = objects::Buckets { src: &s3_src, src_bucket: &src, dst: &s3_dst, dst_bucket: &dst };
+        let report = objects::transfer_within(ends, &["data/".into()], "", true, &CancellationToken::new()).await.unwrap();
+        assert_eq!((report.copied, report.deleted), (1, 1), "{report:?}");
+        assert_eq!(body_of(m, &dst, "data/x.csv").await.as_deref(), Some(&b"1,2\n"[..]));
+        let log = proxy.log();
+        let copy = log.iter().find(|l| l.starts_with("PUT") && l.contains(&format!("/{dst}/data/x.csv"))).expect("the copy");
+        assert!(copy.contains("[us-west-2]"), "{log:#?}");
+        assert!(log.iter().any(|l| l.starts_with("GET") && l.contains(&format!("/{src}")) && l.contains("[eu-west-1]")), "{log:#?}");
+    }
 }
