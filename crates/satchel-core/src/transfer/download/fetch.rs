@@ -138,9 +138,14 @@ async fn fetch_whole(
 /// create-new: a link planted at that name is never opened). The returned path removes the file
 /// when dropped, so an error or a cancel leaves nothing behind; `persist` renames it over `path`.
 pub(super) fn temporary_beside(path: &Path) -> std::io::Result<(tempfile::TempPath, std::fs::File)> {
+    temporary_with(path, 6)
+}
+
+/// `random` characters in the name; none only in tests, to plant something at the exact name.
+fn temporary_with(path: &Path, random: usize) -> std::io::Result<(tempfile::TempPath, std::fs::File)> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".satchel-part").tempfile_in(dir)?;
+    let tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".satchel-part").rand_bytes(random).tempfile_in(dir)?;
     let (file, tmp) = tmp.into_parts();
     Ok((tmp, file))
 }
@@ -223,5 +228,26 @@ mod tests {
         assert_ne!(one, two);
         assert_eq!(one.parent(), Some(dir.path()));
         assert!(one.file_name().unwrap().to_string_lossy().starts_with(".a.txt."));
+    }
+
+    /// A link planted at the temporary file's name is never opened: creation is create-new
+    /// (O_EXCL), so the link's target outside the folder is untouched.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_temporary_name_is_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let precious = outside.path().join("precious");
+        std::fs::write(&precious, "mine").unwrap();
+        let target = dir.path().join("a.txt");
+        std::os::unix::fs::symlink(&precious, dir.path().join(".a.txt..satchel-part")).unwrap();
+        // The same name every time (no random part): it is taken by the link, so creation fails.
+        let e = temporary_with(&target, 0).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read_to_string(&precious).unwrap(), "mine");
+        // A dangling link is not followed either (it would create the file outside).
+        std::fs::remove_file(&precious).unwrap();
+        assert!(temporary_with(&target, 0).is_err());
+        assert!(!precious.exists());
     }
 }
