@@ -11,19 +11,25 @@ use tauri::ipc::Channel;
 
 use super::{in_dialog, Engine, Throttled};
 
-/// Asks for a folder with the native dialog (paths are chosen here, never by the window), then
-/// plans the download of the selection into it: what is refused, which names are already taken.
-/// `None` when the user closed the dialog.
+/// Asks for a folder with the native dialog, opened in the user's Downloads folder (paths are
+/// chosen here, never by the window), then plans the download of the selection into it: what is
+/// refused, which names are already taken. `None` when the user closed the dialog.
 #[tauri::command]
 #[specta::specta]
 pub async fn plan_download(
+    app: tauri::AppHandle,
     engine: Engine<'_>,
     connection_id: String,
     bucket: String,
     selection: Vec<String>,
     op_id: String,
 ) -> Result<Option<DownloadSummary>, Error> {
-    let Some(dest) = in_dialog("Download to…", |d| d.pick_folder()).await? else { return Ok(None) };
+    let start = tauri::Manager::path(&app).download_dir().ok().filter(|d| d.is_dir());
+    let pick = move |d: rfd::FileDialog| match start {
+        Some(dir) => d.set_directory(dir).pick_folder(),
+        None => d.pick_folder(),
+    };
+    let Some(dest) = in_dialog("Download to…", pick).await? else { return Ok(None) };
     let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
     let op = engine.operation(&op_id);
     engine.plan_download(s3, &bucket, &selection, &dest, op.token()).await.map(Some)
