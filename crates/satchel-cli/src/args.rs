@@ -51,6 +51,10 @@ pub enum Command {
     /// Copy between local and S3: `cp FILE s3://b/key`, `cp --recursive DIR s3://b/p/` (DIR's contents
     /// under p/), `cp s3://b/key FILE_OR_DIR`, `cp --recursive s3://b/p/ DIR` (keys by their path below p/).
     Cp(CpArgs),
+    /// Make DST match SRC, a local folder and s3://bucket/prefix/ either way: sends what DST lacks,
+    /// what differs in size, and what is newer in SRC. Ctrl-C stops; the same command sends what is
+    /// still missing.
+    Sync(SyncArgs),
     /// Delete an object, or with --recursive everything below a prefix (batched, 1,000 per request).
     Rm(RmArgs),
     /// Read or change object tags.
@@ -224,6 +228,30 @@ pub struct CpArgs {
     /// listed and not sent: a link may point at something private).
     #[arg(long)]
     pub follow_symlinks: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    pub src: String,
+    pub dst: String,
+    /// Also remove from DST what SRC no longer has.
+    #[arg(long)]
+    pub delete: bool,
+    /// Print what would be sent and removed; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Leave out paths (relative to SRC) matching this pattern; `*` also matches `/` (repeat for more).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Bring back paths an --exclude left out (repeat for more).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Parts (and files) in flight at once when uploading.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Multipart part size for uploads (default 8M).
+    #[arg(long, value_name = "SIZE")]
+    pub part_size: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

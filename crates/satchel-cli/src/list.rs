@@ -187,6 +187,31 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
         let target = if key.is_empty() || key.ends_with('/') { format!("{key}{name}") } else { key };
         (vec![transfer::UploadItem { path: src.clone(), key: target, size: meta.len() }], Vec::new())
     };
+    let report = run_upload(engine, conn, &bucket, items, &opts, json).await?;
+    crate::emit(json, serde_json::json!(report), || {
+        format!("Uploaded {} file{} ({}).", report.files, if report.files == 1 { "" } else { "s" }, satchel_core::format::bytes(report.bytes))
+    });
+    for f in problems.iter().chain(&report.failed) {
+        eprintln!("not uploaded {}: {}", f.key, f.reason);
+    }
+    if problems.is_empty() && report.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(satchel_core::ErrorCode::Storage, format!("{} file(s) were not uploaded.", problems.len() + report.failed.len())))
+    }
+}
+
+/// Sends planned files with progress on a terminal; Ctrl-C pauses, and the same command resumes
+/// (a paused run ends in an error saying so). Shared by `cp` and `sync`.
+pub(crate) async fn run_upload(
+    engine: &Satchel,
+    conn: &Connection,
+    bucket: &str,
+    items: Vec<satchel_core::transfer::UploadItem>,
+    opts: &satchel_core::transfer::UploadOptions,
+    json: bool,
+) -> Result<satchel_core::transfer::UploadReport, Error> {
+    use satchel_core::transfer::Checksum;
     let show = !json && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let control = satchel_core::control::Control::new();
     // Ctrl-C pauses: multipart uploads under way are kept, and the same command resumes them.
@@ -201,7 +226,7 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
     }
     let throttle = satchel_core::throttle::Throttle::ui();
     let report = engine
-        .upload_items(conn, &bucket, items, &opts, &control, &|p| {
+        .upload_items(conn, bucket, items, opts, &control, &|p| {
             if show && throttle.admit(p.bytes_done == p.bytes_total) {
                 eprint!(
                     "\r{} of {}, {} of {} files{}   ",
@@ -232,15 +257,5 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
             format!("Stopped after {} file(s); run the same command again to resume.", report.files),
         ));
     }
-    crate::emit(json, serde_json::json!(report), || {
-        format!("Uploaded {} file{} ({}).", report.files, if report.files == 1 { "" } else { "s" }, satchel_core::format::bytes(report.bytes))
-    });
-    for f in problems.iter().chain(&report.failed) {
-        eprintln!("not uploaded {}: {}", f.key, f.reason);
-    }
-    if problems.is_empty() && report.failed.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::new(satchel_core::ErrorCode::Storage, format!("{} file(s) were not uploaded.", problems.len() + report.failed.len())))
-    }
+    Ok(report)
 }

@@ -8,6 +8,7 @@ mod args;
 mod buckets;
 mod list;
 mod secret;
+mod sync;
 mod tags;
 
 use std::io::Write;
@@ -55,6 +56,11 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let engine = open_engine()?;
             let conn = chosen_connection(&engine, &cli.global, None).await?;
             list::copy(&engine, &conn, args, cli.global.json).await
+        }
+        Command::Sync(args) => {
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            sync::sync(&engine, &conn, args, cli.global.json).await
         }
         Command::Rm(args) => {
             let engine = open_engine()?;

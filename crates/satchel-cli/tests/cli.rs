@@ -732,3 +732,136 @@ async fn a_damaged_resume_journal_is_set_aside_and_the_upload_goes_on() {
     let names: Vec<String> = std::fs::read_dir(home.path().join("data")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert!(names.iter().any(|n| n.contains("damaged")) && names.iter().any(|n| n == "transfers.db"), "{names:?}");
 }
+
+/// Keys below `prefix` that the server holds now, read with the harness's own client.
+async fn keys_below(s: &satchel_harness::S3Server, bucket: &str, prefix: &str) -> Vec<String> {
+    let out = s.client().list_objects_v2().bucket(bucket).prefix(prefix).send().await.unwrap();
+    let mut keys: Vec<String> = out.contents().iter().filter_map(|o| o.key().map(str::to_string)).collect();
+    keys.sort();
+    keys
+}
+
+fn set_mtime(path: &Path, t: std::time::SystemTime) {
+    std::fs::File::options().write(true).open(path).unwrap().set_modified(t).unwrap();
+}
+
+async fn sync_up_on(s: &satchel_harness::S3Server) {
+    let bucket = unique("syncup");
+    s.create_bucket(&bucket).await;
+    s.client().put_object().bucket(&bucket).key("p/keep.tmp").body(b"theirs".to_vec().into()).send().await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    // Not `data`: that is Satchel's own data folder in these tests.
+    let dir = home.path().join("folder");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("a.txt"), "alpha").unwrap();
+    std::fs::write(dir.join("sub/b.txt"), "bravo").unwrap();
+    std::fs::write(dir.join("scratch.tmp"), "not sent").unwrap();
+    let (src, dst) = (dir.to_str().unwrap(), format!("s3://{bucket}/p/"));
+    let sync = |extra: &[&str]| {
+        let mut args = vec![src, dst.as_str(), "--exclude", "*.tmp", "--json"];
+        args.extend_from_slice(extra);
+        on_server(home.path(), s, "sync", &args)
+    };
+
+    let o = sync(&["--dry-run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout_json(&o)["send"].as_array().unwrap().len(), 2);
+    assert_eq!(keys_below(s, &bucket, "p/").await, ["p/keep.tmp"], "a dry run sends nothing");
+
+    let o = sync(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout_json(&o)["sent"], 2);
+    assert_eq!(keys_below(s, &bucket, "p/").await, ["p/a.txt", "p/keep.tmp", "p/sub/b.txt"]);
+
+    let o = sync(&[]);
+    assert_eq!((stdout_json(&o)["sent"].as_u64(), stdout_json(&o)["unchanged"].as_u64()), (Some(0), Some(2)), "nothing changed, nothing sent: {}", String::from_utf8_lossy(&o.stdout));
+
+    // a.txt changes size; b.txt keeps its size but is modified later than its upload.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::write(dir.join("a.txt"), "alpha, longer").unwrap();
+    std::fs::write(dir.join("sub/b.txt"), "BRAVO").unwrap();
+    set_mtime(&dir.join("sub/b.txt"), std::time::SystemTime::now() + std::time::Duration::from_secs(2));
+    let o = sync(&["--dry-run"]);
+    let reasons: Vec<String> = stdout_json(&o)["send"].as_array().unwrap().iter().map(|e| e["reason"].as_str().unwrap().to_string()).collect();
+    assert_eq!(reasons, ["size", "newer"]);
+    let o = sync(&[]);
+    assert_eq!(stdout_json(&o)["sent"], 2, "{}", stderr(&o));
+    let b = s.client().get_object().bucket(&bucket).key("p/sub/b.txt").send().await.unwrap().body.collect().await.unwrap().into_bytes();
+    assert_eq!(b.as_ref(), b"BRAVO");
+
+    // Gone locally: kept without --delete, removed with it; what the filters leave out is never removed.
+    std::fs::remove_file(dir.join("sub/b.txt")).unwrap();
+    let o = sync(&[]);
+    assert_eq!(stdout_json(&o)["deleted"], 0);
+    assert!(keys_below(s, &bucket, "p/").await.contains(&"p/sub/b.txt".to_string()));
+    let o = sync(&["--delete"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout_json(&o)["deleted"], 1);
+    assert_eq!(keys_below(s, &bucket, "p/").await, ["p/a.txt", "p/keep.tmp"]);
+}
+
+async fn sync_down_on(s: &satchel_harness::S3Server) {
+    let bucket = unique("syncdown");
+    s.create_bucket(&bucket).await;
+    for (k, v) in [("p/a.txt", "alpha"), ("p/sub/b.txt", "bravo"), ("p/x.tmp", "left out")] {
+        s.client().put_object().bucket(&bucket).key(k).body(v.as_bytes().to_vec().into()).send().await.unwrap();
+    }
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("local");
+    let (src, dst) = (format!("s3://{bucket}/p/"), dir.to_str().unwrap().to_string());
+    let sync = |extra: &[&str]| {
+        let mut args = vec![src.as_str(), dst.as_str(), "--exclude", "*.tmp", "--json"];
+        args.extend_from_slice(extra);
+        on_server(home.path(), s, "sync", &args)
+    };
+    let o = sync(&["--dry-run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!dir.join("a.txt").exists(), "a dry run writes nothing");
+
+    let o = sync(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout_json(&o)["sent"], 2);
+    assert_eq!(std::fs::read_to_string(dir.join("sub/b.txt")).unwrap(), "bravo");
+    assert!(!dir.join("x.tmp").exists());
+    let o = sync(&[]);
+    assert_eq!((stdout_json(&o)["sent"].as_u64(), stdout_json(&o)["unchanged"].as_u64()), (Some(0), Some(2)), "{}", stderr(&o));
+
+    // Rewritten on the server with the same size, a second later: newer, fetched again.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    s.client().put_object().bucket(&bucket).key("p/a.txt").body(b"ALPHA".to_vec().into()).send().await.unwrap();
+    std::fs::write(dir.join("mine.txt"), "local only").unwrap();
+    let o = sync(&[]);
+    assert_eq!(stdout_json(&o)["sent"], 1, "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.join("a.txt")).unwrap(), "ALPHA");
+    assert!(dir.join("mine.txt").exists(), "kept without --delete");
+    let o = sync(&["--delete"]);
+    assert_eq!(stdout_json(&o)["deleted"], 1, "{}", stderr(&o));
+    assert!(!dir.join("mine.txt").exists());
+    assert!(dir.join("sub/b.txt").exists());
+}
+
+#[tokio::test]
+async fn sync_up_on_moto_and_garage() {
+    sync_up_on(moto()).await;
+    sync_up_on(&garage().server).await;
+}
+
+#[tokio::test]
+async fn sync_down_on_moto_and_garage() {
+    sync_down_on(moto()).await;
+    sync_down_on(&garage().server).await;
+}
+
+#[test]
+fn sync_refuses_two_local_sides_and_bad_patterns() {
+    let home = tempfile::tempdir().unwrap();
+    let mut c = satchel(home.path());
+    c.args(["--endpoint", "http://127.0.0.1:9", "sync", "a", "b"]);
+    let o = run(c, "");
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("One side of sync must be s3://"), "{}", stderr(&o));
+    let mut c = satchel(home.path());
+    c.args(["--endpoint", "http://127.0.0.1:9", "sync", "a", "s3://b/p/", "--exclude", "["]);
+    let o = run(c, "");
+    assert!(stderr(&o).contains("isn't a pattern"), "{}", stderr(&o));
+}

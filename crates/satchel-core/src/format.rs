@@ -15,6 +15,12 @@ pub fn bytes(n: u64) -> String {
     format!("{v:.1} {}", UNITS[unit])
 }
 
+/// A time as listings give it (RFC 3339, the storage's clock), for comparing with file times.
+pub fn parse_time(rfc3339: &str) -> Option<std::time::SystemTime> {
+    let t = aws_smithy_types::DateTime::from_str(rfc3339, aws_smithy_types::date_time::Format::DateTime).ok()?;
+    std::time::SystemTime::try_from(t).ok()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -11,6 +11,7 @@ mod progress;
 pub mod retry;
 pub(crate) mod staging;
 pub mod summary;
+pub mod sync;
 mod upload;
 
 pub use checksum::Checksum;

@@ -28,6 +28,9 @@ pub(super) struct Planned {
     pub size: u64,
     /// The version the download is pinned to, as read when planning.
     pub etag: Option<String>,
+    /// The object's last-modified time, given to the file (as `aws s3 cp` does), so a later sync
+    /// sees it unchanged.
+    pub modified: Option<std::time::SystemTime>,
     pub root: std::path::PathBuf,
 }
 
@@ -50,10 +53,10 @@ enum Stop {
 pub(super) async fn download_one(s3: &S3, bucket: &str, plan: &Planned, slots: &Arc<Semaphore>, bytes_done: &AtomicU64, cancel: &CancellationToken) -> Result<Fetched> {
     let path = plan.path.as_path();
     walk_parent(&plan.root, path, true).map_err(|why| Error::new(ErrorCode::Config, format!("Not downloaded: {why}.")))?;
-    let (mut size, mut etag) = (plan.size, plan.etag.clone());
+    let (mut size, mut etag, mut modified) = (plan.size, plan.etag.clone(), plan.modified);
     for fetch in 1..=FETCHES {
         let sent = AtomicU64::new(0);
-        match fetch_whole(s3, bucket, &plan.key, path, (size, etag.as_deref()), slots, &sent, bytes_done, cancel).await {
+        match fetch_whole(s3, bucket, &plan.key, path, (size, etag.as_deref(), modified), slots, &sent, bytes_done, cancel).await {
             Ok(()) => return Ok(Fetched { size, changed: fetch > 1 }),
             Err(Stop::Failed(e)) => return Err(e),
             Err(Stop::Changed) => {
@@ -61,7 +64,7 @@ pub(super) async fn download_one(s3: &S3, bucket: &str, plan: &Planned, slots: &
                 bytes_done.fetch_sub(sent.load(Ordering::Relaxed), Ordering::Relaxed);
                 tracing::info!(key = %plan.key, fetch, "object changed during its download; fetching it again");
                 let now = objects::properties(s3, bucket, &plan.key).await?;
-                (size, etag) = (now.size, now.etag);
+                (size, etag, modified) = (now.size, now.etag, now.last_modified.as_deref().and_then(crate::format::parse_time));
             }
         }
     }
@@ -75,7 +78,7 @@ async fn fetch_whole(
     bucket: &str,
     key: &str,
     path: &Path,
-    (size, etag): (u64, Option<&str>),
+    (size, etag, modified): (u64, Option<&str>, Option<std::time::SystemTime>),
     slots: &Arc<Semaphore>,
     sent: &AtomicU64,
     bytes_done: &AtomicU64,
@@ -129,6 +132,9 @@ async fn fetch_whole(
     }
     if let Some(stop) = stop {
         return Err(stop);
+    }
+    if let Some(t) = modified {
+        file.set_modified(t).map_err(io)?;
     }
     file.sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))

@@ -97,6 +97,20 @@ pub struct DownloadPlan {
 }
 
 impl DownloadPlan {
+    /// Keys already mapped to paths under `dest` (a sync's plan): (key, path, size, ETag, time).
+    /// A key whose way meets a link is refused here as in any download.
+    pub(crate) fn of_entries(dest: Destination, entries: Vec<(String, PathBuf, u64, Option<String>, Option<std::time::SystemTime>)>) -> DownloadPlan {
+        let mut plan = DownloadPlan { items: Vec::new(), refused: Vec::new(), dest };
+        let root = plan.dest.root.clone();
+        for (key, path, size, etag, modified) in entries {
+            match walk_parent(&root, &path, false) {
+                Ok(()) => plan.items.push(Planned { key, path, size, etag, modified, root: root.clone() }),
+                Err(why) => plan.refused.push(KeyFailure { key, reason: format!("Not downloaded: {why}.") }),
+            }
+        }
+        plan
+    }
+
     pub fn files(&self) -> u64 {
         self.items.len() as u64
     }
@@ -152,14 +166,15 @@ pub async fn plan_download(s3: &S3, bucket: &str, selection: &[String], dest: De
         let entries = if item.ends_with('/') {
             let mut all = Vec::new();
             objects::list_all(s3, bucket, item, true, cancel, |p| all.extend(p.objects)).await?;
-            all.into_iter().map(|o| (o.key, o.size, o.etag)).collect::<Vec<_>>()
+            all.into_iter().map(|o| (o.key, o.size, o.etag, o.last_modified)).collect::<Vec<_>>()
         } else {
             let props = objects::properties(s3, bucket, item).await?;
-            vec![(item.clone(), props.size, props.etag)]
+            vec![(item.clone(), props.size, props.etag, props.last_modified)]
         };
-        for (key, size, etag) in entries {
+        for (key, size, etag, modified) in entries {
+            let modified = modified.as_deref().and_then(crate::format::parse_time);
             match local_path(&root, parent, &key, plan.dest.rules).and_then(|path| walk_parent(&root, &path, false).map(|()| path)) {
-                Ok(path) => plan.items.push(Planned { key, path, size, etag, root: root.clone() }),
+                Ok(path) => plan.items.push(Planned { key, path, size, etag, modified, root: root.clone() }),
                 Err(why) if why == "it is a folder marker" => {}
                 Err(why) => plan.refused.push(KeyFailure { key, reason: format!("Not downloaded: {why}.") }),
             }
@@ -216,7 +231,8 @@ pub async fn download_file(
     create_folder(&root)?;
     let props = objects::properties(s3, bucket, key).await?;
     let path = root.join(target.file_name().ok_or_else(|| Error::invalid(format!("{} names no file.", target.display())))?);
-    let plan = vec![Planned { key: key.to_string(), path, size: props.size, etag: props.etag, root }];
+    let modified = props.last_modified.as_deref().and_then(crate::format::parse_time);
+    let plan = vec![Planned { key: key.to_string(), path, size: props.size, etag: props.etag, modified, root }];
     run(s3, bucket, plan, DownloadReport::default(), cancel, progress).await
 }
 

@@ -125,7 +125,7 @@ impl Folding {
     }
 
     /// What two paths have in common when they are the same file here.
-    pub(super) fn identity(&self, path: &Path) -> String {
+    pub(crate) fn identity(&self, path: &Path) -> String {
         let text = path.to_string_lossy();
         let text: String = if self.unicode_form { text.nfc().collect() } else { text.into_owned() };
         if self.case {

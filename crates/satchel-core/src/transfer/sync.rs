@@ -1,0 +1,266 @@
+//! Sync: what to send so that a destination matches its source, a local folder and a bucket prefix
+//! in either direction. A file goes when the other side lacks it, when the sizes differ, or when the
+//! source is newer: a local file modified after the object was last written, or an object written
+//! after the local file's time (a download sets that time to the object's, so an unchanged object is
+//! not fetched twice). This is the rule `aws s3 sync` follows, and it needs no request per object:
+//! one listing of each side. With `delete`, what the source no longer has is removed. Rerunning an
+//! interrupted sync sends only what is still missing or different.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use super::download::{local_path, Destination};
+use super::plan::{plan, UploadItem};
+use crate::connect::client::S3;
+use crate::error::{Error, KeyFailure, Result};
+use crate::format::parse_time;
+use crate::objects;
+
+/// Which paths take part: all, less those matching an exclude, unless an include matches them
+/// again. Patterns match the path relative to the folder or prefix; `*` also matches `/`, as in
+/// `aws s3 sync` (`--exclude '*.tmp'` leaves out `a/b/c.tmp`).
+#[derive(Debug, Clone, Default)]
+pub struct SyncFilter {
+    include: Vec<glob::Pattern>,
+    exclude: Vec<glob::Pattern>,
+}
+
+impl SyncFilter {
+    pub fn new(include: &[String], exclude: &[String]) -> Result<SyncFilter> {
+        let compile = |list: &[String]| {
+            list.iter()
+                .map(|p| glob::Pattern::new(p).map_err(|e| Error::invalid(format!("\"{p}\" isn't a pattern Satchel understands: {e}."))))
+                .collect::<Result<Vec<_>>>()
+        };
+        Ok(SyncFilter { include: compile(include)?, exclude: compile(exclude)? })
+    }
+
+    pub fn admits(&self, relative: &str) -> bool {
+        !self.exclude.iter().any(|p| p.matches(relative)) || self.include.iter().any(|p| p.matches(relative))
+    }
+}
+
+/// Why a file is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncReason {
+    /// The destination lacks it.
+    Missing,
+    /// The sizes differ.
+    Size,
+    /// The source was modified after the destination's copy.
+    Newer,
+}
+
+/// One file to send: its key, its local path, its size, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncEntry {
+    pub key: String,
+    pub path: PathBuf,
+    pub size: u64,
+    pub reason: SyncReason,
+    /// The object's ETag and time, for a download.
+    #[serde(skip)]
+    pub(crate) remote: Option<(Option<String>, Option<SystemTime>)>,
+}
+
+/// What a sync would do.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncPlan {
+    pub send: Vec<SyncEntry>,
+    /// Keys (uploading) or local paths (downloading) the source no longer has: removed with `delete`.
+    pub delete: Vec<String>,
+    pub unchanged: u64,
+    /// Left out by the filters.
+    pub excluded: u64,
+    /// Files or keys that can't take part (unreadable files, keys that can't be a local path).
+    pub problems: Vec<KeyFailure>,
+}
+
+impl SyncPlan {
+    pub fn bytes(&self) -> u64 {
+        self.send.iter().map(|e| e.size).sum()
+    }
+
+    /// The uploads this plan stands for.
+    pub fn upload_items(&self) -> Vec<UploadItem> {
+        self.send.iter().map(|e| UploadItem { path: e.path.clone(), key: e.key.clone(), size: e.size }).collect()
+    }
+}
+
+/// An object as the comparison needs it.
+struct Remote {
+    size: u64,
+    etag: Option<String>,
+    modified: Option<SystemTime>,
+}
+
+/// Every object below `prefix`, by key.
+async fn remote_objects(s3: &S3, bucket: &str, prefix: &str, cancel: &CancellationToken) -> Result<HashMap<String, Remote>> {
+    let mut out = HashMap::new();
+    objects::list_all(s3, bucket, prefix, true, cancel, |page| {
+        for o in page.objects {
+            let modified = o.last_modified.as_deref().and_then(parse_time);
+            out.insert(o.key, Remote { size: o.size, etag: o.etag, modified });
+        }
+    })
+    .await?;
+    Ok(out)
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// Whether `a` is later than `b` by the storage's precision (whole seconds): a file changed within
+/// the second of its upload must not look newer than its object forever after.
+fn later(a: SystemTime, b: SystemTime) -> bool {
+    let secs = |t: SystemTime| t.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    secs(a) > secs(b)
+}
+
+/// A folder key (`a/`) is a marker, not a file to sync.
+fn is_marker(key: &str) -> bool {
+    key.ends_with('/')
+}
+
+/// What to upload so `bucket/prefix` matches the folder `dir`.
+pub async fn plan_up(dir: &Path, s3: &S3, bucket: &str, prefix: &str, filter: &SyncFilter, cancel: &CancellationToken) -> Result<SyncPlan> {
+    let (dir_owned, prefix_owned) = (dir.to_path_buf(), prefix.to_string());
+    let (items, problems) = tokio::task::spawn_blocking(move || plan(&dir_owned, &prefix_owned, false))
+        .await
+        .map_err(|e| Error::internal(e.to_string()))?;
+    let remote = remote_objects(s3, bucket, prefix, cancel).await?;
+    let mut sync = SyncPlan { problems, ..SyncPlan::default() };
+    let mut seen = HashSet::new();
+    for item in items {
+        let relative = item.key[prefix.len()..].to_string();
+        if !filter.admits(&relative) {
+            sync.excluded += 1;
+            seen.insert(item.key);
+            continue;
+        }
+        let reason = match remote.get(&item.key) {
+            None => Some(SyncReason::Missing),
+            Some(r) if r.size != item.size => Some(SyncReason::Size),
+            Some(r) => match (modified(&item.path), r.modified) {
+                (Some(local), Some(written)) if later(local, written) => Some(SyncReason::Newer),
+                _ => None,
+            },
+        };
+        seen.insert(item.key.clone());
+        match reason {
+            Some(reason) => sync.send.push(SyncEntry { key: item.key, path: item.path, size: item.size, reason, remote: None }),
+            None => sync.unchanged += 1,
+        }
+    }
+    let mut gone: Vec<String> = remote
+        .into_keys()
+        .filter(|k| !seen.contains(k) && !is_marker(k) && filter.admits(&k[prefix.len()..]))
+        .collect();
+    gone.sort();
+    sync.delete = gone;
+    Ok(sync)
+}
+
+/// What to download so the folder `dir` matches `bucket/prefix`.
+pub async fn plan_down(s3: &S3, bucket: &str, prefix: &str, dest: &Destination, filter: &SyncFilter, cancel: &CancellationToken) -> Result<SyncPlan> {
+    let remote = remote_objects(s3, bucket, prefix, cancel).await?;
+    let mut sync = SyncPlan::default();
+    let mut wanted = HashSet::new();
+    let mut keys: Vec<(String, Remote)> = remote.into_iter().filter(|(k, _)| !is_marker(k)).collect();
+    keys.sort_by(|a, b| a.0.cmp(&b.0));
+    for (key, r) in keys {
+        let relative = &key[prefix.len()..];
+        if !filter.admits(relative) {
+            sync.excluded += 1;
+            continue;
+        }
+        let path = match local_path(&dest.root, prefix, &key, dest.rules) {
+            Ok(p) => p,
+            Err(why) => {
+                sync.problems.push(KeyFailure { key, reason: format!("Not downloaded: {why}.") });
+                continue;
+            }
+        };
+        wanted.insert(dest.folding.identity(&path));
+        let local = std::fs::symlink_metadata(&path).ok();
+        let reason = match &local {
+            None => Some(SyncReason::Missing),
+            Some(m) if !m.is_file() => Some(SyncReason::Missing),
+            Some(m) if m.len() != r.size => Some(SyncReason::Size),
+            Some(m) => match (r.modified, m.modified().ok()) {
+                (Some(written), Some(local)) if later(written, local) => Some(SyncReason::Newer),
+                _ => None,
+            },
+        };
+        match reason {
+            Some(reason) => sync.send.push(SyncEntry { key, path, size: r.size, reason, remote: Some((r.etag, r.modified)) }),
+            None => sync.unchanged += 1,
+        }
+    }
+    // Local files the prefix no longer has (links are never followed, nor removed).
+    let (files, _) = tokio::task::spawn_blocking({
+        let root = dest.root.clone();
+        move || plan(&root, "", false)
+    })
+    .await
+    .map_err(|e| Error::internal(e.to_string()))?;
+    let mut gone: Vec<String> = files
+        .into_iter()
+        .filter(|f| !wanted.contains(&dest.folding.identity(&f.path)) && filter.admits(&f.key) && !is_partial(&f.key))
+        .map(|f| f.path.display().to_string())
+        .collect();
+    gone.sort();
+    sync.delete = gone;
+    Ok(sync)
+}
+
+impl SyncPlan {
+    /// The downloads this plan stands for, into `dest`, each pinned to the ETag listed and given
+    /// the object's time when written.
+    pub fn download_plan(&self, dest: Destination) -> super::download::DownloadPlan {
+        let entries = self.send.iter().map(|e| {
+            let (etag, modified) = e.remote.clone().unwrap_or_default();
+            (e.key.clone(), e.path.clone(), e.size, etag, modified)
+        });
+        super::download::DownloadPlan::of_entries(dest, entries.collect())
+    }
+}
+
+/// Removes local files a sync found gone from the source: how many, and what couldn't be removed.
+pub fn delete_local(paths: &[String]) -> (u64, Vec<KeyFailure>) {
+    let mut removed = 0;
+    let mut failed = Vec::new();
+    for p in paths {
+        match std::fs::remove_file(p) {
+            Ok(()) => removed += 1,
+            Err(e) => failed.push(KeyFailure { key: p.clone(), reason: format!("Couldn't remove it: {e}.") }),
+        }
+    }
+    (removed, failed)
+}
+
+/// A download's own temporary file, which a sync must neither upload nor delete.
+fn is_partial(key: &str) -> bool {
+    key.ends_with(".satchel-part")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excludes_leave_out_and_includes_bring_back() {
+        let f = SyncFilter::new(&["keep/*.tmp".into()], &["*.tmp".into(), "cache/*".into()]).unwrap();
+        assert!(f.admits("a/b/c.csv"));
+        assert!(!f.admits("a/b/c.tmp"), "* crosses folders, as in aws s3 sync");
+        assert!(!f.admits("cache/x/y"));
+        assert!(f.admits("keep/x.tmp"));
+        assert!(SyncFilter::new(&[], &["[".into()]).unwrap_err().message.contains("isn't a pattern"));
+    }
+}
