@@ -168,13 +168,18 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
     let (bucket, key) = crate::s3_address(&args.dst)?;
     let src = std::path::PathBuf::from(&args.src);
     let meta = std::fs::metadata(&src).map_err(|e| Error::invalid(format!("Can't read {}: {e}.", src.display())))?;
-    let opts = UploadOptions {
+    let mut opts = UploadOptions {
         part_size: args.part_size.as_deref().map(transfer::parse_size).transpose()?,
         concurrency: args.concurrency,
         checksum: Checksum::parse(&args.checksum)?,
         tags: args.tags.iter().map(|t| satchel_core::tags::parse_tag(t)).collect::<Result<_, _>>()?,
         ..UploadOptions::default()
     };
+    if meta.is_dir() {
+        // The same command run again after an interruption skips what the first run finished.
+        let from = src.canonicalize().unwrap_or_else(|_| src.clone());
+        opts.batch = Some(format!("cp {} -> {}", from.display(), args.dst));
+    }
     let (items, problems) = if meta.is_dir() {
         if !args.recursive {
             return Err(Error::invalid(format!("{} is a folder: add --recursive to upload what it holds.", src.display())));
@@ -241,6 +246,9 @@ pub(crate) async fn run_upload(
         .await?;
     if show {
         eprintln!();
+    }
+    if report.already_sent > 0 {
+        eprintln!("skipped {} file(s) the interrupted run had already sent", report.already_sent);
     }
     if report.resumed_bytes > 0 {
         eprintln!("resumed: {} were already uploaded by an earlier run", satchel_core::format::bytes(report.resumed_bytes));

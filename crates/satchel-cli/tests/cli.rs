@@ -865,3 +865,60 @@ fn sync_refuses_two_local_sides_and_bad_patterns() {
     let o = run(c, "");
     assert!(stderr(&o).contains("isn't a pattern"), "{}", stderr(&o));
 }
+
+/// Tried as a new user would: rerunning an interrupted `cp --recursive` sent again every file that
+/// had already finished. Killed mid-folder (SIGKILL), the same command sends only what was left;
+/// the proxy counts the bytes. Multi-threaded: the proxy must keep serving while a process runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rerun_of_an_interrupted_recursive_cp_sends_only_what_was_left() {
+    use satchel_harness::proxy::{Fault, FaultProxy, Match};
+    let g = &garage().server;
+    let bucket = unique("rerun");
+    g.create_bucket(&bucket).await;
+    let proxy = FaultProxy::start(g).await;
+    let through = proxy.server();
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let n = 12;
+    for i in 0..n {
+        std::fs::write(src.path().join(format!("f{i:02}.bin")), vec![i as u8; 100_000]).unwrap();
+    }
+    let dst = format!("s3://{bucket}/set/");
+    let args = ["--recursive", src.path().to_str().unwrap(), dst.as_str(), "--concurrency", "1"];
+    // Slow requests, one file at a time, so the process is surely mid-folder when it is killed.
+    proxy.inject(Match::Any, Fault::Delay(std::time::Duration::from_millis(150)), 1000);
+    let mut cmd = satchel(home.path());
+    cmd.env("AWS_ACCESS_KEY_ID", &through.access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &through.secret_access_key)
+        .args(["--endpoint", &through.endpoint, "--region", &through.region, "--path-style", "cp"])
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let started = std::time::Instant::now();
+    let finished = |log: Vec<String>| log.iter().filter(|l| l.starts_with("PUT") && l.contains("/set/f") && l.ends_with("200")).count();
+    while finished(proxy.log()) < 4 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:#?}", proxy.log());
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let on_server_before = g.client().list_objects_v2().bucket(&bucket).prefix("set/").send().await.unwrap().key_count().unwrap_or(0) as u64;
+    assert!(on_server_before >= 4 && on_server_before < n, "{on_server_before}");
+
+    proxy.clear();
+    proxy.reset_count();
+    let o = on_server(home.path(), &through, "cp", &[args[0], args[1], args[2], "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = stdout_json(&o);
+    assert_eq!(report["already_sent"].as_u64().unwrap(), on_server_before, "{report}");
+    assert_eq!(proxy.body_bytes(), (n - on_server_before) * 100_000, "only the files left crossed the proxy");
+    for i in 0..n {
+        assert_eq!(g.get(&bucket, &format!("set/f{i:02}.bin")).await, vec![i as u8; 100_000]);
+    }
+    // Finished: the record is gone, so the same command is a full copy again (cp copies).
+    proxy.reset_count();
+    let o = on_server(home.path(), &through, "cp", &[args[0], args[1], args[2], "--json"]);
+    assert_eq!(stdout_json(&o)["files"].as_u64().unwrap(), n);
+    assert_eq!(proxy.body_bytes(), n * 100_000);
+}

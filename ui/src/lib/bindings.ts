@@ -53,7 +53,10 @@ export const commands = {
 	createFolder: (connectionId: string, bucket: string, parent: string, name: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("create_folder", { connectionId, bucket, parent, name })),
 	/**  Renames a key or folder in place (server-side copy, then delete). */
 	renameItem: (connectionId: string, bucket: string, item: string, newName: string, opId: string) => typedError<CopyReport, AppError_Serialize>(__TAURI_INVOKE("rename_item", { connectionId, bucket, item, newName, opId })),
-	/**  Copies (or moves) a selection into a folder of a bucket of the same connection. */
+	/**
+	 *  Copies (or moves) a selection into a folder of a bucket of the same connection, reading and
+	 *  writing each bucket in its own region.
+	 */
 	copyItems: (connectionId: string, bucket: string, selection: string[], destBucket: string, destPrefix: string, moveItems: boolean, opId: string) => typedError<CopyReport, AppError_Serialize>(__TAURI_INVOKE("copy_items", { connectionId, bucket, selection, destBucket, destPrefix, moveItems, opId })),
 	/**  A bounded preview of a small text, JSON, CSV or image object. */
 	previewObject: (connectionId: string, bucket: string, key: string) => typedError<Preview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_object", { connectionId, bucket, key })),
@@ -72,9 +75,9 @@ export const commands = {
 	/**  Replaces a bucket's tags (an empty list removes them). */
 	setBucketTags: (connectionId: string, bucket: string, tags: Tag[]) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_bucket_tags", { connectionId, bucket, tags })),
 	/**
-	 *  Asks for a folder with the native dialog (paths are chosen here, never by the window), then
-	 *  plans the download of the selection into it: what is refused, which names are already taken.
-	 *  `None` when the user closed the dialog.
+	 *  Asks for a folder with the native dialog, opened in the user's Downloads folder (paths are
+	 *  chosen here, never by the window), then plans the download of the selection into it: what is
+	 *  refused, which names are already taken. `None` when the user closed the dialog.
 	 */
 	planDownload: (connectionId: string, bucket: string, selection: string[], opId: string) => typedError<DownloadSummary | null, AppError_Serialize>(__TAURI_INVOKE("plan_download", { connectionId, bucket, selection, opId })),
 	/**  Runs a planned download with the user's one choice for files already there. */
@@ -1023,6 +1026,8 @@ export type UploadReport_Deserialize = {
 	next_plan?: string | null,
 	/**  Files not sent because their key existed and the user chose to skip them. */
 	skipped: number | null,
+	/**  Files an earlier, interrupted run of the same batch had finished: not sent again. */
+	already_sent: number | null,
 };
 
 export type UploadReport_Serialize = {
@@ -1043,6 +1048,8 @@ export type UploadReport_Serialize = {
 	next_plan: string | null,
 	/**  Files not sent because their key existed and the user chose to skip them. */
 	skipped: number | null,
+	/**  Files an earlier, interrupted run of the same batch had finished: not sent again. */
+	already_sent: number | null,
 };
 
 /**  What uploads into one bucket must carry, and the values to offer first. */

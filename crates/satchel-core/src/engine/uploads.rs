@@ -202,6 +202,10 @@ impl Satchel {
         if opts.resume.is_none() {
             opts.resume = self.staging.journal().map(|journal| Resume { journal, storage: storage_name(conn) });
         }
+        // A batch is one connection's: the same command against another storage is another run.
+        if let (Some(r), Some(batch)) = (&opts.resume, &opts.batch) {
+            opts.batch = Some(format!("{} {batch}", r.storage));
+        }
         let report = transfer::upload(&s3, bucket, items, &opts, control, progress).await?;
         let secs = started.elapsed().as_secs_f64();
         if report.bytes > 0 && secs > 0.0 && !report.cancelled {

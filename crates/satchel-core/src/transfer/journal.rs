@@ -160,6 +160,14 @@ CREATE TABLE IF NOT EXISTS uploads (
     heartbeat INTEGER,
     UNIQUE (storage, bucket, key, path)
 );
+CREATE TABLE IF NOT EXISTS batch_files (
+    batch TEXT NOT NULL,
+    path BLOB NOT NULL,
+    key TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    modified_ns INTEGER NOT NULL,
+    PRIMARY KEY (batch, path, key)
+);
 CREATE TABLE IF NOT EXISTS parts (
     upload INTEGER NOT NULL REFERENCES uploads(id) ON DELETE CASCADE,
     number INTEGER NOT NULL,
@@ -433,6 +441,33 @@ impl Journal {
             })?;
             rows.filter_map(|r| r.transpose()).collect()
         })
+    }
+
+    /// Records that a run named `batch` (a CLI command) finished `key` from `path` as it was then.
+    pub fn batch_file_done(&self, batch: &str, path: &Path, key: &str, stamp: FileStamp) -> Result<()> {
+        self.with(|db| {
+            db.execute(
+                "INSERT OR REPLACE INTO batch_files (batch, path, key, size, modified_ns) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![batch, path_bytes(path), key, stamp.size as i64, stamp.modified_ns],
+            )
+            .map(drop)
+        })
+    }
+
+    /// What an earlier, interrupted run named `batch` finished: (path, key) and the file's stamp.
+    pub fn batch_files(&self, batch: &str) -> Result<std::collections::HashMap<(PathBuf, String), FileStamp>> {
+        self.with(|db| {
+            let mut q = db.prepare("SELECT path, key, size, modified_ns FROM batch_files WHERE batch = ?1")?;
+            let rows = q.query_map([batch], |r| {
+                Ok(((path_from_bytes(r.get(0)?), r.get(1)?), FileStamp { size: r.get::<_, i64>(2)? as u64, modified_ns: r.get(3)? }))
+            })?;
+            rows.collect()
+        })
+    }
+
+    /// Forgets a run that finished everything.
+    pub fn forget_batch(&self, batch: &str) -> Result<()> {
+        self.with(|db| db.execute("DELETE FROM batch_files WHERE batch = ?1", [batch]).map(drop))
     }
 
     /// The target and upload id of an entry, to resume or abort it.

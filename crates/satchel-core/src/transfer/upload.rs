@@ -53,6 +53,10 @@ pub struct UploadOptions {
     pub resume: Option<Resume>,
     /// Bytes of part buffers in use at once; `None` is `concurrency` x the part size.
     pub budget: Option<u64>,
+    /// A name for this run (the CLI's command and its ends), with `resume`: each file it finishes is
+    /// journalled under it, a later run of the same name skips the files finished and unchanged
+    /// since, and the record goes when a run finishes everything.
+    pub batch: Option<String>,
 }
 
 /// The journal and the name of the storage its entries belong to.
@@ -79,6 +83,7 @@ impl Default for UploadOptions {
             retry: RetryPolicy::default(),
             resume: None,
             budget: None,
+            batch: None,
         }
     }
 }
@@ -111,6 +116,9 @@ pub struct UploadReport {
     /// Files not sent because their key existed and the user chose to skip them.
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub skipped: u64,
+    /// Files an earlier, interrupted run of the same batch had finished: not sent again.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub already_sent: u64,
 }
 
 /// Buffers at least this big are pooled; smaller ones are cheap to allocate.
@@ -182,6 +190,7 @@ pub async fn upload(
         part_size_for(item.size, opts.part_size)?;
     }
     validate_tags(&opts.tags, TagTarget::Object)?;
+    let (items, already_sent) = skip_finished(items, opts);
     let concurrency = opts.concurrency.clamp(1, 64);
     let budget_mib = opts
         .budget
@@ -203,7 +212,7 @@ pub async fn upload(
     });
     // Files are opened a bounded number at a time; parts of big files fill the budget.
     let files = Arc::new(Semaphore::new(concurrency * 2));
-    let mut report = UploadReport::default();
+    let mut report = UploadReport { already_sent, ..UploadReport::default() };
     let mut tasks = tokio::task::JoinSet::new();
     let mut waiting = items.into_iter();
     for item in waiting.by_ref() {
@@ -234,7 +243,39 @@ pub async fn upload(
     report.paused = control.is_paused();
     report.checksum = shared.checksum().name().to_string();
     report.failed.sort_by(|a, b| a.key.cmp(&b.key));
+    if let (Some(r), Some(batch)) = (&opts.resume, &opts.batch) {
+        if report.unfinished.is_empty() && report.failed.is_empty() && !report.paused && !report.cancelled {
+            log_journal(r.journal.forget_batch(batch));
+        }
+    }
     Ok(report)
+}
+
+/// Leaves out the files an interrupted run of the same batch finished and that are unchanged
+/// since (a journal that can't be read means sending them all).
+fn skip_finished(items: Vec<UploadItem>, opts: &UploadOptions) -> (Vec<UploadItem>, u64) {
+    let (Some(r), Some(batch)) = (&opts.resume, &opts.batch) else { return (items, 0) };
+    let done = match r.journal.batch_files(batch) {
+        Ok(d) if !d.is_empty() => d,
+        Ok(_) => return (items, 0),
+        Err(e) => {
+            tracing::warn!(error = %e.message, "transfer journal: sending every file of the batch");
+            return (items, 0);
+        }
+    };
+    let before = items.len();
+    let left: Vec<UploadItem> = items
+        .into_iter()
+        .filter(|i| done.get(&(i.path.clone(), i.key.clone())).is_none_or(|stamp| FileStamp::of(&i.path).ok() != Some(*stamp)))
+        .collect();
+    let skipped = (before - left.len()) as u64;
+    (left, skipped)
+}
+
+fn log_journal(r: Result<()>) {
+    if let Err(e) = r {
+        tracing::warn!(error = %e.message, "transfer journal");
+    }
 }
 
 fn settle(
@@ -244,6 +285,11 @@ fn settle(
 ) {
     match done {
         Ok((item, Ok(outcome))) => {
+            if let (Some(r), Some(batch)) = (&shared.opts.resume, &shared.opts.batch) {
+                if let Ok(stamp) = FileStamp::of(&item.path) {
+                    log_journal(r.journal.batch_file_done(batch, &item.path, &item.key, stamp));
+                }
+            }
             report.files += 1;
             report.bytes += item.size;
             report.resumed_bytes += outcome.resumed_bytes;

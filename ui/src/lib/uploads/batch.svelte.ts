@@ -34,6 +34,7 @@ const EMPTY_CANCELLED: UploadReport = {
   checksum: '',
   next_plan: null,
   skipped: 0,
+  already_sent: 0,
 };
 
 let batches = 0;

@@ -9,6 +9,7 @@ const report = (over: Partial<UploadReport> = {}): UploadReport => ({
   cancelled: false,
   paused: false,
   skipped: 0,
+  already_sent: 0,
   resumed_bytes: 0,
   restarted: [],
   checksum: 'crc32c',

@@ -111,6 +111,7 @@ const REPORT: UploadReport_Serialize = {
   checksum: 'crc32c',
   next_plan: null,
   skipped: 0,
+  already_sent: 0,
 };
 
 function setup(props: { onopenbucket?: (b: string) => void; transfers?: Transfers; active?: boolean } = {}) {

@@ -36,6 +36,7 @@ const report = (over: Partial<UploadReport_Serialize> = {}): UploadReport_Serial
   checksum: 'crc32c',
   next_plan: null,
   skipped: 0,
+  already_sent: 0,
   ...over,
 });
 

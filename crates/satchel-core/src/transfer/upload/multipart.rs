@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 
-use super::{cancelled, guess_type, planned_stamp, tagging_header, unchanged_since, FileOutcome, PartBody, Shared};
+use super::{cancelled, guess_type, log_journal, planned_stamp, tagging_header, unchanged_since, FileOutcome, PartBody, Shared};
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, Result};
 use crate::transfer::checksum::Checksum;
@@ -79,12 +79,6 @@ fn keep_owning(shared: &Arc<Shared>, entry: Option<i64>) -> Option<tokio::task::
             log_journal(journal.beat(id));
         }
     }))
-}
-
-fn log_journal(r: Result<()>) {
-    if let Err(e) = r {
-        tracing::warn!(error = %e.message, "transfer journal");
-    }
 }
 
 /// Best effort: a failure is logged, and the upload then shows among the bucket's unfinished ones.
