@@ -332,7 +332,7 @@ describe('App', () => {
     await waitFor(() => expect(screen.queryByTestId('drop-overlay')).toBeNull());
     const sheet = await screen.findByTestId('upload-sheet');
     await waitFor(() => expect(sheet).toHaveAccessibleName('Upload 2 files (2 KB) to photos/'));
-    expect(callsOf('plan_upload')).toEqual([{ connectionId: 'c2', bucket: 'photos', prefix: '', sourcesId: 'src-1', opId: expect.any(String) }]);
+    expect(callsOf('plan_upload')).toEqual([{ connectionId: 'c2', bucket: 'photos', prefix: '', sourcesId: 'src-1', followLinks: false, opId: expect.any(String) }]);
     await fireEvent.click(screen.getByTestId('upload-start'));
     await waitFor(() => expect(screen.queryByTestId('upload-sheet')).toBeNull());
     expect(callsOf('start_upload')).toEqual([{ planId: 'plan-1', tags: [], conflicts: 'skip', opId: expect.any(String), progress: expect.anything() }]);
