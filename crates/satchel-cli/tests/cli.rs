@@ -911,8 +911,11 @@ async fn a_rerun_of_an_interrupted_recursive_cp_sends_only_what_was_left() {
     let o = on_server(home.path(), &through, "cp", &[args[0], args[1], args[2], "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let report = stdout_json(&o);
-    assert_eq!(report["already_sent"].as_u64().unwrap(), on_server_before, "{report}");
-    assert_eq!(proxy.body_bytes(), (n - on_server_before) * 100_000, "only the files left crossed the proxy");
+    // One file at a time: the kill may land after the storage stored a file and before the run
+    // journalled it; that one file is sent again, nothing else.
+    let already = report["already_sent"].as_u64().unwrap();
+    assert!(already + 1 >= on_server_before && already <= on_server_before && already >= 3, "{on_server_before} on the server: {report}");
+    assert_eq!(proxy.body_bytes(), (n - already) * 100_000, "only the files left crossed the proxy");
     for i in 0..n {
         assert_eq!(g.get(&bucket, &format!("set/f{i:02}.bin")).await, vec![i as u8; 100_000]);
     }
