@@ -64,7 +64,7 @@ fn show_plan(plan: &SyncPlan, delete: bool, json: bool) {
         return;
     }
     for e in &plan.send {
-        println!("send   {} ({})", e.key, serde_json::to_value(e.reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default());
+        println!("send   {} ({})", e.key, e.reason.as_str());
     }
     if delete {
         for d in &plan.delete {

@@ -33,6 +33,18 @@ fn run(mut cmd: Command, stdin: &str) -> Output {
 
 /// `satchel --endpoint <server> --region <its region> --path-style <command> <extra>`, with the
 /// server's keys in the AWS environment variables.
+/// `on_server`, left running in the background (to be killed mid-transfer).
+fn spawn_on_server(home: &Path, s: &satchel_harness::S3Server, command: &str, extra: &[&str]) -> std::process::Child {
+    let mut c = satchel(home);
+    c.env("AWS_ACCESS_KEY_ID", &s.access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &s.secret_access_key)
+        .args(["--endpoint", &s.endpoint, "--region", &s.region, "--path-style", command])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    c.spawn().unwrap()
+}
+
 fn on_server(home: &Path, s: &satchel_harness::S3Server, command: &str, extra: &[&str]) -> Output {
     let mut c = satchel(home);
     c.env("AWS_ACCESS_KEY_ID", &s.access_key_id)
@@ -497,14 +509,7 @@ async fn a_killed_upload_resumes_and_sends_only_the_missing_parts() {
     let args = [file.to_str().unwrap(), dst.as_str(), "--part-size", "5M", "--concurrency", "2"];
     // Slow parts, so the process is surely mid-upload when it is killed.
     proxy.inject(Match::AnyPart, Fault::Delay(std::time::Duration::from_millis(300)), 1000);
-    let mut cmd = satchel(home.path());
-    cmd.env("AWS_ACCESS_KEY_ID", &through.access_key_id)
-        .env("AWS_SECRET_ACCESS_KEY", &through.secret_access_key)
-        .args(["--endpoint", &through.endpoint, "--region", &through.region, "--path-style", "cp"])
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let mut child = cmd.spawn().unwrap();
+    let mut child = spawn_on_server(home.path(), &through, "cp", &args);
     let started = std::time::Instant::now();
     while proxy.log().iter().filter(|l| l.contains("partNumber=") && l.ends_with("-> 200")).count() < 3 {
         assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:#?}", proxy.log());
@@ -887,14 +892,7 @@ async fn a_rerun_of_an_interrupted_recursive_cp_sends_only_what_was_left() {
     let args = ["--recursive", src.path().to_str().unwrap(), dst.as_str(), "--concurrency", "1"];
     // Slow requests, one file at a time, so the process is surely mid-folder when it is killed.
     proxy.inject(Match::Any, Fault::Delay(std::time::Duration::from_millis(150)), 1000);
-    let mut cmd = satchel(home.path());
-    cmd.env("AWS_ACCESS_KEY_ID", &through.access_key_id)
-        .env("AWS_SECRET_ACCESS_KEY", &through.secret_access_key)
-        .args(["--endpoint", &through.endpoint, "--region", &through.region, "--path-style", "cp"])
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let mut child = cmd.spawn().unwrap();
+    let mut child = spawn_on_server(home.path(), &through, "cp", &args);
     let started = std::time::Instant::now();
     let finished = |log: Vec<String>| log.iter().filter(|l| l.starts_with("PUT") && l.contains("/set/f") && l.ends_with("200")).count();
     while finished(proxy.log()) < 4 {

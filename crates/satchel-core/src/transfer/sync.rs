@@ -56,6 +56,17 @@ pub enum SyncReason {
     Newer,
 }
 
+impl SyncReason {
+    /// The word the CLI prints, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncReason::Missing => "missing",
+            SyncReason::Size => "size",
+            SyncReason::Newer => "newer",
+        }
+    }
+}
+
 /// One file to send: its key, its local path, its size, and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct SyncEntry {
