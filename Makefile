@@ -11,7 +11,7 @@ TEST_ENV := env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOK
 # A private D-Bus session with an unlocked gnome-keyring: the real Secret Service, not a mock.
 WITH_KEYRING := dbus-run-session -- tests/with-keyring
 
-.PHONY: run app ui-build test test-rust test-ui test-e2e deps test-deps bindings clean bench bench-deps bench-build bench-bucket-rm bench-list bench-upload
+.PHONY: run app ui-build test test-rust test-ui test-e2e deps test-deps bindings clean bench bench-deps bench-build bench-bucket-rm bench-list bench-upload bench-download bench-sync
 
 run: deps app
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
@@ -57,7 +57,7 @@ clean:
 bench-deps: test-deps
 	.ci/deps bench
 
-bench: bench-list bench-bucket-rm bench-upload
+bench: bench-list bench-bucket-rm bench-upload bench-download bench-sync
 
 bench-build: bench-deps
 	cargo build --release -p satchel-cli -p satchel-harness --bins
@@ -70,3 +70,9 @@ bench-list: bench-build
 
 bench-upload: bench-build
 	PATH="$(TOOLS_BIN):$$PATH" .venv/bin/python tests/bench/upload.py
+
+bench-download: bench-build
+	PATH="$(TOOLS_BIN):$$PATH" .venv/bin/python tests/bench/download.py
+
+bench-sync: bench-build
+	PATH="$(TOOLS_BIN):$$PATH" .venv/bin/python tests/bench/sync.py

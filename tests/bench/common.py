@@ -86,3 +86,47 @@ SATCHEL = os.path.join(ROOT, "target", "release", "satchel")
 def aws_cli():
     import shutil
     return shutil.which("aws", path=os.path.join(ROOT, ".venv", "bin")) or shutil.which("aws")
+
+
+REPORT = os.path.join(ROOT, "docs", "BENCHMARKS.md")
+
+
+def write_report_section(name, markdown):
+    """Replaces one benchmark's section of docs/BENCHMARKS.md (between its markers), keeping the others."""
+    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    block = f"{start}\n{markdown.strip()}\n{end}"
+    try:
+        with open(REPORT) as f:
+            text = f.read()
+    except FileNotFoundError:
+        text = "# Benchmarks\n"
+    if start in text and end in text:
+        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    with open(REPORT, "w") as f:
+        f.write(text)
+
+
+def svg_chart(sections):
+    """A small horizontal bar chart of median seconds per peer, one group per workload."""
+    width, bar_h, gap, left = 760, 18, 6, 260
+    rows = sum(len(s["rows"]) + 2 for s in sections)
+    height = rows * (bar_h + gap) + 20
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>']
+    y = 10
+    for s in sections:
+        out.append(f'<text x="4" y="{y + 13}" font-weight="bold">{s["label"]} (seconds, lower is better)</text>')
+        y += bar_h + gap
+        longest = max(r["median"] for r in s["rows"])
+        for r in s["rows"]:
+            w = (width - left - 70) * r["median"] / longest
+            colour = "#2563eb" if r["name"].startswith("satchel") else "#9ca3af"
+            out.append(f'<text x="4" y="{y + 13}">{r["name"]}</text>')
+            out.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>')
+            out.append(f'<text x="{left + w + 6:.1f}" y="{y + 13}">{r["median"]:.2f}</text>')
+            y += bar_h + gap
+        y += bar_h
+    out.append("</svg>")
+    return "\n".join(out)

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 
-from common import ROOT, SATCHEL, aws_cli, client, peer_env, start_garage, timed_process
+from common import ROOT, SATCHEL, aws_cli, client, peer_env, start_garage, svg_chart, timed_process, write_report_section
 
 BOTO3_SCRIPT = """
 import sys, boto3, os
@@ -81,30 +81,6 @@ def peers(info, work, py, boto3_file, s3cmd_cfg):
         "s3cmd put": s3cmd,
         "boto3 TransferConfig(8, 16 MiB)": boto3_,
     }
-
-
-def svg_chart(sections):
-    """A small horizontal bar chart of median seconds per peer, one group per workload."""
-    width, bar_h, gap, left = 760, 18, 6, 260
-    rows = sum(len(s["rows"]) + 2 for s in sections)
-    height = rows * (bar_h + gap) + 20
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
-           f'<rect width="{width}" height="{height}" fill="white"/>']
-    y = 10
-    for s in sections:
-        out.append(f'<text x="4" y="{y + 13}" font-weight="bold">{s["label"]} (seconds, lower is better)</text>')
-        y += bar_h + gap
-        longest = max(r["median"] for r in s["rows"])
-        for r in s["rows"]:
-            w = (width - left - 70) * r["median"] / longest
-            colour = "#2563eb" if r["name"].startswith("satchel") else "#9ca3af"
-            out.append(f'<text x="4" y="{y + 13}">{r["name"]}</text>')
-            out.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>')
-            out.append(f'<text x="{left + w + 6:.1f}" y="{y + 13}">{r["median"]:.2f}</text>')
-            y += bar_h + gap
-        y += bar_h
-    out.append("</svg>")
-    return "\n".join(out)
 
 
 def main():
@@ -191,15 +167,12 @@ def main():
         docs = os.path.join(ROOT, "docs")
         with open(os.path.join(docs, "bench-upload.svg"), "w") as f:
             f.write(svg_chart(sections))
-        with open(os.path.join(docs, "BENCHMARKS.md"), "w") as f:
-            f.write("# Benchmarks\n\n")
-            f.write("Written by `make bench-upload` (tests/bench/upload.py); numbers from one run on this machine: "
-                    f"{platform.machine()}, {os.cpu_count()} cores, garage on loopback. Medians of {args.rounds} rounds with "
-                    "the order of the peers alternating; peak RSS is the highest of the rounds (GNU time). "
-                    "`vs fastest peer` divides by the fastest tool other than satchel.\n")
-            f.write("\n![Upload times](bench-upload.svg)\n")
-            f.write(table + "\n")
-            f.write("\nListing and bucket deletion: `make bench-list`, `make bench-bucket-rm` (printed, not written here).\n")
+        write_report_section("upload", "## Uploads\n\n"
+                             "Written by `make bench-upload` (tests/bench/upload.py); numbers from one run on this machine: "
+                             f"{platform.machine()}, {os.cpu_count()} cores, garage on loopback. Medians of {args.rounds} rounds with "
+                             "the order of the peers alternating; peak RSS is the highest of the rounds (GNU time). "
+                             "`vs fastest peer` divides by the fastest tool other than satchel.\n"
+                             "\n![Upload times](bench-upload.svg)\n" + table)
 
 
 if __name__ == "__main__":
