@@ -48,9 +48,14 @@ pub enum Command {
     Bucket(BucketCommand),
     /// List a bucket's folder (or everything below it with --recursive); rows appear as pages arrive.
     Ls(LsArgs),
-    /// Copy between local and S3: `cp FILE s3://b/key`, `cp --recursive DIR s3://b/p/` (DIR's contents
-    /// under p/), `cp s3://b/key FILE_OR_DIR`, `cp --recursive s3://b/p/ DIR` (keys by their path below p/).
+    /// Copy between local and S3, or between S3 locations: `cp FILE s3://b/key`, `cp --recursive DIR
+    /// s3://b/p/` (DIR's contents under p/), `cp s3://b/key FILE_OR_DIR`, `cp --recursive s3://b/p/ DIR`
+    /// (keys by their path below p/), `cp [--recursive] s3://a/x s3://b/y` (server-side).
     Cp(CpArgs),
+    /// Move between S3 locations, server-side: `mv s3://a/key s3://b/key`, `mv --recursive
+    /// s3://a/p/ s3://b/q/`. A source is deleted only once its copy exists, and only if it has not
+    /// changed since it was copied.
+    Mv(MvArgs),
     /// Make DST match SRC, a local folder and s3://bucket/prefix/ either way: sends what DST lacks,
     /// what differs in size, and what is newer in SRC. Ctrl-C stops; the same command sends what is
     /// still missing.
@@ -198,6 +203,15 @@ pub struct RmArgs {
     /// s3://bucket/key, or s3://bucket/prefix/ with --recursive
     pub target: String,
     /// Everything below the prefix.
+    #[arg(long, short = 'r')]
+    pub recursive: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MvArgs {
+    pub src: String,
+    pub dst: String,
+    /// Everything below the source prefix, by its path relative to it.
     #[arg(long, short = 'r')]
     pub recursive: bool,
 }

@@ -83,7 +83,11 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
         return upload(engine, conn, args, json).await;
     }
     if args.dst.starts_with("s3://") {
-        return Err(Error::new(satchel_core::ErrorCode::Unsupported, "Copying between S3 locations isn't available in cp yet."));
+        if !args.tags.is_empty() || args.if_exists.is_some() || args.follow_symlinks {
+            return Err(Error::invalid("--tag, --if-exists and --follow-symlinks don't apply to copies between S3 locations: a copy keeps the source's tags and metadata."));
+        }
+        let req = crate::remote::RemoteCopy { src: &args.src, dst: &args.dst, recursive: args.recursive, remove_source: false };
+        return crate::remote::run(engine, conn, req, json).await;
     }
     if !args.tags.is_empty() {
         return Err(Error::invalid("--tag applies to uploads; to tag objects already in S3, use `satchel tag set`."));

@@ -7,6 +7,7 @@
 mod args;
 mod buckets;
 mod list;
+mod remote;
 mod secret;
 mod sync;
 mod tags;
@@ -56,6 +57,15 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let engine = open_engine()?;
             let conn = chosen_connection(&engine, &cli.global, None).await?;
             list::copy(&engine, &conn, args, cli.global.json).await
+        }
+        Command::Mv(args) => {
+            if !(args.src.starts_with("s3://") && args.dst.starts_with("s3://")) {
+                return Err(Error::invalid("mv moves between S3 locations (s3://bucket/key); to move local files up, cp them, then remove them."));
+            }
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            let req = remote::RemoteCopy { src: &args.src, dst: &args.dst, recursive: args.recursive, remove_source: true };
+            remote::run(&engine, &conn, req, cli.global.json).await
         }
         Command::Sync(args) => {
             let engine = open_engine()?;

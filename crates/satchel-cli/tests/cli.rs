@@ -909,10 +909,11 @@ async fn a_rerun_of_an_interrupted_recursive_cp_sends_only_what_was_left() {
     let o = on_server(home.path(), &through, "cp", &[args[0], args[1], args[2], "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let report = stdout_json(&o);
-    // One file at a time: the kill may land after the storage stored a file and before the run
-    // journalled it; that one file is sent again, nothing else.
+    // The kill may land after the storage stored a file and before the run journalled it: at
+    // --concurrency 1 up to two small files are in flight (files open = 2 x concurrency), and
+    // those are sent again, nothing else.
     let already = report["already_sent"].as_u64().unwrap();
-    assert!(already + 1 >= on_server_before && already <= on_server_before && already >= 3, "{on_server_before} on the server: {report}");
+    assert!(already + 2 >= on_server_before && already <= on_server_before && already >= 2, "{on_server_before} on the server: {report}");
     assert_eq!(proxy.body_bytes(), (n - already) * 100_000, "only the files left crossed the proxy");
     for i in 0..n {
         assert_eq!(g.get(&bucket, &format!("set/f{i:02}.bin")).await, vec![i as u8; 100_000]);
@@ -922,4 +923,71 @@ async fn a_rerun_of_an_interrupted_recursive_cp_sends_only_what_was_left() {
     let o = on_server(home.path(), &through, "cp", &[args[0], args[1], args[2], "--json"]);
     assert_eq!(stdout_json(&o)["files"].as_u64().unwrap(), n);
     assert_eq!(proxy.body_bytes(), n * 100_000);
+}
+
+/// `cp` and `mv` between S3 locations, server-side: one key to a named key or into a prefix, and
+/// `--recursive` by relative paths; bytes, metadata and tags read back with a plain client. A
+/// move leaves no source behind; copying a prefix into itself is refused before anything happens.
+async fn s3_to_s3_on(s: &satchel_harness::S3Server, tagged: bool) {
+    let (a, b) = (unique("cpa"), unique("cpb"));
+    s.create_bucket(&a).await;
+    s.create_bucket(&b).await;
+    let c = s.client();
+    for (key, body) in [("data/x.csv", "x,1\n"), ("data/sub/y.csv", "y,2\n"), ("other.txt", "other")] {
+        let req = c.put_object().bucket(&a).key(key).body(body.as_bytes().to_vec().into()).metadata("origin", "lab");
+        let req = if tagged { req.tagging("team=blue") } else { req };
+        req.send().await.unwrap();
+    }
+    let home = tempfile::tempdir().unwrap();
+    let read = |bucket: &str, key: &str| {
+        let (c, bucket, key) = (c.clone(), bucket.to_string(), key.to_string());
+        async move {
+            let o = c.get_object().bucket(&bucket).key(&key).send().await.unwrap();
+            let meta = o.metadata().and_then(|m| m.get("origin").cloned());
+            (String::from_utf8(o.body.collect().await.unwrap().to_vec()).unwrap(), meta)
+        }
+    };
+
+    let o = on_server(home.path(), s, "cp", &[&format!("s3://{a}/other.txt"), &format!("s3://{b}/copies/renamed.txt")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read(&b, "copies/renamed.txt").await, ("other".into(), Some("lab".into())));
+    let o = on_server(home.path(), s, "cp", &["--json", &format!("s3://{a}/other.txt"), &format!("s3://{b}/into/")]);
+    assert_eq!(stdout_json(&o)["copied"], 1, "{}", stderr(&o));
+    assert_eq!(read(&b, "into/other.txt").await.0, "other");
+
+    let o = on_server(home.path(), s, "cp", &["--recursive", &format!("s3://{a}/data"), &format!("s3://{b}/backup/")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(keys_below(s, &b, "backup/").await, vec!["backup/sub/y.csv", "backup/x.csv"]);
+    assert_eq!(read(&b, "backup/sub/y.csv").await, ("y,2\n".into(), Some("lab".into())));
+    if tagged {
+        let t = c.get_object_tagging().bucket(&b).key("backup/x.csv").send().await.unwrap();
+        assert_eq!(t.tag_set().iter().map(|t| (t.key(), t.value())).collect::<Vec<_>>(), vec![("team", "blue")]);
+    }
+
+    let o = on_server(home.path(), s, "mv", &["--recursive", &format!("s3://{a}/data/"), &format!("s3://{b}/moved/")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "Moved 2 objects.");
+    assert_eq!(keys_below(s, &b, "moved/").await, vec!["moved/sub/y.csv", "moved/x.csv"]);
+    assert!(keys_below(s, &a, "data/").await.is_empty(), "the sources are gone");
+
+    // Refused before anything is copied.
+    let o = on_server(home.path(), s, "cp", &["--recursive", &format!("s3://{b}/backup/"), &format!("s3://{b}/backup/again/")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("inside the source"), "{}", stderr(&o));
+    assert!(keys_below(s, &b, "backup/again/").await.is_empty());
+    let o = on_server(home.path(), s, "cp", &[&format!("s3://{a}/missing.txt"), &format!("s3://{b}/m.txt")]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("missing.txt"), "{}", stderr(&o));
+    let o = on_server(home.path(), s, "mv", &["local.txt", &format!("s3://{b}/m.txt")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+#[tokio::test]
+async fn s3_to_s3_copy_and_move_on_moto() {
+    s3_to_s3_on(moto(), true).await;
+}
+
+#[tokio::test]
+async fn s3_to_s3_copy_and_move_on_garage() {
+    s3_to_s3_on(&garage().server, false).await;
 }

@@ -261,6 +261,25 @@ pub async fn transfer_within(ends: Buckets<'_>, selection: &[String], dst_prefix
     run_plan(ends, selection, plan, remove_source, cancel).await
 }
 
+/// Copies (or moves) everything under `src_prefix` to `dst_prefix` of the destination by paths
+/// relative to the prefix (what `aws s3 cp --recursive` does), pinned to the listed versions.
+pub async fn transfer_contents(ends: Buckets<'_>, src_prefix: &str, dst_prefix: &str, remove_source: bool, cancel: &CancellationToken) -> Result<CopyReport> {
+    let selection = [src_prefix.to_string()];
+    let plan = etags_of(ends.src, ends.src_bucket, &selection, cancel)
+        .await?
+        .into_iter()
+        .map(|(key, etag)| Planned { dst: format!("{dst_prefix}{}", &key[src_prefix.len()..]), src: key, etag })
+        .collect();
+    run_plan(ends, &selection, plan, remove_source, cancel).await
+}
+
+/// Copies (or moves) one key to exactly `dst_key`.
+pub async fn transfer_one(ends: Buckets<'_>, src_key: &str, dst_key: &str, remove_source: bool, cancel: &CancellationToken) -> Result<CopyReport> {
+    let selection = [src_key.to_string()];
+    let plan = vec![Planned { src: src_key.to_string(), dst: dst_key.to_string(), etag: None }];
+    run_plan(ends, &selection, plan, remove_source, cancel).await
+}
+
 /// Renames one key or folder in place: `new_name` replaces the last path segment.
 pub async fn rename(s3: &S3, bucket: &str, item: &str, new_name: &str, cancel: &CancellationToken) -> Result<CopyReport> {
     validate_folder_name(new_name).map_err(|e| Error::invalid(e.message.replace("Folder names", "Names").replace("folder", "item")))?;
