@@ -433,7 +433,7 @@ async function main() {
     assert.equal(await tag.getAttribute('data-value'), 'alpha');
   });
 
-  await step('a download into a folder that has the file asks once, and keeps both', async () => {
+  await step('a download into a folder that has the file asks once, keeps both, and is filed in the transfers history', async () => {
     const dl = downloads;
     await mkdir(dl, { recursive: true });
     await writeFile(path.join(dl, 'readme.txt'), 'mine\n');
@@ -445,15 +445,21 @@ async function main() {
     assert.match(await dialog.getText(), /1 file is already in “Downloads”/);
     await browser.saveScreenshot(path.join(shots, 'download-conflicts.png'));
     await (await byTestId(browser, 'download-conflict-rename')).click();
+    // The report line still shows the rename from an earlier step until the download is handed over.
     const report = await byTestId(browser, 'action-report');
-    await report.waitForDisplayed({ timeout: WAIT });
-    assert.match(await report.getText(), /Downloaded 1 file/);
+    await browser.waitUntil(async () => /Downloading/.test(await report.getText().catch(() => '')), {
+      timeout: WAIT, timeoutMsg: 'the download was not handed to the transfers panel',
+    });
+    assert.match(await report.getText(), /Downloading 1 file .* to “Downloads”/);
+    if (!(await (await byTestId(browser, 'transfers-panel')).isExisting())) await (await byTestId(browser, 'transfer-status')).click();
+    const entry = await browser.$('[data-testid="history-entry"][data-kind="download"]');
+    await entry.waitForDisplayed({ timeout: WAIT });
+    assert.match(await entry.getText(), /e2e-reports\/ → Downloads[\s\S]*Downloaded 1 file/);
     assert.equal(await readFile(path.join(dl, 'readme.txt'), 'utf8'), 'mine\n', 'the file already there is untouched');
     assert.equal(await readFile(path.join(dl, 'readme (1).txt'), 'utf8'), 'contents of readme.txt\n');
     assert.equal(await (await byTestId(browser, 'download-status')).isExisting(), false);
-    // Without a window manager (Xvfb) the webview repaints only on the next input after a native
-    // dialog; a click makes the step's screenshot show what the DOM already says.
-    await (await objectRow('readme.txt')).click();
+    await browser.saveScreenshot(path.join(shots, 'download-history.png'));
+    await (await byTestId(browser, 'transfer-status')).click();
   });
 
   await step('a bucket is created through the wizard with safe defaults', async () => {

@@ -3,7 +3,7 @@
 use std::io::{BufWriter, Write};
 
 use satchel_core::objects::{self, ListingPage};
-use satchel_core::transfer::{self, DownloadReport, IfExists};
+use satchel_core::transfer::{self, Destination, IfExists};
 use satchel_core::{CancellationToken, Connection, Error, Satchel};
 
 use crate::args::{CpArgs, LsArgs, RmArgs};
@@ -105,8 +105,8 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
     let report = if args.recursive {
         // Like `aws s3 cp --recursive`: the keys under the prefix land in DST by their relative path.
         let prefix = if key.is_empty() || key.ends_with('/') { key } else { format!("{key}/") };
-        let keys = objects::expand(&s3, &bucket, &[prefix.clone()], &cancel).await?;
-        download_relative(&s3, &bucket, (&prefix, &keys), &dst, if_exists, &cancel).await?
+        let plan = transfer::plan_download_contents(&s3, &bucket, &prefix, Destination::at(&dst)?, &cancel).await?;
+        transfer::run_download(&s3, &bucket, plan, if_exists, &cancel, &|_| {}).await?
     } else {
         if key.is_empty() || key.ends_with('/') {
             return Err(Error::invalid("That is a folder: add --recursive to copy everything below it."));
@@ -136,32 +136,6 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
             format!("{} key(s) were not downloaded.", report.refused.len() + report.failed.len()),
         ))
     }
-}
-
-/// Downloads `keys` (all under `prefix`) into `dst` by their path relative to `prefix`.
-async fn download_relative(
-    s3: &satchel_core::connect::client::S3,
-    bucket: &str,
-    (prefix, keys): (&str, &[String]),
-    dst: &std::path::Path,
-    if_exists: IfExists,
-    cancel: &CancellationToken,
-) -> Result<DownloadReport, Error> {
-    // download() keeps a selected folder's own name; selecting the prefix's children keeps it out.
-    let mut children: Vec<String> = keys
-        .iter()
-        .filter_map(|k| {
-            let rest = k.strip_prefix(prefix)?;
-            Some(match rest.find('/') {
-                Some(i) => format!("{prefix}{}", &rest[..=i]),
-                None => k.clone(),
-            })
-        })
-        .filter(|c| c != prefix)
-        .collect();
-    children.sort();
-    children.dedup();
-    transfer::download(s3, bucket, &children, dst, if_exists, cancel, &|_| {}).await
 }
 
 async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -> Result<(), Error> {

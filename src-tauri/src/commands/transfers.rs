@@ -3,7 +3,7 @@
 
 use satchel_core::tags::Tag;
 use satchel_core::transfer::{
-    ConflictChoice, DownloadProgress, DownloadReport, HeldSources, IfExists, TransferProgress, UnfinishedUpload, UploadReport,
+    ConflictChoice, DownloadReport, HeldSources, IfExists, TransferProgress, UnfinishedUpload, UploadReport,
     UploadSummary,
 };
 use satchel_core::{DownloadSummary, Error};
@@ -43,11 +43,15 @@ pub async fn start_download(
     plan_id: String,
     if_exists: IfExists,
     op_id: String,
-    progress: Channel<DownloadProgress>,
+    progress: Channel<TransferProgress>,
 ) -> Result<DownloadReport, Error> {
     let op = engine.operation(&op_id);
     let progress = Throttled::new(progress);
-    engine.start_download(&plan_id, if_exists, op.token(), &|p| progress.send(p.files_done == p.files_total, || p.clone())).await
+    engine
+        .start_download(&plan_id, if_exists, op.control(), &|p| {
+            progress.send(p.bytes_done == p.bytes_total && p.files_done + p.files_failed == p.files_total, || p.clone())
+        })
+        .await
 }
 
 /// Forgets a planned download the user closed.

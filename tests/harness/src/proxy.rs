@@ -37,6 +37,8 @@ pub enum Match {
     List,
     /// A server-side copy (CopyObject or UploadPartCopy).
     Copy,
+    /// A GET of an object (whole or ranged): not a listing or a bucket setting.
+    ObjectGet,
     /// Every request.
     Any,
 }
@@ -57,6 +59,9 @@ pub enum Fault {
     /// Forward it (the server acts on it), then answer this status and code instead of the
     /// server's answer: a response lost on the way back.
     LoseAnswer(u16, &'static str),
+    /// Forward it, then flip one bit in the middle of the answer's body, headers unchanged: bytes
+    /// damaged on the way.
+    FlipByte,
 }
 
 #[derive(Debug, Clone)]
@@ -168,6 +173,10 @@ fn matches(when: &Match, req: &Request<Incoming>) -> bool {
         Match::Head => req.method() == hyper::Method::HEAD,
         Match::List => req.method() == hyper::Method::GET && query.split('&').any(|kv| kv == "list-type=2"),
         Match::Copy => req.method() == hyper::Method::PUT && req.headers().contains_key("x-amz-copy-source"),
+        Match::ObjectGet => {
+            let path = req.uri().path().trim_start_matches('/');
+            req.method() == hyper::Method::GET && path.contains('/') && !path.ends_with('/') && (query.is_empty() || query.split('&').all(|kv| kv.starts_with("partNumber=") || kv.starts_with("versionId=") || kv.starts_with("x-id=")))
+        }
         Match::Any => true,
     }
 }
@@ -237,7 +246,7 @@ async fn handle(
             opened.await;
         },
         // Acted on once the server has answered.
-        Some(Fault::LoseAnswer(..)) => {}
+        Some(Fault::LoseAnswer(..) | Fault::FlipByte) => {}
         None => {}
     }
     let (parts, body) = req.into_parts();
@@ -261,6 +270,13 @@ async fn handle(
         let mut lost = Response::new(Full::new(error_xml(code)));
         *lost.status_mut() = StatusCode::from_u16(status).expect("status");
         return Ok(lost);
+    }
+    if fault == Some(Fault::FlipByte) && !rbytes.is_empty() {
+        note(format!("{} with a bit flipped", rparts.status.as_u16()));
+        let mut damaged = rbytes.to_vec();
+        let middle = damaged.len() / 2;
+        damaged[middle] ^= 1;
+        return Ok(Response::from_parts(rparts, Full::new(Bytes::from(damaged))));
     }
     note(rparts.status.as_u16().to_string());
     Ok(Response::from_parts(rparts, Full::new(rbytes)))

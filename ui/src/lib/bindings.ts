@@ -81,7 +81,7 @@ export const commands = {
 	 */
 	planDownload: (connectionId: string, bucket: string, selection: string[], opId: string) => typedError<DownloadSummary | null, AppError_Serialize>(__TAURI_INVOKE("plan_download", { connectionId, bucket, selection, opId })),
 	/**  Runs a planned download with the user's one choice for files already there. */
-	startDownload: (planId: string, ifExists: IfExists, opId: string, progress: Channel<DownloadProgress>) => typedError<DownloadReport, AppError_Serialize>(__TAURI_INVOKE("start_download", { planId, ifExists, opId, progress })),
+	startDownload: (planId: string, ifExists: IfExists, opId: string, progress: Channel<TransferProgress_Deserialize>) => typedError<DownloadReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("start_download", { planId, ifExists, opId, progress })),
 	/**  Forgets a planned download the user closed. */
 	discardDownload: (planId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_download", { planId })),
 	/**
@@ -351,15 +351,9 @@ export type DeleteReport = {
 	failed: KeyFailure[],
 };
 
-/**  Progress of a download, for the UI (throttled by the caller). */
-export type DownloadProgress = {
-	files_done: number | null,
-	files_total: number | null,
-	bytes_done: number | null,
-	bytes_total: number | null,
-};
+export type DownloadReport = DownloadReport_Serialize | DownloadReport_Deserialize;
 
-export type DownloadReport = {
+export type DownloadReport_Deserialize = {
 	files: number | null,
 	bytes: number | null,
 	/**  Keys not downloaded because of where they would land. */
@@ -373,6 +367,40 @@ export type DownloadReport = {
 	 *  the newer version whole.
 	 */
 	changed: string[],
+	/**
+	 *  Files whose bytes were checked against the object's checksum or MD5 ETag (the others had
+	 *  neither that covers the whole object).
+	 */
+	verified: number | null,
+	/**  Stopped by a pause: `next_plan` downloads what is left (files in flight start over). */
+	paused: boolean,
+	/**  The held plan that resumes a paused download or retries its failed keys (the app's). */
+	next_plan?: string | null,
+};
+
+export type DownloadReport_Serialize = {
+	files: number | null,
+	bytes: number | null,
+	/**  Keys not downloaded because of where they would land. */
+	refused: KeyFailure[],
+	failed: KeyFailure[],
+	cancelled: boolean,
+	/**  Keys not downloaded because a file was already there and the choice was to skip. */
+	skipped: number | null,
+	/**
+	 *  Keys overwritten on the storage while they downloaded: fetched again, so the file holds
+	 *  the newer version whole.
+	 */
+	changed: string[],
+	/**
+	 *  Files whose bytes were checked against the object's checksum or MD5 ETag (the others had
+	 *  neither that covers the whole object).
+	 */
+	verified: number | null,
+	/**  Stopped by a pause: `next_plan` downloads what is left (files in flight start over). */
+	paused: boolean,
+	/**  The held plan that resumes a paused download or retries its failed keys (the app's). */
+	next_plan: string | null,
 };
 
 /**  What a planned download would do, for the question about files already there. */

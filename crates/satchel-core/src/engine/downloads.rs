@@ -3,6 +3,7 @@
 //! taken the user chooses overwrite, skip or keep both once for the batch; then the plan runs.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
@@ -10,7 +11,9 @@ use tokio_util::sync::CancellationToken;
 use super::{new_id, Satchel};
 use crate::connect::client::S3;
 use crate::error::{Error, KeyFailure, Result};
-use crate::transfer::download::{plan_download, run_download, Destination, DownloadPlan, DownloadProgress, DownloadReport, IfExists};
+use crate::control::Control;
+use crate::transfer::download::{plan_download, run_plan, Destination, DownloadPlan, DownloadReport, IfExists};
+use crate::transfer::TransferProgress;
 
 /// Names of taken paths sent to the window; the count says how many there are in all.
 const CONFLICTS_SHOWN: usize = 20;
@@ -59,13 +62,15 @@ impl Satchel {
         Ok(summary)
     }
 
-    /// Runs a held plan; `if_exists` is the user's one choice for every name already taken.
+    /// Runs a held plan; `if_exists` is the user's one choice for every name already taken. A
+    /// pause stops it (files in flight are removed and start over on resume); what did not finish,
+    /// paused or failed, is held again as `next_plan` with the same paths.
     pub async fn start_download(
         &self,
         plan_id: &str,
         if_exists: IfExists,
-        cancel: &CancellationToken,
-        progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
+        control: &Arc<Control>,
+        progress: &(dyn Fn(&TransferProgress) + Send + Sync),
     ) -> Result<DownloadReport> {
         let held = self
             .downloads
@@ -73,7 +78,16 @@ impl Satchel {
             .expect("downloads lock")
             .remove(plan_id)
             .ok_or_else(|| Error::not_found("That download is no longer waiting; start it again."))?;
-        run_download(&held.s3, &held.bucket, held.plan, if_exists, cancel, progress).await
+        let (mut report, left) = run_plan(&held.s3, &held.bucket, held.plan, if_exists, control.token(), progress).await?;
+        report.paused = control.is_paused();
+        report.cancelled = report.cancelled && !report.paused;
+        if left.files() > 0 && !report.cancelled {
+            let id = new_id();
+            let next = HeldDownload { s3: held.s3, bucket: held.bucket, plan: left };
+            self.downloads.lock().expect("downloads lock").insert(id.clone(), next);
+            report.next_plan = Some(id);
+        }
+        Ok(report)
     }
 
     /// Forgets a plan the user closed without starting.

@@ -15,7 +15,7 @@ pub mod sync;
 mod upload;
 
 pub use checksum::Checksum;
-pub use download::{download, download_file, plan_download, run_download, Destination, DownloadPlan, DownloadProgress, DownloadReport, IfExists};
+pub use download::{download, download_file, plan_download, plan_download_contents, run_download, run_plan, Destination, DownloadPlan, DownloadReport, IfExists};
 pub use journal::{Journal, UnfinishedUpload};
 pub use parts::{parse_size, part_size_for, DEFAULT_PART, MAX_OBJECT, MAX_PART, MAX_PARTS, MIN_PART};
 pub use plan::{plan, take_out_same_keys, UploadItem};

@@ -79,6 +79,14 @@ impl Tally {
         }
     }
 
+    /// Bytes of a copy that was thrown away (fetched again) no longer count as done.
+    pub(crate) fn take_back(&self, key: &str, n: u64) {
+        self.bytes_done.fetch_sub(n, Ordering::Relaxed);
+        if let Some(entry) = self.active.lock().expect("tally lock").get_mut(key) {
+            entry.0 = entry.0.saturating_sub(n);
+        }
+    }
+
     pub(crate) fn retried(&self, key: &str, notice: &RetryNotice) {
         self.retries.fetch_add(1, Ordering::Relaxed);
         *self.last_retry.lock().expect("tally lock") = Some(format!("{key}: {} (retry {} of {})", notice.reason, notice.retry, notice.of));

@@ -1,55 +1,59 @@
 // Downloading the selection: the folder is chosen in Rust with the native dialog and the download is
 // planned there; when files with those names are already in the folder, the user chooses once for
-// the batch (overwrite, skip, keep both) before anything is written. Progress comes through a
-// channel. One download at a time; `current` is what the browser's download line shows.
+// the batch (overwrite, skip, keep both) before anything is written. The planned download is then
+// handed to the transfers panel, where it runs beside uploads and other downloads (progress, pause,
+// retry, history). One folder dialog at a time; `planning` is what the browser's status line shows.
 
-import { Channel } from '@tauri-apps/api/core';
-import { commands, type DownloadProgress, type DownloadSummary, type IfExists } from '$lib/bindings';
+import { commands, type DownloadSummary, type IfExists } from '$lib/bindings';
 import { run } from '$lib/shared/errors';
+import { formatBytes, plural } from '$lib/shared/format';
 import { newOperationId } from '$lib/shared/operations';
-import { describeDownloaded, type ActionOutcome } from './describe';
+import type { ActionOutcome } from './describe';
 
-export interface Downloading {
-  opId: string;
-  /** Null until the folder is chosen and the first progress arrives. */
-  progress: DownloadProgress | null;
-}
+/** Runs a planned download with the user's choice (the transfers panel's `startDownload`). */
+export type StartDownload = (summary: DownloadSummary, choice: IfExists) => void;
 
 export class DownloadRun {
-  current = $state<Downloading | null>(null);
+  /** A folder is being chosen or the selection planned; its operation id cancels the planning. */
+  planning = $state<{ opId: string } | null>(null);
   /** A planned download whose names are partly taken, waiting for `choose`. */
   asking = $state<DownloadSummary | null>(null);
   #answer: ((choice: IfExists | null) => void) | null = null;
+  #start: StartDownload;
+
+  constructor(start: StartDownload) {
+    this.#start = start;
+  }
 
   /**
-   * Downloads these keys; resolves with the outcome to report once it ends. Null when there is
-   * nothing to report (no folder was chosen, or the user closed the question about files already
-   * there) or when a download already runs (this one is not started).
+   * Plans a download of these keys and hands it to the transfers panel; resolves with what to
+   * report now. Null when there is nothing to say (no folder was chosen, or the user closed the
+   * question about files already there) or when another download is being planned.
    */
   async start(connectionId: string, bucket: string, keys: string[]): Promise<ActionOutcome | null> {
-    if (this.current) return null;
+    if (this.planning) return null;
     const opId = newOperationId();
-    this.current = { opId, progress: null };
-    const planned = await run(() => commands.planDownload(connectionId, bucket, keys, opId));
-    if (planned.status === 'error' || !planned.data) {
-      this.current = null;
-      return planned.status === 'error' ? { tone: 'failed', text: planned.error.message, failures: [] } : null;
+    this.planning = { opId };
+    try {
+      const planned = await run(() => commands.planDownload(connectionId, bucket, keys, opId));
+      if (planned.status === 'error') return { tone: 'failed', text: planned.error.message, failures: [] };
+      const plan = planned.data;
+      if (!plan) return null;
+      if ((plan.files ?? 0) === 0) {
+        void commands.discardDownload(plan.plan_id);
+        const text = plan.refused.length ? `Nothing was downloaded: ${plural(plan.refused.length, 'key', 'keys')} can't be written there.` : 'Nothing to download: the selection is empty.';
+        return { tone: plan.refused.length ? 'failed' : 'ok', text, failures: plan.refused };
+      }
+      const choice = (plan.conflict_count ?? 0) > 0 ? await this.#ask(plan) : 'overwrite';
+      if (choice === null) {
+        void commands.discardDownload(plan.plan_id);
+        return null;
+      }
+      this.#start(plan, choice);
+      return { tone: 'ok', text: `Downloading ${plural(plan.files ?? 0, 'file', 'files')} (${formatBytes(plan.bytes ?? 0)}) to “${plan.folder}”: see Transfers.`, failures: [] };
+    } finally {
+      this.planning = null;
     }
-    const plan = planned.data;
-    const choice = (plan.conflict_count ?? 0) > 0 ? await this.#ask(plan) : 'overwrite';
-    if (choice === null) {
-      void commands.discardDownload(plan.plan_id);
-      this.current = null;
-      return null;
-    }
-    const channel = new Channel<DownloadProgress>();
-    channel.onmessage = (p) => {
-      if (this.current?.opId === opId) this.current = { opId, progress: p };
-    };
-    const result = await run(() => commands.startDownload(plan.plan_id, choice, opId, channel));
-    this.current = null;
-    if (result.status === 'error') return { tone: 'failed', text: result.error.message, failures: [] };
-    return describeDownloaded(result.data);
   }
 
   /** The user's one choice for every name already taken; null closes the download. */
@@ -60,10 +64,10 @@ export class DownloadRun {
     answer?.(choice);
   }
 
-  /** Asks the engine to stop the running download (or drops the one waiting for a choice). */
+  /** Drops the download being planned (the question about taken names, or the listing). */
   cancel(): void {
     if (this.asking) this.choose(null);
-    else if (this.current) void commands.cancelOperation(this.current.opId);
+    else if (this.planning) void commands.cancelOperation(this.planning.opId);
   }
 
   #ask(plan: DownloadSummary): Promise<IfExists | null> {

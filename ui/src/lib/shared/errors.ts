@@ -26,7 +26,7 @@ export function unexpected(e: unknown): AppError {
   return { code: 'internal', message: 'Satchel could not reach its engine.', detail };
 }
 
-type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: AppError };
+export type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: AppError };
 
 /**
  * Runs a command and turns a thrown exception (a broken bridge, not an engine error) into the same

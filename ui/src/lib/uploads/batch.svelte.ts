@@ -1,12 +1,25 @@
-// One upload batch of the transfers panel: the runs of one plan (started, then maybe paused and
-// resumed, or its failed files retried), progress from the engine's channel, the rate measured here,
-// and how each run ended. Nothing per file is kept beyond the few files in flight the engine sends,
-// so a 50,000-file batch costs what a one-file batch does.
+// One batch of the transfers panel, an upload or a download: the runs of one plan (started, then
+// maybe paused and resumed, or its failed files retried), progress from the engine's channel, the
+// rate measured here, and how each run ended. Nothing per file is kept beyond the few files in
+// flight the engine sends, so a 50,000-file batch costs what a one-file batch does. Both kinds
+// share this class; what differs (the commands that start and drop a plan, the words) is in
+// `BatchSpec`.
 
 import { Channel } from '@tauri-apps/api/core';
-import { commands, type ConflictChoice, type KeyFailure, type Tag, type TransferProgress, type UploadReport, type UploadSummary } from '$lib/bindings';
+import {
+  commands,
+  type ConflictChoice,
+  type DownloadReport,
+  type DownloadSummary,
+  type IfExists,
+  type KeyFailure,
+  type Tag,
+  type TransferProgress,
+  type UploadReport,
+  type UploadSummary,
+} from '$lib/bindings';
 import { newOperationId } from '$lib/shared/operations';
-import { run, type AppError } from '$lib/shared/errors';
+import { run, type AppError, type Result } from '$lib/shared/errors';
 import { mergeReports } from './outcome';
 import { RateMeter } from './rate';
 
@@ -49,6 +62,92 @@ export function discardPlan(id: string, abort = false): void {
     .catch(() => {});
 }
 
+/** Forgets a held download plan; a download leaves nothing on the storage to abort. */
+export function discardDownloadPlan(id: string): void {
+  void Promise.resolve()
+    .then(() => commands.discardDownload(id))
+    .catch(() => {});
+}
+
+export type BatchKind = 'upload' | 'download';
+
+/** What makes a batch an upload or a download. */
+export interface BatchSpec {
+  kind: BatchKind;
+  connectionId: string;
+  bucket: string;
+  prefix: string;
+  /** How the panel and the history name it: `bucket-b/raw/`, or `bucket-b/raw/ → Downloads`. */
+  place: string;
+  plannedFiles: number | null;
+  plannedBytes: number | null;
+  /** Files or keys the plan already refused: the first run's report lists them. */
+  problems: KeyFailure[];
+  /** Runs a plan in the engine; the report in the upload's shape. */
+  start: (planId: string, opId: string, channel: Channel<TransferProgress>) => Promise<Result<UploadReport>>;
+  /** Lets the engine forget a plan (with `abort`, an upload's sent parts are deleted). */
+  discard: (planId: string, abort: boolean) => void;
+}
+
+/**
+ * A download's report in the shape the panel and the history read: refused keys count as failed,
+ * objects fetched again because they changed are `restarted`.
+ */
+export function asTransferReport(d: DownloadReport): UploadReport {
+  return {
+    files: d.files,
+    bytes: d.bytes,
+    failed: [...d.refused, ...d.failed],
+    cancelled: d.cancelled,
+    paused: d.paused,
+    resumed_bytes: 0,
+    restarted: d.changed,
+    checksum: '',
+    next_plan: d.next_plan,
+    skipped: d.skipped,
+    already_sent: 0,
+  };
+}
+
+function uploadSpec(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string): BatchSpec {
+  return {
+    kind: 'upload',
+    connectionId,
+    bucket: summary.bucket,
+    prefix: summary.prefix,
+    place: `${summary.bucket}/${summary.prefix}`,
+    plannedFiles: summary.files,
+    plannedBytes: summary.bytes,
+    problems: summary.problems,
+    start: (planId, opId, channel) => run(() => commands.startUpload(planId, tags, conflicts, opId, channel)),
+    discard: discardPlan,
+  };
+}
+
+/** Where a download comes from and goes to, and the engine commands that run it. */
+export interface DownloadOrigin {
+  connectionId: string;
+  bucket: string;
+  /** The folder of the bucket the selection was made in. */
+  prefix: string;
+}
+
+function downloadSpec(summary: DownloadSummary, choice: IfExists, origin: DownloadOrigin): BatchSpec {
+  return {
+    kind: 'download',
+    ...origin,
+    place: `${origin.bucket}/${origin.prefix} → ${summary.folder}`,
+    plannedFiles: summary.files,
+    plannedBytes: summary.bytes,
+    problems: summary.refused,
+    start: async (planId, opId, channel) => {
+      const res = await run(() => commands.startDownload(planId, choice, opId, channel));
+      return res.status === 'ok' ? { status: 'ok', data: asTransferReport(res.data) } : res;
+    },
+    discard: (planId) => discardDownloadPlan(planId),
+  };
+}
+
 export interface BatchTotals {
   filesDone: number;
   filesTotal: number;
@@ -57,16 +156,15 @@ export interface BatchTotals {
   bytesTotal: number;
 }
 
-export class UploadBatch {
+export class TransferBatch {
   readonly id = `batch-${++batches}`;
+  readonly kind: BatchKind;
   readonly connectionId: string;
   readonly bucket: string;
   readonly prefix: string;
   /** As planned: what the summary sheet said. */
   readonly plannedFiles: number | null;
   readonly plannedBytes: number | null;
-  readonly tags: Tag[];
-  readonly conflicts: ConflictChoice;
   readonly startedAt: number;
 
   state = $state<BatchState>('running');
@@ -88,26 +186,27 @@ export class UploadBatch {
   #before = { files: 0, bytes: 0 };
   /** Files the plan found unreadable: only the first run's report lists them (a resume doesn't see them). */
   readonly #problems: KeyFailure[];
+  readonly #spec: BatchSpec;
   #runs = 0;
   #meter = new RateMeter();
   #now: () => number;
 
-  constructor(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string, options: { now?: () => number } = {}) {
-    this.connectionId = connectionId;
-    this.bucket = summary.bucket;
-    this.prefix = summary.prefix;
-    this.plannedFiles = summary.files;
-    this.plannedBytes = summary.bytes;
-    this.tags = tags;
-    this.conflicts = conflicts;
-    this.#problems = summary.problems;
+  constructor(spec: BatchSpec, options: { now?: () => number } = {}) {
+    this.#spec = spec;
+    this.kind = spec.kind;
+    this.connectionId = spec.connectionId;
+    this.bucket = spec.bucket;
+    this.prefix = spec.prefix;
+    this.plannedFiles = spec.plannedFiles;
+    this.plannedBytes = spec.plannedBytes;
+    this.#problems = spec.problems;
     this.#now = options.now ?? Date.now;
     this.startedAt = this.#now();
   }
 
-  /** `bucket-b/raw/`, as the panel and the history name the batch. */
+  /** `bucket-b/raw/` (or `bucket-b/raw/ → Downloads`), as the panel and the history name the batch. */
   get place(): string {
-    return `${this.bucket}/${this.prefix}`;
+    return this.#spec.place;
   }
 
   /** A run is under way (it may be stopping). */
@@ -164,14 +263,14 @@ export class UploadBatch {
     };
     // The engine sends nothing while nothing moves: this lets the rate fall during a stall.
     const ticker = setInterval(() => this.#sample(this.progress?.bytes_done ?? 0), 1000);
-    const res = await run(() => commands.startUpload(planId, this.tags, this.conflicts, opId, channel));
+    const res = await this.#spec.start(planId, opId, channel);
     clearInterval(ticker);
     this.rate = 0;
     this.eta = null;
     this.endedAt = this.#now();
     if (res.status === 'error') {
       // A refused start leaves the plan with the engine; a run that failed has used it up.
-      discardPlan(planId);
+      this.#spec.discard(planId, false);
       if (res.error.code === 'cancelled') {
         this.#ended(EMPTY_CANCELLED);
       } else {
@@ -209,7 +308,7 @@ export class UploadBatch {
    */
   close(abort = false): void {
     const plan = this.nextPlan;
-    if (plan) discardPlan(plan, abort);
+    if (plan) this.#spec.discard(plan, abort);
   }
 
   #ended(ran: UploadReport) {
@@ -235,5 +334,27 @@ export class UploadBatch {
     this.rate = this.#meter.rate();
     this.eta = this.#meter.eta(this.progress?.bytes_total ?? 0);
     this.spark = this.#meter.spark();
+  }
+}
+
+/** An upload batch, from its summary sheet: the tags and the conflict choice go with every run. */
+export class UploadBatch extends TransferBatch {
+  readonly tags: Tag[];
+  readonly conflicts: ConflictChoice;
+
+  constructor(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string, options: { now?: () => number } = {}) {
+    super(uploadSpec(summary, tags, conflicts, connectionId), options);
+    this.tags = tags;
+    this.conflicts = conflicts;
+  }
+}
+
+/** A download batch: a planned selection and the one choice for files already there. */
+export class DownloadBatch extends TransferBatch {
+  readonly folder: string;
+
+  constructor(summary: DownloadSummary, choice: IfExists, origin: DownloadOrigin, options: { now?: () => number } = {}) {
+    super(downloadSpec(summary, choice, origin), options);
+    this.folder = summary.folder;
   }
 }

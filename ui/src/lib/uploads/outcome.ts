@@ -1,10 +1,29 @@
-// What an upload batch did, in words: the history line, the note to the desktop, and the reports of
-// several runs of one batch (paused and resumed, or retried) added up.
+// What an upload or download batch did, in words: the history line, the note to the desktop, and
+// the reports of several runs of one batch (paused and resumed, or retried) added up.
 
 import type { UnfinishedUpload, UploadReport } from '$lib/bindings';
 import { formatBytes, formatCount, plural } from '$lib/shared/format';
 
 export type Tone = 'ok' | 'partial' | 'failed';
+export type Direction = 'upload' | 'download';
+
+/** The words that differ between the two directions. */
+const WORDS = {
+  upload: {
+    done: 'Uploaded',
+    none: 'Nothing was uploaded',
+    cancelledTail: 'parts of unfinished files were deleted',
+    restarted: 'Sent again from the start because {it} changed since the earlier run',
+    title: 'Upload',
+  },
+  download: {
+    done: 'Downloaded',
+    none: 'Nothing was downloaded',
+    cancelledTail: 'unfinished files were removed',
+    restarted: 'Fetched again whole because {it} changed on the storage during the download',
+    title: 'Download',
+  },
+} as const;
 
 /** How many restarted files are named before "and N more". */
 const NAMED = 5;
@@ -30,7 +49,8 @@ export interface Outcome {
 }
 
 /** A batch's end: `Uploaded 1,204 files (3.2 GB), resumed 1.1 GB from an earlier run.` and its notes. */
-export function describeBatch(report: UploadReport, filesPlanned: number | null): Outcome {
+export function describeBatch(report: UploadReport, filesPlanned: number | null, direction: Direction = 'upload'): Outcome {
+  const words = WORDS[direction];
   const files = report.files ?? 0;
   const bytes = report.bytes ?? 0;
   const failed = report.failed.length;
@@ -38,23 +58,26 @@ export function describeBatch(report: UploadReport, filesPlanned: number | null)
   let head: string;
   let tone: Tone;
   if (report.cancelled) {
-    head = `Cancelled after ${plural(files, 'file', 'files')} (${formatBytes(bytes)}); parts of unfinished files were deleted`;
+    head = `Cancelled after ${plural(files, 'file', 'files')} (${formatBytes(bytes)}); ${words.cancelledTail}`;
     tone = 'partial';
   } else if (report.paused) {
     head = filesPlanned ? `Paused after ${formatCount(files)} of ${plural(filesPlanned, 'file', 'files')}` : `Paused after ${plural(files, 'file', 'files')}`;
     tone = 'partial';
   } else if (failed > 0) {
-    head = files === 0 ? `Nothing was uploaded: ${plural(failed, 'file', 'files')} failed` : `Uploaded ${plural(files, 'file', 'files')} (${formatBytes(bytes)}); ${formatCount(failed)} failed`;
+    head =
+      files === 0
+        ? `${words.none}: ${plural(failed, 'file', 'files')} failed`
+        : `${words.done} ${plural(files, 'file', 'files')} (${formatBytes(bytes)}); ${formatCount(failed)} failed`;
     tone = files === 0 ? 'failed' : 'partial';
   } else {
-    head = `Uploaded ${plural(files, 'file', 'files')} (${formatBytes(bytes)})`;
+    head = `${words.done} ${plural(files, 'file', 'files')} (${formatBytes(bytes)})`;
     tone = 'ok';
   }
   if (resumed > 0) head += `, resumed ${formatBytes(resumed)} from an earlier run`;
   const lines = [`${head}.`];
   const skipped = report.skipped ?? 0;
   if (skipped > 0) lines.push(`${plural(skipped, 'file was', 'files were')} skipped: ${skipped === 1 ? 'it' : 'they'} already existed.`);
-  if (report.restarted.length) lines.push(`Sent again from the start because ${report.restarted.length === 1 ? 'it' : 'they'} changed since the earlier run: ${names(report.restarted)}.`);
+  if (report.restarted.length) lines.push(`${words.restarted.replace('{it}', report.restarted.length === 1 ? 'it' : 'they')}: ${names(report.restarted)}.`);
   if (report.checksum === 'md5') lines.push('Content-MD5 used: this storage refused CRC32C.');
   return { tone, lines };
 }
@@ -63,13 +86,16 @@ export function describeBatch(report: UploadReport, filesPlanned: number | null)
  * A paused batch cancelled (Cancel all): nothing was running, so nothing was deleted; its plan is let
  * go and the parts it sent stay in the journal, offered under Interrupted uploads.
  */
-export function describeCancelledPause(report: UploadReport | null, filesPlanned: number | null): Outcome {
+export function describeCancelledPause(report: UploadReport | null, filesPlanned: number | null, direction: Direction = 'upload'): Outcome {
   const files = report?.files ?? 0;
   const bytes = report?.bytes ?? 0;
   const done = filesPlanned ? `${formatCount(files)} of ${plural(filesPlanned, 'file', 'files')}` : plural(files, 'file', 'files');
   return {
     tone: 'partial',
-    lines: [`Cancelled while paused, after ${done} (${formatBytes(bytes)}).`, 'Parts already sent were deleted.'],
+    lines: [
+      `Cancelled while paused, after ${done} (${formatBytes(bytes)}).`,
+      direction === 'upload' ? 'Parts already sent were deleted.' : 'Files already downloaded stay.',
+    ],
   };
 }
 
@@ -83,12 +109,13 @@ export function names(list: readonly string[], shown = NAMED): string {
 }
 
 /** What the desktop notification says when a long batch ends while the window is in the background. */
-export function notificationOf(report: UploadReport, place: string): { title: string; body: string } {
-  if (report.cancelled) return { title: 'Upload cancelled', body: place };
-  if (report.paused) return { title: 'Upload paused', body: place };
+export function notificationOf(report: UploadReport, place: string, direction: Direction = 'upload'): { title: string; body: string } {
+  const title = WORDS[direction].title;
+  if (report.cancelled) return { title: `${title} cancelled`, body: place };
+  if (report.paused) return { title: `${title} paused`, body: place };
   const failed = report.failed.length;
-  const body = `${plural(report.files ?? 0, 'file', 'files')} (${formatBytes(report.bytes ?? 0)}) to ${place}`;
-  return failed ? { title: `Upload finished; ${formatCount(failed)} failed`, body } : { title: 'Upload finished', body };
+  const body = `${plural(report.files ?? 0, 'file', 'files')} (${formatBytes(report.bytes ?? 0)}) ${direction === 'upload' ? 'to' : 'from'} ${place}`;
+  return failed ? { title: `${title} finished; ${formatCount(failed)} failed`, body } : { title: `${title} finished`, body };
 }
 
 /** Interrupted uploads into one bucket of one connection. */

@@ -1,13 +1,25 @@
-// The window's uploads: files dropped or picked waiting for their summary sheet, the batches in the
-// transfers panel, this session's history, and the uploads an earlier session left unfinished. The
+// The window's transfers: files dropped or picked waiting for their summary sheet, the upload and
+// download batches in the transfers panel, this session's history, and the uploads an earlier
+// session left unfinished. The
 // object browser that shows a folder registers it as the place drops go to.
 
 import { untrack } from 'svelte';
-import { commands, events, type ConflictChoice, type HeldSources, type KeyFailure, type Tag, type UnfinishedUpload, type UploadSummary } from '$lib/bindings';
+import {
+  commands,
+  events,
+  type ConflictChoice,
+  type DownloadSummary,
+  type HeldSources,
+  type IfExists,
+  type KeyFailure,
+  type Tag,
+  type UnfinishedUpload,
+  type UploadSummary,
+} from '$lib/bindings';
 import { run, type AppError } from '$lib/shared/errors';
 import { plural } from '$lib/shared/format';
 import type { TransferSummary } from './transferSummary';
-import { discardPlan, UploadBatch } from './batch.svelte';
+import { discardPlan, DownloadBatch, UploadBatch, type DownloadOrigin, type TransferBatch } from './batch.svelte';
 import { describeBatch, describeCancelledPause, groupInterrupted, notificationOf, type InterruptedGroup, type Outcome, type Tone } from './outcome';
 import { combined } from './rate';
 
@@ -25,6 +37,7 @@ export type SheetRequest =
 
 export interface HistoryEntry {
   id: string;
+  kind: 'upload' | 'download';
   place: string;
   tone: Tone;
   lines: string[];
@@ -52,7 +65,7 @@ export interface TransfersOptions {
 
 export class Transfers {
   /** Running batches, and ended ones waiting for the user (paused, failures, errors); newest first. */
-  batches = $state<UploadBatch[]>([]);
+  batches = $state<TransferBatch[]>([]);
   history = $state<HistoryEntry[]>([]);
   unfinished = $state.raw<UnfinishedUpload[]>([]);
   /** Files are being dragged over the window. */
@@ -61,7 +74,7 @@ export class Transfers {
   panelOpen = $state(false);
 
   #targets = $state.raw<UploadPlace[]>([]);
-  #ended = new Set<(batch: UploadBatch) => void>();
+  #ended = new Set<(batch: TransferBatch) => void>();
   #notify: (message: string) => void;
   #known: () => string[];
   #now: () => number;
@@ -137,38 +150,46 @@ export class Transfers {
     return batch;
   }
 
+  /** A planned download with the user's choice for files already there: a new batch runs it. */
+  startDownload(summary: DownloadSummary, choice: IfExists, origin: DownloadOrigin): DownloadBatch {
+    const batch = new DownloadBatch(summary, choice, origin, { now: this.#now });
+    this.batches = [batch, ...this.batches];
+    void this.#drive(batch, summary.plan_id);
+    return batch;
+  }
+
   /** Resume (paused) or Retry failed (incomplete): the same tags and conflict choice, the next plan. */
-  resume(batch: UploadBatch): void {
+  resume(batch: TransferBatch): void {
     const plan = batch.nextPlan;
     if (plan) void this.#drive(batch, plan);
   }
 
   /** Closes an ended batch that was waiting for the user: it goes to the history. */
-  dismiss(batch: UploadBatch): void {
+  dismiss(batch: TransferBatch): void {
     if (batch.active) return;
-    const wasPaused = batch.state === 'paused';
+    const wasPaused = batch.state === 'paused' && batch.kind === 'upload';
     this.#letGo(batch);
     // Its unfinished parts are now offered under "interrupted".
     if (wasPaused) void this.loadUnfinished();
   }
 
   /** Batches a run is under way for (some may be pausing or stopping), as the bottom bar counts them. */
-  get running(): UploadBatch[] {
+  get running(): TransferBatch[] {
     return this.batches.filter((b) => b.active);
   }
 
   /** Running batches Pause would stop (not already pausing or cancelling). */
-  get pausable(): UploadBatch[] {
+  get pausable(): TransferBatch[] {
     return this.batches.filter((b) => b.state === 'running');
   }
 
   /** Paused batches Resume would continue. */
-  get resumable(): UploadBatch[] {
+  get resumable(): TransferBatch[] {
     return this.batches.filter((b) => b.state === 'paused' && b.nextPlan !== null);
   }
 
   /** What Cancel all stops: running batches (not already cancelling) and paused ones. */
-  get cancellable(): UploadBatch[] {
+  get cancellable(): TransferBatch[] {
     return this.batches.filter((b) => b.state === 'running' || b.state === 'pausing' || b.state === 'paused');
   }
 
@@ -187,12 +208,26 @@ export class Transfers {
     return this.resumable.length >= 2;
   }
 
-  /** Cancel all's confirmation: how many, and what happens to the parts already sent. */
+  /** What Cancel all stops, in one word: `uploads`, `downloads`, or `transfers` when both run. */
+  get cancelAllNoun(): 'uploads' | 'downloads' | 'transfers' {
+    const kinds = new Set(this.cancellable.map((b) => b.kind));
+    return kinds.size > 1 ? 'transfers' : kinds.has('download') ? 'downloads' : 'uploads';
+  }
+
+  /** Cancel all's confirmation: how many, and what happens to what was already sent. */
   get cancelAllMessage(): string {
     const all = this.cancellable;
+    const kinds = new Set(all.map((b) => b.kind));
+    const [one, many] = kinds.size > 1 ? ['transfer', 'transfers'] : kinds.has('download') ? ['download', 'downloads'] : ['upload', 'uploads'];
+    const tail =
+      kinds.size > 1
+        ? 'Parts already sent and unfinished downloads are deleted; finished files stay.'
+        : kinds.has('download')
+          ? 'Unfinished files are removed. Files already downloaded stay.'
+          : 'Parts already sent are deleted. Files already uploaded stay.';
     const paused = all.filter((b) => b.state === 'paused').length;
-    if (paused === all.length) return `Cancel ${plural(paused, 'paused upload', 'paused uploads')}? Parts already sent are deleted. Files already uploaded stay.`;
-    return `Cancel ${plural(all.length, 'upload', 'uploads')}? Parts already sent are deleted. Files already uploaded stay.`;
+    if (paused === all.length) return `Cancel ${plural(paused, `paused ${one}`, `paused ${many}`)}? ${tail}`;
+    return `Cancel ${plural(all.length, one, many)}? ${tail}`;
   }
 
   /** Pause all: every running batch stops after its parts in flight. */
@@ -214,13 +249,13 @@ export class Transfers {
   async cancelAll(): Promise<void> {
     const all = this.cancellable;
     const paused = all.filter((b) => b.state === 'paused');
-    for (const batch of paused) this.#letGo(batch, describeCancelledPause(batch.report, batch.plannedFiles), true);
-    if (paused.length) void this.loadUnfinished();
+    for (const batch of paused) this.#letGo(batch, describeCancelledPause(batch.report, batch.plannedFiles, batch.kind), true);
+    if (paused.some((b) => b.kind === 'upload')) void this.loadUnfinished();
     await Promise.all(all.filter((b) => !paused.includes(b)).map((b) => b.cancel()));
   }
 
   /** Called with every batch whose run ended (the object browser lists its folder again). */
-  onended(listener: (batch: UploadBatch) => void): () => void {
+  onended(listener: (batch: TransferBatch) => void): () => void {
     this.#ended.add(listener);
     return () => this.#ended.delete(listener);
   }
@@ -264,29 +299,30 @@ export class Transfers {
     return res.status === 'error' ? res.error : null;
   }
 
-  async #drive(batch: UploadBatch, planId: string) {
+  async #drive(batch: TransferBatch, planId: string) {
     await batch.run(planId);
     for (const listener of this.#ended) listener(batch);
     this.#tellDesktop(batch);
     if (batch.state === 'done') this.#archive(batch);
-    // Any run may have changed the journal: a pause adds to it, finished files leave it.
-    void this.loadUnfinished();
+    // Any upload run may have changed the journal: a pause adds to it, finished files leave it.
+    if (batch.kind === 'upload') void this.loadUnfinished();
   }
 
   /** Forgets what the batch could still resume or retry, and moves it to the history. */
-  #letGo(batch: UploadBatch, outcome?: Outcome, abort = false) {
+  #letGo(batch: TransferBatch, outcome?: Outcome, abort = false) {
     batch.close(abort);
     this.#archive(batch, outcome);
   }
 
-  #archive(batch: UploadBatch, told?: Outcome) {
+  #archive(batch: TransferBatch, told?: Outcome) {
     const outcome =
       told ??
       (batch.report
-        ? describeBatch(batch.report, batch.plannedFiles)
-        : { tone: 'failed' as const, lines: [batch.error?.message ?? 'The upload did not start.'] });
+        ? describeBatch(batch.report, batch.plannedFiles, batch.kind)
+        : { tone: 'failed' as const, lines: [batch.error?.message ?? `The ${batch.kind} did not start.`] });
     const entry: HistoryEntry = {
       id: batch.id,
+      kind: batch.kind,
       place: batch.place,
       tone: outcome.tone,
       lines: outcome.lines,
@@ -298,12 +334,12 @@ export class Transfers {
   }
 
   /** A long batch that ends while the user is elsewhere is told to the desktop, if it may be. */
-  #tellDesktop(batch: UploadBatch) {
+  #tellDesktop(batch: TransferBatch) {
     const report = batch.last;
     if (!report || report.cancelled || report.paused) return;
     if (batch.endedAt === null || batch.endedAt - batch.runStartedAt <= NOTIFY_AFTER_MS) return;
     if (typeof document !== 'undefined' && document.hasFocus()) return;
-    const { title, body } = notificationOf(batch.report ?? report, batch.place);
+    const { title, body } = notificationOf(batch.report ?? report, batch.place, batch.kind);
     desktopNotification(title, body);
   }
 }

@@ -257,3 +257,76 @@ describe('Transfers: Pause all, Resume all, Cancel all', () => {
     expect(t.cancelAllMessage).toBe('Cancel 1 paused upload? Parts already sent are deleted. Files already uploaded stay.');
   });
 });
+
+describe('Transfers: downloads', () => {
+  const PLANNED = { plan_id: 'dl-1', folder: 'Downloads', files: 3, bytes: 3000, conflicts: [], conflict_count: 0, refused: [] };
+  const DONE = { files: 3, bytes: 3000, refused: [], failed: [], cancelled: false, skipped: 0, changed: [], verified: 3, paused: false, next_plan: null };
+  const origin = { connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/' };
+
+  it('runs a planned download as a batch and files it in the history in its own words', async () => {
+    const run = deferred<unknown>();
+    answer({ start_download: () => run.promise, unfinished_uploads: [] });
+    const t = setup();
+    const batch = t.startDownload(PLANNED, 'rename', origin);
+    expect(batch.kind).toBe('download');
+    expect(batch.place).toBe('bucket-b/raw/ → Downloads');
+    expect(t.running).toEqual([batch]);
+    await vi.waitFor(() => expect(callsOf('start_download')).toEqual([{ planId: 'dl-1', ifExists: 'rename', opId: batch.opId, progress: expect.anything() }]));
+    run.resolve({ ...DONE, changed: ['raw/a.csv'] });
+    await vi.waitFor(() => expect(t.history).toHaveLength(1));
+    expect(t.history[0]).toMatchObject({
+      kind: 'download',
+      place: 'bucket-b/raw/ → Downloads',
+      tone: 'ok',
+      lines: ['Downloaded 3 files (3 KB).', 'Fetched again whole because it changed on the storage during the download: a.csv.'],
+    });
+    expect(t.batches).toEqual([]);
+    // A download leaves the upload journal alone.
+    expect(callsOf('unfinished_uploads')).toEqual([]);
+  });
+
+  it('keeps a download with failed keys to retry them with the next plan; refused keys are listed too', async () => {
+    const refused = [{ key: 'raw/CON', reason: 'Not downloaded: Windows reserves the name CON.' }];
+    const failed = [{ key: 'raw/b.csv', reason: 'Access Denied' }];
+    answer({ start_download: { ...DONE, files: 1, bytes: 1000, refused, failed, next_plan: 'dl-2' }, discard_download: null });
+    const t = setup();
+    const batch = t.startDownload({ ...PLANNED, refused }, 'overwrite', origin);
+    await vi.waitFor(() => expect(batch.state).toBe('incomplete'));
+    expect(batch.nextPlan).toBe('dl-2');
+    expect(batch.last?.failed).toEqual([...refused, ...failed]);
+    answer({ start_download: { ...DONE, files: 1, bytes: 1000 }, discard_download: null });
+    t.resume(batch);
+    await vi.waitFor(() => expect(callsOf('start_download').at(-1)).toMatchObject({ planId: 'dl-2' }));
+    // The refused key still isn't downloaded: the batch's last word says so, with nothing to retry.
+    await vi.waitFor(() => expect(batch.report?.files).toBe(2));
+    expect(batch.state).toBe('incomplete');
+    expect(batch.nextPlan).toBeNull();
+    expect(batch.last?.failed).toEqual(refused);
+    t.dismiss(batch);
+    expect(t.history[0].lines[0]).toBe('Downloaded 2 files (2 KB); 1 failed.');
+  });
+
+  it('pauses through the operation and lets a closed paused download go with discard_download', async () => {
+    const run = deferred<unknown>();
+    answer({ start_download: () => run.promise, pause_operation: null, discard_download: null });
+    const t = setup();
+    const batch = t.startDownload(PLANNED, 'overwrite', origin);
+    await vi.waitFor(() => expect(callsOf('start_download')).toHaveLength(1));
+    await batch.pause();
+    expect(callsOf('pause_operation')).toEqual([{ opId: batch.opId }]);
+    run.resolve({ ...DONE, files: 1, bytes: 1000, paused: true, next_plan: 'dl-3' });
+    await vi.waitFor(() => expect(batch.state).toBe('paused'));
+    t.dismiss(batch);
+    await vi.waitFor(() => expect(callsOf('discard_download')).toEqual([{ planId: 'dl-3' }]));
+    expect(callsOf('discard_upload')).toEqual([]);
+    expect(t.history[0]).toMatchObject({ kind: 'download', tone: 'partial' });
+  });
+
+  it('says what Cancel all does when uploads and downloads run together', async () => {
+    answer({ start_download: () => new Promise(() => {}), start_upload: () => new Promise(() => {}), unfinished_uploads: [] });
+    const t = setup();
+    t.startDownload(PLANNED, 'overwrite', origin);
+    t.start(SUMMARY, [], 'overwrite', 'c1');
+    expect(t.cancelAllMessage).toBe('Cancel 2 transfers? Parts already sent and unfinished downloads are deleted; finished files stay.');
+  });
+});

@@ -319,27 +319,28 @@ describe('ObjectBrowser', () => {
     expect(callsOf('bulk_tag')).toEqual([expect.objectContaining({ selection: ['raw/', 'a.csv'], tags: [{ key: 'team', value: 'data' }], mode: 'merge' })]);
   });
 
-  it('downloads the selection with progress, then lists every key that was refused', async () => {
+  it('plans a download of the selection and hands it to the transfers panel, which runs it', async () => {
     const done = deferred<unknown>();
-    let channel: FakeChannel<unknown> | undefined;
     setHandlers({
       plan_download: { plan_id: 'p1', folder: 'Downloads', files: 3, bytes: 6000, conflicts: [], conflict_count: 0, refused: [] },
-      start_download: (a: unknown) => {
-        channel = (a as { progress: FakeChannel<unknown> }).progress;
-        return done.promise;
-      },
+      start_download: () => done.promise,
     });
-    setup();
+    const transfers = new Transfers({ notify: vi.fn(), knownConnections: () => ['c1'] });
+    setup({ transfers });
     await listed(['raw/'], [obj('a.csv')]);
     await fireEvent.click(row('raw/'));
     await fireEvent.click(row('a.csv'), { shiftKey: true });
     await fireEvent.click(screen.getByTestId('action-download'));
-    await waitFor(() => expect(screen.getByTestId('download-status')).toBeInTheDocument());
+    expect(screen.getByTestId('download-status')).toHaveTextContent('Choose a folder to download to');
     expect(callsOf('plan_download')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', selection: ['raw/', 'a.csv'], opId: expect.any(String) }]);
+    const report = await screen.findByTestId('action-report');
+    expect(report).toHaveTextContent('Downloading 3 files (6 KB) to “Downloads”: see Transfers.');
+    expect(screen.queryByTestId('download-status')).toBeNull();
     await waitFor(() => expect(callsOf('start_download')).toEqual([{ planId: 'p1', ifExists: 'overwrite', opId: expect.any(String), progress: expect.anything() }]));
-    expect(screen.queryByTestId('download-conflicts')).toBeNull();
-    channel!.send({ files_done: 1, files_total: 3, bytes_done: 2000, bytes_total: 6000 });
-    await waitFor(() => expect(screen.getByTestId('download-status')).toHaveTextContent('Downloading 1 of 3 files'));
+    expect(transfers.running.map((b) => [b.kind, b.place])).toEqual([['download', 'bucket-b/ → Downloads']]);
+    // A second download can be planned while the first runs.
+    await fireEvent.click(screen.getByTestId('action-download'));
+    await waitFor(() => expect(callsOf('plan_download')).toHaveLength(2));
     done.resolve({
       files: 2,
       bytes: 4000,
@@ -348,20 +349,24 @@ describe('ObjectBrowser', () => {
       cancelled: false,
       skipped: 0,
       changed: [],
+      verified: 2,
+      paused: false,
+      next_plan: null,
     });
-    const report = await screen.findByTestId('action-report');
-    expect(report).toHaveTextContent('Downloaded 2 files (4 KB). 1 key was not downloaded.');
-    expect(within(report).getByTestId('action-failure')).toHaveTextContent('raw/../x');
-    expect(screen.queryByTestId('download-status')).toBeNull();
+    await waitFor(() => expect(transfers.history.length + transfers.batches.filter((b) => !b.active).length).toBeGreaterThan(0));
+    const ended = transfers.batches.find((b) => !b.active);
+    expect(ended?.state).toBe('incomplete');
+    expect(ended?.last?.failed.map((f) => f.key)).toEqual(['raw/../x']);
   });
 
   it('asks once what to do with files already in the folder, and downloads with that choice', async () => {
     setHandlers({
       plan_download: { plan_id: 'p2', folder: 'Downloads', files: 3, bytes: 6000, conflicts: ['a.csv', 'raw/b.csv'], conflict_count: 2, refused: [] },
-      start_download: { files: 1, bytes: 2000, refused: [], failed: [], cancelled: false, skipped: 2, changed: [] },
+      start_download: { files: 1, bytes: 2000, refused: [], failed: [], cancelled: false, skipped: 2, changed: [], verified: 1, paused: false, next_plan: null },
       discard_download: null,
     });
-    setup();
+    const transfers = new Transfers({ notify: vi.fn(), knownConnections: () => ['c1'] });
+    setup({ transfers });
     await listed(['raw/'], [obj('a.csv')]);
     await fireEvent.click(row('a.csv'));
     await fireEvent.click(screen.getByTestId('action-download'));
@@ -371,8 +376,8 @@ describe('ObjectBrowser', () => {
     expect(screen.getByTestId('download-status')).toHaveTextContent('Some files are already in “Downloads”');
     expect(callsOf('start_download')).toEqual([]);
     await fireEvent.click(within(dialog).getByTestId('download-conflict-skip'));
-    const report = await screen.findByTestId('action-report');
-    expect(report).toHaveTextContent('Downloaded 1 file (2 KB). 2 files were already there and left as they were.');
+    await waitFor(() => expect(transfers.history).toHaveLength(1));
+    expect(transfers.history[0].lines).toEqual(['Downloaded 1 file (2 KB).', '2 files were skipped: they already existed.']);
     expect(callsOf('start_download')).toEqual([expect.objectContaining({ planId: 'p2', ifExists: 'skip' })]);
     expect(screen.queryByTestId('download-conflicts')).toBeNull();
 

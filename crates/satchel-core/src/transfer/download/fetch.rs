@@ -1,7 +1,8 @@
 //! One object onto the disk: ranged GETs in parallel, each streamed to its place in a temporary
 //! file beside the target (no part is held in memory), all pinned to the ETag read when planning.
 //! An object overwritten during its download answers 412 (or another ETag) and is fetched again
-//! whole, never stitched from two versions.
+//! whole, never stitched from two versions. The bytes are checked as they arrive (see `verify`): a
+//! mismatch fetches the object once more, then fails, and the file never takes its name.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,14 +12,18 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use super::place::walk_parent;
+use super::verify::{self, Expected, RangeDigest, Running};
 use super::{PART_SIZE, RANGED_THRESHOLD};
 use crate::connect::classify::classify;
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, Result};
 use crate::objects;
+use crate::transfer::progress::Tally;
 
 /// Times an object that keeps changing is fetched before its download fails.
 const FETCHES: u32 = 3;
+/// Times an object whose bytes arrive other than its checksum says is fetched before it fails.
+const CORRUPT_FETCHES: u32 = 2;
 
 /// One key and where it goes; `root` is the folder nothing may be written outside of.
 #[derive(Debug, Clone)]
@@ -39,39 +44,67 @@ pub(super) struct Fetched {
     pub size: u64,
     /// It changed on the storage during the download and was fetched again.
     pub changed: bool,
+    /// Its bytes were checked against a checksum or an MD5 ETag.
+    pub verified: bool,
 }
 
 /// Why a range stopped.
 enum Stop {
     /// The object is not the version the download is pinned to any more.
     Changed,
+    /// The bytes that arrived don't hash to what the storage says the object holds.
+    Corrupt,
     Failed(Error),
+}
+
+/// One range fetched.
+struct Range {
+    start: u64,
+    len: u64,
+    digest: Option<RangeDigest>,
+    /// The SDK checked a whole-object checksum sent with this response.
+    checked_by_sdk: bool,
 }
 
 /// One object into `plan.path`, through a temporary file of its own beside it, renamed over the
 /// target when complete and removed on any error or cancel.
-pub(super) async fn download_one(s3: &S3, bucket: &str, plan: &Planned, slots: &Arc<Semaphore>, bytes_done: &AtomicU64, cancel: &CancellationToken) -> Result<Fetched> {
+pub(super) async fn download_one(s3: &S3, bucket: &str, plan: &Planned, slots: &Arc<Semaphore>, tally: &Tally, cancel: &CancellationToken) -> Result<Fetched> {
     let path = plan.path.as_path();
     walk_parent(&plan.root, path, true).map_err(|why| Error::new(ErrorCode::Config, format!("Not downloaded: {why}.")))?;
     let (mut size, mut etag, mut modified) = (plan.size, plan.etag.clone(), plan.modified);
-    for fetch in 1..=FETCHES {
+    let (mut changes, mut corrupt) = (0, 0);
+    loop {
         let sent = AtomicU64::new(0);
-        match fetch_whole(s3, bucket, &plan.key, path, (size, etag.as_deref(), modified), slots, &sent, bytes_done, cancel).await {
-            Ok(()) => return Ok(Fetched { size, changed: fetch > 1 }),
+        let stop = match fetch_whole(s3, bucket, &plan.key, path, (size, etag.as_deref(), modified), slots, &sent, tally, cancel).await {
+            Ok(verified) => return Ok(Fetched { size, changed: changes > 0, verified }),
             Err(Stop::Failed(e)) => return Err(e),
-            Err(Stop::Changed) => {
-                // The bytes of the discarded copy no longer count as done.
-                bytes_done.fetch_sub(sent.load(Ordering::Relaxed), Ordering::Relaxed);
-                tracing::info!(key = %plan.key, fetch, "object changed during its download; fetching it again");
-                let now = objects::properties(s3, bucket, &plan.key).await?;
-                (size, etag, modified) = (now.size, now.etag, now.last_modified.as_deref().and_then(crate::format::parse_time));
+            Err(stop) => stop,
+        };
+        // The bytes of the discarded copy no longer count as done.
+        tally.take_back(&plan.key, sent.load(Ordering::Relaxed));
+        if matches!(stop, Stop::Corrupt) {
+            corrupt += 1;
+            tracing::warn!(key = %plan.key, "downloaded bytes don't match the object's checksum; fetching it again");
+            if corrupt >= CORRUPT_FETCHES {
+                return Err(Error::new(
+                    ErrorCode::Storage,
+                    format!("{} arrived damaged twice: its bytes don't match its checksum. Nothing was kept; try again later.", plan.key),
+                ));
             }
+            continue;
         }
+        changes += 1;
+        if changes >= FETCHES {
+            return Err(Error::new(ErrorCode::Storage, format!("{} kept changing during the download ({FETCHES} tries); nothing was written.", plan.key)));
+        }
+        tracing::info!(key = %plan.key, changes, "object changed during its download; fetching it again");
+        let now = objects::properties(s3, bucket, &plan.key).await?;
+        (size, etag, modified) = (now.size, now.etag, now.last_modified.as_deref().and_then(crate::format::parse_time));
     }
-    Err(Error::new(ErrorCode::Storage, format!("{} kept changing during the download ({FETCHES} tries); nothing was written.", plan.key)))
 }
 
-/// Every range of one version of the object into a new temporary file, then the rename.
+/// Every range of one version of the object into a new temporary file, checked, then the
+/// rename. Ok(true) when the bytes were checked against a checksum or the MD5 ETag.
 #[allow(clippy::too_many_arguments)]
 async fn fetch_whole(
     s3: &S3,
@@ -81,14 +114,16 @@ async fn fetch_whole(
     (size, etag, modified): (u64, Option<&str>, Option<std::time::SystemTime>),
     slots: &Arc<Semaphore>,
     sent: &AtomicU64,
-    bytes_done: &AtomicU64,
+    tally: &Tally,
     cancel: &CancellationToken,
-) -> std::result::Result<(), Stop> {
+) -> std::result::Result<bool, Stop> {
     let io = |e: std::io::Error| Stop::Failed(Error::new(ErrorCode::Config, format!("Couldn't write {}: {e}.", path.display())));
+    let ranged = size > RANGED_THRESHOLD;
+    // A ranged GET carries no checksum of the whole object: ask for it once, before the ranges.
+    let expected = if ranged { whole_object_crc(s3, bucket, key, etag).await? } else { None };
     let (tmp, file) = temporary_beside(path).map_err(io)?;
     file.set_len(size).map_err(io)?;
     let file = Arc::new(file);
-    let ranged = size > RANGED_THRESHOLD;
     let ranges: Vec<(u64, u64)> =
         if ranged { (0..size).step_by(PART_SIZE as usize).map(|s| (s, (s + PART_SIZE).min(size))).collect() } else { vec![(0, size)] };
     let mut parts = tokio::task::JoinSet::new();
@@ -101,17 +136,19 @@ async fn fetch_whole(
         let pin = etag.map(str::to_string);
         parts.spawn(async move {
             let _permit = permit;
-            fetch_range(&s3, &bucket, &key, pin.as_deref(), &file, (start, end), ranged, &cancel).await
+            fetch_range(&s3, &bucket, &key, pin.as_deref(), &file, (start, end), ranged, expected, &cancel).await
         });
     }
     let mut written = 0u64;
+    let mut done = Vec::new();
     let mut stop = None;
-    while let Some(done) = parts.join_next().await {
-        match done.map_err(|e| Stop::Failed(Error::internal(e.to_string()))).and_then(|r| r) {
-            Ok(n) => {
-                written += n;
-                sent.fetch_add(n, Ordering::Relaxed);
-                bytes_done.fetch_add(n, Ordering::Relaxed);
+    while let Some(joined) = parts.join_next().await {
+        match joined.map_err(|e| Stop::Failed(Error::internal(e.to_string()))).and_then(|r| r) {
+            Ok(range) => {
+                written += range.len;
+                sent.fetch_add(range.len, Ordering::Relaxed);
+                tally.add_bytes(key, range.len);
+                done.push(range);
             }
             // A change wins over other errors: fetching again is the answer to both.
             Err(Stop::Changed) => {
@@ -119,7 +156,9 @@ async fn fetch_whole(
                 parts.abort_all();
             }
             Err(e) => {
-                stop.get_or_insert(e);
+                if !matches!(stop, Some(Stop::Changed)) {
+                    stop.get_or_insert(e);
+                }
             }
         }
     }
@@ -133,11 +172,57 @@ async fn fetch_whole(
     if let Some(stop) = stop {
         return Err(stop);
     }
-    if let Some(t) = modified {
-        file.set_modified(t).map_err(io)?;
+    let verified = match (expected, done.as_slice()) {
+        _ if size == 0 => true,
+        (_, [only]) if only.checked_by_sdk => true,
+        (Some(expected), _) => {
+            let digests = done.iter().map(|r| r.digest.map(|d| (r.start, r.len, d))).collect::<Option<Vec<_>>>();
+            if !digests.is_some_and(|d| verify::matches(expected, d)) {
+                return Err(Stop::Corrupt);
+            }
+            true
+        }
+        // A whole GET without a checksum header: its MD5, if its ETag is one, was checked as it
+        // streamed (see `fetch_range`).
+        (None, [only]) => only.digest.is_some(),
+        (None, _) => false,
+    };
+    // A file that replaces one already there is flushed to disk before the rename, so a crash
+    // can't leave the name with neither the old bytes nor the new. A new file is not (as rclone,
+    // the AWS CLI and boto3 don't): waiting for the device on every file would make a download of
+    // 2,000 small files, or of one big one, wait on the disk rather than the network; a crash
+    // leaves it to be downloaded again. Off the async threads: the device is slow.
+    let target = path.to_path_buf();
+    let finish = move || -> std::io::Result<()> {
+        if let Some(t) = modified {
+            file.set_modified(t)?;
+        }
+        if std::fs::symlink_metadata(&target).is_ok() {
+            file.sync_all()?;
+        }
+        tmp.persist(&target).map_err(|e| e.error)
+    };
+    tokio::task::spawn_blocking(finish).await.map_err(|e| Stop::Failed(Error::internal(e.to_string())))?.map_err(io)?;
+    Ok(verified)
+}
+
+/// The object's full-object CRC, if it has one (a HEAD pinned to the ETag, asking for checksums).
+async fn whole_object_crc(s3: &S3, bucket: &str, key: &str, etag: Option<&str>) -> std::result::Result<Option<Expected>, Stop> {
+    let head = s3
+        .client
+        .head_object()
+        .bucket(bucket)
+        .key(key)
+        .set_if_match(etag.map(str::to_string))
+        .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
+        .send()
+        .await;
+    match head {
+        Ok(h) => Ok(verify::full_object_crc(h.checksum_crc32(), h.checksum_crc32_c(), h.checksum_crc64_nvme())),
+        Err(e) if e.raw_response().map(|r| r.status().as_u16()) == Some(412) => Err(Stop::Changed),
+        // Not knowing the checksum is no reason not to download.
+        Err(_) => Ok(None),
     }
-    file.sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))
 }
 
 /// A new temporary file next to `path`, under a random name no other download uses (tempfile's
@@ -157,7 +242,9 @@ fn temporary_with(path: &Path, random: usize) -> std::io::Result<(tempfile::Temp
 }
 
 /// One range (or the whole object), pinned with If-Match; stops between chunks when cancelled, so
-/// a cancelled file never completes.
+/// a cancelled file never completes. Each range's CRC is computed as it streams when the whole
+/// object's CRC is `expected`; a whole GET without a checksum header computes its MD5 instead, when
+/// its ETag is one.
 #[allow(clippy::too_many_arguments)]
 async fn fetch_range(
     s3: &S3,
@@ -167,10 +254,11 @@ async fn fetch_range(
     file: &std::fs::File,
     (start, end): (u64, u64),
     ranged: bool,
+    expected: Option<Expected>,
     cancel: &CancellationToken,
-) -> std::result::Result<u64, Stop> {
+) -> std::result::Result<Range, Stop> {
     if start == end {
-        return Ok(0);
+        return Ok(Range { start, len: 0, digest: None, checked_by_sdk: false });
     }
     let mut req = s3.client.get_object().bucket(bucket).key(key).set_if_match(etag.map(str::to_string));
     if ranged {
@@ -187,6 +275,16 @@ async fn fetch_range(
             return Err(Stop::Changed);
         }
     }
+    // The SDK checks a full-object checksum header on a whole GET by itself.
+    let checked_by_sdk = !ranged && verify::full_object_crc(out.checksum_crc32(), out.checksum_crc32_c(), out.checksum_crc64_nvme()).is_some();
+    let keyed = matches!(out.server_side_encryption(), Some(aws_sdk_s3::types::ServerSideEncryption::AwsKms | aws_sdk_s3::types::ServerSideEncryption::AwsKmsDsse))
+        || out.sse_customer_algorithm().is_some();
+    let expected = match expected {
+        Some(e) => Some(e),
+        None if !ranged && !checked_by_sdk => out.e_tag().and_then(|t| verify::md5_etag(t, keyed)),
+        None => None,
+    };
+    let mut running = expected.map(Running::for_expected);
     let mut body = out.body;
     let mut offset = start;
     loop {
@@ -194,15 +292,29 @@ async fn fetch_range(
             next = body.try_next() => next,
             _ = cancel.cancelled() => return Err(Stop::Failed(Error::new(ErrorCode::Cancelled, "Cancelled."))),
         };
-        let chunk = next.map_err(|e| Stop::Failed(Error::new(ErrorCode::Storage, format!("The download broke off: {e}."))))?;
+        let chunk = match next {
+            Ok(chunk) => chunk,
+            Err(e) if verify::is_sdk_mismatch(&e) => return Err(Stop::Corrupt),
+            Err(e) => return Err(Stop::Failed(Error::new(ErrorCode::Storage, format!("The download broke off: {e}.")))),
+        };
         let Some(chunk) = chunk else { break };
         if offset + chunk.len() as u64 > end {
             return Err(Stop::Changed);
         }
+        if let Some(r) = running.as_mut() {
+            r.update(&chunk);
+        }
         write_at(file, &chunk, offset).map_err(|e| Stop::Failed(Error::new(ErrorCode::Config, format!("Couldn't write the file: {e}."))))?;
         offset += chunk.len() as u64;
     }
-    Ok(offset - start)
+    let digest = running.map(Running::finish);
+    // A whole GET checked against its MD5 here, now that every byte has arrived.
+    if let (false, Some(want @ Expected::Md5(_)), Some(got)) = (ranged, expected, digest) {
+        if !verify::matches(want, vec![(start, offset - start, got)]) {
+            return Err(Stop::Corrupt);
+        }
+    }
+    Ok(Range { start, len: offset - start, digest, checked_by_sdk })
 }
 
 #[cfg(unix)]

@@ -5,10 +5,11 @@
 
 mod fetch;
 mod place;
+mod verify;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -18,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, KeyFailure, Result};
 use crate::objects;
+use crate::transfer::progress::{Tally, TransferProgress};
 use fetch::{download_one, Fetched, Planned};
 pub use place::{local_path, Destination, Folding, NameRules};
 use place::{collides, create_folder, settle_target, walk_parent};
@@ -54,20 +56,6 @@ impl IfExists {
     }
 }
 
-/// Progress of a download, for the UI (throttled by the caller).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct DownloadProgress {
-    #[cfg_attr(feature = "specta", specta(type = f64))]
-    pub files_done: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
-    pub files_total: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
-    pub bytes_done: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
-    pub bytes_total: u64,
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DownloadReport {
@@ -85,6 +73,14 @@ pub struct DownloadReport {
     /// Keys overwritten on the storage while they downloaded: fetched again, so the file holds
     /// the newer version whole.
     pub changed: Vec<String>,
+    /// Files whose bytes were checked against the object's checksum or MD5 ETag (the others had
+    /// neither that covers the whole object).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub verified: u64,
+    /// Stopped by a pause: `next_plan` downloads what is left (files in flight start over).
+    pub paused: bool,
+    /// The held plan that resumes a paused download or retries its failed keys (the app's).
+    pub next_plan: Option<String>,
 }
 
 /// Keys checked and mapped to the disk, waiting for the choice about names already taken.
@@ -94,13 +90,15 @@ pub struct DownloadPlan {
     items: Vec<Planned>,
     /// Keys not downloaded because of where they would land.
     pub refused: Vec<KeyFailure>,
+    /// The paths are final (what a paused or failed run left): the choice was made already.
+    settled: bool,
 }
 
 impl DownloadPlan {
     /// Keys already mapped to paths under `dest` (a sync's plan): (key, path, size, ETag, time).
     /// A key whose way meets a link is refused here as in any download.
     pub(crate) fn of_entries(dest: Destination, entries: Vec<(String, PathBuf, u64, Option<String>, Option<std::time::SystemTime>)>) -> DownloadPlan {
-        let mut plan = DownloadPlan { items: Vec::new(), refused: Vec::new(), dest };
+        let mut plan = DownloadPlan { items: Vec::new(), refused: Vec::new(), dest, settled: false };
         let root = plan.dest.root.clone();
         for (key, path, size, etag, modified) in entries {
             match walk_parent(&root, &path, false) {
@@ -156,31 +154,47 @@ impl DownloadPlan {
 /// folder of its own name; a key lands as its file name. A key whose way there meets a symbolic
 /// link, or that would leave the folder, is refused and listed.
 pub async fn plan_download(s3: &S3, bucket: &str, selection: &[String], dest: Destination, cancel: &CancellationToken) -> Result<DownloadPlan> {
-    let mut plan = DownloadPlan { items: Vec::new(), refused: Vec::new(), dest };
-    let root = plan.dest.root.clone();
+    let mut plan = DownloadPlan { items: Vec::new(), refused: Vec::new(), dest, settled: false };
     for item in selection {
         let parent = match item.trim_end_matches('/').rfind('/') {
             Some(i) => &item[..=i],
             None => "",
         };
-        let entries = if item.ends_with('/') {
+        if item.ends_with('/') {
             let mut all = Vec::new();
             objects::list_all(s3, bucket, item, true, cancel, |p| all.extend(p.objects)).await?;
-            all.into_iter().map(|o| (o.key, o.size, o.etag, o.last_modified)).collect::<Vec<_>>()
+            plan.add(parent, all.into_iter().map(|o| (o.key, o.size, o.etag, o.last_modified)));
         } else {
             let props = objects::properties(s3, bucket, item).await?;
-            vec![(item.clone(), props.size, props.etag, props.last_modified)]
-        };
-        for (key, size, etag, modified) in entries {
-            let modified = modified.as_deref().and_then(crate::format::parse_time);
-            match local_path(&root, parent, &key, plan.dest.rules).and_then(|path| walk_parent(&root, &path, false).map(|()| path)) {
-                Ok(path) => plan.items.push(Planned { key, path, size, etag, modified, root: root.clone() }),
-                Err(why) if why == "it is a folder marker" => {}
-                Err(why) => plan.refused.push(KeyFailure { key, reason: format!("Not downloaded: {why}.") }),
-            }
+            plan.add(parent, [(item.clone(), props.size, props.etag, props.last_modified)]);
         }
     }
     Ok(plan)
+}
+
+/// Plans a download of everything under `prefix` into `dest` by paths relative to the prefix
+/// (what `aws s3 cp --recursive` does), from one listing.
+pub async fn plan_download_contents(s3: &S3, bucket: &str, prefix: &str, dest: Destination, cancel: &CancellationToken) -> Result<DownloadPlan> {
+    let mut plan = DownloadPlan { items: Vec::new(), refused: Vec::new(), dest, settled: false };
+    let mut all = Vec::new();
+    objects::list_all(s3, bucket, prefix, true, cancel, |p| all.extend(p.objects)).await?;
+    plan.add(prefix, all.into_iter().map(|o| (o.key, o.size, o.etag, o.last_modified)));
+    Ok(plan)
+}
+
+impl DownloadPlan {
+    /// Listed keys (key, size, ETag, last modified), each mapped to its path relative to `parent`.
+    fn add(&mut self, parent: &str, entries: impl IntoIterator<Item = (String, u64, Option<String>, Option<String>)>) {
+        let root = self.dest.root.clone();
+        for (key, size, etag, modified) in entries {
+            let modified = modified.as_deref().and_then(crate::format::parse_time);
+            match local_path(&root, parent, &key, self.dest.rules).and_then(|path| walk_parent(&root, &path, false).map(|()| path)) {
+                Ok(path) => self.items.push(Planned { key, path, size, etag, modified, root: root.clone() }),
+                Err(why) if why == "it is a folder marker" => {}
+                Err(why) => self.refused.push(KeyFailure { key, reason: format!("Not downloaded: {why}.") }),
+            }
+        }
+    }
 }
 
 /// Downloads a plan; `if_exists` says what happens to names already taken. Two keys of the batch
@@ -191,10 +205,29 @@ pub async fn run_download(
     plan: DownloadPlan,
     if_exists: IfExists,
     cancel: &CancellationToken,
-    progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
+    progress: &(dyn Fn(&TransferProgress) + Send + Sync),
 ) -> Result<DownloadReport> {
-    let (items, report) = plan.settle(if_exists);
-    run(s3, bucket, items, report, cancel, progress).await
+    run_plan(s3, bucket, plan, if_exists, cancel, progress).await.map(|(report, _)| report)
+}
+
+/// Runs a plan, and gives back what did not finish (stopped in flight, never started, or failed)
+/// as a settled plan to resume or retry: the same paths, the choice already made.
+pub async fn run_plan(
+    s3: &S3,
+    bucket: &str,
+    plan: DownloadPlan,
+    if_exists: IfExists,
+    cancel: &CancellationToken,
+    progress: &(dyn Fn(&TransferProgress) + Send + Sync),
+) -> Result<(DownloadReport, DownloadPlan)> {
+    let dest = plan.dest.clone();
+    let (items, report) = if plan.settled {
+        (plan.items, DownloadReport { refused: plan.refused, ..DownloadReport::default() })
+    } else {
+        plan.settle(if_exists)
+    };
+    let (report, left) = run(s3, bucket, items, report, cancel, progress).await?;
+    Ok((report, DownloadPlan { dest, items: left, refused: Vec::new(), settled: true }))
 }
 
 /// Plans and runs a download into `dest` with one choice for names already taken.
@@ -205,7 +238,7 @@ pub async fn download(
     dest: &Path,
     if_exists: IfExists,
     cancel: &CancellationToken,
-    progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
+    progress: &(dyn Fn(&TransferProgress) + Send + Sync),
 ) -> Result<DownloadReport> {
     let plan = plan_download(s3, bucket, selection, Destination::at(dest)?, cancel).await?;
     run_download(s3, bucket, plan, if_exists, cancel, progress).await
@@ -219,7 +252,7 @@ pub async fn download_file(
     key: &str,
     target: &Path,
     cancel: &CancellationToken,
-    progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
+    progress: &(dyn Fn(&TransferProgress) + Send + Sync),
 ) -> Result<DownloadReport> {
     if target.is_dir() {
         return Err(Error::invalid(format!("{} is a folder; name a file, or end the path with / to download into it.", target.display())));
@@ -233,76 +266,91 @@ pub async fn download_file(
     let path = root.join(target.file_name().ok_or_else(|| Error::invalid(format!("{} names no file.", target.display())))?);
     let modified = props.last_modified.as_deref().and_then(crate::format::parse_time);
     let plan = vec![Planned { key: key.to_string(), path, size: props.size, etag: props.etag, modified, root }];
-    run(s3, bucket, plan, DownloadReport::default(), cancel, progress).await
+    run(s3, bucket, plan, DownloadReport::default(), cancel, progress).await.map(|(report, _)| report)
 }
 
-/// Downloads a settled plan, several files and ranges at once.
+/// How often progress goes out while bytes move (the window shows ~10 updates a second).
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Downloads a settled plan, several files and ranges at once; returns the report and the keys
+/// that did not finish.
 async fn run(
     s3: &S3,
     bucket: &str,
     plan: Vec<Planned>,
     mut report: DownloadReport,
     cancel: &CancellationToken,
-    progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
-) -> Result<DownloadReport> {
-    let totals = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
-    let prog = DownloadProgress {
-        files_total: plan.len() as u64,
-        bytes_total: plan.iter().map(|p| p.size).sum(),
-        ..DownloadProgress::default()
-    };
-    progress(&prog);
+    progress: &(dyn Fn(&TransferProgress) + Send + Sync),
+) -> Result<(DownloadReport, Vec<Planned>)> {
+    let tally = Arc::new(Tally { files_total: plan.len() as u64, bytes_total: plan.iter().map(|p| p.size).sum(), ..Tally::default() });
+    progress(&tally.snapshot());
     let slots = Arc::new(Semaphore::new(CONCURRENCY));
     // Open files are bounded too, whatever the number of keys.
     let open_files = Arc::new(Semaphore::new(2 * CONCURRENCY));
     let mut tasks = tokio::task::JoinSet::new();
-    for planned in plan {
-        let file_permit = tokio::select! {
-            p = open_files.clone().acquire_owned() => p.expect("semaphore open"),
-            _ = cancel.cancelled() => break,
+    let mut left = Vec::new();
+    let mut waiting = plan.into_iter();
+    let mut tick = tokio::time::interval(PROGRESS_EVERY);
+    for planned in waiting.by_ref() {
+        let file_permit = loop {
+            tokio::select! {
+                p = open_files.clone().acquire_owned() => break Some(p.expect("semaphore open")),
+                _ = cancel.cancelled() => break None,
+                _ = tick.tick() => progress(&tally.snapshot()),
+            }
         };
-        let (s3, bucket, slots, shared, cancel) = (s3.clone(), bucket.to_string(), slots.clone(), totals.clone(), cancel.clone());
+        let Some(file_permit) = file_permit else {
+            left.push(planned);
+            break;
+        };
+        let (s3, bucket, slots, tally, cancel) = (s3.clone(), bucket.to_string(), slots.clone(), tally.clone(), cancel.clone());
         tasks.spawn(async move {
             let _file_permit = file_permit;
-            let r = download_one(&s3, &bucket, &planned, &slots, &shared.1, &cancel).await;
-            shared.0.fetch_add(1, Ordering::Relaxed);
-            (planned.key, r)
+            tally.active.lock().expect("tally lock").insert(planned.key.clone(), (0, planned.size));
+            let r = download_one(&s3, &bucket, &planned, &slots, &tally, &cancel).await;
+            tally.active.lock().expect("tally lock").remove(&planned.key);
+            let counter = if r.is_ok() { &tally.files_done } else { &tally.files_failed };
+            counter.fetch_add(1, Ordering::Relaxed);
+            (planned, r)
         });
         while let Some(done) = tasks.try_join_next() {
-            settle(done, &mut report, &totals, &prog, progress);
+            settle(done, &mut report, &mut left);
         }
     }
-    while let Some(done) = tasks.join_next().await {
-        settle(done, &mut report, &totals, &prog, progress);
+    left.extend(waiting);
+    loop {
+        tokio::select! {
+            done = tasks.join_next() => match done {
+                Some(done) => settle(done, &mut report, &mut left),
+                None => break,
+            },
+            _ = tick.tick() => progress(&tally.snapshot()),
+        }
     }
+    progress(&tally.snapshot());
     report.cancelled = cancel.is_cancelled();
-    Ok(report)
+    Ok((report, left))
 }
 
-type Done = std::result::Result<(String, Result<Fetched>), tokio::task::JoinError>;
+type Done = std::result::Result<(Planned, Result<Fetched>), tokio::task::JoinError>;
 
-fn settle(
-    done: Done,
-    report: &mut DownloadReport,
-    totals: &(AtomicU64, AtomicU64),
-    prog: &DownloadProgress,
-    progress: &(dyn Fn(&DownloadProgress) + Send + Sync),
-) {
+/// Adds a finished file to the report; one that failed or was stopped goes to `left`.
+fn settle(done: Done, report: &mut DownloadReport, left: &mut Vec<Planned>) {
     match done {
-        Ok((key, Ok(fetched))) => {
+        Ok((planned, Ok(fetched))) => {
             report.files += 1;
             report.bytes += fetched.size;
             if fetched.changed {
-                report.changed.push(key);
+                report.changed.push(planned.key);
             }
+            report.verified += u64::from(fetched.verified);
         }
-        Ok((key, Err(e))) if e.code != ErrorCode::Cancelled => report.failed.push(KeyFailure { key, reason: e.message }),
-        Ok(_) => {}
+        Ok((planned, Err(e))) => {
+            if e.code != ErrorCode::Cancelled {
+                report.failed.push(KeyFailure { key: planned.key.clone(), reason: e.message });
+            }
+            left.push(planned);
+        }
         Err(e) => report.failed.push(KeyFailure { key: String::new(), reason: format!("download task failed: {e}") }),
     }
-    progress(&DownloadProgress {
-        files_done: totals.0.load(Ordering::Relaxed),
-        bytes_done: totals.1.load(Ordering::Relaxed),
-        ..prog.clone()
-    });
 }
