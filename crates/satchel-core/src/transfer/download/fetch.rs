@@ -24,6 +24,8 @@ use crate::transfer::progress::Tally;
 const FETCHES: u32 = 3;
 /// Times an object whose bytes arrive other than its checksum says is fetched before it fails.
 const CORRUPT_FETCHES: u32 = 2;
+/// Bytes gathered before a write to the file (per range in flight).
+const WRITE_GATHER: usize = 256 * 1024;
 
 /// One key and where it goes; `root` is the folder nothing may be written outside of.
 #[derive(Debug, Clone)]
@@ -122,7 +124,10 @@ async fn fetch_whole(
     // A ranged GET carries no checksum of the whole object: ask for it once, before the ranges.
     let expected = if ranged { whole_object_crc(s3, bucket, key, etag).await? } else { None };
     let (tmp, file) = temporary_beside(path).map_err(io)?;
-    file.set_len(size).map_err(io)?;
+    if ranged {
+        // Ranges land out of order: the file has its full length from the start.
+        file.set_len(size).map_err(io)?;
+    }
     let file = Arc::new(file);
     let ranges: Vec<(u64, u64)> =
         if ranged { (0..size).step_by(PART_SIZE as usize).map(|s| (s, (s + PART_SIZE).min(size))).collect() } else { vec![(0, size)] };
@@ -191,18 +196,16 @@ async fn fetch_whole(
     // can't leave the name with neither the old bytes nor the new. A new file is not (as rclone,
     // the AWS CLI and boto3 don't): waiting for the device on every file would make a download of
     // 2,000 small files, or of one big one, wait on the disk rather than the network; a crash
-    // leaves it to be downloaded again. Off the async threads: the device is slow.
-    let target = path.to_path_buf();
-    let finish = move || -> std::io::Result<()> {
-        if let Some(t) = modified {
-            file.set_modified(t)?;
-        }
-        if std::fs::symlink_metadata(&target).is_ok() {
-            file.sync_all()?;
-        }
-        tmp.persist(&target).map_err(|e| e.error)
-    };
-    tokio::task::spawn_blocking(finish).await.map_err(|e| Stop::Failed(Error::internal(e.to_string())))?.map_err(io)?;
+    // leaves it to be downloaded again.
+    if let Some(t) = modified {
+        file.set_modified(t).map_err(io)?;
+    }
+    if std::fs::symlink_metadata(path).is_ok() {
+        // Off the async threads: the device is slow.
+        let flushed = file.clone();
+        tokio::task::spawn_blocking(move || flushed.sync_all()).await.map_err(|e| Stop::Failed(Error::internal(e.to_string())))?.map_err(io)?;
+    }
+    tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(verified)
 }
 
@@ -287,6 +290,14 @@ async fn fetch_range(
     let mut running = expected.map(Running::for_expected);
     let mut body = out.body;
     let mut offset = start;
+    // Chunks arrive a few KiB at a time: gathered, they reach the disk in fewer, larger writes.
+    let mut pending = bytes::BytesMut::new();
+    // Writes what is gathered, which ends at byte `upto` of the object.
+    let write = |pending: &mut bytes::BytesMut, upto: u64| {
+        write_at(file, pending, upto - pending.len() as u64).map_err(|e| Stop::Failed(Error::new(ErrorCode::Config, format!("Couldn't write the file: {e}."))))?;
+        pending.clear();
+        Ok::<(), Stop>(())
+    };
     loop {
         let next = tokio::select! {
             next = body.try_next() => next,
@@ -304,8 +315,19 @@ async fn fetch_range(
         if let Some(r) = running.as_mut() {
             r.update(&chunk);
         }
-        write_at(file, &chunk, offset).map_err(|e| Stop::Failed(Error::new(ErrorCode::Config, format!("Couldn't write the file: {e}."))))?;
         offset += chunk.len() as u64;
+        if pending.is_empty() && chunk.len() >= WRITE_GATHER {
+            write_at(file, &chunk, offset - chunk.len() as u64)
+                .map_err(|e| Stop::Failed(Error::new(ErrorCode::Config, format!("Couldn't write the file: {e}."))))?;
+            continue;
+        }
+        pending.extend_from_slice(&chunk);
+        if pending.len() >= WRITE_GATHER {
+            write(&mut pending, offset)?;
+        }
+    }
+    if !pending.is_empty() {
+        write(&mut pending, offset)?;
     }
     let digest = running.map(Running::finish);
     // A whole GET checked against its MD5 here, now that every byte has arrived.
