@@ -13,10 +13,13 @@ pub struct DropHover {
     pub active: bool,
 }
 
-/// Files were dropped and are held for an upload.
+/// Files were dropped and are held for an upload; `x`, `y` is where, in the page's CSS pixels, so
+/// the window can send them to the folder row or the sidebar bucket they were dropped on.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, Event)]
 pub struct FilesDropped {
     pub held: HeldSources,
+    pub x: f64,
+    pub y: f64,
 }
 
 pub fn on_window_event(window: &Window, event: &WindowEvent) {
@@ -25,13 +28,14 @@ pub fn on_window_event(window: &Window, event: &WindowEvent) {
     let sent = match drag {
         DragDropEvent::Enter { .. } => DropHover { active: true }.emit(app),
         DragDropEvent::Leave => DropHover { active: false }.emit(app),
-        DragDropEvent::Drop { paths, .. } => {
+        DragDropEvent::Drop { paths, position } => {
             let _ = DropHover { active: false }.emit(app);
             if paths.is_empty() {
                 return;
             }
             let held = app.state::<Satchel>().hold_sources(paths.clone());
-            FilesDropped { held }.emit(app)
+            let at = position.to_logical::<f64>(window.scale_factor().unwrap_or(1.0));
+            FilesDropped { held, x: at.x, y: at.y }.emit(app)
         }
         _ => return,
     };

@@ -111,11 +111,12 @@ def main():
     lines = [f"Written by `make bench-sync` (tests/bench/sync.py): {args.files:,} files of {args.size // 1024} KiB, "
              f"{args.changed} of them changed (a new size) on the source side; each tool syncs its own copy. "
              f"One timed run each, dirty pages flushed before it; {os.cpu_count()} cores, garage on loopback.\n",
-             "| sync | " + " | ".join(results[next(iter(results))]) + " |",
-             "|---|" + "---:|" * len(results[next(iter(results))])]
+             "| sync | " + " | ".join(peers) + " |",
+             "|---|" + "---:|" * len(peers)]
     for phase, row in results.items():
         fastest_peer = min(s for n, (s, _) in row.items() if not n.startswith("satchel"))
-        cells = [f"{s:.2f} s ({s / fastest_peer:.2f}x, {r:.0f} MiB)" for s, r in row.values()]
+        # The phases ran the tools in different orders: the cells follow the header's.
+        cells = [f"{row[n][0]:.2f} s ({row[n][0] / fastest_peer:.2f}x, {row[n][1]:.0f} MiB)" for n in peers]
         lines.append(f"| {phase} | " + " | ".join(cells) + " |")
     table = "\n".join(lines)
     print(table)

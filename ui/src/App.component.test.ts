@@ -292,7 +292,7 @@ describe('App', () => {
     await screen.findByTestId('notice');
     await fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
     emitEvent('drop-hover', { active: true });
-    emitEvent('files-dropped', { held: { sources_id: 'src-9', count: 2, names: ['a.csv', 'b.csv'] } });
+    emitEvent('files-dropped', { held: { sources_id: 'src-9', count: 2, names: ['a.csv', 'b.csv'] }, x: 400, y: 300 });
     expect(await screen.findByTestId('notice')).toHaveTextContent('Open a bucket to upload into.');
     await waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-9', abort: false }]));
     expect(screen.queryByTestId('upload-sheet')).toBeNull();
@@ -328,7 +328,7 @@ describe('App', () => {
     await screen.findByTestId('object-table');
     emitEvent('drop-hover', { active: true });
     expect(await screen.findByTestId('drop-overlay')).toHaveTextContent('Drop to upload to photos/');
-    emitEvent('files-dropped', { held: { sources_id: 'src-1', count: 2, names: ['a.csv', 'b.csv'] } });
+    emitEvent('files-dropped', { held: { sources_id: 'src-1', count: 2, names: ['a.csv', 'b.csv'] }, x: 400, y: 300 });
     await waitFor(() => expect(screen.queryByTestId('drop-overlay')).toBeNull());
     const sheet = await screen.findByTestId('upload-sheet');
     await waitFor(() => expect(sheet).toHaveAccessibleName('Upload 2 files (2 KB) to photos/'));

@@ -526,9 +526,14 @@ export type FileProgress = {
 	size: number | null,
 };
 
-/**  Files were dropped and are held for an upload. */
+/**
+ *  Files were dropped and are held for an upload; `x`, `y` is where, in the page's CSS pixels, so
+ *  the window can send them to the folder row or the sidebar bucket they were dropped on.
+ */
 export type FilesDropped = {
 	held: HeldSources,
+	x: number | null,
+	y: number | null,
 };
 
 /**  A grant of a permission to a grantee (`id=<canonical id>`, `emailAddress=...`, `uri=...`). */

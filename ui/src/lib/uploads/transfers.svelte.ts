@@ -51,7 +51,23 @@ export const HISTORY_LIMIT = 50;
 export const NOTIFY_AFTER_MS = 20_000;
 
 export const NO_BUCKET_OPEN = 'Open a bucket to upload into.';
-export const SHEET_ALREADY_OPEN = 'Start or close the upload that is waiting first, then drop the files again.';
+export const DROP_QUEUED = 'Those files wait their turn: their summary opens when this one is started or closed.';
+
+/**
+ * The upload folder under a point of the window, from the drop-target attributes the views put on
+ * what takes drops: a folder row (`data-drop-prefix`) inside a bucket's browser, or a bucket in the
+ * sidebar (`data-drop-bucket`, `data-drop-connection`, its prefix empty).
+ */
+export function placeAt(x: number, y: number): UploadPlace | null {
+  if (typeof document === 'undefined' || typeof document.elementFromPoint !== 'function') return null;
+  const under = document.elementFromPoint(x, y);
+  const bucket = under?.closest<HTMLElement>('[data-drop-bucket]');
+  const connectionId = bucket?.dataset.dropConnection;
+  if (!bucket || !connectionId || !bucket.dataset.dropBucket) return null;
+  const folder = under?.closest<HTMLElement>('[data-drop-prefix]');
+  const prefix = folder && bucket.contains(folder) ? (folder.dataset.dropPrefix ?? '') : (bucket.dataset.dropPrefix ?? '');
+  return { connectionId, bucket: bucket.dataset.dropBucket, prefix };
+}
 
 const pair = (connectionId: string, bucket: string) => `${connectionId}\u0000${bucket}`;
 
@@ -71,6 +87,8 @@ export class Transfers {
   /** Files are being dragged over the window. */
   hovering = $state(false);
   sheet = $state.raw<SheetRequest | null>(null);
+  /** Drops that came while the sheet was open: each opens in turn. */
+  queued = $state.raw<SheetRequest[]>([]);
   panelOpen = $state(false);
 
   #targets = $state.raw<UploadPlace[]>([]);
@@ -105,21 +123,33 @@ export class Transfers {
       events.dropHover.listen((e) => {
         this.hovering = e.payload.active;
       }),
-      events.filesDropped.listen((e) => this.dropped(e.payload.held)),
+      events.filesDropped.listen((e) => {
+        const { held, x, y } = e.payload;
+        this.dropped(held, x !== null && y !== null ? { x, y } : undefined);
+      }),
     ]);
     return () => offs.forEach((off) => off());
   }
 
-  /** Files were dropped: their summary sheet opens for the shown folder, or they are let go. */
-  dropped(held: HeldSources): void {
+  /**
+   * Files were dropped: their summary sheet opens for the folder or bucket under the pointer, else
+   * for the folder shown; with neither, they are let go. A drop while a sheet is open waits its turn.
+   */
+  dropped(held: HeldSources, at?: { x: number; y: number }): void {
     this.hovering = false;
-    const target = this.target;
-    if (!target || this.sheet) {
+    const place = (at ? placeAt(at.x, at.y) : null) ?? (this.target ? { ...this.target } : null);
+    if (!place) {
       discardPlan(held.sources_id);
-      this.#notify(target ? SHEET_ALREADY_OPEN : NO_BUCKET_OPEN);
+      this.#notify(NO_BUCKET_OPEN);
       return;
     }
-    this.sheet = { kind: 'sources', place: { ...target }, held };
+    const request: SheetRequest = { kind: 'sources', place, held };
+    if (this.sheet) {
+      this.queued = [...this.queued, request];
+      this.#notify(DROP_QUEUED);
+      return;
+    }
+    this.sheet = request;
   }
 
   /** Upload / Ctrl+U: files (or a folder) chosen in the native dialog, then their summary sheet. */
@@ -136,15 +166,21 @@ export class Transfers {
     return null;
   }
 
-  /** The sheet closed (it has let go of its plan or files itself). */
+  /** The sheet closed (it has let go of its plan or files itself): the next drop waiting opens. */
   closeSheet(): void {
-    this.sheet = null;
+    this.#nextSheet();
+  }
+
+  #nextSheet() {
+    const [next, ...rest] = this.queued;
+    this.queued = rest;
+    this.sheet = next ?? null;
   }
 
   /** Start in the summary sheet: a new batch runs the plan. */
   start(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string): UploadBatch {
     const batch = new UploadBatch(summary, tags, conflicts, connectionId, { now: this.#now });
-    this.sheet = null;
+    this.#nextSheet();
     this.batches = [batch, ...this.batches];
     void this.#drive(batch, summary.plan_id);
     return batch;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { UploadSummary_Serialize } from '$lib/bindings';
 import { answer, callsOf, deferred } from '../../test/ipc';
 import { emitEvent, listenerCount } from '../../test/events';
-import { HISTORY_LIMIT, NO_BUCKET_OPEN, SHEET_ALREADY_OPEN, Transfers } from './transfers.svelte';
+import { DROP_QUEUED, HISTORY_LIMIT, NO_BUCKET_OPEN, Transfers } from './transfers.svelte';
 import type { UploadBatch } from './batch.svelte';
 
 vi.mock('@tauri-apps/api/core', async () => {
@@ -49,20 +49,54 @@ describe('Transfers', () => {
     const withdraw = t.addTarget(place);
     emitEvent('drop-hover', { active: true });
     expect(t.hovering).toBe(true);
-    emitEvent('files-dropped', { held: HELD });
+    emitEvent('files-dropped', { held: HELD, x: 10, y: 10 });
     expect(t.hovering).toBe(false);
     expect(t.sheet).toEqual({ kind: 'sources', place, held: HELD });
     expect(t.sheet?.kind === 'sources' && t.sheet.place).not.toBe(place);
 
-    // A second drop while the sheet waits is let go, and the user told why.
-    emitEvent('files-dropped', { held: { ...HELD, sources_id: 'src-2' } });
-    expect(notify).toHaveBeenCalledWith(SHEET_ALREADY_OPEN);
-    await vi.waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-2', abort: false }]));
+    // A second drop while the sheet waits is queued, and the user told so; it opens next.
+    const second = { ...HELD, sources_id: 'src-2' };
+    emitEvent('files-dropped', { held: second, x: 10, y: 10 });
+    expect(notify).toHaveBeenCalledWith(DROP_QUEUED);
+    expect(t.sheet).toMatchObject({ held: HELD });
+    expect(callsOf('discard_upload')).toEqual([]);
+    t.closeSheet();
+    expect(t.sheet).toEqual({ kind: 'sources', place, held: second });
+    t.closeSheet();
+    expect(t.sheet).toBeNull();
 
     withdraw();
-    t.closeSheet();
     stop();
     expect(listenerCount('files-dropped')).toBe(0);
+  });
+
+  it('sends files dropped on a folder row or a sidebar bucket there, not to the folder shown', async () => {
+    const t = setup();
+    t.addTarget({ connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/' });
+    document.body.innerHTML = `
+      <div data-drop-connection="c1" data-drop-bucket="bucket-b" data-drop-prefix="raw/">
+        <div data-drop-prefix="raw/2024/"><span id="on-folder">2024</span></div>
+        <span id="on-file">a.csv</span>
+      </div>
+      <div data-drop-connection="c2" data-drop-bucket="archive"><span id="on-bucket">archive</span></div>
+      <p id="elsewhere">status</p>`;
+    const under = { id: 'on-folder' };
+    vi.stubGlobal('document', Object.assign(document, { elementFromPoint: () => document.getElementById(under.id) }));
+    t.dropped(HELD, { x: 1, y: 1 });
+    expect(t.sheet).toMatchObject({ place: { connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/2024/' } });
+    t.closeSheet();
+    under.id = 'on-bucket';
+    t.dropped(HELD, { x: 1, y: 1 });
+    expect(t.sheet).toMatchObject({ place: { connectionId: 'c2', bucket: 'archive', prefix: '' } });
+    t.closeSheet();
+    under.id = 'on-file';
+    t.dropped(HELD, { x: 1, y: 1 });
+    expect(t.sheet).toMatchObject({ place: { connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/' } });
+    t.closeSheet();
+    under.id = 'elsewhere';
+    t.dropped(HELD, { x: 1, y: 1 });
+    expect(t.sheet).toMatchObject({ place: { prefix: 'raw/' } });
+    document.body.innerHTML = '';
   });
 
   it('lets go of files dropped with no folder shown', async () => {
