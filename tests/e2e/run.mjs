@@ -462,6 +462,25 @@ async function main() {
     await (await byTestId(browser, 'transfer-status')).click();
   });
 
+  await step('a folder downloads through the transfers panel with its inner paths', async () => {
+    await (await objectRow('2024-archive/')).click();
+    await (await byTestId(browser, 'action-download')).click();
+    await acceptFolderDialog('Download to');
+    const report = await byTestId(browser, 'action-report');
+    await browser.waitUntil(async () => /Downloading 2 files/.test(await report.getText().catch(() => '')), {
+      timeout: WAIT, timeoutMsg: 'the folder download was not handed to the transfers panel',
+    });
+    if (!(await (await byTestId(browser, 'transfers-panel')).isExisting())) await (await byTestId(browser, 'transfer-status')).click();
+    await browser.waitUntil(async () => {
+      const entries = await browser.$$('[data-testid="history-entry"][data-kind="download"]');
+      for (const e of entries) if (/Downloaded 2 files/.test(await e.getText())) return true;
+      return false;
+    }, { timeout: WAIT, timeoutMsg: 'no history entry for the folder download' });
+    assert.equal(await readFile(path.join(downloads, '2024-archive', 'sub', 'x.txt'), 'utf8').then((t) => t.length > 0), true);
+    assert.ok((await readFile(path.join(downloads, '2024-archive', 'q3.csv'))).length > 0);
+    await (await byTestId(browser, 'transfer-status')).click();
+  });
+
   await step('a bucket is created through the wizard with safe defaults', async () => {
     await (await connectionRow(browser, 'Moto')).click();
     await (await byTestId(browser, 'new-bucket')).click();
