@@ -350,3 +350,9 @@ mod tests {
         assert_eq!(xml_field("<Error></Error>", "Region"), None);
     }
 }
+
+/// A pinned request (If-Match, copy-source-if-match) refused with 412: the object is no longer the
+/// version it was pinned to.
+pub fn precondition_failed<E>(e: &SdkError<E, HttpResponse>) -> bool {
+    e.raw_response().map(|r| r.status().as_u16()) == Some(412)
+}

@@ -16,7 +16,7 @@ use super::delete::delete_keys;
 use super::folders::validate_folder_name;
 use super::listing::list_all;
 use super::properties::not_found_as_object;
-use crate::connect::classify::classify;
+use crate::connect::classify::{classify, precondition_failed};
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, KeyFailure, Result};
 use crate::tags::{self, Tag};
@@ -90,7 +90,7 @@ fn changed_or<E>(e: aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http:
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    if e.raw_response().map(|r| r.status().as_u16()) == Some(412) {
+    if precondition_failed(&e) {
         return Error::new(ErrorCode::Storage, "It changed since the copy was planned, so it was not copied; the source is as it was.");
     }
     not_found_as_object(classify(&e, from.s3.attempt(action)), from.bucket, from.key)

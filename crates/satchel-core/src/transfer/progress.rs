@@ -72,6 +72,22 @@ impl Tally {
         }
     }
 
+    /// A file starts moving: it is named among the files in flight.
+    pub(crate) fn begin_file(&self, key: &str, size: u64) {
+        self.active.lock().expect("tally lock").insert(key.to_string(), (0, size));
+    }
+
+    /// A file stopped moving: done, or (`failed`) counted as failed; a file stopped by a cancel or
+    /// a pause is neither.
+    pub(crate) fn end_file(&self, key: &str, done: bool, failed: bool) {
+        self.active.lock().expect("tally lock").remove(key);
+        if done {
+            self.files_done.fetch_add(1, Ordering::Relaxed);
+        } else if failed {
+            self.files_failed.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
     pub(crate) fn add_bytes(&self, key: &str, n: u64) {
         self.bytes_done.fetch_add(n, Ordering::Relaxed);
         if let Some(entry) = self.active.lock().expect("tally lock").get_mut(key) {

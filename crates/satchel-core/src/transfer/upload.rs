@@ -310,7 +310,7 @@ fn settle(
 /// Uploads one file; if the storage refuses the flexible checksum before any has been accepted, it
 /// tries once more with Content-MD5 and keeps MD5 for the rest of the run.
 async fn upload_with_fallback(shared: &Arc<Shared>, item: &UploadItem) -> Result<FileOutcome> {
-    shared.tally.active.lock().expect("tally lock").insert(item.key.clone(), (0, item.size));
+    shared.tally.begin_file(&item.key, item.size);
     let used = shared.checksum();
     let first = upload_one(shared, item, used).await;
     let result = match first {
@@ -324,9 +324,9 @@ async fn upload_with_fallback(shared: &Arc<Shared>, item: &UploadItem) -> Result
         }
         other => other,
     };
-    shared.tally.active.lock().expect("tally lock").remove(&item.key);
+    // Failures are counted when the run settles the file (a cancel is not one).
+    shared.tally.end_file(&item.key, result.is_ok(), false);
     if result.is_ok() {
-        shared.tally.files_done.fetch_add(1, Ordering::Relaxed);
         if used != Checksum::Md5 && shared.checksum() != Checksum::Md5 {
             shared.checksum_mode.store(CHECKSUM_FLEXIBLE_OK, Ordering::Relaxed);
         }

@@ -253,14 +253,13 @@ export class Transfers {
   /** Cancel all's confirmation: how many, and what happens to what was already sent. */
   get cancelAllMessage(): string {
     const all = this.cancellable;
-    const kinds = new Set(all.map((b) => b.kind));
-    const [one, many] = kinds.size > 1 ? ['transfer', 'transfers'] : kinds.has('download') ? ['download', 'downloads'] : ['upload', 'uploads'];
-    const tail =
-      kinds.size > 1
-        ? 'Parts already sent and unfinished downloads are deleted; finished files stay.'
-        : kinds.has('download')
-          ? 'Unfinished files are removed. Files already downloaded stay.'
-          : 'Parts already sent are deleted. Files already uploaded stay.';
+    const many = this.cancelAllNoun;
+    const one = many.slice(0, -1);
+    const tail = {
+      transfers: 'Parts already sent and unfinished downloads are deleted; finished files stay.',
+      downloads: 'Unfinished files are removed. Files already downloaded stay.',
+      uploads: 'Parts already sent are deleted. Files already uploaded stay.',
+    }[many];
     const paused = all.filter((b) => b.state === 'paused').length;
     if (paused === all.length) return `Cancel ${plural(paused, `paused ${one}`, `paused ${many}`)}? ${tail}`;
     return `Cancel ${plural(all.length, one, many)}? ${tail}`;

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use super::place::walk_parent;
 use super::verify::{self, Expected, RangeDigest, Running};
 use super::{PART_SIZE, RANGED_THRESHOLD};
-use crate::connect::classify::classify;
+use crate::connect::classify::{classify, precondition_failed};
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, Result};
 use crate::objects;
@@ -64,6 +64,8 @@ struct Range {
     start: u64,
     len: u64,
     digest: Option<RangeDigest>,
+    /// What a whole GET's own answer says the bytes hash to (its MD5 ETag), when nothing else does.
+    expected: Option<Expected>,
     /// The SDK checked a whole-object checksum sent with this response.
     checked_by_sdk: bool,
 }
@@ -177,20 +179,22 @@ async fn fetch_whole(
     if let Some(stop) = stop {
         return Err(stop);
     }
-    let verified = match (expected, done.as_slice()) {
-        _ if size == 0 => true,
-        (_, [only]) if only.checked_by_sdk => true,
-        (Some(expected), _) => {
+    // The whole object's CRC (ranged), or a whole GET's MD5 ETag; the SDK checked any checksum
+    // header of a whole GET itself.
+    let expected = expected.or(match done.as_slice() {
+        [only] => only.expected,
+        _ => None,
+    });
+    let verified = match expected {
+        _ if size == 0 || matches!(done.as_slice(), [only] if only.checked_by_sdk) => true,
+        Some(expected) => {
             let digests = done.iter().map(|r| r.digest.map(|d| (r.start, r.len, d))).collect::<Option<Vec<_>>>();
             if !digests.is_some_and(|d| verify::matches(expected, d)) {
                 return Err(Stop::Corrupt);
             }
             true
         }
-        // A whole GET without a checksum header: its MD5, if its ETag is one, was checked as it
-        // streamed (see `fetch_range`).
-        (None, [only]) => only.digest.is_some(),
-        (None, _) => false,
+        None => false,
     };
     // A file that replaces one already there is flushed to disk before the rename, so a crash
     // can't leave the name with neither the old bytes nor the new. A new file is not (as rclone,
@@ -222,7 +226,7 @@ async fn whole_object_crc(s3: &S3, bucket: &str, key: &str, etag: Option<&str>) 
         .await;
     match head {
         Ok(h) => Ok(verify::full_object_crc(h.checksum_crc32(), h.checksum_crc32_c(), h.checksum_crc64_nvme())),
-        Err(e) if e.raw_response().map(|r| r.status().as_u16()) == Some(412) => Err(Stop::Changed),
+        Err(e) if precondition_failed(&e) => Err(Stop::Changed),
         // Not knowing the checksum is no reason not to download.
         Err(_) => Ok(None),
     }
@@ -247,7 +251,7 @@ fn temporary_with(path: &Path, random: usize) -> std::io::Result<(tempfile::Temp
 /// One range (or the whole object), pinned with If-Match; stops between chunks when cancelled, so
 /// a cancelled file never completes. Each range's CRC is computed as it streams when the whole
 /// object's CRC is `expected`; a whole GET without a checksum header computes its MD5 instead, when
-/// its ETag is one.
+/// its ETag is one (checked by `fetch_whole` with the rest).
 #[allow(clippy::too_many_arguments)]
 async fn fetch_range(
     s3: &S3,
@@ -261,7 +265,7 @@ async fn fetch_range(
     cancel: &CancellationToken,
 ) -> std::result::Result<Range, Stop> {
     if start == end {
-        return Ok(Range { start, len: 0, digest: None, checked_by_sdk: false });
+        return Ok(Range { start, len: 0, digest: None, expected: None, checked_by_sdk: false });
     }
     let mut req = s3.client.get_object().bucket(bucket).key(key).set_if_match(etag.map(str::to_string));
     if ranged {
@@ -269,7 +273,7 @@ async fn fetch_range(
     }
     let out = match req.send().await {
         Ok(out) => out,
-        Err(e) if e.raw_response().map(|r| r.status().as_u16()) == Some(412) => return Err(Stop::Changed),
+        Err(e) if precondition_failed(&e) => return Err(Stop::Changed),
         Err(e) => return Err(Stop::Failed(classify(&e, s3.attempt("download the object")))),
     };
     // A store that ignores If-Match still names the version it sent.
@@ -282,21 +286,15 @@ async fn fetch_range(
     let checked_by_sdk = !ranged && verify::full_object_crc(out.checksum_crc32(), out.checksum_crc32_c(), out.checksum_crc64_nvme()).is_some();
     let keyed = matches!(out.server_side_encryption(), Some(aws_sdk_s3::types::ServerSideEncryption::AwsKms | aws_sdk_s3::types::ServerSideEncryption::AwsKmsDsse))
         || out.sse_customer_algorithm().is_some();
-    let expected = match expected {
-        Some(e) => Some(e),
-        None if !ranged && !checked_by_sdk => out.e_tag().and_then(|t| verify::md5_etag(t, keyed)),
-        None => None,
-    };
-    let mut running = expected.map(Running::for_expected);
+    let own = if ranged || checked_by_sdk { None } else { out.e_tag().and_then(|t| verify::md5_etag(t, keyed)) };
+    let mut running = expected.or(own).map(Running::for_expected);
     let mut body = out.body;
     let mut offset = start;
     // Chunks arrive a few KiB at a time: gathered, they reach the disk in fewer, larger writes.
     let mut pending = bytes::BytesMut::new();
-    // Writes what is gathered, which ends at byte `upto` of the object.
-    let write = |pending: &mut bytes::BytesMut, upto: u64| {
-        write_at(file, pending, upto - pending.len() as u64).map_err(|e| Stop::Failed(Error::new(ErrorCode::Config, format!("Couldn't write the file: {e}."))))?;
-        pending.clear();
-        Ok::<(), Stop>(())
+    // Writes `bytes`, which end at byte `upto` of the object.
+    let write = |bytes: &[u8], upto: u64| {
+        write_at(file, bytes, upto - bytes.len() as u64).map_err(|e| Stop::Failed(Error::new(ErrorCode::Config, format!("Couldn't write the file: {e}."))))
     };
     loop {
         let next = tokio::select! {
@@ -317,26 +315,19 @@ async fn fetch_range(
         }
         offset += chunk.len() as u64;
         if pending.is_empty() && chunk.len() >= WRITE_GATHER {
-            write_at(file, &chunk, offset - chunk.len() as u64)
-                .map_err(|e| Stop::Failed(Error::new(ErrorCode::Config, format!("Couldn't write the file: {e}."))))?;
+            write(&chunk, offset)?;
             continue;
         }
         pending.extend_from_slice(&chunk);
         if pending.len() >= WRITE_GATHER {
-            write(&mut pending, offset)?;
+            write(&pending, offset)?;
+            pending.clear();
         }
     }
     if !pending.is_empty() {
-        write(&mut pending, offset)?;
+        write(&pending, offset)?;
     }
-    let digest = running.map(Running::finish);
-    // A whole GET checked against its MD5 here, now that every byte has arrived.
-    if let (false, Some(want @ Expected::Md5(_)), Some(got)) = (ranged, expected, digest) {
-        if !verify::matches(want, vec![(start, offset - start, got)]) {
-            return Err(Stop::Corrupt);
-        }
-    }
-    Ok(Range { start, len: offset - start, digest, checked_by_sdk })
+    Ok(Range { start, len: offset - start, digest: running.map(Running::finish), expected: own, checked_by_sdk })
 }
 
 #[cfg(unix)]

@@ -9,7 +9,6 @@ mod verify;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -306,11 +305,9 @@ async fn run(
         let (s3, bucket, slots, tally, cancel) = (s3.clone(), bucket.to_string(), slots.clone(), tally.clone(), cancel.clone());
         tasks.spawn(async move {
             let _file_permit = file_permit;
-            tally.active.lock().expect("tally lock").insert(planned.key.clone(), (0, planned.size));
+            tally.begin_file(&planned.key, planned.size);
             let r = download_one(&s3, &bucket, &planned, &slots, &tally, &cancel).await;
-            tally.active.lock().expect("tally lock").remove(&planned.key);
-            let counter = if r.is_ok() { &tally.files_done } else { &tally.files_failed };
-            counter.fetch_add(1, Ordering::Relaxed);
+            tally.end_file(&planned.key, r.is_ok(), r.as_ref().is_err_and(|e| e.code != ErrorCode::Cancelled));
             (planned, r)
         });
         while let Some(done) = tasks.try_join_next() {
