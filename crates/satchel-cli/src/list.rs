@@ -101,11 +101,14 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
     let s3 = engine.bucket_client(conn, &bucket).await?;
     let dst = std::path::PathBuf::from(&args.dst);
     // Ctrl-C stops the download; files not finished are removed, none is left looking complete.
+    // Large files are journalled range by range: after a kill or a crash, the same command goes
+    // on from the ranges already written.
     let cancel = crate::cancel_on_ctrl_c();
+    let resume = engine.resume_for(conn);
     let report = if args.recursive {
         // Like `aws s3 cp --recursive`: the keys under the prefix land in DST by their relative path.
         let prefix = if key.is_empty() || key.ends_with('/') { key } else { format!("{key}/") };
-        let plan = transfer::plan_download_contents(&s3, &bucket, &prefix, Destination::at(&dst)?, &cancel).await?;
+        let plan = transfer::plan_download_contents(&s3, &bucket, &prefix, Destination::at(&dst)?, &cancel).await?.resumable(resume);
         transfer::run_download(&s3, &bucket, plan, if_exists, &cancel, &|_| {}).await?
     } else {
         if key.is_empty() || key.ends_with('/') {
@@ -113,10 +116,10 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
         }
         if dst.is_dir() || args.dst.ends_with('/') {
             // Into a folder, under the key's own name.
-            transfer::download(&s3, &bucket, &[key.clone()], &dst, IfExists::Overwrite, &cancel, &|_| {}).await?
+            transfer::download(&s3, &bucket, &[key.clone()], &dst, IfExists::Overwrite, resume, &cancel, &|_| {}).await?
         } else {
             // Exactly the file named, and nothing else.
-            transfer::download_file(&s3, &bucket, &key, &dst, &cancel, &|_| {}).await?
+            transfer::download_file(&s3, &bucket, &key, &dst, resume, &cancel, &|_| {}).await?
         }
     };
     crate::emit(json, serde_json::json!(report), || {
@@ -124,6 +127,9 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
     });
     for f in report.refused.iter().chain(&report.failed) {
         eprintln!("not downloaded {}: {}", f.key, f.reason);
+    }
+    for key in &report.restarted {
+        eprintln!("note: {key} changed since its interrupted download; it was downloaded again from the start.");
     }
     if report.cancelled {
         return Err(Error::new(satchel_core::ErrorCode::Cancelled, "Stopped: the files not finished were removed; run the same command again."));

@@ -130,7 +130,7 @@ async fn down(engine: &Satchel, conn: &Connection, args: &SyncArgs, filter: &Syn
     }
     let mut report = SyncReport { unchanged: plan.unchanged, excluded: plan.excluded, failed: plan.problems.clone(), ..SyncReport::default() };
     if !plan.send.is_empty() {
-        let got = run_download(&s3, &bucket, plan.download_plan(dest), IfExists::Overwrite, &cancel, &|_| {}).await?;
+        let got = run_download(&s3, &bucket, plan.download_plan(dest).resumable(engine.resume_for(conn)), IfExists::Overwrite, &cancel, &|_| {}).await?;
         if got.cancelled {
             return Err(Error::new(ErrorCode::Cancelled, "Stopped: the files not finished were removed; run the same command again."));
         }

@@ -991,3 +991,91 @@ async fn s3_to_s3_copy_and_move_on_moto() {
 async fn s3_to_s3_copy_and_move_on_garage() {
     s3_to_s3_on(&garage().server, false).await;
 }
+
+/// The ranges a proxy log shows answered: "GET /b/k [r] <bytes=0-8388607> -> 206" gives (0, 8388608).
+fn ranges_answered(log: &[String]) -> Vec<(u64, u64)> {
+    let mut out: Vec<(u64, u64)> = log
+        .iter()
+        .filter(|l| l.starts_with("GET ") && (l.ends_with("-> 200") || l.ends_with("-> 206")))
+        .filter_map(|l| {
+            let r = l.split("<bytes=").nth(1)?.split('>').next()?;
+            let (a, b) = r.split_once('-')?;
+            let (a, b): (u64, u64) = (a.parse().ok()?, b.parse().ok()?);
+            Some((a, b + 1 - a))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Starts `cp s3://bucket/big.bin <file>` through a new proxy that answers the first three ranged
+/// GETs and holds the rest, then kills the process (SIGKILL: nothing cleaned up) once those three
+/// are on the disk. Gives back the ranges it had, and the proxy, now passing everything (the
+/// journal knows a command-line connection by its endpoint: the next run goes through it too).
+async fn download_killed_after_three_ranges(home: &Path, g: &satchel_harness::S3Server, bucket: &str, file: &Path) -> (Vec<(u64, u64)>, satchel_harness::proxy::FaultProxy) {
+    use satchel_harness::proxy::{Fault, FaultProxy, Match};
+    let proxy = FaultProxy::start(g).await;
+    proxy.inject(Match::ObjectGet, Fault::Delay(std::time::Duration::from_millis(1)), 3);
+    proxy.inject(Match::ObjectGet, Fault::HoldUntilGate, 1000);
+    let mut child = spawn_on_server(home, &proxy.server(), "cp", &[&format!("s3://{bucket}/big.bin"), file.to_str().unwrap()]);
+    let started = std::time::Instant::now();
+    while ranges_answered(&proxy.log()).len() < 3 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:#?}", proxy.log());
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    // The three answers reach the file and the journal well within this.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!file.exists(), "an unfinished download never takes the file's name");
+    let had = ranges_answered(&proxy.log());
+    proxy.clear();
+    proxy.open_gate();
+    // The held requests of the dead process go through now; wait for them before counting anew.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    proxy.reset_count();
+    (had, proxy)
+}
+
+/// A download killed mid-way goes on from the ranges it had written: the next run asks only for
+/// the others, and the file is whole. An object overwritten between the two runs starts over, and
+/// says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_download_resumes_from_the_ranges_it_lacks() {
+    let g = &garage().server;
+    let bucket = unique("dl-killed");
+    g.create_bucket(&bucket).await;
+    let mib = 1024 * 1024;
+    let body: Vec<u8> = (0..44 * mib).map(|i| (i % 251) as u8).collect();
+    g.client().put_object().bucket(&bucket).key("big.bin").body(body.clone().into()).send().await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let file = dest.path().join("big.bin");
+
+    let (had, proxy) = download_killed_after_three_ranges(home.path(), g, &bucket, &file).await;
+    let o = on_server(home.path(), &proxy.server(), "cp", &[&format!("s3://{bucket}/big.bin"), file.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = stdout_json(&o);
+    assert_eq!(report["resumed_bytes"].as_u64().unwrap(), had.iter().map(|r| r.1).sum::<u64>(), "{report}");
+    let asked = ranges_answered(&proxy.log());
+    assert!(asked.iter().all(|r| !had.contains(r)), "asked again for a range it had: {asked:?} after {had:?}");
+    assert_eq!(asked.iter().chain(&had).map(|r| r.1).sum::<u64>(), body.len() as u64, "and for every other: {asked:?} + {had:?}");
+    assert_eq!(report["verified"].as_u64(), Some(1), "the whole is checked, resumed ranges included: {report}");
+    assert!(std::fs::read(&file).unwrap() == body, "the file is whole");
+    let names = || std::fs::read_dir(dest.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect::<Vec<_>>();
+    assert_eq!(names(), vec!["big.bin".to_string()], "nothing left beside it");
+
+    // Killed again, then the object is overwritten: the ranges of the old version are dropped.
+    std::fs::remove_file(&file).unwrap();
+    let (_, proxy) = download_killed_after_three_ranges(home.path(), g, &bucket, &file).await;
+    let newer: Vec<u8> = body.iter().map(|b| b.wrapping_add(1)).collect();
+    g.client().put_object().bucket(&bucket).key("big.bin").body(newer.clone().into()).send().await.unwrap();
+    let o = on_server(home.path(), &proxy.server(), "cp", &[&format!("s3://{bucket}/big.bin"), file.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = stdout_json(&o);
+    assert_eq!(report["resumed_bytes"].as_u64(), Some(0), "{report}");
+    assert_eq!(report["restarted"], serde_json::json!(["big.bin"]), "{report}");
+    assert!(stderr(&o).contains("changed since its interrupted download"), "{}", stderr(&o));
+    assert!(std::fs::read(&file).unwrap() == newer);
+    assert_eq!(names(), vec!["big.bin".to_string()], "the old version's file is gone too");
+}

@@ -30,9 +30,9 @@ pub async fn plan_download(
         None => d.pick_folder(),
     };
     let Some(dest) = in_dialog("Download to…", pick).await? else { return Ok(None) };
-    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let conn = engine.connection(&connection_id).await?;
     let op = engine.operation(&op_id);
-    engine.plan_download(s3, &bucket, &selection, &dest, op.token()).await.map(Some)
+    engine.plan_download(&conn, &bucket, &selection, &dest, op.token()).await.map(Some)
 }
 
 /// Runs a planned download with the user's one choice for files already there.

@@ -202,7 +202,9 @@ async fn handle(
         .and_then(|c| c.split('/').nth(2))
         .map(|r| format!(" [{r}]"))
         .unwrap_or_default();
-    let line = format!("{} {}{region}", req.method(), req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/"));
+    // A ranged GET names its range, so a test can tell which bytes were asked for.
+    let range = req.headers().get(hyper::header::RANGE).and_then(|v| v.to_str().ok()).map(|r| format!(" <{r}>")).unwrap_or_default();
+    let line = format!("{} {}{region}{range}", req.method(), req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/"));
     let fault = {
         let mut rules = state.rules.lock().unwrap();
         let hit = rules.iter_mut().find(|r| r.left > 0 && matches(&r.when, &req));

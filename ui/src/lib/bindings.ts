@@ -372,7 +372,17 @@ export type DownloadReport_Deserialize = {
 	 *  neither that covers the whole object).
 	 */
 	verified: number | null,
-	/**  Stopped by a pause: `next_plan` downloads what is left (files in flight start over). */
+	/**  Bytes of large files an interrupted run had already written, not fetched again. */
+	resumed_bytes: number | null,
+	/**
+	 *  Keys whose interrupted download was dropped because the object changed since: fetched
+	 *  again from the start.
+	 */
+	restarted: string[],
+	/**
+	 *  Stopped by a pause: `next_plan` downloads what is left (large files in flight go on from
+	 *  the ranges they have, small ones start over).
+	 */
 	paused: boolean,
 	/**  The held plan that resumes a paused download or retries its failed keys (the app's). */
 	next_plan?: string | null,
@@ -397,7 +407,17 @@ export type DownloadReport_Serialize = {
 	 *  neither that covers the whole object).
 	 */
 	verified: number | null,
-	/**  Stopped by a pause: `next_plan` downloads what is left (files in flight start over). */
+	/**  Bytes of large files an interrupted run had already written, not fetched again. */
+	resumed_bytes: number | null,
+	/**
+	 *  Keys whose interrupted download was dropped because the object changed since: fetched
+	 *  again from the start.
+	 */
+	restarted: string[],
+	/**
+	 *  Stopped by a pause: `next_plan` downloads what is left (large files in flight go on from
+	 *  the ranges they have, small ones start over).
+	 */
 	paused: boolean,
 	/**  The held plan that resumes a paused download or retries its failed keys (the app's). */
 	next_plan: string | null,

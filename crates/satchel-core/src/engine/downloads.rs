@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{new_id, Satchel};
 use crate::connect::client::S3;
+use crate::connect::Connection;
 use crate::error::{Error, KeyFailure, Result};
 use crate::control::Control;
 use crate::transfer::download::{plan_download, run_plan, Destination, DownloadPlan, DownloadReport, IfExists};
@@ -44,9 +45,11 @@ pub(crate) struct HeldDownload {
 }
 
 impl Satchel {
-    /// Plans a download of `selection` into `dest` and holds it until started or discarded.
-    pub async fn plan_download(&self, s3: S3, bucket: &str, selection: &[String], dest: &Path, cancel: &CancellationToken) -> Result<DownloadSummary> {
-        let plan = plan_download(&s3, bucket, selection, Destination::at(dest)?, cancel).await?;
+    /// Plans a download of `selection` into `dest` and holds it until started or discarded. Large
+    /// files are journalled range by range: a pause, or a quit or crash, leaves them to go on from.
+    pub async fn plan_download(&self, conn: &Connection, bucket: &str, selection: &[String], dest: &Path, cancel: &CancellationToken) -> Result<DownloadSummary> {
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let plan = plan_download(&s3, bucket, selection, Destination::at(dest)?, cancel).await?.resumable(self.resume_for(conn));
         let conflicts = plan.conflicts();
         let summary = DownloadSummary {
             plan_id: new_id(),
@@ -63,8 +66,9 @@ impl Satchel {
     }
 
     /// Runs a held plan; `if_exists` is the user's one choice for every name already taken. A
-    /// pause stops it (files in flight are removed and start over on resume); what did not finish,
-    /// paused or failed, is held again as `next_plan` with the same paths.
+    /// pause stops it (large files in flight keep their ranges, small ones start over on resume); a
+    /// cancel removes what is unfinished. What did not finish, paused or failed, is held again as
+    /// `next_plan` with the same paths.
     pub async fn start_download(
         &self,
         plan_id: &str,
@@ -81,6 +85,9 @@ impl Satchel {
         let (mut report, left) = run_plan(&held.s3, &held.bucket, held.plan, if_exists, control.token(), progress).await?;
         report.paused = control.is_paused();
         report.cancelled = report.cancelled && !report.paused;
+        if report.cancelled {
+            left.discard_partials(&held.bucket);
+        }
         if left.files() > 0 && !report.cancelled {
             let id = new_id();
             let next = HeldDownload { s3: held.s3, bucket: held.bucket, plan: left };

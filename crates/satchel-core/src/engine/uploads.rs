@@ -200,7 +200,7 @@ impl Satchel {
         let started = Instant::now();
         let mut opts = opts.clone();
         if opts.resume.is_none() {
-            opts.resume = self.staging.journal().map(|journal| Resume { journal, storage: storage_name(conn) });
+            opts.resume = self.resume_for(conn);
         }
         // A batch is one connection's: the same command against another storage is another run.
         if let (Some(r), Some(batch)) = (&opts.resume, &opts.batch) {
@@ -287,6 +287,11 @@ impl Satchel {
     }
 
     /// What the user should be told about the resume journal (set aside, or unusable), once.
+    /// The journal transfers through `conn` resume by, unless it can't be used.
+    pub fn resume_for(&self, conn: &Connection) -> Option<Resume> {
+        self.staging.journal().map(|journal| Resume { journal, storage: storage_name(conn) })
+    }
+
     pub fn journal_notice(&self) -> Option<String> {
         self.staging.journal_notice()
     }

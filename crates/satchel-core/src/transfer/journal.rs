@@ -9,6 +9,10 @@
 //! An entry with a live owner is not "interrupted" anywhere else and can't be resumed or discarded
 //! twice; an owner whose process is gone or whose heartbeat stopped no longer counts. A damaged
 //! journal is set aside and a locked one is left alone: uploads then work without resume.
+//!
+//! Large downloads are journalled the same way: the version being fetched (its ETag), the
+//! temporary file beside the target, and each range written to it with its CRC, so a download cut
+//! short by a kill, a crash or a pause fetches only the ranges it lacks.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -92,6 +96,20 @@ pub struct UnfinishedUpload {
     pub started: i64,
 }
 
+/// The journal and the name of the storage its entries belong to: what a transfer needs to resume.
+#[derive(Clone)]
+pub struct Resume {
+    pub journal: std::sync::Arc<Journal>,
+    /// The connection as a stable string (see [`TransferTarget::storage`]).
+    pub storage: String,
+}
+
+impl std::fmt::Debug for Resume {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resume").field("storage", &self.storage).finish()
+    }
+}
+
 pub struct Journal {
     db: Mutex<Connection>,
     path: PathBuf,
@@ -167,6 +185,28 @@ CREATE TABLE IF NOT EXISTS batch_files (
     size INTEGER NOT NULL,
     modified_ns INTEGER NOT NULL,
     PRIMARY KEY (batch, path, key)
+);
+CREATE TABLE IF NOT EXISTS downloads (
+    id INTEGER PRIMARY KEY,
+    storage TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    path BLOB NOT NULL,
+    partial BLOB NOT NULL,
+    etag TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    part_size INTEGER NOT NULL,
+    owner_pid INTEGER,
+    owner_started INTEGER,
+    heartbeat INTEGER,
+    UNIQUE (storage, bucket, key, path)
+);
+CREATE TABLE IF NOT EXISTS download_ranges (
+    download INTEGER NOT NULL REFERENCES downloads(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    len INTEGER NOT NULL,
+    crc INTEGER,
+    PRIMARY KEY (download, start)
 );
 CREATE TABLE IF NOT EXISTS parts (
     upload INTEGER NOT NULL REFERENCES uploads(id) ON DELETE CASCADE,
@@ -482,6 +522,140 @@ impl Journal {
     }
 }
 
+/// A large download in progress, as journalled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadEntry {
+    pub id: i64,
+    /// The version the ranges belong to.
+    pub etag: String,
+    pub size: u64,
+    pub part_size: u64,
+    /// The temporary file beside the target that holds the ranges.
+    pub partial: PathBuf,
+    /// Ranges written: (start, length, the CRC of their bytes when the object has one).
+    pub ranges: Vec<(u64, u64, Option<u64>)>,
+}
+
+/// What `take_download` found for a target.
+#[derive(Debug)]
+pub enum DownloadClaim {
+    /// No earlier download: a new one may be journalled.
+    Free,
+    /// An interrupted download, now this process's.
+    Interrupted(DownloadEntry),
+    /// Another live process (or another task here) is downloading it right now.
+    Busy,
+}
+
+impl Journal {
+    /// Finds the journalled download of a target and takes it for this process, unless a live
+    /// owner (another process, or a download of this one) holds it.
+    pub fn take_download(&self, t: &TransferTarget) -> Result<DownloadClaim> {
+        let me = self.me;
+        self.with(|db| {
+            let tx = db.unchecked_transaction()?;
+            let row = tx
+                .query_row(
+                    "SELECT id, etag, size, part_size, partial, owner_pid, owner_started, heartbeat FROM downloads
+                     WHERE storage = ?1 AND bucket = ?2 AND key = ?3 AND path = ?4",
+                    params![t.storage, t.bucket, t.key, path_bytes(&t.path)],
+                    |r| {
+                        let entry = DownloadEntry {
+                            id: r.get(0)?,
+                            etag: r.get(1)?,
+                            size: r.get::<_, i64>(2)? as u64,
+                            part_size: r.get::<_, i64>(3)? as u64,
+                            partial: path_from_bytes(r.get(4)?),
+                            ranges: Vec::new(),
+                        };
+                        Ok((entry, (r.get(5)?, r.get(6)?, r.get(7)?)))
+                    },
+                )
+                .optional()?;
+            let Some((mut entry, owner)) = row else { return Ok(DownloadClaim::Free) };
+            if live(owner, now_ms()) {
+                return Ok(DownloadClaim::Busy);
+            }
+            tx.execute(
+                "UPDATE downloads SET owner_pid = ?2, owner_started = ?3, heartbeat = ?4 WHERE id = ?1",
+                params![entry.id, me.pid, me.started_ms, now_ms()],
+            )?;
+            let mut q = tx.prepare("SELECT start, len, crc FROM download_ranges WHERE download = ?1 ORDER BY start")?;
+            entry.ranges = q
+                .query_map([entry.id], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64, r.get::<_, Option<i64>>(2)?.map(|c| c as u64))))?
+                .collect::<rusqlite::Result<_>>()?;
+            drop(q);
+            tx.commit()?;
+            Ok(DownloadClaim::Interrupted(entry))
+        })
+    }
+
+    /// Records a new download of `etag` into `partial`, owned by this process (replacing any older
+    /// entry for the same target).
+    pub fn begin_download(&self, t: &TransferTarget, etag: &str, size: u64, part_size: u64, partial: &Path) -> Result<i64> {
+        self.with(|db| {
+            db.execute(
+                "DELETE FROM downloads WHERE storage = ?1 AND bucket = ?2 AND key = ?3 AND path = ?4",
+                params![t.storage, t.bucket, t.key, path_bytes(&t.path)],
+            )?;
+            db.execute(
+                "INSERT INTO downloads (storage, bucket, key, path, partial, etag, size, part_size, owner_pid, owner_started, heartbeat)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    t.storage,
+                    t.bucket,
+                    t.key,
+                    path_bytes(&t.path),
+                    path_bytes(partial),
+                    etag,
+                    size as i64,
+                    part_size as i64,
+                    self.me.pid,
+                    self.me.started_ms,
+                    now_ms()
+                ],
+            )?;
+            Ok(db.last_insert_rowid())
+        })
+    }
+
+    /// Records a range written to the download's temporary file (and on its way to the disk).
+    pub fn range_done(&self, entry: i64, start: u64, len: u64, crc: Option<u64>) -> Result<()> {
+        self.with(|db| {
+            db.execute(
+                "INSERT OR REPLACE INTO download_ranges (download, start, len, crc) VALUES (?1, ?2, ?3, ?4)",
+                params![entry, start as i64, len as i64, crc.map(|c| c as i64)],
+            )
+            .map(drop)
+        })
+    }
+
+    /// Lets go of a download this process holds (paused: it may be resumed anywhere).
+    pub fn release_download(&self, entry: i64) -> Result<()> {
+        let me = self.me;
+        self.with(|db| {
+            db.execute(
+                "UPDATE downloads SET owner_pid = NULL, owner_started = NULL, heartbeat = NULL WHERE id = ?1 AND owner_pid = ?2 AND owner_started = ?3",
+                params![entry, me.pid, me.started_ms],
+            )
+            .map(drop)
+        })
+    }
+
+    /// Forgets a download: complete, cancelled, or started over.
+    pub fn forget_download(&self, entry: i64) -> Result<()> {
+        self.with(|db| db.execute("DELETE FROM downloads WHERE id = ?1", [entry]).map(drop))
+    }
+
+    /// Tells other processes this process's downloads are still running.
+    pub fn beat_downloads(&self) -> Result<()> {
+        let me = self.me;
+        self.with(|db| {
+            db.execute("UPDATE downloads SET heartbeat = ?3 WHERE owner_pid = ?1 AND owner_started = ?2", params![me.pid, me.started_ms, now_ms()]).map(drop)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -597,5 +771,29 @@ mod tests {
         drop(old);
         let j = Journal::open(&path).unwrap();
         assert_eq!(j.unfinished().unwrap().len(), 1, "an old entry has no owner: it is interrupted");
+    }
+
+    #[test]
+    fn a_download_is_taken_once_and_keeps_its_ranges() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("transfers.db");
+        let t = target("big.bin");
+        let killed = Journal::open_as(&path, Owner { pid: 99_999_999, started_ms: 1 }).unwrap();
+        assert!(matches!(killed.take_download(&t).unwrap(), DownloadClaim::Free));
+        let id = killed.begin_download(&t, "\"e1\"", 30, 10, Path::new("/data/.big.bin.x.satchel-part")).unwrap();
+        killed.range_done(id, 10, 10, Some(7)).unwrap();
+        killed.range_done(id, 0, 10, None).unwrap();
+        let live_elsewhere = Journal::open_as(&path, other_live()).unwrap();
+        let mine = Journal::open(&path).unwrap();
+        let DownloadClaim::Interrupted(e) = mine.take_download(&t).unwrap() else { panic!("the killed process's download is free to take") };
+        assert_eq!((e.etag.as_str(), e.size, e.part_size), ("\"e1\"", 30, 10));
+        assert_eq!(e.partial, PathBuf::from("/data/.big.bin.x.satchel-part"));
+        assert_eq!(e.ranges, vec![(0, 10, None), (10, 10, Some(7))]);
+        assert!(matches!(live_elsewhere.take_download(&t).unwrap(), DownloadClaim::Busy), "held here now");
+        assert!(matches!(mine.take_download(&t).unwrap(), DownloadClaim::Busy), "nor twice in one process");
+        mine.release_download(e.id).unwrap();
+        assert!(matches!(live_elsewhere.take_download(&t).unwrap(), DownloadClaim::Interrupted(_)), "paused: anyone may resume it");
+        live_elsewhere.forget_download(e.id).unwrap();
+        assert!(matches!(mine.take_download(&t).unwrap(), DownloadClaim::Free));
     }
 }

@@ -16,11 +16,11 @@ mod upload;
 
 pub use checksum::Checksum;
 pub use download::{download, download_file, plan_download, plan_download_contents, run_download, run_plan, Destination, DownloadPlan, DownloadReport, IfExists};
-pub use journal::{Journal, UnfinishedUpload};
+pub use journal::{Journal, Resume, UnfinishedUpload};
 pub use parts::{parse_size, part_size_for, DEFAULT_PART, MAX_OBJECT, MAX_PART, MAX_PARTS, MIN_PART};
 pub use plan::{plan, take_out_same_keys, UploadItem};
 pub use progress::{FileProgress, TransferProgress};
 pub use retry::RetryPolicy;
 pub use staging::HeldSources;
 pub use summary::{ConflictChoice, UploadSummary};
-pub use upload::{guess_type, tagging_header, upload, Resume, UploadOptions, UploadReport};
+pub use upload::{guess_type, tagging_header, upload, UploadOptions, UploadReport};

@@ -30,7 +30,7 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 
 use super::checksum::Checksum;
-use super::journal::{FileStamp, Journal};
+use super::journal::{FileStamp, Resume};
 use super::parts::{part_size_for, DEFAULT_PART, MIB};
 use super::plan::UploadItem;
 use super::progress::{Tally, TransferProgress};
@@ -57,20 +57,6 @@ pub struct UploadOptions {
     /// journalled under it, a later run of the same name skips the files finished and unchanged
     /// since, and the record goes when a run finishes everything.
     pub batch: Option<String>,
-}
-
-/// The journal and the name of the storage its entries belong to.
-#[derive(Clone)]
-pub struct Resume {
-    pub journal: Arc<Journal>,
-    /// The connection as a stable string (see [`TransferTarget::storage`]).
-    pub storage: String,
-}
-
-impl std::fmt::Debug for Resume {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Resume").field("storage", &self.storage).finish()
-    }
 }
 
 impl Default for UploadOptions {

@@ -29,7 +29,7 @@ async fn round_trip(s: &S3Server) {
     let dest = tempfile::tempdir().unwrap();
     let s3 = satchel_client(s);
     let seen = std::sync::Mutex::new(0u32);
-    let report = download::download(&s3, &bucket, &["set/".into()], dest.path(), download::IfExists::Overwrite, &CancellationToken::new(), &|_| {
+    let report = download::download(&s3, &bucket, &["set/".into()], dest.path(), download::IfExists::Overwrite, None, &CancellationToken::new(), &|_| {
         *seen.lock().unwrap() += 1;
     })
     .await
@@ -52,7 +52,7 @@ async fn round_trip(s: &S3Server) {
 
     // A single key lands under its own name.
     let one = tempfile::tempdir().unwrap();
-    download::download(&s3, &bucket, &["set/nested/deep/big.bin".into()], one.path(), download::IfExists::Overwrite, &CancellationToken::new(), &|_| {})
+    download::download(&s3, &bucket, &["set/nested/deep/big.bin".into()], one.path(), download::IfExists::Overwrite, None, &CancellationToken::new(), &|_| {})
         .await
         .unwrap();
     assert_eq!(std::fs::read(one.path().join("big.bin")).unwrap(), pattern(big));
@@ -97,7 +97,7 @@ async fn keys_landing_on_one_path_and_existing_files() {
     let read = |p: std::path::PathBuf| std::fs::read_to_string(p).unwrap();
     let selection: Vec<String> = vec!["x/a.txt".into(), "y/a.txt".into()];
     let dest = tempfile::tempdir().unwrap();
-    let r = download::download(&s3, &bucket, &selection, dest.path(), download::IfExists::Overwrite, &CancellationToken::new(), &|_| {}).await.unwrap();
+    let r = download::download(&s3, &bucket, &selection, dest.path(), download::IfExists::Overwrite, None, &CancellationToken::new(), &|_| {}).await.unwrap();
     assert_eq!(r.files, 2, "{r:?}");
     assert_eq!(read(dest.path().join("a.txt")), "X");
     assert_eq!(read(dest.path().join("a (1).txt")), "Y");
@@ -106,7 +106,7 @@ async fn keys_landing_on_one_path_and_existing_files() {
     std::fs::write(dest.path().join("b.txt"), "MINE").unwrap();
     let one = |choice| {
         let (s3, bucket, dir) = (s3.clone(), bucket.clone(), dest.path().to_path_buf());
-        async move { download::download(&s3, &bucket, &["x/b.txt".into()], &dir, choice, &CancellationToken::new(), &|_| {}).await.unwrap() }
+        async move { download::download(&s3, &bucket, &["x/b.txt".into()], &dir, choice, None, &CancellationToken::new(), &|_| {}).await.unwrap() }
     };
     let r = one(download::IfExists::Skip).await;
     assert_eq!((r.files, r.skipped), (0, 1));
@@ -145,7 +145,7 @@ async fn an_object_overwritten_between_its_ranges_is_fetched_again() {
         }
     });
     let dest = tempfile::tempdir().unwrap();
-    let r = download::download(&satchel_client(&proxy.server()), &bucket, &["big.bin".into()], dest.path(), download::IfExists::Overwrite, &CancellationToken::new(), &|_| {})
+    let r = download::download(&satchel_client(&proxy.server()), &bucket, &["big.bin".into()], dest.path(), download::IfExists::Overwrite, None, &CancellationToken::new(), &|_| {})
         .await
         .unwrap();
     overwrite.await.unwrap();
@@ -217,7 +217,7 @@ async fn a_link_at_the_target_name_is_replaced_not_followed() {
     let (dest, outside) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     std::fs::write(outside.path().join("precious"), "mine").unwrap();
     std::os::unix::fs::symlink(outside.path().join("precious"), dest.path().join("a.txt")).unwrap();
-    let r = download::download(&satchel_client(g), &bucket, &["a.txt".into()], dest.path(), download::IfExists::Overwrite, &CancellationToken::new(), &|_| {})
+    let r = download::download(&satchel_client(g), &bucket, &["a.txt".into()], dest.path(), download::IfExists::Overwrite, None, &CancellationToken::new(), &|_| {})
         .await
         .unwrap();
     assert_eq!(r.files, 1, "{r:?}");
@@ -251,7 +251,7 @@ async fn damaged_bytes_are_caught(s: &S3Server) {
         let (s3, bucket, key) = (s3.clone(), bucket.clone(), key.to_string());
         async move {
             let dest = tempfile::tempdir().unwrap();
-            let r = download::download(&s3, &bucket, &[key], dest.path(), download::IfExists::Overwrite, &CancellationToken::new(), &|_| {}).await.unwrap();
+            let r = download::download(&s3, &bucket, &[key], dest.path(), download::IfExists::Overwrite, None, &CancellationToken::new(), &|_| {}).await.unwrap();
             (r, dest)
         }
     };
@@ -305,8 +305,7 @@ async fn a_paused_download_resumes_from_its_next_plan() {
     proxy.inject(Match::ObjectGet, Fault::Delay(std::time::Duration::from_millis(200)), 1000);
     let w = crate::common::world(&proxy.server()).await;
     let dest = tempfile::tempdir().unwrap();
-    let s3 = w.engine.bucket_client(&w.conn, &bucket).await.unwrap();
-    let summary = w.engine.plan_download(s3, &bucket, &["set/".into()], dest.path(), &CancellationToken::new()).await.unwrap();
+    let summary = w.engine.plan_download(&w.conn, &bucket, &["set/".into()], dest.path(), &CancellationToken::new()).await.unwrap();
     assert_eq!(summary.files, n as u64);
 
     let control = Control::new();
@@ -347,4 +346,65 @@ async fn a_paused_download_resumes_from_its_next_plan() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // The plan is used up.
     assert!(w.engine.start_download(&next, download::IfExists::Overwrite, &Control::new(), &|_| {}).await.is_err());
+}
+
+/// In the app, a pause keeps a large file's ranges and Resume goes on from them; a cancel removes
+/// the file it was writing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_paused_large_download_keeps_its_ranges_and_a_cancelled_one_nothing() {
+    use satchel_core::control::Control;
+    use satchel_harness::proxy::{Fault, FaultProxy, Match};
+    let g = &garage().server;
+    let bucket = format!("dl-{:08x}", rand::random::<u32>());
+    g.create_bucket(&bucket).await;
+    let body = pattern(5 * download::PART_SIZE as usize + 1_000);
+    g.client().put_object().bucket(&bucket).key("big.bin").body(ByteStream::from(body.clone())).send().await.unwrap();
+    let parts_in = |dir: &std::path::Path| walk(dir).into_iter().filter(|p| p.to_string_lossy().ends_with(".satchel-part")).count();
+    for cancel in [false, true] {
+        let proxy = FaultProxy::start(g).await;
+        // Two ranges answer, the others wait: the pause finds two on the disk.
+        proxy.inject(Match::ObjectGet, Fault::Delay(std::time::Duration::from_millis(1)), 2);
+        proxy.inject(Match::ObjectGet, Fault::HoldUntilGate, 1000);
+        let w = crate::common::world(&proxy.server()).await;
+        let dest = tempfile::tempdir().unwrap();
+        let summary = w.engine.plan_download(&w.conn, &bucket, &["big.bin".into()], dest.path(), &CancellationToken::new()).await.unwrap();
+        let control = Control::new();
+        let stopper = {
+            let (control, log) = (control.clone(), proxy.log_handle());
+            tokio::spawn(async move {
+                while log().iter().filter(|l| l.starts_with("GET") && l.ends_with("206")).count() < 2 {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                if cancel {
+                    control.cancel();
+                } else {
+                    control.pause();
+                }
+            })
+        };
+        let first = w.engine.start_download(&summary.plan_id, download::IfExists::Overwrite, &control, &|_| {}).await.unwrap();
+        stopper.await.unwrap();
+        // The bytes of the two ranges answered: "GET /b/k?x-id=GetObject [r] <bytes=0-8388607> -> 206".
+        let had: u64 = proxy
+            .log()
+            .iter()
+            .filter(|l| l.ends_with("206"))
+            .filter_map(|l| l.split("<bytes=").nth(1)?.split('>').next()?.split_once('-').map(|(a, b)| b.parse::<u64>().unwrap() + 1 - a.parse::<u64>().unwrap()))
+            .sum();
+        proxy.clear();
+        proxy.open_gate();
+        if cancel {
+            assert!(first.cancelled && first.next_plan.is_none(), "{first:?}");
+            assert_eq!(parts_in(dest.path()), 0, "a cancel leaves nothing: {:?}", walk(dest.path()));
+            continue;
+        }
+        assert!(first.paused, "{first:?}");
+        assert_eq!(parts_in(dest.path()), 1, "the paused file waits beside its target");
+        let second = w.engine.start_download(&first.next_plan.unwrap(), download::IfExists::Overwrite, &Control::new(), &|_| {}).await.unwrap();
+        assert_eq!(second.resumed_bytes, had, "{second:?}");
+        assert_eq!((second.files, second.verified), (1, 1), "{second:?}");
+        assert_eq!(std::fs::read(dest.path().join("big.bin")).unwrap(), body);
+        assert_eq!(parts_in(dest.path()), 0);
+    }
 }

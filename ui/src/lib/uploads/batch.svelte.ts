@@ -90,8 +90,9 @@ export interface BatchSpec {
 }
 
 /**
- * A download's report in the shape the panel and the history read: refused keys count as failed,
- * objects fetched again because they changed are `restarted`.
+ * A download's report in the shape the panel and the history read: refused keys count as failed;
+ * objects fetched again because they changed, during the download or since an interrupted one, are
+ * `restarted`.
  */
 export function asTransferReport(d: DownloadReport): UploadReport {
   return {
@@ -100,8 +101,8 @@ export function asTransferReport(d: DownloadReport): UploadReport {
     failed: [...d.refused, ...d.failed],
     cancelled: d.cancelled,
     paused: d.paused,
-    resumed_bytes: 0,
-    restarted: d.changed,
+    resumed_bytes: d.resumed_bytes,
+    restarted: [...d.changed, ...d.restarted],
     checksum: '',
     next_plan: d.next_plan,
     skipped: d.skipped,

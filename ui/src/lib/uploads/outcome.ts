@@ -20,7 +20,7 @@ const WORDS = {
     done: 'Downloaded',
     none: 'Nothing was downloaded',
     cancelledTail: 'unfinished files were removed',
-    restarted: 'Fetched again whole because {it} changed on the storage during the download',
+    restarted: 'Fetched again whole because {it} changed on the storage while downloading',
     title: 'Download',
   },
 } as const;

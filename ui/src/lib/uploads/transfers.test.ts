@@ -294,7 +294,7 @@ describe('Transfers: Pause all, Resume all, Cancel all', () => {
 
 describe('Transfers: downloads', () => {
   const PLANNED = { plan_id: 'dl-1', folder: 'Downloads', files: 3, bytes: 3000, conflicts: [], conflict_count: 0, refused: [] };
-  const DONE = { files: 3, bytes: 3000, refused: [], failed: [], cancelled: false, skipped: 0, changed: [], verified: 3, paused: false, next_plan: null };
+  const DONE = { files: 3, bytes: 3000, refused: [], failed: [], cancelled: false, skipped: 0, changed: [], verified: 3, resumed_bytes: 0, restarted: [], paused: false, next_plan: null };
   const origin = { connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/' };
 
   it('runs a planned download as a batch and files it in the history in its own words', async () => {
@@ -312,11 +312,19 @@ describe('Transfers: downloads', () => {
       kind: 'download',
       place: 'bucket-b/raw/ → Downloads',
       tone: 'ok',
-      lines: ['Downloaded 3 files (3 KB).', 'Fetched again whole because it changed on the storage during the download: a.csv.'],
+      lines: ['Downloaded 3 files (3 KB).', 'Fetched again whole because it changed on the storage while downloading: a.csv.'],
     });
     expect(t.batches).toEqual([]);
     // A download leaves the upload journal alone.
     expect(callsOf('unfinished_uploads')).toEqual([]);
+  });
+
+  it('says how much a download took from the ranges an interrupted one left, and which objects had changed since', async () => {
+    answer({ start_download: { ...DONE, resumed_bytes: 2000, restarted: ['raw/b.csv'] } });
+    const t = setup();
+    t.startDownload(PLANNED, 'overwrite', origin);
+    await vi.waitFor(() => expect(t.history).toHaveLength(1));
+    expect(t.history[0].lines).toEqual(['Downloaded 3 files (3 KB), resumed 2 KB from an earlier run.', 'Fetched again whole because it changed on the storage while downloading: b.csv.']);
   });
 
   it('keeps a download with failed keys to retry them with the next plan; refused keys are listed too', async () => {

@@ -2,7 +2,8 @@
 //! file beside the target (no part is held in memory), all pinned to the ETag read when planning.
 //! An object overwritten during its download answers 412 (or another ETag) and is fetched again
 //! whole, never stitched from two versions. The bytes are checked as they arrive (see `verify`): a
-//! mismatch fetches the object once more, then fails, and the file never takes its name.
+//! mismatch fetches the object once more, then fails, and the file never takes its name. Large
+//! objects are journalled range by range (see `partial`), so an interrupted download resumes.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
+use super::partial::{Partial, Version};
 use super::place::walk_parent;
 use super::verify::{self, Expected, RangeDigest, Running};
 use super::{PART_SIZE, RANGED_THRESHOLD};
@@ -19,6 +21,7 @@ use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, Result};
 use crate::objects;
 use crate::transfer::progress::Tally;
+use crate::transfer::journal::Resume;
 
 /// Times an object that keeps changing is fetched before its download fails.
 const FETCHES: u32 = 3;
@@ -48,6 +51,10 @@ pub(super) struct Fetched {
     pub changed: bool,
     /// Its bytes were checked against a checksum or an MD5 ETag.
     pub verified: bool,
+    /// Bytes an interrupted run had already written, not fetched again.
+    pub resumed: u64,
+    /// An interrupted download of an older version was dropped, and this one started over.
+    pub restarted: bool,
 }
 
 /// Why a range stopped.
@@ -72,15 +79,23 @@ struct Range {
 
 /// One object into `plan.path`, through a temporary file of its own beside it, renamed over the
 /// target when complete and removed on any error or cancel.
-pub(super) async fn download_one(s3: &S3, bucket: &str, plan: &Planned, slots: &Arc<Semaphore>, tally: &Tally, cancel: &CancellationToken) -> Result<Fetched> {
+pub(super) async fn download_one(
+    s3: &S3,
+    bucket: &str,
+    plan: &Planned,
+    resume: Option<&Resume>,
+    slots: &Arc<Semaphore>,
+    tally: &Tally,
+    cancel: &CancellationToken,
+) -> Result<Fetched> {
     let path = plan.path.as_path();
     walk_parent(&plan.root, path, true).map_err(|why| Error::new(ErrorCode::Config, format!("Not downloaded: {why}.")))?;
     let (mut size, mut etag, mut modified) = (plan.size, plan.etag.clone(), plan.modified);
     let (mut changes, mut corrupt) = (0, 0);
     loop {
         let sent = AtomicU64::new(0);
-        let stop = match fetch_whole(s3, bucket, &plan.key, path, (size, etag.as_deref(), modified), slots, &sent, tally, cancel).await {
-            Ok(verified) => return Ok(Fetched { size, changed: changes > 0, verified }),
+        let stop = match fetch_whole(s3, bucket, &plan.key, path, (size, etag.as_deref(), modified), resume, slots, &sent, tally, cancel).await {
+            Ok(w) => return Ok(Fetched { size, changed: changes > 0, verified: w.verified, resumed: w.resumed, restarted: w.restarted }),
             Err(Stop::Failed(e)) => return Err(e),
             Err(stop) => stop,
         };
@@ -107,8 +122,9 @@ pub(super) async fn download_one(s3: &S3, bucket: &str, plan: &Planned, slots: &
     }
 }
 
-/// Every range of one version of the object into a new temporary file, checked, then the
-/// rename. Ok(true) when the bytes were checked against a checksum or the MD5 ETag.
+/// Every range of one version of the object into its temporary file (one an interrupted run left,
+/// when it holds ranges of this version), checked, then the rename. Ok(true) when the bytes were
+/// checked against a checksum or the MD5 ETag.
 #[allow(clippy::too_many_arguments)]
 async fn fetch_whole(
     s3: &S3,
@@ -116,38 +132,105 @@ async fn fetch_whole(
     key: &str,
     path: &Path,
     (size, etag, modified): (u64, Option<&str>, Option<std::time::SystemTime>),
+    resume: Option<&Resume>,
     slots: &Arc<Semaphore>,
     sent: &AtomicU64,
     tally: &Tally,
     cancel: &CancellationToken,
-) -> std::result::Result<bool, Stop> {
+) -> std::result::Result<Whole, Stop> {
     let io = |e: std::io::Error| Stop::Failed(Error::new(ErrorCode::Config, format!("Couldn't write {}: {e}.", path.display())));
     let ranged = size > RANGED_THRESHOLD;
     // A ranged GET carries no checksum of the whole object: ask for it once, before the ranges.
     let expected = if ranged { whole_object_crc(s3, bucket, key, etag).await? } else { None };
-    let (tmp, file) = temporary_beside(path).map_err(io)?;
+    let partial = if ranged {
+        Partial::resumable(resume, &Version { bucket, key, path, etag, size, part_size: PART_SIZE })
+    } else {
+        Partial::fresh(path)
+    }
+    .map_err(io)?;
     if ranged {
         // Ranges land out of order: the file has its full length from the start.
-        file.set_len(size).map_err(io)?;
+        partial.file.set_len(size).map_err(io)?;
     }
-    let file = Arc::new(file);
+    let resumed = partial.resumed_bytes();
+    match get_ranges(s3, bucket, key, etag, size, expected, &partial, sent, tally, slots, cancel).await {
+        Ok(verified) => {
+            // A file that replaces one already there is flushed to disk before the rename, so a
+            // crash can't leave the name with neither the old bytes nor the new. A new file is not
+            // (as rclone, the AWS CLI and boto3 don't): waiting for the device on every file would
+            // make a download of 2,000 small files, or of one big one, wait on the disk rather than
+            // the network; a crash leaves it to be downloaded again.
+            if let Some(t) = modified {
+                partial.file.set_modified(t).map_err(io)?;
+            }
+            if std::fs::symlink_metadata(path).is_ok() {
+                // Off the async threads: the device is slow.
+                let flushed = partial.file.clone();
+                tokio::task::spawn_blocking(move || flushed.sync_all()).await.map_err(|e| Stop::Failed(Error::internal(e.to_string())))?.map_err(io)?;
+            }
+            let restarted = partial.restarted;
+            partial.finish(path).map_err(io)?;
+            Ok(Whole { verified, resumed, restarted })
+        }
+        Err(stop) => {
+            // Stopped from outside, a journalled file stays for the next run (the caller removes
+            // it unless this was a pause); after anything else it goes.
+            partial.stop(matches!(&stop, Stop::Failed(e) if e.code == ErrorCode::Cancelled));
+            Err(stop)
+        }
+    }
+}
+
+/// What `fetch_whole` did for an object it wrote.
+struct Whole {
+    verified: bool,
+    /// Bytes an interrupted run had already written.
+    resumed: u64,
+    /// An interrupted download of another version was dropped.
+    restarted: bool,
+}
+
+/// The ranges the partial file lacks, fetched in parallel into it, then the whole checked. Ok(true)
+/// when the bytes were checked against a checksum or the MD5 ETag.
+#[allow(clippy::too_many_arguments)]
+async fn get_ranges(
+    s3: &S3,
+    bucket: &str,
+    key: &str,
+    etag: Option<&str>,
+    size: u64,
+    expected: Option<Expected>,
+    partial: &Partial,
+    sent: &AtomicU64,
+    tally: &Tally,
+    slots: &Arc<Semaphore>,
+    cancel: &CancellationToken,
+) -> std::result::Result<bool, Stop> {
+    let ranged = size > RANGED_THRESHOLD;
     let ranges: Vec<(u64, u64)> =
         if ranged { (0..size).step_by(PART_SIZE as usize).map(|s| (s, (s + PART_SIZE).min(size))).collect() } else { vec![(0, size)] };
+    let mut written = 0u64;
+    let mut done = Vec::new();
     let mut parts = tokio::task::JoinSet::new();
     for (start, end) in ranges {
+        if let Some(&(_, len, crc)) = partial.done.iter().find(|(s, len, _)| *s == start && *len == end - start) {
+            written += len;
+            sent.fetch_add(len, Ordering::Relaxed);
+            tally.add_bytes(key, len);
+            done.push(Range { start, len, digest: crc.map(RangeDigest::Crc), expected: None, checked_by_sdk: false });
+            continue;
+        }
         let permit = tokio::select! {
             p = slots.clone().acquire_owned() => p.expect("semaphore open"),
             _ = cancel.cancelled() => break,
         };
-        let (s3, bucket, key, file, cancel) = (s3.clone(), bucket.to_string(), key.to_string(), file.clone(), cancel.clone());
+        let (s3, bucket, key, file, cancel) = (s3.clone(), bucket.to_string(), key.to_string(), partial.file.clone(), cancel.clone());
         let pin = etag.map(str::to_string);
         parts.spawn(async move {
             let _permit = permit;
             fetch_range(&s3, &bucket, &key, pin.as_deref(), &file, (start, end), ranged, expected, &cancel).await
         });
     }
-    let mut written = 0u64;
-    let mut done = Vec::new();
     let mut stop = None;
     while let Some(joined) = parts.join_next().await {
         match joined.map_err(|e| Stop::Failed(Error::internal(e.to_string()))).and_then(|r| r) {
@@ -155,6 +238,11 @@ async fn fetch_whole(
                 written += range.len;
                 sent.fetch_add(range.len, Ordering::Relaxed);
                 tally.add_bytes(key, range.len);
+                if ranged {
+                    // Written, not flushed: after a power cut the next run's check of the whole
+                    // object catches a range the disk lost.
+                    partial.range_done(range.start, range.len, range.digest.and_then(RangeDigest::crc));
+                }
                 done.push(range);
             }
             // A change wins over other errors: fetching again is the answer to both.
@@ -185,32 +273,15 @@ async fn fetch_whole(
         [only] => only.expected,
         _ => None,
     });
-    let verified = match expected {
+    Ok(match expected {
         _ if size == 0 || matches!(done.as_slice(), [only] if only.checked_by_sdk) => true,
-        Some(expected) => {
-            let digests = done.iter().map(|r| r.digest.map(|d| (r.start, r.len, d))).collect::<Option<Vec<_>>>();
-            if !digests.is_some_and(|d| verify::matches(expected, d)) {
-                return Err(Stop::Corrupt);
-            }
-            true
-        }
+        Some(expected) => match done.iter().map(|r| r.digest.map(|d| (r.start, r.len, d))).collect::<Option<Vec<_>>>() {
+            Some(digests) => verify::matches(expected, digests) || return Err(Stop::Corrupt),
+            // A range an earlier run wrote without its CRC: nothing to check the whole against.
+            None => false,
+        },
         None => false,
-    };
-    // A file that replaces one already there is flushed to disk before the rename, so a crash
-    // can't leave the name with neither the old bytes nor the new. A new file is not (as rclone,
-    // the AWS CLI and boto3 don't): waiting for the device on every file would make a download of
-    // 2,000 small files, or of one big one, wait on the disk rather than the network; a crash
-    // leaves it to be downloaded again.
-    if let Some(t) = modified {
-        file.set_modified(t).map_err(io)?;
-    }
-    if std::fs::symlink_metadata(path).is_ok() {
-        // Off the async threads: the device is slow.
-        let flushed = file.clone();
-        tokio::task::spawn_blocking(move || flushed.sync_all()).await.map_err(|e| Stop::Failed(Error::internal(e.to_string())))?.map_err(io)?;
-    }
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(verified)
+    })
 }
 
 /// The object's full-object CRC, if it has one (a HEAD pinned to the ETag, asking for checksums).
@@ -271,7 +342,12 @@ async fn fetch_range(
     if ranged {
         req = req.range(format!("bytes={start}-{}", end - 1));
     }
-    let out = match req.send().await {
+    // A request the storage is slow to answer must not hold up a pause or a cancel.
+    let sent = tokio::select! {
+        sent = req.send() => sent,
+        _ = cancel.cancelled() => return Err(Stop::Failed(Error::new(ErrorCode::Cancelled, "Cancelled."))),
+    };
+    let out = match sent {
         Ok(out) => out,
         Err(e) if precondition_failed(&e) => return Err(Stop::Changed),
         Err(e) => return Err(Stop::Failed(classify(&e, s3.attempt("download the object")))),

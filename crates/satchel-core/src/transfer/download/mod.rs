@@ -4,6 +4,7 @@
 //! fetched by `fetch` into a temporary file beside its target and renamed over it when complete.
 
 mod fetch;
+mod partial;
 mod place;
 mod verify;
 
@@ -19,6 +20,7 @@ use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, KeyFailure, Result};
 use crate::objects;
 use crate::transfer::progress::{Tally, TransferProgress};
+use crate::transfer::journal::{Resume, HEARTBEAT};
 use fetch::{download_one, Fetched, Planned};
 pub use place::{local_path, Destination, Folding, NameRules};
 use place::{collides, create_folder, settle_target, walk_parent};
@@ -76,7 +78,14 @@ pub struct DownloadReport {
     /// neither that covers the whole object).
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub verified: u64,
-    /// Stopped by a pause: `next_plan` downloads what is left (files in flight start over).
+    /// Bytes of large files an interrupted run had already written, not fetched again.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub resumed_bytes: u64,
+    /// Keys whose interrupted download was dropped because the object changed since: fetched
+    /// again from the start.
+    pub restarted: Vec<String>,
+    /// Stopped by a pause: `next_plan` downloads what is left (large files in flight go on from
+    /// the ranges they have, small ones start over).
     pub paused: bool,
     /// The held plan that resumes a paused download or retries its failed keys (the app's).
     pub next_plan: Option<String>,
@@ -91,13 +100,15 @@ pub struct DownloadPlan {
     pub refused: Vec<KeyFailure>,
     /// The paths are final (what a paused or failed run left): the choice was made already.
     settled: bool,
+    /// Where large files are journalled range by range, to resume after a kill, crash or pause.
+    resume: Option<Resume>,
 }
 
 impl DownloadPlan {
     /// Keys already mapped to paths under `dest` (a sync's plan): (key, path, size, ETag, time).
     /// A key whose way meets a link is refused here as in any download.
     pub(crate) fn of_entries(dest: Destination, entries: Vec<(String, PathBuf, u64, Option<String>, Option<std::time::SystemTime>)>) -> DownloadPlan {
-        let mut plan = DownloadPlan { items: Vec::new(), refused: Vec::new(), dest, settled: false };
+        let mut plan = DownloadPlan { items: Vec::new(), refused: Vec::new(), dest, settled: false, resume: None };
         let root = plan.dest.root.clone();
         for (key, path, size, etag, modified) in entries {
             match walk_parent(&root, &path, false) {
@@ -106,6 +117,21 @@ impl DownloadPlan {
             }
         }
         plan
+    }
+
+    /// Journals large files range by range through `resume`, and resumes the ones an interrupted
+    /// download of the same keys to the same paths left.
+    pub fn resumable(mut self, resume: Option<Resume>) -> DownloadPlan {
+        self.resume = resume;
+        self
+    }
+
+    /// Removes what the plan's unfinished large files left for resuming (after a cancel).
+    pub fn discard_partials(&self, bucket: &str) {
+        let Some(resume) = &self.resume else { return };
+        for item in self.items.iter().filter(|i| i.size > RANGED_THRESHOLD) {
+            partial::discard(resume, bucket, &item.key, &item.path);
+        }
     }
 
     pub fn files(&self) -> u64 {
@@ -153,7 +179,7 @@ impl DownloadPlan {
 /// folder of its own name; a key lands as its file name. A key whose way there meets a symbolic
 /// link, or that would leave the folder, is refused and listed.
 pub async fn plan_download(s3: &S3, bucket: &str, selection: &[String], dest: Destination, cancel: &CancellationToken) -> Result<DownloadPlan> {
-    let mut plan = DownloadPlan { items: Vec::new(), refused: Vec::new(), dest, settled: false };
+    let mut plan = DownloadPlan { items: Vec::new(), refused: Vec::new(), dest, settled: false, resume: None };
     for item in selection {
         let parent = match item.trim_end_matches('/').rfind('/') {
             Some(i) => &item[..=i],
@@ -174,7 +200,7 @@ pub async fn plan_download(s3: &S3, bucket: &str, selection: &[String], dest: De
 /// Plans a download of everything under `prefix` into `dest` by paths relative to the prefix
 /// (what `aws s3 cp --recursive` does), from one listing.
 pub async fn plan_download_contents(s3: &S3, bucket: &str, prefix: &str, dest: Destination, cancel: &CancellationToken) -> Result<DownloadPlan> {
-    let mut plan = DownloadPlan { items: Vec::new(), refused: Vec::new(), dest, settled: false };
+    let mut plan = DownloadPlan { items: Vec::new(), refused: Vec::new(), dest, settled: false, resume: None };
     let mut all = Vec::new();
     objects::list_all(s3, bucket, prefix, true, cancel, |p| all.extend(p.objects)).await?;
     plan.add(prefix, all.into_iter().map(|o| (o.key, o.size, o.etag, o.last_modified)));
@@ -206,7 +232,13 @@ pub async fn run_download(
     cancel: &CancellationToken,
     progress: &(dyn Fn(&TransferProgress) + Send + Sync),
 ) -> Result<DownloadReport> {
-    run_plan(s3, bucket, plan, if_exists, cancel, progress).await.map(|(report, _)| report)
+    let (report, left) = run_plan(s3, bucket, plan, if_exists, cancel, progress).await?;
+    // Stopped for good: nothing is left on the disk for a resume no one will ask for. (Only a
+    // kill or a crash leaves a large file's ranges, for the next run to go on from.)
+    if report.cancelled {
+        left.discard_partials(bucket);
+    }
+    Ok(report)
 }
 
 /// Runs a plan, and gives back what did not finish (stopped in flight, never started, or failed)
@@ -214,42 +246,48 @@ pub async fn run_download(
 pub async fn run_plan(
     s3: &S3,
     bucket: &str,
-    plan: DownloadPlan,
+    mut plan: DownloadPlan,
     if_exists: IfExists,
     cancel: &CancellationToken,
     progress: &(dyn Fn(&TransferProgress) + Send + Sync),
 ) -> Result<(DownloadReport, DownloadPlan)> {
     let dest = plan.dest.clone();
+    let resume = plan.resume.take();
     let (items, report) = if plan.settled {
         (plan.items, DownloadReport { refused: plan.refused, ..DownloadReport::default() })
     } else {
         plan.settle(if_exists)
     };
-    let (report, left) = run(s3, bucket, items, report, cancel, progress).await?;
-    Ok((report, DownloadPlan { dest, items: left, refused: Vec::new(), settled: true }))
+    let (report, left) = run(s3, bucket, items, resume.as_ref(), report, cancel, progress).await?;
+    Ok((report, DownloadPlan { dest, items: left, refused: Vec::new(), settled: true, resume }))
 }
 
-/// Plans and runs a download into `dest` with one choice for names already taken.
+/// Plans and runs a download into `dest` with one choice for names already taken; large files are
+/// journalled through `resume` when given.
+#[allow(clippy::too_many_arguments)]
 pub async fn download(
     s3: &S3,
     bucket: &str,
     selection: &[String],
     dest: &Path,
     if_exists: IfExists,
+    resume: Option<Resume>,
     cancel: &CancellationToken,
     progress: &(dyn Fn(&TransferProgress) + Send + Sync),
 ) -> Result<DownloadReport> {
-    let plan = plan_download(s3, bucket, selection, Destination::at(dest)?, cancel).await?;
+    let plan = plan_download(s3, bucket, selection, Destination::at(dest)?, cancel).await?.resumable(resume);
     run_download(s3, bucket, plan, if_exists, cancel, progress).await
 }
 
 /// Downloads one key to exactly the file `target` (created or replaced), and nothing else: the
-/// bytes go to a temporary file of its own beside the target, renamed over it when complete.
+/// bytes go to a temporary file of its own beside the target, renamed over it when complete (a
+/// large one journalled through `resume`, when given, so a killed run's next one goes on from it).
 pub async fn download_file(
     s3: &S3,
     bucket: &str,
     key: &str,
     target: &Path,
+    resume: Option<Resume>,
     cancel: &CancellationToken,
     progress: &(dyn Fn(&TransferProgress) + Send + Sync),
 ) -> Result<DownloadReport> {
@@ -264,8 +302,12 @@ pub async fn download_file(
     let props = objects::properties(s3, bucket, key).await?;
     let path = root.join(target.file_name().ok_or_else(|| Error::invalid(format!("{} names no file.", target.display())))?);
     let modified = props.last_modified.as_deref().and_then(crate::format::parse_time);
-    let plan = vec![Planned { key: key.to_string(), path, size: props.size, etag: props.etag, modified, root }];
-    run(s3, bucket, plan, DownloadReport::default(), cancel, progress).await.map(|(report, _)| report)
+    let plan = vec![Planned { key: key.to_string(), path: path.clone(), size: props.size, etag: props.etag, modified, root }];
+    let (report, _) = run(s3, bucket, plan, resume.as_ref(), DownloadReport::default(), cancel, progress).await?;
+    if let (true, Some(resume)) = (report.cancelled, &resume) {
+        partial::discard(resume, bucket, key, &path);
+    }
+    Ok(report)
 }
 
 /// How often progress goes out while bytes move (the window shows ~10 updates a second).
@@ -277,6 +319,7 @@ async fn run(
     s3: &S3,
     bucket: &str,
     plan: Vec<Planned>,
+    resume: Option<&Resume>,
     mut report: DownloadReport,
     cancel: &CancellationToken,
     progress: &(dyn Fn(&TransferProgress) + Send + Sync),
@@ -290,12 +333,22 @@ async fn run(
     let mut left = Vec::new();
     let mut waiting = plan.into_iter();
     let mut tick = tokio::time::interval(PROGRESS_EVERY);
+    // Other processes see this one's journalled downloads as running, not interrupted.
+    let mut beat = tokio::time::interval(HEARTBEAT);
+    let beat_journal = || {
+        if let Some(r) = resume {
+            if let Err(e) = r.journal.beat_downloads() {
+                tracing::warn!(error = %e.message, "transfer journal");
+            }
+        }
+    };
     for planned in waiting.by_ref() {
         let file_permit = loop {
             tokio::select! {
                 p = open_files.clone().acquire_owned() => break Some(p.expect("semaphore open")),
                 _ = cancel.cancelled() => break None,
                 _ = tick.tick() => progress(&tally.snapshot()),
+                _ = beat.tick() => beat_journal(),
             }
         };
         let Some(file_permit) = file_permit else {
@@ -303,10 +356,11 @@ async fn run(
             break;
         };
         let (s3, bucket, slots, tally, cancel) = (s3.clone(), bucket.to_string(), slots.clone(), tally.clone(), cancel.clone());
+        let resume = resume.cloned();
         tasks.spawn(async move {
             let _file_permit = file_permit;
             tally.begin_file(&planned.key, planned.size);
-            let r = download_one(&s3, &bucket, &planned, &slots, &tally, &cancel).await;
+            let r = download_one(&s3, &bucket, &planned, resume.as_ref(), &slots, &tally, &cancel).await;
             tally.end_file(&planned.key, r.is_ok(), r.as_ref().is_err_and(|e| e.code != ErrorCode::Cancelled));
             (planned, r)
         });
@@ -322,6 +376,7 @@ async fn run(
                 None => break,
             },
             _ = tick.tick() => progress(&tally.snapshot()),
+            _ = beat.tick() => beat_journal(),
         }
     }
     progress(&tally.snapshot());
@@ -338,9 +393,13 @@ fn settle(done: Done, report: &mut DownloadReport, left: &mut Vec<Planned>) {
             report.files += 1;
             report.bytes += fetched.size;
             if fetched.changed {
-                report.changed.push(planned.key);
+                report.changed.push(planned.key.clone());
             }
             report.verified += u64::from(fetched.verified);
+            report.resumed_bytes += fetched.resumed;
+            if fetched.restarted {
+                report.restarted.push(planned.key);
+            }
         }
         Ok((planned, Err(e))) => {
             if e.code != ErrorCode::Cancelled {

@@ -29,6 +29,16 @@ pub(super) enum RangeDigest {
     Md5([u8; 16]),
 }
 
+impl RangeDigest {
+    /// The CRC, for the journal (a range's MD5 is never journalled: only whole GETs have one).
+    pub fn crc(self) -> Option<u64> {
+        match self {
+            RangeDigest::Crc(c) => Some(c),
+            RangeDigest::Md5(_) => None,
+        }
+    }
+}
+
 impl Running {
     pub fn for_expected(expected: Expected) -> Running {
         match expected {
