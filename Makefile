@@ -35,8 +35,10 @@ app: ui-build
 test: test-deps test-rust test-ui test-e2e
 	@echo "All tests passed."
 
-test-rust:
-	$(TEST_ENV) $(WITH_KEYRING) cargo test --workspace --locked
+# With the feature that embeds the window's files in the app: the end-to-end build after it then
+# reuses every crate instead of compiling tauri and its plugins a second time. Hence ui/dist first.
+test-rust: ui-build
+	$(TEST_ENV) $(WITH_KEYRING) cargo test --workspace --locked --features satchel-app/custom-protocol
 
 test-ui:
 	cd ui && npm run check && npm test
