@@ -245,6 +245,24 @@ async fn damaged_bytes_are_caught(s: &S3Server) {
         let req = if *crc { s.client().put_object().checksum_algorithm(ChecksumAlgorithm::Crc32C) } else { plain.put_object() };
         req.bucket(&bucket).key(*key).body(ByteStream::from(body.clone())).send().await.unwrap();
     }
+    // Uploaded by Satchel in 5 MiB parts with CRC32C: its checksum is composite (the parts' CRCs'),
+    // and 6 parts don't line up with the download's usual 8 MiB ranges.
+    // One of 11 MiB in 3 parts is fetched whole.
+    let multipart = pattern(RANGED_THRESHOLD as usize + 9_999_999);
+    let small_multipart = pattern(11 * 1024 * 1024);
+    let src = tempfile::tempdir().unwrap();
+    std::fs::write(src.path().join("multi"), &multipart).unwrap();
+    std::fs::write(src.path().join("small"), &small_multipart).unwrap();
+    let items = vec![
+        satchel_core::transfer::UploadItem { path: src.path().join("multi"), key: "multi.bin".into(), size: multipart.len() as u64 },
+        satchel_core::transfer::UploadItem { path: src.path().join("small"), key: "small-multi.bin".into(), size: small_multipart.len() as u64 },
+    ];
+    let opts = satchel_core::transfer::UploadOptions { part_size: Some(5 * 1024 * 1024), ..Default::default() };
+    let up = satchel_core::transfer::upload(&satchel_client(s), &bucket, items, &opts, &satchel_core::control::Control::new(), &|_| {}).await.unwrap();
+    assert_eq!(up.files, 2, "{up:?}");
+    let head = s.client().head_object().bucket(&bucket).key("multi.bin").checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled).send().await.unwrap();
+    assert!(s.name != "garage" || head.checksum_crc32_c().is_some_and(|c| c.ends_with("-6")), "composite on {}: {:?}", s.name, head.checksum_crc32_c());
+    let objects = [("small-multi.bin", small_multipart, true), objects[0].clone(), objects[1].clone(), objects[2].clone(), ("multi.bin", multipart, true)];
     let proxy = FaultProxy::start(s).await;
     let s3 = satchel_client(&proxy.server());
     let get = |key: &str| {
@@ -257,8 +275,14 @@ async fn damaged_bytes_are_caught(s: &S3Server) {
     };
     for (key, body, _) in &objects {
         let (r, dest) = get(key).await;
-        assert_eq!((r.files, r.verified), (1, 1), "{key} on {}: {r:?}", s.name);
         assert_eq!(&std::fs::read(dest.path().join(key)).unwrap(), body);
+        if s.name == "moto" && key.contains("multi") {
+            // moto gives a multipart object a CRC that is not its whole's, and no checksum type:
+            // it is not trusted (a sound file would look damaged), so the file goes unchecked.
+            assert_eq!((r.files, r.verified), (1, 0), "{key} on moto: {r:?}");
+            continue;
+        }
+        assert_eq!((r.files, r.verified), (1, 1), "{key} on {}: {r:?}", s.name);
 
         proxy.inject(Match::ObjectGet, Fault::FlipByte, 1);
         let (r, dest) = get(key).await;

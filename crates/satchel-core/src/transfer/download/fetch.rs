@@ -139,11 +139,11 @@ async fn fetch_whole(
     cancel: &CancellationToken,
 ) -> std::result::Result<Whole, Stop> {
     let io = |e: std::io::Error| Stop::Failed(Error::new(ErrorCode::Config, format!("Couldn't write {}: {e}.", path.display())));
-    let ranged = size > RANGED_THRESHOLD;
+    let ranged = is_ranged(size, etag);
     // A ranged GET carries no checksum of the whole object: ask for it once, before the ranges.
-    let expected = if ranged { whole_object_crc(s3, bucket, key, etag).await? } else { None };
+    let (expected, step) = if ranged { ranged_check(s3, bucket, key, etag, size).await? } else { (None, size) };
     let partial = if ranged {
-        Partial::resumable(resume, &Version { bucket, key, path, etag, size, part_size: PART_SIZE })
+        Partial::resumable(resume, &Version { bucket, key, path, etag, size, part_size: step })
     } else {
         Partial::fresh(path)
     }
@@ -153,7 +153,12 @@ async fn fetch_whole(
         partial.file.set_len(size).map_err(io)?;
     }
     let resumed = partial.resumed_bytes();
-    match get_ranges(s3, bucket, key, etag, size, expected, &partial, sent, tally, slots, cancel).await {
+    let got = match get_ranges(s3, bucket, key, etag, (size, step, ranged), expected, &partial, sent, tally, slots, cancel).await {
+        // A composite that doesn't match may come of parts of uneven sizes, not of damage.
+        Err(Stop::Corrupt) if matches!(expected, Some(Expected::Composite(..))) && !parts_are_even(s3, bucket, key, etag, size, step).await => Ok(false),
+        got => got,
+    };
+    match got {
         Ok(verified) => {
             // A file that replaces one already there is flushed to disk before the rename, so a
             // crash can't leave the name with neither the old bytes nor the new. A new file is not
@@ -198,7 +203,7 @@ async fn get_ranges(
     bucket: &str,
     key: &str,
     etag: Option<&str>,
-    size: u64,
+    (size, step, ranged): (u64, u64, bool),
     expected: Option<Expected>,
     partial: &Partial,
     sent: &AtomicU64,
@@ -206,9 +211,7 @@ async fn get_ranges(
     slots: &Arc<Semaphore>,
     cancel: &CancellationToken,
 ) -> std::result::Result<bool, Stop> {
-    let ranged = size > RANGED_THRESHOLD;
-    let ranges: Vec<(u64, u64)> =
-        if ranged { (0..size).step_by(PART_SIZE as usize).map(|s| (s, (s + PART_SIZE).min(size))).collect() } else { vec![(0, size)] };
+    let ranges: Vec<(u64, u64)> = if ranged { (0..size).step_by(step as usize).map(|s| (s, (s + step).min(size))).collect() } else { vec![(0, size)] };
     let mut written = 0u64;
     let mut done = Vec::new();
     let mut parts = tokio::task::JoinSet::new();
@@ -284,23 +287,64 @@ async fn get_ranges(
     })
 }
 
-/// The object's full-object CRC, if it has one (a HEAD pinned to the ETag, asking for checksums).
-async fn whole_object_crc(s3: &S3, bucket: &str, key: &str, etag: Option<&str>) -> std::result::Result<Option<Expected>, Stop> {
-    let head = s3
-        .client
-        .head_object()
-        .bucket(bucket)
-        .key(key)
-        .set_if_match(etag.map(str::to_string))
-        .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
-        .send()
-        .await;
-    match head {
-        Ok(h) => Ok(verify::full_object_crc(h.checksum_crc32(), h.checksum_crc32_c(), h.checksum_crc64_nvme())),
-        Err(e) if precondition_failed(&e) => Err(Stop::Changed),
+/// Whether an object is fetched in ranges: a large one, and a multipart one of any size (it may
+/// carry only a composite checksum, which ranges that are its parts can be checked against and a
+/// whole GET can't).
+pub(super) fn is_ranged(size: u64, etag: Option<&str>) -> bool {
+    size > RANGED_THRESHOLD || etag.is_some_and(verify::is_multipart_etag)
+}
+
+/// What a ranged download is checked against, and the size of its ranges: the object's
+/// full-object CRC with ranges of `PART_SIZE`; or, for a multipart object with a composite
+/// checksum, the composite with ranges that are its parts (told by a HEAD of its first and last
+/// part, all pinned to the ETag). Neither: nothing to check, ranges of `PART_SIZE`.
+async fn ranged_check(s3: &S3, bucket: &str, key: &str, etag: Option<&str>, size: u64) -> std::result::Result<(Option<Expected>, u64), Stop> {
+    let head = |part: Option<i32>| {
+        s3.client
+            .head_object()
+            .bucket(bucket)
+            .key(key)
+            .set_if_match(etag.map(str::to_string))
+            .set_part_number(part)
+            .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
+            .send()
+    };
+    let h = match head(None).await {
+        Ok(h) => h,
+        Err(e) if precondition_failed(&e) => return Err(Stop::Changed),
         // Not knowing the checksum is no reason not to download.
-        Err(_) => Ok(None),
+        Err(_) => return Ok((None, PART_SIZE)),
+    };
+    if let Some(full) = verify::full_object_crc(h.checksum_crc32(), h.checksum_crc32_c(), h.checksum_crc64_nvme()) {
+        // A multipart object's CRC32 or CRC32C covers the whole only when the store says so (some
+        // stores answer one part's CRC without the `-N`): otherwise a sound file would look damaged.
+        let multipart = etag.is_some_and(verify::is_multipart_etag);
+        let whole = !multipart || h.checksum_type() == Some(&aws_sdk_s3::types::ChecksumType::FullObject) || h.checksum_crc64_nvme().is_some();
+        return Ok((whole.then_some(full), PART_SIZE));
     }
+    let Some((composite, parts)) = verify::composite_crc(h.checksum_crc32(), h.checksum_crc32_c()) else { return Ok((None, PART_SIZE)) };
+    let length = |r: std::result::Result<aws_sdk_s3::operation::head_object::HeadObjectOutput, _>| r.ok().and_then(|h| h.content_length()).map(|l| l as u64);
+    let first = length(head(Some(1)).await);
+    let last = if parts == 1 { first } else { length(head(Some(parts as i32)).await) };
+    match (first, last) {
+        // Parts of one size but the last, as every tool uploads them: the ranges can be the parts.
+        (Some(p), Some(l)) if p > 0 && (parts - 1) * p + l == size && l <= p => Ok((Some(composite), p)),
+        _ => Ok((None, PART_SIZE)),
+    }
+}
+
+/// Whether every part but the last has the size of the first: only then are ranges of that size
+/// the parts a composite checksum was made from (asked when the check fails, before calling the
+/// bytes damaged).
+async fn parts_are_even(s3: &S3, bucket: &str, key: &str, etag: Option<&str>, size: u64, step: u64) -> bool {
+    let parts = size.div_ceil(step);
+    for n in 2..parts {
+        let h = s3.client.head_object().bucket(bucket).key(key).set_if_match(etag.map(str::to_string)).part_number(n as i32).send().await;
+        if h.ok().and_then(|h| h.content_length()) != Some(step as i64) {
+            return false;
+        }
+    }
+    true
 }
 
 /// A new temporary file next to `path`, under a random name no other download uses (tempfile's

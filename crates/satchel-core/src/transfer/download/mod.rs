@@ -129,7 +129,7 @@ impl DownloadPlan {
     /// Removes what the plan's unfinished large files left for resuming (after a cancel).
     pub fn discard_partials(&self, bucket: &str) {
         let Some(resume) = &self.resume else { return };
-        for item in self.items.iter().filter(|i| i.size > RANGED_THRESHOLD) {
+        for item in self.items.iter().filter(|i| fetch::is_ranged(i.size, i.etag.as_deref())) {
             partial::discard(resume, bucket, &item.key, &item.path);
         }
     }

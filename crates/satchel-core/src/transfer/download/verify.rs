@@ -3,8 +3,9 @@
 //! download of an object with a full-object CRC is checked here, each range's CRC computed as it
 //! arrives and the ranges combined in order, so no byte is read twice. A single-part object with
 //! no checksum is checked against its ETag where that is the MD5 of its bytes (not under SSE-KMS or
-//! SSE-C, where it is not). Multipart objects with only per-part (composite) checksums are not
-//! checked yet.
+//! SSE-C, where it is not). A multipart object whose checksum is composite (the CRC of its parts'
+//! CRCs, `...-N`) is fetched in ranges that are its parts, each range's CRC computed as it arrives,
+//! and the composite computed from them.
 
 use crc_fast::CrcAlgorithm;
 use md5::Digest as _;
@@ -14,6 +15,8 @@ use md5::Digest as _;
 pub(super) enum Expected {
     Crc(CrcAlgorithm, u64),
     Md5([u8; 16]),
+    /// The CRC of the parts' CRCs (each 4 bytes, big-endian, in part order): ranges must be the parts.
+    Composite(CrcAlgorithm, u64),
 }
 
 /// A digest being computed over one range as its chunks arrive.
@@ -42,7 +45,7 @@ impl RangeDigest {
 impl Running {
     pub fn for_expected(expected: Expected) -> Running {
         match expected {
-            Expected::Crc(algo, _) => Running::Crc(Box::new(crc_fast::Digest::new(algo))),
+            Expected::Crc(algo, _) | Expected::Composite(algo, _) => Running::Crc(Box::new(crc_fast::Digest::new(algo))),
             Expected::Md5(_) => Running::Md5(md5::Md5::default()),
         }
     }
@@ -79,6 +82,22 @@ pub(super) fn full_object_crc(crc32: Option<&str>, crc32c: Option<&str>, crc64nv
     })
 }
 
+/// The composite checksum among the headers of a HEAD, if the object has one: the CRC32C or CRC32
+/// of its parts' CRCs, and how many parts there are ("mnG7TA==-3").
+pub(super) fn composite_crc(crc32: Option<&str>, crc32c: Option<&str>) -> Option<(Expected, u64)> {
+    [(CrcAlgorithm::Crc32Iscsi, crc32c), (CrcAlgorithm::Crc32IsoHdlc, crc32)].into_iter().find_map(|(algo, value)| {
+        let (value, parts) = value?.split_once('-')?;
+        let parts: u64 = parts.parse().ok().filter(|n| *n > 0)?;
+        let bytes = aws_smithy_types::base64::decode(value).ok().filter(|b| b.len() == 4)?;
+        Some((Expected::Composite(algo, bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b))), parts))
+    })
+}
+
+/// An ETag of a multipart upload: the MD5 of its parts' MD5s and their count, `"…-N"`.
+pub(super) fn is_multipart_etag(etag: &str) -> bool {
+    etag.trim_matches('"').rsplit_once('-').is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The MD5 an ETag names, when it is one: 32 hex digits (a multipart ETag ends in `-N`), and the
 /// object is not encrypted with KMS or a customer key (their ETags are not the MD5 of the bytes).
 pub(super) fn md5_etag(etag: &str, encrypted_with_key: bool) -> Option<Expected> {
@@ -110,6 +129,14 @@ pub(super) fn matches(expected: Expected, mut ranges: Vec<(u64, u64, RangeDigest
             got == want
         }
         Expected::Md5(want) => matches!(ranges.as_slice(), [(_, _, RangeDigest::Md5(got))] if *got == want),
+        Expected::Composite(algo, want) => {
+            let mut crcs = Vec::with_capacity(ranges.len() * 4);
+            for (_, _, digest) in ranges {
+                let RangeDigest::Crc(crc) = digest else { return false };
+                crcs.extend_from_slice(&(crc as u32).to_be_bytes());
+            }
+            crc_fast::checksum(algo, &crcs) == want
+        }
     }
 }
 
@@ -173,5 +200,28 @@ mod tests {
         assert_eq!(md5_etag("\"5d41402abc4b2a76b9719d911017c592\"", true), None);
         assert_eq!(md5_etag("\"5d41402abc4b2a76b9719d911017c592-2\"", false), None);
         assert_eq!(md5_etag("\"zz41402abc4b2a76b9719d911017c592\"", false), None);
+    }
+
+    #[test]
+    fn parts_crcs_give_a_multipart_objects_composite_checksum() {
+        // Three parts of a made-up object; its composite is the CRC32C of the three CRC32Cs.
+        let data: Vec<u8> = (0..30_000u32).map(|i| (i * 13 % 251) as u8).collect();
+        let parts = [&data[..10_000], &data[10_000..20_000], &data[20_000..]];
+        let algo = CrcAlgorithm::Crc32Iscsi;
+        let joined: Vec<u8> = parts.iter().flat_map(|p| (crc_fast::checksum(algo, p) as u32).to_be_bytes()).collect();
+        let value = crc_fast::checksum(algo, &joined) as u32;
+        let header = format!("{}-3", aws_smithy_types::base64::encode(value.to_be_bytes()));
+        let (expected, n) = composite_crc(None, Some(&header)).unwrap();
+        assert_eq!((expected, n), (Expected::Composite(algo, u64::from(value)), 3));
+        let ranges: Vec<_> = parts.iter().enumerate().map(|(i, p)| ((i * 10_000) as u64, 10_000, digest(expected, p))).rev().collect();
+        assert!(matches(expected, ranges.clone()));
+        let mut bad = ranges;
+        bad[1].2 = digest(expected, b"other bytes");
+        assert!(!matches(expected, bad));
+        assert_eq!(composite_crc(None, Some("mnG7TA==")), None, "a full-object checksum is not composite");
+        assert_eq!(composite_crc(None, Some("mnG7TA==-0")), None);
+        assert!(is_multipart_etag("\"d41d8cd98f00b204e9800998ecf8427e-12\""));
+        assert!(!is_multipart_etag("\"d41d8cd98f00b204e9800998ecf8427e\""));
+        assert!(!is_multipart_etag("\"weird-\""));
     }
 }
