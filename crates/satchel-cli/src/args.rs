@@ -260,6 +260,10 @@ pub struct SyncArgs {
     /// Bring back paths an --exclude left out (repeat for more).
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
+    /// Tell files of the same size apart by their bytes (MD5 or CRC against the object's, every
+    /// such file read) instead of their modification times.
+    #[arg(long)]
+    pub checksum: bool,
     /// Parts (and files) in flight at once when uploading.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,

@@ -3,7 +3,7 @@
 
 use satchel_core::objects;
 use satchel_core::transfer::download::{run_download, Destination, IfExists};
-use satchel_core::transfer::sync::{delete_local, plan_down, plan_up, SyncFilter, SyncPlan};
+use satchel_core::transfer::sync::{delete_local, plan_down, plan_up, Compare, SyncFilter, SyncPlan};
 use satchel_core::transfer::{self, UploadOptions};
 use satchel_core::{Connection, Error, ErrorCode, KeyFailure, Satchel};
 use serde::Serialize;
@@ -49,6 +49,14 @@ pub async fn sync(engine: &Satchel, conn: &Connection, args: SyncArgs, json: boo
     }
 }
 
+fn compare(args: &SyncArgs) -> Compare {
+    if args.checksum {
+        Compare::Checksum
+    } else {
+        Compare::Time
+    }
+}
+
 fn prefix_of(key: String) -> String {
     if key.is_empty() || key.ends_with('/') {
         key
@@ -91,7 +99,7 @@ async fn up(engine: &Satchel, conn: &Connection, args: &SyncArgs, filter: &SyncF
     let (bucket, key) = crate::s3_address(&args.dst)?;
     let prefix = prefix_of(key);
     let s3 = engine.bucket_client(conn, &bucket).await?;
-    let plan = plan_up(&dir, &s3, &bucket, &prefix, filter, &crate::cancel_on_ctrl_c()).await?;
+    let plan = plan_up(&dir, &s3, &bucket, &prefix, filter, compare(args), &crate::cancel_on_ctrl_c()).await?;
     if args.dry_run {
         show_plan(&plan, args.delete, json);
         return Ok(None);
@@ -123,7 +131,7 @@ async fn down(engine: &Satchel, conn: &Connection, args: &SyncArgs, filter: &Syn
     let s3 = engine.bucket_client(conn, &bucket).await?;
     let cancel = crate::cancel_on_ctrl_c();
     let dest = Destination::at(std::path::Path::new(&args.dst))?;
-    let plan = plan_down(&s3, &bucket, &prefix, &dest, filter, &cancel).await?;
+    let plan = plan_down(&s3, &bucket, &prefix, &dest, filter, compare(args), &cancel).await?;
     if args.dry_run {
         show_plan(&plan, args.delete, json);
         return Ok(None);

@@ -794,6 +794,21 @@ async fn sync_up_on(s: &satchel_harness::S3Server) {
     let b = s.client().get_object().bucket(&bucket).key("p/sub/b.txt").send().await.unwrap().body.collect().await.unwrap().into_bytes();
     assert_eq!(b.as_ref(), b"BRAVO");
 
+    // By checksum: a touched file with the same bytes stays; other bytes of the same size, older
+    // than the object (the time rule would keep it), go.
+    set_mtime(&dir.join("sub/b.txt"), std::time::SystemTime::now() + std::time::Duration::from_secs(60));
+    std::fs::write(dir.join("a.txt"), "ALPHA, LONGER").unwrap();
+    set_mtime(&dir.join("a.txt"), std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000));
+    let o = sync(&["--dry-run"]);
+    let plan = stdout_json(&o);
+    let keys: Vec<&str> = plan["send"].as_array().unwrap().iter().map(|e| e["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["p/sub/b.txt"], "by time: the touched file only");
+    let o = sync(&["--checksum"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!((stdout_json(&o)["sent"].as_u64(), stdout_json(&o)["unchanged"].as_u64()), (Some(1), Some(1)), "{}", String::from_utf8_lossy(&o.stdout));
+    let a = s.client().get_object().bucket(&bucket).key("p/a.txt").send().await.unwrap().body.collect().await.unwrap().into_bytes();
+    assert_eq!(a.as_ref(), b"ALPHA, LONGER");
+
     // Gone locally: kept without --delete, removed with it; what the filters leave out is never removed.
     std::fs::remove_file(dir.join("sub/b.txt")).unwrap();
     let o = sync(&[]);
@@ -843,6 +858,21 @@ async fn sync_down_on(s: &satchel_harness::S3Server) {
     assert_eq!(stdout_json(&o)["deleted"], 1, "{}", stderr(&o));
     assert!(!dir.join("mine.txt").exists());
     assert!(dir.join("sub/b.txt").exists());
+
+    // By checksum: a local file changed to other bytes of the same size, dated after the object,
+    // is fetched again (the time rule keeps it); one only touched is left alone.
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+    std::fs::write(dir.join("a.txt"), "alpha").unwrap();
+    set_mtime(&dir.join("a.txt"), later);
+    set_mtime(&dir.join("sub/b.txt"), later);
+    let o = sync(&["--dry-run"]);
+    assert!(stdout_json(&o)["send"].as_array().unwrap().is_empty(), "by time, nothing: {}", String::from_utf8_lossy(&o.stdout));
+    let o = sync(&["--checksum", "--dry-run"]);
+    let send = stdout_json(&o)["send"].clone();
+    assert_eq!((send.as_array().unwrap().len(), send[0]["reason"].as_str()), (1, Some("checksum")), "{send}");
+    let o = sync(&["--checksum"]);
+    assert_eq!((stdout_json(&o)["sent"].as_u64(), stdout_json(&o)["unchanged"].as_u64()), (Some(1), Some(1)), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.join("a.txt")).unwrap(), "ALPHA");
 }
 
 #[tokio::test]

@@ -4,7 +4,10 @@
 //! after the local file's time (a download sets that time to the object's, so an unchanged object is
 //! not fetched twice). This is the rule `aws s3 sync` follows, and it needs no request per object:
 //! one listing of each side. With `delete`, what the source no longer has is removed. Rerunning an
-//! interrupted sync sends only what is still missing or different.
+//! interrupted sync sends only what is still missing or different. Compared by checksum instead
+//! (`Compare::Checksum`), files of the same size are read and hashed to what the object's MD5 ETag or
+//! its checksums say (as `rclone --checksum`): times are ignored, and an object nothing covers
+//! whole falls back to the time rule.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -13,6 +16,8 @@ use std::time::SystemTime;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
+use super::download::fetch::content_check;
+use super::download::verify::file_matches;
 use super::download::{local_path, Destination};
 use super::plan::{plan, UploadItem};
 use crate::connect::client::S3;
@@ -54,6 +59,18 @@ pub enum SyncReason {
     Size,
     /// The source was modified after the destination's copy.
     Newer,
+    /// Same size, other bytes (compared by checksum).
+    Checksum,
+}
+
+/// How files of the same size are told apart.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Compare {
+    /// By modification time: no file is read, no request per object.
+    #[default]
+    Time,
+    /// By the bytes' MD5 or CRC against the object's: every such file is read.
+    Checksum,
 }
 
 impl SyncReason {
@@ -63,6 +80,7 @@ impl SyncReason {
             SyncReason::Missing => "missing",
             SyncReason::Size => "size",
             SyncReason::Newer => "newer",
+            SyncReason::Checksum => "checksum",
         }
     }
 }
@@ -140,7 +158,7 @@ fn is_marker(key: &str) -> bool {
 }
 
 /// What to upload so `bucket/prefix` matches the folder `dir`.
-pub async fn plan_up(dir: &Path, s3: &S3, bucket: &str, prefix: &str, filter: &SyncFilter, cancel: &CancellationToken) -> Result<SyncPlan> {
+pub async fn plan_up(dir: &Path, s3: &S3, bucket: &str, prefix: &str, filter: &SyncFilter, compare: Compare, cancel: &CancellationToken) -> Result<SyncPlan> {
     let (dir_owned, prefix_owned) = (dir.to_path_buf(), prefix.to_string());
     let (items, problems) = tokio::task::spawn_blocking(move || plan(&dir_owned, &prefix_owned, false))
         .await
@@ -148,6 +166,7 @@ pub async fn plan_up(dir: &Path, s3: &S3, bucket: &str, prefix: &str, filter: &S
     let remote = remote_objects(s3, bucket, prefix, cancel).await?;
     let mut sync = SyncPlan { problems, ..SyncPlan::default() };
     let mut seen = HashSet::new();
+    let mut same_size = Vec::new();
     for item in items {
         let relative = item.key[prefix.len()..].to_string();
         if !filter.admits(&relative) {
@@ -164,11 +183,17 @@ pub async fn plan_up(dir: &Path, s3: &S3, bucket: &str, prefix: &str, filter: &S
             },
         };
         seen.insert(item.key.clone());
-        match reason {
-            Some(reason) => sync.send.push(SyncEntry { key: item.key, path: item.path, size: item.size, reason, remote: None }),
-            None => sync.unchanged += 1,
+        let entry = SyncEntry { key: item.key, path: item.path, size: item.size, reason: reason.unwrap_or(SyncReason::Newer), remote: None };
+        match (reason, &compare) {
+            (None | Some(SyncReason::Newer), Compare::Checksum) => {
+                let etag = remote.get(&entry.key).and_then(|r| r.etag.clone());
+                same_size.push((entry, reason, etag));
+            }
+            (Some(_), _) => sync.send.push(entry),
+            (None, _) => sync.unchanged += 1,
         }
     }
+    by_content(s3, bucket, same_size, &mut sync, cancel).await?;
     let mut gone: Vec<String> = remote
         .into_keys()
         .filter(|k| !seen.contains(k) && !is_marker(k) && filter.admits(&k[prefix.len()..]))
@@ -179,9 +204,10 @@ pub async fn plan_up(dir: &Path, s3: &S3, bucket: &str, prefix: &str, filter: &S
 }
 
 /// What to download so the folder `dir` matches `bucket/prefix`.
-pub async fn plan_down(s3: &S3, bucket: &str, prefix: &str, dest: &Destination, filter: &SyncFilter, cancel: &CancellationToken) -> Result<SyncPlan> {
+pub async fn plan_down(s3: &S3, bucket: &str, prefix: &str, dest: &Destination, filter: &SyncFilter, compare: Compare, cancel: &CancellationToken) -> Result<SyncPlan> {
     let remote = remote_objects(s3, bucket, prefix, cancel).await?;
     let mut sync = SyncPlan::default();
+    let mut same_size = Vec::new();
     let mut wanted = HashSet::new();
     let mut keys: Vec<(String, Remote)> = remote.into_iter().filter(|(k, _)| !is_marker(k)).collect();
     keys.sort_by(|a, b| a.0.cmp(&b.0));
@@ -209,11 +235,15 @@ pub async fn plan_down(s3: &S3, bucket: &str, prefix: &str, dest: &Destination, 
                 _ => None,
             },
         };
-        match reason {
-            Some(reason) => sync.send.push(SyncEntry { key, path, size: r.size, reason, remote: Some((r.etag, r.modified)) }),
-            None => sync.unchanged += 1,
+        let etag = r.etag.clone();
+        let entry = SyncEntry { key, path, size: r.size, reason: reason.unwrap_or(SyncReason::Newer), remote: Some((r.etag, r.modified)) };
+        match (reason, &compare) {
+            (None | Some(SyncReason::Newer), Compare::Checksum) => same_size.push((entry, reason, etag)),
+            (Some(_), _) => sync.send.push(entry),
+            (None, _) => sync.unchanged += 1,
         }
     }
+    by_content(s3, bucket, same_size, &mut sync, cancel).await?;
     // Local files the prefix no longer has (links are never followed, nor removed).
     let (files, _) = tokio::task::spawn_blocking({
         let root = dest.root.clone();
@@ -229,6 +259,50 @@ pub async fn plan_down(s3: &S3, bucket: &str, prefix: &str, dest: &Destination, 
     gone.sort();
     sync.delete = gone;
     Ok(sync)
+}
+
+/// Files hashed at once when comparing by checksum.
+const HASHING: usize = 4;
+
+/// Settles pairs of the same size by their bytes: each entry with what the time rule said and the
+/// object's ETag. Same bytes: unchanged; other bytes: sent (`Checksum`); nothing to compare the
+/// file with: the time rule's answer stands.
+async fn by_content(s3: &S3, bucket: &str, pairs: Vec<(SyncEntry, Option<SyncReason>, Option<String>)>, sync: &mut SyncPlan, cancel: &CancellationToken) -> Result<()> {
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(HASHING));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (entry, by_time, etag) in pairs {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => p.expect("semaphore open"),
+            _ = cancel.cancelled() => return Err(Error::new(crate::error::ErrorCode::Cancelled, "Cancelled.")),
+        };
+        let (s3, bucket) = (s3.clone(), bucket.to_string());
+        tasks.spawn(async move {
+            let _permit = permit;
+            let same = match content_check(&s3, &bucket, &entry.key, etag.as_deref(), entry.size).await {
+                Some((expected, step)) => {
+                    let path = entry.path.clone();
+                    // A file that can't be read counts as different: the transfer then reports why.
+                    tokio::task::spawn_blocking(move || file_matches(&path, expected, step).unwrap_or(false)).await.ok()
+                }
+                None => None,
+            };
+            let reason = match same {
+                Some(true) => None,
+                Some(false) => Some(SyncReason::Checksum),
+                None => by_time,
+            };
+            (entry, reason)
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        let (entry, reason) = done.map_err(|e| Error::internal(e.to_string()))?;
+        match reason {
+            Some(reason) => sync.send.push(SyncEntry { reason, ..entry }),
+            None => sync.unchanged += 1,
+        }
+    }
+    sync.send.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(())
 }
 
 impl SyncPlan {

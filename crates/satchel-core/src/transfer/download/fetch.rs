@@ -333,6 +333,19 @@ async fn ranged_check(s3: &S3, bucket: &str, key: &str, etag: Option<&str>, size
     }
 }
 
+/// What an object's bytes hash to, and how it splits into ranges for that (its parts, for a
+/// composite checksum): its MD5 ETag when single-part (no request), or what the checksums a HEAD
+/// gives allow. `None` when nothing covers the whole object (or the object changed meanwhile).
+pub(crate) async fn content_check(s3: &S3, bucket: &str, key: &str, etag: Option<&str>, size: u64) -> Option<(Expected, u64)> {
+    if let Some(md5) = etag.filter(|e| !verify::is_multipart_etag(e)).and_then(|e| verify::md5_etag(e, false)) {
+        return Some((md5, size.max(1)));
+    }
+    match ranged_check(s3, bucket, key, etag, size).await {
+        Ok((Some(expected), step)) => Some((expected, step)),
+        _ => None,
+    }
+}
+
 /// Whether every part but the last has the size of the first: only then are ranges of that size
 /// the parts a composite checksum was made from (asked when the check fails, before calling the
 /// bytes damaged).

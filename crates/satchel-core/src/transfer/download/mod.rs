@@ -3,10 +3,10 @@
 //! taken found) so the user can choose what happens to files already there; then each object is
 //! fetched by `fetch` into a temporary file beside its target and renamed over it when complete.
 
-mod fetch;
+pub(crate) mod fetch;
 mod partial;
 mod place;
-mod verify;
+pub(crate) mod verify;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

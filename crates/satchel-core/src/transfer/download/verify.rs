@@ -12,7 +12,7 @@ use md5::Digest as _;
 
 /// What the bytes of a whole object must hash to.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Expected {
+pub(crate) enum Expected {
     Crc(CrcAlgorithm, u64),
     Md5([u8; 16]),
     /// The CRC of the parts' CRCs (each 4 bytes, big-endian, in part order): ranges must be the parts.
@@ -20,14 +20,14 @@ pub(super) enum Expected {
 }
 
 /// A digest being computed over one range as its chunks arrive.
-pub(super) enum Running {
+pub(crate) enum Running {
     Crc(Box<crc_fast::Digest>),
     Md5(md5::Md5),
 }
 
 /// What one range hashed to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum RangeDigest {
+pub(crate) enum RangeDigest {
     Crc(u64),
     Md5([u8; 16]),
 }
@@ -67,7 +67,7 @@ impl Running {
 
 /// The full-object checksum among the headers of a HEAD or GET, if there is one: a value ending in
 /// `-N` is a checksum of part checksums, which the bytes alone cannot be checked against.
-pub(super) fn full_object_crc(crc32: Option<&str>, crc32c: Option<&str>, crc64nvme: Option<&str>) -> Option<Expected> {
+pub(crate) fn full_object_crc(crc32: Option<&str>, crc32c: Option<&str>, crc64nvme: Option<&str>) -> Option<Expected> {
     let candidates = [(CrcAlgorithm::Crc64Nvme, crc64nvme), (CrcAlgorithm::Crc32Iscsi, crc32c), (CrcAlgorithm::Crc32IsoHdlc, crc32)];
     candidates.into_iter().find_map(|(algo, value)| {
         let value = value?;
@@ -84,7 +84,7 @@ pub(super) fn full_object_crc(crc32: Option<&str>, crc32c: Option<&str>, crc64nv
 
 /// The composite checksum among the headers of a HEAD, if the object has one: the CRC32C or CRC32
 /// of its parts' CRCs, and how many parts there are ("mnG7TA==-3").
-pub(super) fn composite_crc(crc32: Option<&str>, crc32c: Option<&str>) -> Option<(Expected, u64)> {
+pub(crate) fn composite_crc(crc32: Option<&str>, crc32c: Option<&str>) -> Option<(Expected, u64)> {
     [(CrcAlgorithm::Crc32Iscsi, crc32c), (CrcAlgorithm::Crc32IsoHdlc, crc32)].into_iter().find_map(|(algo, value)| {
         let (value, parts) = value?.split_once('-')?;
         let parts: u64 = parts.parse().ok().filter(|n| *n > 0)?;
@@ -94,13 +94,13 @@ pub(super) fn composite_crc(crc32: Option<&str>, crc32c: Option<&str>) -> Option
 }
 
 /// An ETag of a multipart upload: the MD5 of its parts' MD5s and their count, `"…-N"`.
-pub(super) fn is_multipart_etag(etag: &str) -> bool {
+pub(crate) fn is_multipart_etag(etag: &str) -> bool {
     etag.trim_matches('"').rsplit_once('-').is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The MD5 an ETag names, when it is one: 32 hex digits (a multipart ETag ends in `-N`), and the
 /// object is not encrypted with KMS or a customer key (their ETags are not the MD5 of the bytes).
-pub(super) fn md5_etag(etag: &str, encrypted_with_key: bool) -> Option<Expected> {
+pub(crate) fn md5_etag(etag: &str, encrypted_with_key: bool) -> Option<Expected> {
     if encrypted_with_key {
         return None;
     }
@@ -117,7 +117,7 @@ pub(super) fn md5_etag(etag: &str, encrypted_with_key: bool) -> Option<Expected>
 
 /// Whether the ranges, in the order of their offsets, hash to `expected`. MD5s cannot be combined:
 /// they are only expected of an object fetched in one range.
-pub(super) fn matches(expected: Expected, mut ranges: Vec<(u64, u64, RangeDigest)>) -> bool {
+pub(crate) fn matches(expected: Expected, mut ranges: Vec<(u64, u64, RangeDigest)>) -> bool {
     ranges.sort_by_key(|r| r.0);
     match expected {
         Expected::Crc(algo, want) => {
@@ -140,8 +140,40 @@ pub(super) fn matches(expected: Expected, mut ranges: Vec<(u64, u64, RangeDigest
     }
 }
 
+/// Whether a local file holds the bytes `expected` describes, read in ranges of `step` (the parts
+/// of a composite checksum). Blocking: reads the whole file.
+pub(crate) fn file_matches(path: &std::path::Path, expected: Expected, step: u64) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 1024 * 1024];
+    let mut ranges = Vec::new();
+    let mut start = 0u64;
+    loop {
+        let mut running = Running::for_expected(expected);
+        let mut len = 0u64;
+        while len < step {
+            let want = (step - len).min(buf.len() as u64) as usize;
+            let n = file.read(&mut buf[..want])?;
+            if n == 0 {
+                break;
+            }
+            running.update(&buf[..n]);
+            len += n as u64;
+        }
+        if len == 0 && !ranges.is_empty() {
+            break;
+        }
+        ranges.push((start, len, running.finish()));
+        start += len;
+        if len < step {
+            break;
+        }
+    }
+    Ok(matches(expected, ranges))
+}
+
 /// The SDK's own check of a whole-object checksum failed, as it reads the end of the body.
-pub(super) fn is_sdk_mismatch(e: &(dyn std::error::Error + 'static)) -> bool {
+pub(crate) fn is_sdk_mismatch(e: &(dyn std::error::Error + 'static)) -> bool {
     let mut next = Some(e);
     while let Some(err) = next {
         if err.to_string().contains("checksum mismatch") {
@@ -200,6 +232,25 @@ mod tests {
         assert_eq!(md5_etag("\"5d41402abc4b2a76b9719d911017c592\"", true), None);
         assert_eq!(md5_etag("\"5d41402abc4b2a76b9719d911017c592-2\"", false), None);
         assert_eq!(md5_etag("\"zz41402abc4b2a76b9719d911017c592\"", false), None);
+    }
+
+    #[test]
+    fn a_local_file_is_compared_by_md5_crc_or_its_parts_crcs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let algo = CrcAlgorithm::Crc32Iscsi;
+        let md5 = Expected::Md5(md5::Md5::digest(&data).into());
+        assert!(file_matches(&path, md5, data.len() as u64).unwrap());
+        assert!(file_matches(&path, Expected::Crc(algo, crc_fast::checksum(algo, &data)), data.len() as u64).unwrap());
+        let part = 1_200_000;
+        let joined: Vec<u8> = data.chunks(part).flat_map(|p| (crc_fast::checksum(algo, p) as u32).to_be_bytes()).collect();
+        let composite = Expected::Composite(algo, crc_fast::checksum(algo, &joined));
+        assert!(file_matches(&path, composite, part as u64).unwrap());
+        assert!(!file_matches(&path, composite, part as u64 + 1).unwrap(), "other part boundaries, another composite");
+        std::fs::write(&path, b"").unwrap();
+        assert!(file_matches(&path, Expected::Md5(md5::Md5::digest(b"").into()), 1).unwrap(), "an empty file");
     }
 
     #[test]
