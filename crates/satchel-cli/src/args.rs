@@ -214,6 +214,9 @@ pub struct MvArgs {
     /// Everything below the source prefix, by its path relative to it.
     #[arg(long, short = 'r')]
     pub recursive: bool,
+    /// DST is in this saved connection (another storage): the bytes go through Satchel.
+    #[arg(long, value_name = "NAME")]
+    pub to_connection: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -242,6 +245,9 @@ pub struct CpArgs {
     /// listed and not sent: a link may point at something private).
     #[arg(long)]
     pub follow_symlinks: bool,
+    /// S3-to-S3: DST is in this saved connection (another storage); the bytes go through Satchel.
+    #[arg(long, value_name = "NAME")]
+    pub to_connection: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -86,8 +86,11 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
         if !args.tags.is_empty() || args.if_exists.is_some() || args.follow_symlinks {
             return Err(Error::invalid("--tag, --if-exists and --follow-symlinks don't apply to copies between S3 locations: a copy keeps the source's tags and metadata."));
         }
-        let req = crate::remote::RemoteCopy { src: &args.src, dst: &args.dst, recursive: args.recursive, remove_source: false };
+        let req = crate::remote::RemoteCopy { src: &args.src, dst: &args.dst, recursive: args.recursive, remove_source: false, to_connection: args.to_connection.as_deref() };
         return crate::remote::run(engine, conn, req, json).await;
+    }
+    if args.to_connection.is_some() {
+        return Err(Error::invalid("--to-connection goes with copies between S3 locations (s3://… to s3://…)."));
     }
     if !args.tags.is_empty() {
         return Err(Error::invalid("--tag applies to uploads; to tag objects already in S3, use `satchel tag set`."));

@@ -64,7 +64,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             }
             let engine = open_engine()?;
             let conn = chosen_connection(&engine, &cli.global, None).await?;
-            let req = remote::RemoteCopy { src: &args.src, dst: &args.dst, recursive: args.recursive, remove_source: true };
+            let req = remote::RemoteCopy { src: &args.src, dst: &args.dst, recursive: args.recursive, remove_source: true, to_connection: args.to_connection.as_deref() };
             remote::run(&engine, &conn, req, cli.global.json).await
         }
         Command::Sync(args) => {

@@ -1,6 +1,7 @@
-//! `satchel cp` and `satchel mv` between two S3 locations of one connection: server-side copies
-//! (multipart above 5 GiB), pinned to the versions listed; a move deletes a source only once its
-//! copy exists and only if it is still the version copied.
+//! `satchel cp` and `satchel mv` between two S3 locations: server-side copies within a connection
+//! (multipart above 5 GiB); with `--to-connection`, into another storage, the bytes streamed
+//! through Satchel. Pinned to the versions listed; a move deletes a source only once its copy
+//! exists and only if it is still the version copied.
 
 use satchel_core::objects::{self, Buckets, CopyReport};
 use satchel_core::{Connection, Error, ErrorCode, Satchel};
@@ -11,19 +12,26 @@ pub struct RemoteCopy<'a> {
     pub dst: &'a str,
     pub recursive: bool,
     pub remove_source: bool,
+    /// The saved connection the destination is in, when it is another storage.
+    pub to_connection: Option<&'a str>,
 }
 
 pub async fn run(engine: &Satchel, conn: &Connection, req: RemoteCopy<'_>, json: bool) -> Result<(), Error> {
     let (src_bucket, src_key) = crate::s3_address(req.src)?;
     let (dst_bucket, dst_key) = crate::s3_address(req.dst)?;
-    let (src, dst) = (engine.bucket_client(conn, &src_bucket).await?, engine.bucket_client(conn, &dst_bucket).await?);
-    let ends = Buckets { src: &src, src_bucket: &src_bucket, dst: &dst, dst_bucket: &dst_bucket };
+    let dst_conn = match req.to_connection {
+        Some(name) => Some(engine.connection(name).await?),
+        None => None,
+    };
+    let across = dst_conn.as_ref().is_some_and(|d| d.id != conn.id);
+    let (src, dst) = (engine.bucket_client(conn, &src_bucket).await?, engine.bucket_client(dst_conn.as_ref().unwrap_or(conn), &dst_bucket).await?);
+    let ends = Buckets { src: &src, src_bucket: &src_bucket, dst: &dst, dst_bucket: &dst_bucket, across };
     let cancel = crate::cancel_on_ctrl_c();
     let report = if req.recursive {
         // Like `aws s3 cp --recursive`: keys below the source prefix land below the destination's
         // by their relative path.
         let (from, to) = (as_prefix(&src_key), as_prefix(&dst_key));
-        if src_bucket == dst_bucket && overlaps(&from, &to) {
+        if !across && src_bucket == dst_bucket && overlaps(&from, &to) {
             return Err(Error::invalid("The destination is inside the source (or the other way round): pick a prefix outside it."));
         }
         objects::transfer_contents(ends, &from, &to, req.remove_source, &cancel).await?
@@ -36,7 +44,7 @@ pub async fn run(engine: &Satchel, conn: &Connection, req: RemoteCopy<'_>, json:
         } else {
             dst_key
         };
-        if src_bucket == dst_bucket && target == src_key {
+        if !across && src_bucket == dst_bucket && target == src_key {
             return Err(Error::invalid("The source and the destination are the same object."));
         }
         objects::transfer_one(ends, &src_key, &target, req.remove_source, &cancel).await?

@@ -1109,3 +1109,58 @@ async fn a_killed_download_resumes_from_the_ranges_it_lacks() {
     assert!(std::fs::read(&file).unwrap() == newer);
     assert_eq!(names(), vec!["big.bin".to_string()], "the old version's file is gone too");
 }
+
+/// Between two storages (moto, then a saved garage connection): the bytes go through Satchel, a
+/// large object in parts; content type, metadata and tags come along; a move removes the source
+/// only once its copy is in the other storage.
+#[tokio::test(flavor = "multi_thread")]
+async fn copy_and_move_across_two_connections() {
+    let (m, g) = (moto(), &garage().server);
+    let (a, b) = (unique("from-moto"), unique("to-garage"));
+    m.create_bucket(&a).await;
+    g.create_bucket(&b).await;
+    let big: Vec<u8> = (0..20 * 1024 * 1024).map(|i| (i % 253) as u8).collect();
+    for (key, body) in [("data/x.csv", b"x,1\n".to_vec()), ("data/sub/big.bin", big.clone())] {
+        m.client().put_object().bucket(&a).key(key).body(body.into()).metadata("origin", "lab").content_type("text/csv").tagging("team=blue").send().await.unwrap();
+    }
+    let home = tempfile::tempdir().unwrap();
+    let mut add = satchel(home.path());
+    add.args(["--endpoint", &g.endpoint, "--region", &g.region, "--path-style"]).args(["connection", "add", "archive", "--access-key-id", &g.access_key_id]);
+    let o = run(add, &format!("{}\n", g.secret_access_key));
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let o = on_server(home.path(), m, "cp", &["--recursive", "--json", &format!("s3://{a}/data/"), &format!("s3://{b}/copy/"), "--to-connection", "archive"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout_json(&o)["copied"], 2);
+    let got = g.client().get_object().bucket(&b).key("copy/sub/big.bin").send().await.unwrap();
+    assert_eq!(got.metadata().and_then(|md| md.get("origin")).map(String::as_str), Some("lab"));
+    assert_eq!(got.content_type(), Some("text/csv"));
+    assert!(got.body.collect().await.unwrap().into_bytes() == big, "the large object arrived whole");
+    assert_eq!(keys_below(m, &a, "data/").await.len(), 2, "a copy leaves the source");
+
+    // garage keeps no object tags: they are compared on a second storage that does (moto again,
+    // through a saved connection of its own, so the bytes still go through Satchel).
+    let mut add = satchel(home.path());
+    add.env("AWS_ACCESS_KEY_ID", &m.access_key_id).env("AWS_SECRET_ACCESS_KEY", &m.secret_access_key);
+    add.args(["--endpoint", &m.endpoint, "--region", &m.region, "--path-style"]).args(["connection", "add", "mirror", "--env"]);
+    let o = run(add, "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c = unique("mirror");
+    m.create_bucket(&c).await;
+    let o = on_server(home.path(), m, "cp", &["--recursive", &format!("s3://{a}/data/"), &format!("s3://{c}/"), "--to-connection", "mirror"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for key in ["x.csv", "sub/big.bin"] {
+        let tags = m.client().get_object_tagging().bucket(&c).key(key).send().await.unwrap();
+        assert_eq!(tags.tag_set().iter().map(|t| (t.key(), t.value())).collect::<Vec<_>>(), vec![("team", "blue")], "{key}");
+    }
+
+    let o = on_server(home.path(), m, "mv", &[&format!("s3://{a}/data/x.csv"), &format!("s3://{b}/moved.csv"), "--to-connection", "archive"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(g.get(&b, "moved.csv").await, b"x,1\n");
+    assert_eq!(keys_below(m, &a, "data/").await, vec!["data/sub/big.bin"], "moved: the source is gone");
+
+    // A connection that doesn't exist: one line, nothing copied.
+    let o = on_server(home.path(), m, "cp", &[&format!("s3://{a}/data/sub/big.bin"), &format!("s3://{b}/nope.bin"), "--to-connection", "nowhere"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+}

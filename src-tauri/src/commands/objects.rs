@@ -88,7 +88,7 @@ pub async fn copy_items(
 ) -> Result<CopyReport, Error> {
     let (src, dst) = (engine.bucket_client_of(&connection_id, &bucket).await?, engine.bucket_client_of(&connection_id, &dest_bucket).await?);
     let op = engine.operation(&op_id);
-    let ends = objects::Buckets { src: &src, src_bucket: &bucket, dst: &dst, dst_bucket: &dest_bucket };
+    let ends = objects::Buckets { src: &src, src_bucket: &bucket, dst: &dst, dst_bucket: &dest_bucket, across: false };
     objects::transfer_within(ends, &selection, &dest_prefix, move_items, op.token()).await
 }
 

@@ -5,6 +5,7 @@
 //! listing, or by the HEAD): a source rewritten in between is reported, never copied half old and
 //! half new. A move deletes a source only if it is still the version that was copied. Reads go to
 //! the source bucket's region and writes to the destination's, so copies between regions work.
+//! Between two storages the bytes go through Satchel instead (`stream_copy`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -86,7 +87,7 @@ pub async fn copy_object(from: End<'_>, to: End<'_>, pin: Option<&str>) -> Resul
 }
 
 /// 412 on a pinned request means the source is no longer the version planned.
-fn changed_or<E>(e: aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http::Response>, from: End<'_>, action: &'static str) -> Error
+pub(super) fn changed_or<E>(e: aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http::Response>, from: End<'_>, action: &'static str) -> Error
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
@@ -199,7 +200,7 @@ async fn copy_parts(from: End<'_>, to: End<'_>, upload_id: &str, size: u64, part
 }
 
 /// An object's tags; none where the storage has no tagging.
-async fn read_tags(s3: &S3, bucket: &str, key: &str) -> Result<Vec<Tag>> {
+pub(super) async fn read_tags(s3: &S3, bucket: &str, key: &str) -> Result<Vec<Tag>> {
     match tags::get_tags(s3, bucket, key).await {
         Err(e) if e.code == ErrorCode::Unsupported => Ok(Vec::new()),
         other => other,
@@ -244,6 +245,9 @@ pub struct Buckets<'a> {
     pub src_bucket: &'a str,
     pub dst: &'a S3,
     pub dst_bucket: &'a str,
+    /// The ends are two storages (two connections): no server-side copy reaches across, so the
+    /// bytes go through Satchel (`stream_copy`).
+    pub across: bool,
 }
 
 /// Copies (and with `remove_source`, moves) keys and folders from the source bucket into
@@ -296,7 +300,7 @@ pub async fn rename(s3: &S3, bucket: &str, item: &str, new_name: &str, cancel: &
         .into_iter()
         .map(|(k, etag)| Planned { dst: format!("{new_item}{}", &k[item.len()..]), src: k, etag })
         .collect();
-    let ends = Buckets { src: s3, src_bucket: bucket, dst: s3, dst_bucket: bucket };
+    let ends = Buckets { src: s3, src_bucket: bucket, dst: s3, dst_bucket: bucket, across: false };
     run_plan(ends, &selection, plan, true, cancel).await
 }
 
@@ -348,16 +352,17 @@ async fn run_plan(ends: Buckets<'_>, selection: &[String], plan: Vec<Planned>, r
         if cancel.is_cancelled() {
             break;
         }
-        if ends.src_bucket == ends.dst_bucket && src == dst {
+        if !ends.across && ends.src_bucket == ends.dst_bucket && src == dst {
             continue;
         }
         let permit = slots.clone().acquire_owned().await.expect("semaphore open");
         let (s3_src, s3_dst, sb, db) = (ends.src.clone(), ends.dst.clone(), ends.src_bucket.to_string(), ends.dst_bucket.to_string());
+        let across = ends.across;
         tasks.spawn(async move {
             let _permit = permit;
             let from = End { s3: &s3_src, bucket: &sb, key: &src };
             let to = End { s3: &s3_dst, bucket: &db, key: &dst };
-            let r = copy_object(from, to, etag.as_deref()).await;
+            let r = if across { super::stream_copy::stream_object(from, to, etag.as_deref()).await } else { copy_object(from, to, etag.as_deref()).await };
             (src, r)
         });
     }

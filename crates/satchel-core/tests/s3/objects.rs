@@ -108,7 +108,7 @@ async fn copy_between_buckets_keeps_metadata_tags_and_encryption() {
         .await
         .unwrap();
     let s3 = satchel_client(m);
-    let ends = objects::Buckets { src: &s3, src_bucket: &src, dst: &s3, dst_bucket: &dst };
+    let ends = objects::Buckets { src: &s3, src_bucket: &src, dst: &s3, dst_bucket: &dst, across: false };
     let report = objects::transfer_within(ends, &["in/".into()], "archive/", false, &CancellationToken::new()).await.unwrap();
     assert_eq!(report.copied, 1, "{report:?}");
     let head = c.head_object().bucket(&dst).key("archive/in/report.csv").send().await.unwrap();
@@ -349,7 +349,7 @@ mod pinned {
         proxy.inject(Match::Head, Fault::HoldUntilGate, 2);
         let writer = rewrite_when_held(&proxy, g, &bucket, "in/a.txt", |l| l.starts_with("GET") && l.contains("list-type=2"));
         let s3 = satchel_client(&proxy.server());
-        let ends = objects::Buckets { src: &s3, src_bucket: &bucket, dst: &s3, dst_bucket: &bucket };
+        let ends = objects::Buckets { src: &s3, src_bucket: &bucket, dst: &s3, dst_bucket: &bucket, across: false };
         let report = objects::transfer_within(ends, &["in/".into()], "out/", true, &CancellationToken::new()).await.unwrap();
         writer.await.unwrap();
         assert_eq!(report.copied, 1, "{report:?}");
@@ -375,7 +375,7 @@ mod pinned {
         proxy.inject(Match::List, Fault::HoldUntilGate, 1);
         let writer = rewrite_when_held(&proxy, g, &bucket, "in/a.txt", |l| l.starts_with("PUT") && l.contains("/out/in/a.txt") && l.ends_with("200"));
         let s3 = satchel_client(&proxy.server());
-        let ends = objects::Buckets { src: &s3, src_bucket: &bucket, dst: &s3, dst_bucket: &bucket };
+        let ends = objects::Buckets { src: &s3, src_bucket: &bucket, dst: &s3, dst_bucket: &bucket, across: false };
         let report = objects::transfer_within(ends, &["in/".into()], "out/", true, &CancellationToken::new()).await.unwrap();
         writer.await.unwrap();
         assert_eq!((report.copied, report.deleted), (2, 1), "{report:?}");
@@ -402,7 +402,7 @@ mod pinned {
         let w = crate::common::world_at(&proxy.endpoint, "us-east-1", &m.access_key_id, &m.secret_access_key).await;
         let s3_src = w.engine.bucket_client(&w.conn, &src).await.unwrap();
         let s3_dst = w.engine.bucket_client(&w.conn, &dst).await.unwrap();
-        let ends = objects::Buckets { src: &s3_src, src_bucket: &src, dst: &s3_dst, dst_bucket: &dst };
+        let ends = objects::Buckets { src: &s3_src, src_bucket: &src, dst: &s3_dst, dst_bucket: &dst, across: false };
         let report = objects::transfer_within(ends, &["data/".into()], "", true, &CancellationToken::new()).await.unwrap();
         assert_eq!((report.copied, report.deleted), (1, 1), "{report:?}");
         assert_eq!(body_of(m, &dst, "data/x.csv").await.as_deref(), Some(&b"1,2\n"[..]));

@@ -1,0 +1,169 @@
+//! Copies between two storages (two connections), where no server-side copy can reach: the bytes
+//! come down one GET and go up as a PUT or a multipart upload, part by part, so memory holds one
+//! part per object in flight whatever the object's size. The object keeps its content type,
+//! metadata, caching headers and tags; its storage class and encryption are the destination
+//! bucket's own (another storage may have neither the class nor the key). Pinned like a
+//! server-side copy: the GET asks for the version planned, so a source rewritten meanwhile is
+//! reported, never sent half old and half new.
+
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart};
+
+use super::copy::{changed_or, read_tags, End, Headers};
+use crate::connect::classify::classify;
+use crate::error::{Error, ErrorCode, Result};
+use crate::transfer::{part_size_for, tagging_header};
+
+/// Copies one object through Satchel; returns the ETag of the source version copied.
+pub async fn stream_object(from: End<'_>, to: End<'_>, pin: Option<&str>) -> Result<Option<String>> {
+    let got = from
+        .s3
+        .client
+        .get_object()
+        .bucket(from.bucket)
+        .key(from.key)
+        .set_if_match(pin.map(str::to_string))
+        .send()
+        .await
+        .map_err(|e| changed_or(e, from, "read the object to copy"))?;
+    let size = got.content_length().unwrap_or(0).max(0) as u64;
+    let etag = got.e_tag().map(str::to_string);
+    let headers = Headers {
+        metadata: got.metadata().cloned(),
+        content_type: got.content_type().map(str::to_string),
+        cache_control: got.cache_control().map(str::to_string),
+        content_disposition: got.content_disposition().map(str::to_string),
+        content_encoding: got.content_encoding().map(str::to_string),
+        ..Headers::default()
+    };
+    let tags = read_tags(from.s3, from.bucket, from.key).await?;
+    let tagging = tagging_header(&tags);
+    let part = part_size_for(size, None)?;
+    let mut body = got.body;
+    if size <= part {
+        let bytes = body.collect().await.map_err(|e| broke_off(from, e))?.into_bytes();
+        if bytes.len() as u64 != size {
+            return Err(changed(from));
+        }
+        to.s3
+            .client
+            .put_object()
+            .bucket(to.bucket)
+            .key(to.key)
+            .body(ByteStream::from(bytes))
+            .set_metadata(headers.metadata)
+            .set_content_type(headers.content_type)
+            .set_cache_control(headers.cache_control)
+            .set_content_disposition(headers.content_disposition)
+            .set_content_encoding(headers.content_encoding)
+            .set_tagging(tagging)
+            .send()
+            .await
+            .map_err(|e| classify(&e, to.s3.attempt("write the copy")))?;
+        return Ok(etag);
+    }
+    let upload = to
+        .s3
+        .client
+        .create_multipart_upload()
+        .bucket(to.bucket)
+        .key(to.key)
+        .set_metadata(headers.metadata)
+        .set_content_type(headers.content_type)
+        .set_cache_control(headers.cache_control)
+        .set_content_disposition(headers.content_disposition)
+        .set_content_encoding(headers.content_encoding)
+        .set_tagging(tagging)
+        // As Satchel's uploads: each part's CRC32C is checked by the storage.
+        .checksum_algorithm(ChecksumAlgorithm::Crc32C)
+        .send()
+        .await
+        .map_err(|e| classify(&e, to.s3.attempt("start the copy")))?;
+    let upload_id = upload.upload_id().unwrap_or_default().to_string();
+    let sent = send_parts(from, to, &upload_id, &mut body, size, part).await;
+    let finished = match sent {
+        Ok(parts) => to
+            .s3
+            .client
+            .complete_multipart_upload()
+            .bucket(to.bucket)
+            .key(to.key)
+            .upload_id(&upload_id)
+            .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| classify(&e, to.s3.attempt("finish the copy"))),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = finished {
+        // Nothing is left behind to be billed.
+        let _ = to.s3.client.abort_multipart_upload().bucket(to.bucket).key(to.key).upload_id(&upload_id).send().await;
+        return Err(e);
+    }
+    Ok(etag)
+}
+
+/// The body, `part` bytes at a time, each sent as the next part once it is whole.
+async fn send_parts(from: End<'_>, to: End<'_>, upload_id: &str, body: &mut ByteStream, size: u64, part: u64) -> Result<Vec<CompletedPart>> {
+    let mut parts = Vec::new();
+    // The part's buffer is taken before any byte of it is read, and reused.
+    let mut buf = bytes::BytesMut::with_capacity(part as usize);
+    let mut seen = 0u64;
+    loop {
+        let chunk = body.try_next().await.map_err(|e| broke_off(from, e))?;
+        let last = chunk.is_none();
+        if let Some(chunk) = chunk {
+            seen += chunk.len() as u64;
+            let mut rest = &chunk[..];
+            while !rest.is_empty() {
+                let take = rest.len().min(part as usize - buf.len());
+                buf.extend_from_slice(&rest[..take]);
+                rest = &rest[take..];
+                if buf.len() as u64 == part {
+                    parts.push(send_part(to, upload_id, parts.len() as i32 + 1, buf.split().freeze()).await?);
+                }
+            }
+        }
+        if last {
+            break;
+        }
+    }
+    if seen != size {
+        return Err(changed(from));
+    }
+    if !buf.is_empty() {
+        parts.push(send_part(to, upload_id, parts.len() as i32 + 1, buf.split().freeze()).await?);
+    }
+    Ok(parts)
+}
+
+async fn send_part(to: End<'_>, upload_id: &str, number: i32, bytes: bytes::Bytes) -> Result<CompletedPart> {
+    let out = to
+        .s3
+        .client
+        .upload_part()
+        .bucket(to.bucket)
+        .key(to.key)
+        .upload_id(upload_id)
+        .part_number(number)
+        .checksum_algorithm(ChecksumAlgorithm::Crc32C)
+        .body(ByteStream::from(bytes))
+        .send()
+        .await
+        .map_err(|e| classify(&e, to.s3.attempt("send a part of the copy")))?;
+    Ok(CompletedPart::builder()
+        .part_number(number)
+        .set_e_tag(out.e_tag().map(str::to_string))
+        .set_checksum_crc32_c(out.checksum_crc32_c().map(str::to_string))
+        .build())
+}
+
+fn broke_off(from: End<'_>, e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorCode::Storage, format!("Reading {} broke off: {e}. Nothing was copied.", from.key))
+}
+
+/// A body of another length than the object's: another version answered.
+fn changed(from: End<'_>) -> Error {
+    Error::new(ErrorCode::Storage, format!("{} changed while it was copied, so it was not copied; the source is as it was.", from.key))
+}
