@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "edit_metadata",
     "pick_upload_sources",
     "plan_upload",
+    "plan_sync",
     "start_upload",
     "discard_upload",
     "required_tags",

@@ -52,6 +52,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         transfers::discard_download,
         transfers::pick_upload_sources,
         transfers::plan_upload,
+        transfers::plan_sync,
         transfers::start_upload,
         transfers::unfinished_uploads,
         transfers::plan_unfinished,

@@ -89,8 +89,19 @@ pub async fn plan_upload(
     engine.plan_upload(&conn, &bucket, &prefix, &sources_id, follow_links, op.token()).await
 }
 
+/// Plans "Sync a folder here": the held folder's contents against `prefix` (new, changed,
+/// unchanged, and what the folder lacks).
+#[tauri::command]
+#[specta::specta]
+pub async fn plan_sync(engine: Engine<'_>, connection_id: String, bucket: String, prefix: String, sources_id: String, op_id: String) -> Result<UploadSummary, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    let op = engine.operation(&op_id);
+    engine.plan_sync(&conn, &bucket, &prefix, &sources_id, op.token()).await
+}
+
 /// Starts a planned upload with tags on every object; progress (bytes, files, files in flight,
-/// retries) comes through `progress` at ~10 Hz.
+/// retries) comes through `progress` at ~10 Hz. A sync's plan with `remove_missing` removes the
+/// objects its folder lacks once everything else is there.
 #[tauri::command]
 #[specta::specta]
 pub async fn start_upload(
@@ -98,13 +109,14 @@ pub async fn start_upload(
     plan_id: String,
     tags: Vec<Tag>,
     conflicts: ConflictChoice,
+    remove_missing: bool,
     op_id: String,
     progress: Channel<TransferProgress>,
 ) -> Result<UploadReport, Error> {
     let op = engine.operation(&op_id);
     let progress = Throttled::new(progress);
     engine
-        .start_upload(&plan_id, tags, conflicts, op.control(), &|p| {
+        .start_upload(&plan_id, tags, conflicts, remove_missing, op.control(), &|p| {
             progress.send(p.bytes_done == p.bytes_total && p.files_done + p.files_failed == p.files_total, || p.clone())
         })
         .await

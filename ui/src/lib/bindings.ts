@@ -95,10 +95,16 @@ export const commands = {
 	 */
 	planUpload: (connectionId: string, bucket: string, prefix: string, sourcesId: string, followLinks: boolean, opId: string) => typedError<UploadSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("plan_upload", { connectionId, bucket, prefix, sourcesId, followLinks, opId })),
 	/**
-	 *  Starts a planned upload with tags on every object; progress (bytes, files, files in flight,
-	 *  retries) comes through `progress` at ~10 Hz.
+	 *  Plans "Sync a folder here": the held folder's contents against `prefix` (new, changed,
+	 *  unchanged, and what the folder lacks).
 	 */
-	startUpload: (planId: string, tags: Tag[], conflicts: ConflictChoice, opId: string, progress: Channel<TransferProgress_Deserialize>) => typedError<UploadReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("start_upload", { planId, tags, conflicts, opId, progress })),
+	planSync: (connectionId: string, bucket: string, prefix: string, sourcesId: string, opId: string) => typedError<UploadSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("plan_sync", { connectionId, bucket, prefix, sourcesId, opId })),
+	/**
+	 *  Starts a planned upload with tags on every object; progress (bytes, files, files in flight,
+	 *  retries) comes through `progress` at ~10 Hz. A sync's plan with `remove_missing` removes the
+	 *  objects its folder lacks once everything else is there.
+	 */
+	startUpload: (planId: string, tags: Tag[], conflicts: ConflictChoice, removeMissing: boolean, opId: string, progress: Channel<TransferProgress_Deserialize>) => typedError<UploadReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("start_upload", { planId, tags, conflicts, removeMissing, opId, progress })),
 	/**  Uploads a crash, a kill or a pause left unfinished (from the journal). */
 	unfinishedUploads: () => typedError<UnfinishedUpload[], AppError_Serialize>(__TAURI_INVOKE("unfinished_uploads")),
 	/**  A plan resuming the journalled uploads into one bucket. */
@@ -977,6 +983,23 @@ export type Startup_Serialize = {
 	notices: string[],
 };
 
+/**  What syncing a folder into a prefix would do: the files are the new and changed ones. */
+export type SyncSummary = {
+	/**  The folder's name. */
+	folder: string,
+	/**  Files the prefix lacks. */
+	new: number | null,
+	/**  Files whose object differs (size or time): replaced. */
+	changed: number | null,
+	unchanged: number | null,
+	/**
+	 *  Objects under the prefix the folder doesn't have (the first few hundred), removed only if
+	 *  asked; `delete_count` is exact.
+	 */
+	delete: string[],
+	delete_count: number | null,
+};
+
 /**  One tag. */
 export type Tag = {
 	key: string,
@@ -1073,6 +1096,8 @@ export type UploadReport_Deserialize = {
 	resumed_bytes: number | null,
 	/**  Files whose earlier, unfinished upload was dropped because the file changed since. */
 	restarted: string[],
+	/**  Objects a sync removed because its folder no longer has them. */
+	removed: number | null,
 	/**  The checksum used; "md5" when the storage refused flexible checksums and Satchel fell back. */
 	checksum: string,
 	/**  A plan of the files not uploaded (paused or failed), to resume or retry them. */
@@ -1095,6 +1120,8 @@ export type UploadReport_Serialize = {
 	resumed_bytes: number | null,
 	/**  Files whose earlier, unfinished upload was dropped because the file changed since. */
 	restarted: string[],
+	/**  Objects a sync removed because its folder no longer has them. */
+	removed: number | null,
 	/**  The checksum used; "md5" when the storage refused flexible checksums and Satchel fell back. */
 	checksum: string,
 	/**  A plan of the files not uploaded (paused or failed), to resume or retry them. */
@@ -1144,6 +1171,8 @@ export type UploadSummary_Deserialize = {
 	rules: UploadRules_Deserialize,
 	/**  Seconds at the rate of this connection's last upload, when there was one. */
 	eta_seconds?: number | null,
+	/**  For "Sync a folder here": what the comparison found. */
+	sync?: SyncSummary | null,
 };
 
 /**  The upload summary sheet. */
@@ -1165,6 +1194,8 @@ export type UploadSummary_Serialize = {
 	rules: UploadRules_Serialize,
 	/**  Seconds at the rate of this connection's last upload, when there was one. */
 	eta_seconds: number | null,
+	/**  For "Sync a folder here": what the comparison found. */
+	sync: SyncSummary | null,
 };
 
 /* Tauri Specta runtime */

@@ -10,6 +10,9 @@ use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::Satchel;
+
+/// Objects a sync would remove, named in its summary; the count is always exact.
+const SYNC_DELETES_SHOWN: usize = 200;
 use crate::buckets::multipart;
 use crate::connect::connection::Connection;
 use crate::control::Control;
@@ -17,7 +20,8 @@ use crate::error::{Error, ErrorCode, KeyFailure, Result};
 use crate::tags::{validate_tags, RequiredTag, Tag, TagTarget, UploadRules};
 use crate::transfer::journal::{TransferTarget, UnfinishedUpload};
 use crate::transfer::staging::{storage_name, HeldSources};
-use crate::transfer::summary::{existing_keys, ConflictChoice, StagedUpload, UploadSummary};
+use crate::objects;
+use crate::transfer::summary::{existing_keys, ConflictChoice, StagedUpload, SyncSummary, UploadSummary};
 use crate::transfer::{self, Resume, TransferProgress, UploadItem, UploadOptions, UploadReport};
 
 impl Satchel {
@@ -81,6 +85,45 @@ impl Satchel {
             rules,
             settled: false,
             sources_id: Some(sources_id.to_string()),
+            sync: None,
+        };
+        Ok(self.staging.keep_plan(staged, prefix))
+    }
+
+    /// Plans "Sync a folder here": the one held folder's contents compared with what `prefix`
+    /// holds (as `satchel sync DIR s3://bucket/prefix` does); the new and changed files are the
+    /// upload, and the objects the folder lacks are named, to remove only if the user asks.
+    pub async fn plan_sync(&self, conn: &Connection, bucket: &str, prefix: &str, sources_id: &str, cancel: &CancellationToken) -> Result<UploadSummary> {
+        let paths = self.staging.sources.lock().expect("sources lock").get(sources_id).cloned().unwrap_or_default();
+        let [folder] = paths.as_slice() else { return Err(Error::invalid("Pick one folder to sync.")) };
+        if !folder.is_dir() {
+            return Err(Error::invalid(format!("{} is not a folder: syncing compares a folder with this one.", folder.display())));
+        }
+        if !prefix.is_empty() && !prefix.ends_with('/') {
+            return Err(Error::invalid("The folder to sync into must end with \"/\"."));
+        }
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let plan = transfer::sync::plan_up(folder, &s3, bucket, prefix, &Default::default(), transfer::sync::Compare::Time, cancel).await?;
+        let new = plan.send.iter().filter(|e| e.reason == transfer::sync::SyncReason::Missing).count() as u64;
+        let summary = SyncSummary {
+            folder: folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            new,
+            changed: plan.send.len() as u64 - new,
+            unchanged: plan.unchanged,
+            delete: plan.delete.iter().take(SYNC_DELETES_SHOWN).cloned().collect(),
+            delete_count: plan.delete.len() as u64,
+        };
+        let staged = StagedUpload {
+            connection_id: conn.id.clone(),
+            bucket: bucket.to_string(),
+            items: plan.upload_items(),
+            problems: plan.problems,
+            taken: Default::default(),
+            rules: self.staging.rules.for_bucket(&conn.id, bucket)?,
+            // Replacing what changed is the point of a sync: there is no choice to ask for.
+            settled: true,
+            sources_id: Some(sources_id.to_string()),
+            sync: Some((summary, plan.delete)),
         };
         Ok(self.staging.keep_plan(staged, prefix))
     }
@@ -93,6 +136,7 @@ impl Satchel {
         plan_id: &str,
         tags: Vec<Tag>,
         conflicts: ConflictChoice,
+        remove_missing: bool,
         control: &Arc<Control>,
         progress: &(dyn Fn(&TransferProgress) + Send + Sync),
     ) -> Result<UploadReport> {
@@ -114,6 +158,16 @@ impl Satchel {
         let mut report = self.send_checked(&conn, &staged.bucket, items, &opts, &staged.rules, control, progress).await?;
         report.skipped = skipped;
         report.failed.extend(staged.problems.iter().cloned());
+        // A sync removes what the folder lacks only once everything it sends is there: a sync
+        // stopped half-way never leaves the prefix with less than it had.
+        if let (true, Some((_, gone))) = (remove_missing, &staged.sync) {
+            if report.failed.is_empty() && report.unfinished.is_empty() && !report.cancelled && !report.paused && !gone.is_empty() {
+                let s3 = self.bucket_client(&conn, &staged.bucket).await?;
+                let d = objects::delete_keys(&s3, &staged.bucket, gone).await?;
+                report.removed = d.deleted;
+                report.failed.extend(d.failed);
+            }
+        }
         if !report.unfinished.is_empty() && !report.cancelled {
             // Paused or failed files: a plan to resume or retry them with the same keys.
             let next = StagedUpload {
@@ -254,6 +308,7 @@ impl Satchel {
             rules,
             settled: true,
             sources_id: None,
+            sync: None,
         };
         Ok(self.staging.keep_plan(staged, ""))
     }

@@ -55,6 +55,29 @@ pub struct UploadSummary {
     pub rules: UploadRules,
     /// Seconds at the rate of this connection's last upload, when there was one.
     pub eta_seconds: Option<f64>,
+    /// For "Sync a folder here": what the comparison found.
+    pub sync: Option<SyncSummary>,
+}
+
+/// What syncing a folder into a prefix would do: the files are the new and changed ones.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncSummary {
+    /// The folder's name.
+    pub folder: String,
+    /// Files the prefix lacks.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub new: u64,
+    /// Files whose object differs (size or time): replaced.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub changed: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub unchanged: u64,
+    /// Objects under the prefix the folder doesn't have (the first few hundred), removed only if
+    /// asked; `delete_count` is exact.
+    pub delete: Vec<String>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub delete_count: u64,
 }
 
 /// A planned upload waiting for the user's go.
@@ -74,6 +97,8 @@ pub struct StagedUpload {
     /// The held files it was planned from, kept so it can be planned again (following links)
     /// and let go when it is started or closed.
     pub sources_id: Option<String>,
+    /// A sync's: what it found, and the keys the folder no longer has (removed if asked).
+    pub sync: Option<(SyncSummary, Vec<String>)>,
 }
 
 /// The keys the bucket already holds under where `items` go: one listing per top-level file or
@@ -115,6 +140,7 @@ impl StagedUpload {
             file_links: self.problems.iter().filter(|p| p.reason == super::plan::FILE_LINK_NOT_FOLLOWED).count() as u64,
             rules: self.rules.clone(),
             eta_seconds: bytes_per_second.filter(|r| *r > 0.0).map(|r| bytes as f64 / r),
+            sync: self.sync.as_ref().map(|(s, _)| s.clone()),
         }
     }
 
@@ -192,6 +218,7 @@ mod tests {
             rules: UploadRules::default(),
             settled: false,
             sources_id: None,
+            sync: None,
         };
         let keys = |c| staged.resolve(c).0.into_iter().map(|i| i.key).collect::<Vec<_>>();
         assert_eq!(keys(ConflictChoice::Overwrite), ["p/a.txt", "p/b.txt"]);

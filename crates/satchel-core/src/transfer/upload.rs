@@ -91,6 +91,9 @@ pub struct UploadReport {
     pub resumed_bytes: u64,
     /// Files whose earlier, unfinished upload was dropped because the file changed since.
     pub restarted: Vec<String>,
+    /// Objects a sync removed because its folder no longer has them.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub removed: u64,
     /// The checksum used; "md5" when the storage refused flexible checksums and Satchel fell back.
     pub checksum: String,
     /// Files not uploaded (failed, cancelled or paused before finishing), to retry or resume.

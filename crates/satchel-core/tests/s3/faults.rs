@@ -255,7 +255,7 @@ async fn cancelling_a_paused_batch_aborts_what_it_left() {
     let watcher = pause_after(&s.proxy, &control, 1);
     let report = w
         .engine
-        .start_upload(&plan.plan_id, vec![], satchel_core::transfer::ConflictChoice::Overwrite, &control, &|_| {})
+        .start_upload(&plan.plan_id, vec![], satchel_core::transfer::ConflictChoice::Overwrite, false, &control, &|_| {})
         .await
         .unwrap();
     watcher.await.unwrap();

@@ -146,7 +146,7 @@ async fn an_upload_missing_a_required_tag_does_not_start() {
     assert_eq!((summary.files, summary.bytes), (2, 2));
     assert_eq!(summary.rules.required.len(), 1);
     for bad in [vec![], vec![tag("project", "projectC")], vec![tag("project", "")]] {
-        let e = w.engine.start_upload(&summary.plan_id, bad, ConflictChoice::Overwrite, &control, &|_| {}).await.unwrap_err();
+        let e = w.engine.start_upload(&summary.plan_id, bad, ConflictChoice::Overwrite, false, &control, &|_| {}).await.unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput, "{}", e.message);
     }
     // The CLI path checks the same rules.
@@ -157,7 +157,7 @@ async fn an_upload_missing_a_required_tag_does_not_start() {
 
     // The plan is still there; with the tag it goes, and the value is offered next time.
     let report =
-        w.engine.start_upload(&summary.plan_id, vec![tag("project", "projectB")], ConflictChoice::Overwrite, &control, &|_| {}).await.unwrap();
+        w.engine.start_upload(&summary.plan_id, vec![tag("project", "projectB")], ConflictChoice::Overwrite, false, &control, &|_| {}).await.unwrap();
     assert_eq!(report.files, 2);
     assert_eq!(tags_of(m, &bucket, "in/a.txt").await, [("project".to_string(), "projectB".to_string())]);
     let next = w.engine.upload_rules(&w.conn, &bucket).unwrap();
@@ -184,21 +184,21 @@ async fn conflicts_are_counted_and_resolved_as_chosen() {
     let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, false, &cancel).await.unwrap();
     assert_eq!((plan.files, plan.conflict_count), (3, 2));
     assert_eq!(plan.conflicts, ["in/b.txt", "in/set/a.txt"]);
-    let skipped = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Skip, &control, &|_| {}).await.unwrap();
+    let skipped = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Skip, false, &control, &|_| {}).await.unwrap();
     assert_eq!((skipped.files, skipped.skipped), (1, 2));
     assert_eq!(m.get(&bucket, "in/set/a.txt").await, b"old a");
 
     let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, false, &cancel).await.unwrap();
-    w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::KeepBoth, &control, &|_| {}).await.unwrap();
+    w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::KeepBoth, false, &control, &|_| {}).await.unwrap();
     assert_eq!(m.get(&bucket, "in/set/a.txt").await, b"old a");
     assert_eq!(m.get(&bucket, "in/set/a (1).txt").await, b"new a");
     assert_eq!(m.get(&bucket, "in/b (1).txt").await, b"new b");
 
     let plan = w.engine.plan_upload(&w.conn, &bucket, "in/", &w.engine.hold_sources(sources()).sources_id, false, &cancel).await.unwrap();
     assert_eq!(plan.conflict_count, 3, "c.txt is there now");
-    w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &control, &|_| {}).await.unwrap();
+    w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, false, &control, &|_| {}).await.unwrap();
     assert_eq!(m.get(&bucket, "in/set/a.txt").await, b"new a");
-    let again = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &control, &|_| {}).await.unwrap_err();
+    let again = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, false, &control, &|_| {}).await.unwrap_err();
     assert_eq!(again.code, ErrorCode::NotFound);
 }
 
@@ -211,7 +211,7 @@ async fn garage_uploads_without_tags_and_reports_bucket_tags_unsupported() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), b"a").unwrap();
     let plan = w.engine.plan_upload(&w.conn, &bucket, "", &w.engine.hold_sources(vec![dir.path().join("a.txt")]).sources_id, false, &CancellationToken::new()).await.unwrap();
-    let report = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &Control::new(), &|_| {}).await.unwrap();
+    let report = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, false, &Control::new(), &|_| {}).await.unwrap();
     assert_eq!(report.files, 1);
     let s3 = w.engine.bucket_client(&w.conn, &bucket).await.unwrap();
     let e = satchel_core::tags::get_bucket_tags(&s3, &bucket).await.unwrap_err();
@@ -248,7 +248,7 @@ async fn links_loops_and_vanished_files_are_reported_and_the_rest_goes() {
     assert_eq!((following.files, following.file_links), (4, 0));
     w.engine.discard_upload(&following.plan_id, false).await;
     std::fs::remove_file(set.join("vanishes.txt")).unwrap();
-    let report = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, &Control::new(), &|_| {}).await.unwrap();
+    let report = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, false, &Control::new(), &|_| {}).await.unwrap();
     assert_eq!(report.files, 2, "{report:?}");
     let failed: Vec<_> = report.failed.iter().map(|f| f.key.rsplit('/').next().unwrap().to_string()).collect();
     assert_eq!(failed.len(), 4, "the vanished file and the three planning problems: {failed:?}");
@@ -311,4 +311,56 @@ async fn a_second_process_s_live_upload_is_not_offered_as_interrupted() {
     assert_eq!(w.engine.unfinished_uploads().unwrap().len(), 1);
     w.engine.discard_unfinished(&[id]).await.unwrap();
     assert!(m.client().list_multipart_uploads().bucket(&bucket).send().await.unwrap().uploads().is_empty());
+}
+
+/// "Sync a folder here": the folder's contents against the prefix. New and changed files are the
+/// upload (no conflict question: replacing is the point); what the folder lacks is removed only
+/// when asked, and only once everything else is there.
+#[tokio::test]
+async fn a_folder_synced_into_a_prefix_sends_what_changed_and_removes_only_when_asked() {
+    let m = moto();
+    let w = world(m).await;
+    let bucket = format!("sync-{:08x}", rand::random::<u32>());
+    m.create_bucket(&bucket).await;
+    m.put(&bucket, "p/same.txt", b"same").await;
+    m.put(&bucket, "p/changed.txt", b"old").await;
+    m.put(&bucket, "p/gone.txt", b"not in the folder").await;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("Reports");
+    std::fs::create_dir_all(folder.join("sub")).unwrap();
+    std::fs::write(folder.join("same.txt"), b"same").unwrap();
+    // Older than its object: unchanged by the time rule.
+    std::fs::File::options().write(true).open(folder.join("same.txt")).unwrap().set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000)).unwrap();
+    std::fs::write(folder.join("changed.txt"), b"new and longer").unwrap();
+    std::fs::write(folder.join("sub/new.txt"), b"new").unwrap();
+    let cancel = CancellationToken::new();
+    let plan_of = |paths: Vec<std::path::PathBuf>| {
+        let held = w.engine.hold_sources(paths);
+        let (w, bucket, cancel) = (&w, bucket.clone(), cancel.clone());
+        async move { w.engine.plan_sync(&w.conn, &bucket, "p/", &held.sources_id, &cancel).await }
+    };
+
+    let e = plan_of(vec![folder.join("same.txt"), folder.join("sub")]).await.unwrap_err();
+    assert_eq!((e.code, e.message.as_str()), (ErrorCode::InvalidInput, "Pick one folder to sync."));
+
+    let plan = plan_of(vec![folder.clone()]).await.unwrap();
+    let sync = plan.sync.clone().expect("a sync's summary");
+    assert_eq!((sync.folder.as_str(), sync.new, sync.changed, sync.unchanged), ("Reports", 1, 1, 1));
+    assert_eq!((sync.delete, sync.delete_count), (vec!["p/gone.txt".to_string()], 1));
+    assert_eq!((plan.files, plan.conflict_count), (2, 0), "no conflict question");
+    // Not asked to remove: the object the folder lacks stays.
+    let report = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Skip, false, &Control::new(), &|_| {}).await.unwrap();
+    assert_eq!((report.files, report.removed), (2, 0), "{report:?}");
+    assert_eq!(m.get(&bucket, "p/changed.txt").await, b"new and longer", "replaced whatever the conflict choice");
+    assert_eq!(m.get(&bucket, "p/gone.txt").await, b"not in the folder");
+
+    let plan = plan_of(vec![folder.clone()]).await.unwrap();
+    assert_eq!((plan.files, plan.sync.as_ref().unwrap().unchanged), (0, 3));
+    let report = w.engine.start_upload(&plan.plan_id, vec![], ConflictChoice::Overwrite, true, &Control::new(), &|_| {}).await.unwrap();
+    assert_eq!(report.removed, 1, "{report:?}");
+    let mut keys = Vec::new();
+    let s3 = satchel_client(m);
+    satchel_core::objects::list_all(&s3, &bucket, "p/", true, &cancel, |p| keys.extend(p.objects.into_iter().map(|o| o.key))).await.unwrap();
+    keys.sort();
+    assert_eq!(keys, ["p/changed.txt", "p/same.txt", "p/sub/new.txt"]);
 }

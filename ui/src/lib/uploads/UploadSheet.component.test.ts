@@ -31,6 +31,7 @@ const SUMMARY: UploadSummary_Serialize = {
     defaults: [{ key: 'owner', value: 'ana' }],
   },
   eta_seconds: 250,
+  sync: null,
 };
 
 function setup(request: SheetRequest = REQUEST) {
@@ -139,6 +140,7 @@ describe('UploadSheet', () => {
         { key: 'cost center', value: '4711' },
       ],
       'keep_both',
+      false,
     );
     // Handed to a batch: nothing is let go.
     expect(callsOf('discard_upload')).toEqual([]);
@@ -189,6 +191,58 @@ describe('UploadSheet', () => {
     expect(screen.queryByTestId('upload-conflicts')).toBeNull();
     await fireEvent.change(screen.getAllByTestId('upload-tag-value')[0], { target: { value: 'apollo' } });
     await fireEvent.click(start());
-    expect(onstart).toHaveBeenCalledWith(expect.objectContaining({ plan_id: 'plan-1' }), expect.any(Array), 'skip');
+    expect(onstart).toHaveBeenCalledWith(expect.objectContaining({ plan_id: 'plan-1' }), expect.any(Array), 'skip', false);
+  });
+
+  describe('Sync a folder here', () => {
+    const SYNC_REQUEST: SheetRequest = { kind: 'sync', place: { connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/' }, held: { sources_id: 'src-9', count: 1, names: ['Reports'] } };
+    const SYNCED: UploadSummary_Serialize = {
+      ...SUMMARY,
+      plan_id: 'sync-1',
+      files: 5,
+      bytes: 5000,
+      conflicts: [],
+      conflict_count: 0,
+      problems: [],
+      rules: { required: [], defaults: [] },
+      eta_seconds: null,
+      sync: { folder: 'Reports', new: 3, changed: 2, unchanged: 840, delete: ['raw/old.csv', 'raw/older.csv'], delete_count: 2 },
+    };
+
+    it('compares the folder first, says what it found, and removes what the folder lacks only when ticked', async () => {
+      answer({ plan_sync: SYNCED, discard_upload: null, cancel_operation: true });
+      const { onstart } = setup(SYNC_REQUEST);
+      expect(screen.getByTestId('upload-planning')).toHaveTextContent('Comparing “Reports” with what bucket-b/raw/ holds…');
+      await ready();
+      expect(callsOf('plan_sync')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/', sourcesId: 'src-9', opId: expect.any(String) }]);
+      expect(screen.getByRole('dialog')).toHaveAccessibleName('Sync “Reports” into bucket-b/raw/');
+      expect(screen.getByTestId('sync-counts')).toHaveTextContent('Sends 3 new files and replaces 2 changed ones (5 KB); 840 files are already the same.');
+      expect(screen.queryByTestId('upload-conflicts')).toBeNull();
+      expect(screen.getAllByTestId('sync-delete').map((k) => k.textContent)).toEqual(['raw/old.csv', 'raw/older.csv']);
+      const remove = screen.getByTestId<HTMLInputElement>('sync-remove-missing');
+      expect(remove).not.toBeChecked();
+      expect(start()).toHaveTextContent('Sync');
+      await fireEvent.click(remove);
+      await fireEvent.click(start());
+      expect(onstart).toHaveBeenCalledWith(expect.objectContaining({ plan_id: 'sync-1' }), [], 'skip', true);
+    });
+
+    it('says when there is nothing to do, and lets a sync with only removals start once they are ticked', async () => {
+      answer({ plan_sync: { ...SYNCED, files: 0, bytes: 0, sync: { ...SYNCED.sync!, new: 0, changed: 0, delete: [], delete_count: 0 } }, discard_upload: null });
+      const first = setup(SYNC_REQUEST);
+      await ready();
+      expect(screen.getByTestId('upload-blocked')).toHaveTextContent('Nothing to do: bucket-b/raw/ already has everything in “Reports”.');
+      first.unmount();
+
+      answer({ plan_sync: { ...SYNCED, files: 0, bytes: 0, sync: { ...SYNCED.sync!, new: 0, changed: 0 } }, discard_upload: null });
+      const { onstart } = setup(SYNC_REQUEST);
+      await ready();
+      expect(screen.getByTestId('sync-counts')).toHaveTextContent('Nothing new or changed to send; 840 files are already the same.');
+      expect(screen.getByTestId('upload-blocked')).toHaveTextContent('tick the box to remove');
+      await fireEvent.click(screen.getByTestId('sync-remove-missing'));
+      expect(start()).toHaveAttribute('aria-disabled', 'false');
+      await fireEvent.click(start());
+      expect(onstart).toHaveBeenCalledWith(expect.objectContaining({ plan_id: 'sync-1' }), [], 'skip', true);
+    });
   });
 });

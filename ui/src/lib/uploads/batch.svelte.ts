@@ -44,6 +44,7 @@ const EMPTY_CANCELLED: UploadReport = {
   paused: false,
   resumed_bytes: 0,
   restarted: [],
+  removed: 0,
   checksum: '',
   next_plan: null,
   skipped: 0,
@@ -103,6 +104,7 @@ export function asTransferReport(d: DownloadReport): UploadReport {
     paused: d.paused,
     resumed_bytes: d.resumed_bytes,
     restarted: [...d.changed, ...d.restarted],
+    removed: 0,
     checksum: '',
     next_plan: d.next_plan,
     skipped: d.skipped,
@@ -110,7 +112,7 @@ export function asTransferReport(d: DownloadReport): UploadReport {
   };
 }
 
-function uploadSpec(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string): BatchSpec {
+function uploadSpec(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string, removeMissing: boolean): BatchSpec {
   return {
     kind: 'upload',
     connectionId,
@@ -120,7 +122,7 @@ function uploadSpec(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoi
     plannedFiles: summary.files,
     plannedBytes: summary.bytes,
     problems: summary.problems,
-    start: (planId, opId, channel) => run(() => commands.startUpload(planId, tags, conflicts, opId, channel)),
+    start: (planId, opId, channel) => run(() => commands.startUpload(planId, tags, conflicts, removeMissing, opId, channel)),
     discard: discardPlan,
   };
 }
@@ -343,8 +345,14 @@ export class UploadBatch extends TransferBatch {
   readonly tags: Tag[];
   readonly conflicts: ConflictChoice;
 
-  constructor(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string, options: { now?: () => number } = {}) {
-    super(uploadSpec(summary, tags, conflicts, connectionId), options);
+  constructor(
+    summary: UploadSummary,
+    tags: Tag[],
+    conflicts: ConflictChoice,
+    connectionId: string,
+    options: { now?: () => number; removeMissing?: boolean } = {},
+  ) {
+    super(uploadSpec(summary, tags, conflicts, connectionId, options.removeMissing ?? false), options);
     this.tags = tags;
     this.conflicts = conflicts;
   }

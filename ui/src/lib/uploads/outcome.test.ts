@@ -12,6 +12,7 @@ const report = (over: Partial<UploadReport> = {}): UploadReport => ({
   already_sent: 0,
   resumed_bytes: 0,
   restarted: [],
+  removed: 0,
   checksum: 'crc32c',
   next_plan: null,
   ...over,

@@ -37,6 +37,7 @@ export function mergeReports(before: UploadReport | null, next: UploadReport): U
     bytes: (before.bytes ?? 0) + (next.bytes ?? 0),
     resumed_bytes: (before.resumed_bytes ?? 0) + (next.resumed_bytes ?? 0),
     skipped: (before.skipped ?? 0) + (next.skipped ?? 0),
+    removed: (before.removed ?? 0) + (next.removed ?? 0),
     restarted: [...before.restarted, ...next.restarted],
     checksum: before.checksum === 'md5' ? 'md5' : next.checksum,
   };
@@ -77,6 +78,8 @@ export function describeBatch(report: UploadReport, filesPlanned: number | null,
   const lines = [`${head}.`];
   const skipped = report.skipped ?? 0;
   if (skipped > 0) lines.push(`${plural(skipped, 'file was', 'files were')} skipped: ${skipped === 1 ? 'it' : 'they'} already existed.`);
+  const removed = report.removed ?? 0;
+  if (removed > 0) lines.push(`Removed ${plural(removed, 'object', 'objects')} the folder no longer has.`);
   if (report.restarted.length) lines.push(`${words.restarted.replace('{it}', report.restarted.length === 1 ? 'it' : 'they')}: ${names(report.restarted)}.`);
   if (report.checksum === 'md5') lines.push('Content-MD5 used: this storage refused CRC32C.');
   return { tone, lines };

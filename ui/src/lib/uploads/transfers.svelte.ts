@@ -30,9 +30,13 @@ export interface UploadPlace {
   prefix: string;
 }
 
-/** What the summary sheet is open for: held files to plan, or a bucket's interrupted uploads to resume. */
+/**
+ * What the summary sheet is open for: held files to plan, a held folder to sync into a place, or a
+ * bucket's interrupted uploads to resume.
+ */
 export type SheetRequest =
   | { kind: 'sources'; place: UploadPlace; held: HeldSources }
+  | { kind: 'sync'; place: UploadPlace; held: HeldSources }
   | { kind: 'interrupted'; connectionId: string; bucket: string };
 
 export interface HistoryEntry {
@@ -152,17 +156,20 @@ export class Transfers {
     this.sheet = request;
   }
 
-  /** Upload / Ctrl+U: files (or a folder) chosen in the native dialog, then their summary sheet. */
-  async pick(place: UploadPlace, folder: boolean): Promise<AppError | null> {
+  /**
+   * Upload / Ctrl+U: files (or a folder) chosen in the native dialog, then their summary sheet;
+   * for `sync`, a folder whose sheet compares it with the place first.
+   */
+  async pick(place: UploadPlace, folder: boolean, kind: 'sources' | 'sync' = 'sources'): Promise<AppError | null> {
     if (this.sheet) return null;
-    const res = await run(() => commands.pickUploadSources(folder));
+    const res = await run(() => commands.pickUploadSources(folder || kind === 'sync'));
     if (res.status === 'error') return res.error;
     if (!res.data) return null;
     if (this.sheet) {
       discardPlan(res.data.sources_id);
       return null;
     }
-    this.sheet = { kind: 'sources', place: { ...place }, held: res.data };
+    this.sheet = { kind, place: { ...place }, held: res.data };
     return null;
   }
 
@@ -177,9 +184,12 @@ export class Transfers {
     this.sheet = next ?? null;
   }
 
-  /** Start in the summary sheet: a new batch runs the plan. */
-  start(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string): UploadBatch {
-    const batch = new UploadBatch(summary, tags, conflicts, connectionId, { now: this.#now });
+  /**
+   * Start in the summary sheet: a new batch runs the plan (a sync's removes what its folder lacks
+   * at the end with `removeMissing`).
+   */
+  start(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string, removeMissing = false): UploadBatch {
+    const batch = new UploadBatch(summary, tags, conflicts, connectionId, { now: this.#now, removeMissing });
     this.#nextSheet();
     this.batches = [batch, ...this.batches];
     void this.#drive(batch, summary.plan_id);

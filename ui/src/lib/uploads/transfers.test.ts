@@ -23,8 +23,9 @@ const SUMMARY: UploadSummary_Serialize = {
   file_links: 0,
   rules: { required: [], defaults: [] },
   eta_seconds: null,
+  sync: null,
 };
-const REPORT = { files: 2, bytes: 2000, failed: [], cancelled: false, paused: false, resumed_bytes: 0, restarted: [], checksum: 'crc32c', next_plan: null, skipped: 0 };
+const REPORT = { files: 2, bytes: 2000, failed: [], cancelled: false, paused: false, resumed_bytes: 0, restarted: [], removed: 0, checksum: 'crc32c', next_plan: null, skipped: 0 };
 const HELD = { sources_id: 'src-1', count: 1, names: ['a.csv'] };
 
 let clock = 0;
@@ -105,6 +106,19 @@ describe('Transfers', () => {
     expect(t.sheet).toBeNull();
     expect(notify).toHaveBeenCalledWith(NO_BUCKET_OPEN);
     await vi.waitFor(() => expect(callsOf('discard_upload')).toEqual([{ id: 'src-1', abort: false }]));
+  });
+
+  it('opens a sync sheet for a picked folder, and a sync started with removal asks the engine for it', async () => {
+    answer({ pick_upload_sources: { sources_id: 'src-7', count: 1, names: ['Reports'] }, start_upload: { ...REPORT, removed: 2 }, unfinished_uploads: [] });
+    const t = setup();
+    const place = { connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/' };
+    expect(await t.pick(place, false, 'sync')).toBeNull();
+    expect(callsOf('pick_upload_sources')).toEqual([{ folder: true }]);
+    expect(t.sheet).toEqual({ kind: 'sync', place, held: { sources_id: 'src-7', count: 1, names: ['Reports'] } });
+    t.start(SUMMARY, [], 'skip', 'c1', true);
+    await vi.waitFor(() => expect(t.history).toHaveLength(1));
+    expect(callsOf('start_upload')).toEqual([expect.objectContaining({ planId: SUMMARY.plan_id, removeMissing: true })]);
+    expect(t.history[0].lines).toContain('Removed 2 objects the folder no longer has.');
   });
 
   it('keeps the last fifty finished batches, newest first', async () => {

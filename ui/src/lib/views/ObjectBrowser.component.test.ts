@@ -98,6 +98,7 @@ const SUMMARY: UploadSummary_Serialize = {
   file_links: 0,
   rules: { required: [], defaults: [] },
   eta_seconds: null,
+  sync: null,
 };
 
 const REPORT: UploadReport_Serialize = {
@@ -108,6 +109,7 @@ const REPORT: UploadReport_Serialize = {
   paused: false,
   resumed_bytes: 0,
   restarted: [],
+  removed: 0,
   checksum: 'crc32c',
   next_plan: null,
   skipped: 0,
@@ -349,6 +351,8 @@ describe('ObjectBrowser', () => {
       cancelled: false,
       skipped: 0,
       changed: [],
+      resumed_bytes: 0,
+      restarted: [],
       verified: 2,
       paused: false,
       next_plan: null,
@@ -362,7 +366,7 @@ describe('ObjectBrowser', () => {
   it('asks once what to do with files already in the folder, and downloads with that choice', async () => {
     setHandlers({
       plan_download: { plan_id: 'p2', folder: 'Downloads', files: 3, bytes: 6000, conflicts: ['a.csv', 'raw/b.csv'], conflict_count: 2, refused: [] },
-      start_download: { files: 1, bytes: 2000, refused: [], failed: [], cancelled: false, skipped: 2, changed: [], verified: 1, paused: false, next_plan: null },
+      start_download: { files: 1, bytes: 2000, refused: [], failed: [], cancelled: false, skipped: 2, changed: [], verified: 1, resumed_bytes: 0, restarted: [], paused: false, next_plan: null },
       discard_download: null,
     });
     const transfers = new Transfers({ notify: vi.fn(), knownConnections: () => ['c1'] });

@@ -23,6 +23,7 @@ const SUMMARY: UploadSummary_Serialize = {
   file_links: 0,
   rules: { required: [], defaults: [] },
   eta_seconds: null,
+  sync: null,
 };
 
 const report = (over: Partial<UploadReport_Serialize> = {}): UploadReport_Serialize => ({
@@ -33,6 +34,7 @@ const report = (over: Partial<UploadReport_Serialize> = {}): UploadReport_Serial
   paused: false,
   resumed_bytes: 0,
   restarted: [],
+  removed: 0,
   checksum: 'crc32c',
   next_plan: null,
   skipped: 0,
