@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "pick_upload_sources",
     "plan_upload",
     "plan_sync",
+    "pick_sync_folder",
     "start_upload",
     "discard_upload",
     "required_tags",

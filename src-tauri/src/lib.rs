@@ -53,6 +53,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         transfers::pick_upload_sources,
         transfers::plan_upload,
         transfers::plan_sync,
+        transfers::pick_sync_folder,
         transfers::start_upload,
         transfers::unfinished_uploads,
         transfers::plan_unfinished,

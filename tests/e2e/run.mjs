@@ -114,6 +114,31 @@ async function acceptFolderDialog(title) {
   });
 }
 
+/**
+ * Chooses the first folder inside the user's Downloads in the native GTK folder dialog titled
+ * `title`: Downloads in its sidebar, the folder's row, then Open. (Typing a path races GTK's
+ * completion.) Positions are the dialog's own layout under Xvfb.
+ */
+async function chooseInDownloads(title) {
+  const xdo = (...args) => new Promise((resolve) => {
+    let out = '';
+    const p = spawn('xdotool', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    p.stdout.on('data', (d) => (out += d));
+    p.on('exit', (code) => resolve({ code, out }));
+  });
+  const open = async () => (await xdo('search', '--onlyvisible', '--name', title)).code === 0;
+  await waitFor(`the “${title}” dialog`, open, 20_000);
+  await new Promise((r) => setTimeout(r, 500));
+  const id = (await xdo('search', '--onlyvisible', '--name', title)).out.trim().split('\n')[0];
+  await xdo('windowactivate', '--sync', id);
+  await xdo('mousemove', '--window', id, '70', '135', 'click', '1');
+  await new Promise((r) => setTimeout(r, 800));
+  // The first row, under the path bar and the column headers.
+  await xdo('mousemove', '--window', id, '260', '83', 'click', '1');
+  await new Promise((r) => setTimeout(r, 500));
+  await acceptFolderDialog(title);
+}
+
 /** The whole X screen, native dialogs included (WebDriver sees only the webview). */
 async function grabScreen(name) {
   await new Promise((resolve) => spawn('import', ['-window', 'root', path.join(shots, `screen-${name}.png`)], { stdio: 'ignore' }).on('exit', resolve));
@@ -479,6 +504,33 @@ async function main() {
     assert.equal(await readFile(path.join(downloads, '2024-archive', 'sub', 'x.txt'), 'utf8').then((t) => t.length > 0), true);
     assert.ok((await readFile(path.join(downloads, '2024-archive', 'q3.csv'))).length > 0);
     await (await byTestId(browser, 'transfer-status')).click();
+  });
+
+  await step('a folder synced into the folder shown sends what is new and, when asked, removes what it lacks', async () => {
+    // The folder downloaded in the step before, with a file of its own now; the bucket has one it lacks.
+    assert.equal((await fetch(`${moto}/e2e-reports/2024-archive/stale.txt`, { method: 'PUT', body: 'stale\n' })).status, 200);
+    await writeFile(path.join(downloads, '2024-archive', 'new.csv'), 'new,1\n');
+    const folder = await objectRow('2024-archive/');
+    await folder.click();
+    await browser.keys('Enter');
+    await (await objectRow('2024-archive/q3.csv')).waitForDisplayed({ timeout: WAIT });
+    await (await byTestId(browser, 'action-sync')).click();
+    // Downloads holds one folder: the one downloaded in the step before.
+    await chooseInDownloads('Sync a folder');
+    const counts = await byTestId(browser, 'sync-counts');
+    await counts.waitForDisplayed({ timeout: WAIT });
+    assert.match(await counts.getText(), /Sends 1 new file \(6 bytes\); 2 files are already the same\./);
+    const named = [];
+    for (const e of await browser.$$('[data-testid="sync-delete"]')) named.push(await e.getProperty('textContent'));
+    assert.deepEqual(named, ['2024-archive/stale.txt'], 'the object the folder lacks is named');
+    await (await byTestId(browser, 'sync-remove-missing')).click();
+    await browser.saveScreenshot(path.join(shots, 'sync-sheet.png'));
+    await (await byTestId(browser, 'upload-start')).click();
+    await browser.waitUntil(async () => (await exists('2024-archive/new.csv')) && !(await exists('2024-archive/stale.txt')), {
+      timeout: WAIT, timeoutMsg: 'the sync did not send new.csv and remove stale.txt',
+    });
+    assert.ok(await exists('2024-archive/q3.csv'), 'what the folder has is kept');
+    await browser.keys('Backspace');
   });
 
   await step('a bucket is created through the wizard with safe defaults', async () => {

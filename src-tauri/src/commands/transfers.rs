@@ -71,6 +71,14 @@ pub async fn pick_upload_sources(engine: Engine<'_>, folder: bool) -> Result<Opt
     Ok((!picked.is_empty()).then(|| engine.hold_sources(picked)))
 }
 
+/// Asks for the folder to sync with the native dialog and holds it; `None` when it was closed.
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_sync_folder(engine: Engine<'_>) -> Result<Option<HeldSources>, Error> {
+    let picked = in_dialog("Sync a folder into this one", |d| d.pick_folder()).await?;
+    Ok(picked.map(|folder| engine.hold_sources(vec![folder])))
+}
+
 /// The upload summary for held files going under `prefix`: counts, conflicts, required tags;
 /// links to files inside folders are followed only with `follow_links`.
 #[tauri::command]

@@ -99,6 +99,8 @@ export const commands = {
 	 *  unchanged, and what the folder lacks).
 	 */
 	planSync: (connectionId: string, bucket: string, prefix: string, sourcesId: string, opId: string) => typedError<UploadSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("plan_sync", { connectionId, bucket, prefix, sourcesId, opId })),
+	/**  Asks for the folder to sync with the native dialog and holds it; `None` when it was closed. */
+	pickSyncFolder: () => typedError<HeldSources | null, AppError_Serialize>(__TAURI_INVOKE("pick_sync_folder")),
 	/**
 	 *  Starts a planned upload with tags on every object; progress (bytes, files, files in flight,
 	 *  retries) comes through `progress` at ~10 Hz. A sync's plan with `remove_missing` removes the

@@ -355,10 +355,15 @@ impl Journal {
 
     /// Lets go of an entry this process holds (paused or stopped: it may be resumed anywhere).
     pub fn release(&self, entry: i64) -> Result<()> {
+        self.let_go("uploads", entry)
+    }
+
+    /// Clears the owner of an entry of `table` (uploads or downloads) if it is this process.
+    fn let_go(&self, table: &str, entry: i64) -> Result<()> {
         let me = self.me;
         self.with(|db| {
             db.execute(
-                "UPDATE uploads SET owner_pid = NULL, owner_started = NULL, heartbeat = NULL WHERE id = ?1 AND owner_pid = ?2 AND owner_started = ?3",
+                &format!("UPDATE {table} SET owner_pid = NULL, owner_started = NULL, heartbeat = NULL WHERE id = ?1 AND owner_pid = ?2 AND owner_started = ?3"),
                 params![entry, me.pid, me.started_ms],
             )
             .map(drop)
@@ -632,14 +637,7 @@ impl Journal {
 
     /// Lets go of a download this process holds (paused: it may be resumed anywhere).
     pub fn release_download(&self, entry: i64) -> Result<()> {
-        let me = self.me;
-        self.with(|db| {
-            db.execute(
-                "UPDATE downloads SET owner_pid = NULL, owner_started = NULL, heartbeat = NULL WHERE id = ?1 AND owner_pid = ?2 AND owner_started = ?3",
-                params![entry, me.pid, me.started_ms],
-            )
-            .map(drop)
-        })
+        self.let_go("downloads", entry)
     }
 
     /// Forgets a download: complete, cancelled, or started over.

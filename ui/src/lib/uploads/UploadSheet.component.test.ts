@@ -216,7 +216,7 @@ describe('UploadSheet', () => {
       await ready();
       expect(callsOf('plan_sync')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/', sourcesId: 'src-9', opId: expect.any(String) }]);
       expect(screen.getByRole('dialog')).toHaveAccessibleName('Sync “Reports” into bucket-b/raw/');
-      expect(screen.getByTestId('sync-counts')).toHaveTextContent('Sends 3 new files and replaces 2 changed ones (5 KB); 840 files are already the same.');
+      expect(screen.getByTestId('sync-counts')).toHaveTextContent('Sends 3 new files and replaces 2 changed files (5 KB); 840 files are already the same.');
       expect(screen.queryByTestId('upload-conflicts')).toBeNull();
       expect(screen.getAllByTestId('sync-delete').map((k) => k.textContent)).toEqual(['raw/old.csv', 'raw/older.csv']);
       const remove = screen.getByTestId<HTMLInputElement>('sync-remove-missing');

@@ -162,7 +162,7 @@ export class Transfers {
    */
   async pick(place: UploadPlace, folder: boolean, kind: 'sources' | 'sync' = 'sources'): Promise<AppError | null> {
     if (this.sheet) return null;
-    const res = await run(() => commands.pickUploadSources(folder || kind === 'sync'));
+    const res = await run(() => (kind === 'sync' ? commands.pickSyncFolder() : commands.pickUploadSources(folder)));
     if (res.status === 'error') return res.error;
     if (!res.data) return null;
     if (this.sheet) {

@@ -109,11 +109,11 @@ describe('Transfers', () => {
   });
 
   it('opens a sync sheet for a picked folder, and a sync started with removal asks the engine for it', async () => {
-    answer({ pick_upload_sources: { sources_id: 'src-7', count: 1, names: ['Reports'] }, start_upload: { ...REPORT, removed: 2 }, unfinished_uploads: [] });
+    answer({ pick_sync_folder: { sources_id: 'src-7', count: 1, names: ['Reports'] }, start_upload: { ...REPORT, removed: 2 }, unfinished_uploads: [] });
     const t = setup();
     const place = { connectionId: 'c1', bucket: 'bucket-b', prefix: 'raw/' };
     expect(await t.pick(place, false, 'sync')).toBeNull();
-    expect(callsOf('pick_upload_sources')).toEqual([{ folder: true }]);
+    expect(callsOf('pick_sync_folder')).toHaveLength(1);
     expect(t.sheet).toEqual({ kind: 'sync', place, held: { sources_id: 'src-7', count: 1, names: ['Reports'] } });
     t.start(SUMMARY, [], 'skip', 'c1', true);
     await vi.waitFor(() => expect(t.history).toHaveLength(1));
