@@ -97,8 +97,12 @@ impl Satchel {
         Ok(report)
     }
 
-    /// Forgets a plan the user closed without starting.
+    /// Forgets a plan the user closed without starting, or a paused one given up: what its large
+    /// files had written so far is removed too.
     pub fn discard_download(&self, plan_id: &str) {
-        self.downloads.lock().expect("downloads lock").remove(plan_id);
+        let held = self.downloads.lock().expect("downloads lock").remove(plan_id);
+        if let Some(held) = held {
+            held.plan.discard_partials(&held.bucket);
+        }
     }
 }

@@ -372,8 +372,8 @@ async fn a_paused_download_resumes_from_its_next_plan() {
     assert!(w.engine.start_download(&next, download::IfExists::Overwrite, &Control::new(), &|_| {}).await.is_err());
 }
 
-/// In the app, a pause keeps a large file's ranges and Resume goes on from them; a cancel removes
-/// the file it was writing.
+/// In the app, a pause keeps a large file's ranges and Resume goes on from them; a cancel, or a
+/// paused download given up, removes the file it was writing.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_paused_large_download_keeps_its_ranges_and_a_cancelled_one_nothing() {
     use satchel_core::control::Control;
@@ -384,7 +384,7 @@ async fn a_paused_large_download_keeps_its_ranges_and_a_cancelled_one_nothing() 
     let body = pattern(5 * download::PART_SIZE as usize + 1_000);
     g.client().put_object().bucket(&bucket).key("big.bin").body(ByteStream::from(body.clone())).send().await.unwrap();
     let parts_in = |dir: &std::path::Path| walk(dir).into_iter().filter(|p| p.to_string_lossy().ends_with(".satchel-part")).count();
-    for cancel in [false, true] {
+    for (cancel, cancel_paused) in [(false, false), (false, true), (true, false)] {
         let proxy = FaultProxy::start(g).await;
         // Two ranges answer, the others wait: the pause finds two on the disk.
         proxy.inject(Match::ObjectGet, Fault::Delay(std::time::Duration::from_millis(1)), 2);
@@ -425,6 +425,12 @@ async fn a_paused_large_download_keeps_its_ranges_and_a_cancelled_one_nothing() 
         }
         assert!(first.paused, "{first:?}");
         assert_eq!(parts_in(dest.path()), 1, "the paused file waits beside its target");
+        if cancel_paused {
+            // A paused download given up (Cancel on the paused batch) leaves nothing either.
+            w.engine.discard_download(first.next_plan.as_deref().unwrap());
+            assert_eq!(parts_in(dest.path()), 0, "{:?}", walk(dest.path()));
+            continue;
+        }
         let second = w.engine.start_download(&first.next_plan.unwrap(), download::IfExists::Overwrite, &Control::new(), &|_| {}).await.unwrap();
         assert_eq!(second.resumed_bytes, had, "{second:?}");
         assert_eq!((second.files, second.verified), (1, 1), "{second:?}");
