@@ -216,6 +216,11 @@ pub async fn upload(
         tasks.spawn(async move {
             let _permit = permit;
             let r = upload_with_fallback(&task_shared, &item).await;
+            // Journalled here, before the file's slot is let go: settled later, a run killed in
+            // between would send again files the storage already holds.
+            if r.is_ok() {
+                batch_file_done(&task_shared, &item);
+            }
             (item, r)
         });
         while let Some(done) = tasks.try_join_next() {
@@ -267,6 +272,15 @@ fn log_journal(r: Result<()>) {
     }
 }
 
+/// Records that this run (a named batch) finished `item`, as the file is now.
+fn batch_file_done(shared: &Shared, item: &UploadItem) {
+    if let (Some(r), Some(batch)) = (&shared.opts.resume, &shared.opts.batch) {
+        if let Ok(stamp) = FileStamp::of(&item.path) {
+            log_journal(r.journal.batch_file_done(batch, &item.path, &item.key, stamp));
+        }
+    }
+}
+
 fn settle(
     done: std::result::Result<(UploadItem, Result<FileOutcome>), tokio::task::JoinError>,
     shared: &Shared,
@@ -274,11 +288,6 @@ fn settle(
 ) {
     match done {
         Ok((item, Ok(outcome))) => {
-            if let (Some(r), Some(batch)) = (&shared.opts.resume, &shared.opts.batch) {
-                if let Ok(stamp) = FileStamp::of(&item.path) {
-                    log_journal(r.journal.batch_file_done(batch, &item.path, &item.key, stamp));
-                }
-            }
             report.files += 1;
             report.bytes += item.size;
             report.resumed_bytes += outcome.resumed_bytes;
