@@ -9,4 +9,4 @@ pub use bucket::{get_bucket_tags, put_bucket_tags};
 pub use object::{change_tags, combine, get_tags, put_tags, TagMode};
 pub(crate) use object::write_object_tags;
 pub use required::{RequiredTag, RequiredTagRule, RuleScope, RulesStore, UploadRules};
-pub use rules::{parse_tag, validate_tags, Tag, TagTarget};
+pub use rules::{parse_tag, tagging_header, validate_tags, Tag, TagTarget};

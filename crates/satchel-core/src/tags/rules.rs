@@ -80,6 +80,19 @@ pub fn parse_tag(s: &str) -> Result<Tag> {
     }
 }
 
+/// Tags as the x-amz-tagging header wants them: a URL query string, spaces as %20.
+pub fn tagging_header(tags: &[Tag]) -> Option<String> {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    // RFC 3986 unreserved characters stay as they are; everything else is escaped.
+    const QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    if tags.is_empty() {
+        return None;
+    }
+    let pairs: Vec<String> =
+        tags.iter().map(|t| format!("{}={}", utf8_percent_encode(&t.key, QUERY), utf8_percent_encode(&t.value, QUERY))).collect();
+    Some(pairs.join("&"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,7 @@ use crate::connect::client::S3;
 use crate::control::Control;
 use crate::error::{Error, ErrorCode, KeyFailure, Result};
 use crate::tags::{validate_tags, Tag, TagTarget};
+pub use crate::tags::tagging_header;
 
 #[derive(Debug, Clone)]
 pub struct UploadOptions {
@@ -474,19 +475,6 @@ fn unchanged_since(item: &UploadItem, stamp: FileStamp) -> Result<()> {
         return Err(Error::invalid(format!("{} changed while it was uploaded; nothing was stored. Upload it again when it's finished.", item.path.display())));
     }
     Ok(())
-}
-
-/// Tags as the x-amz-tagging header wants them: a URL query string, spaces as %20.
-pub fn tagging_header(tags: &[Tag]) -> Option<String> {
-    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-    // RFC 3986 unreserved characters stay as they are; everything else is escaped.
-    const QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-    if tags.is_empty() {
-        return None;
-    }
-    let pairs: Vec<String> =
-        tags.iter().map(|t| format!("{}={}", utf8_percent_encode(&t.key, QUERY), utf8_percent_encode(&t.value, QUERY))).collect();
-    Some(pairs.join("&"))
 }
 
 /// Content-Type from the extension.
