@@ -87,28 +87,37 @@ async function openApp() {
   });
 }
 
+/** Runs xdotool: its exit code and what it printed. */
+const xdo = (...args) => new Promise((resolve) => {
+  let out = '';
+  const p = spawn('xdotool', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  p.stdout.on('data', (d) => (out += d));
+  p.on('exit', (code) => resolve({ code, out }));
+});
+
+/** Whether a native window titled `title` is up. */
+const dialogOpen = async (title) => (await xdo('search', '--onlyvisible', '--name', title)).code === 0;
+
+/** Waits for the native dialog titled `title` and gives its window id. */
+async function nativeDialog(title) {
+  await waitFor(`the “${title}” dialog`, () => dialogOpen(title), 20_000);
+  await new Promise((r) => setTimeout(r, 500));
+  return (await xdo('search', '--onlyvisible', '--name', title)).out.trim().split('\n')[0];
+}
+
 /**
  * Accepts the native GTK folder dialog titled `title` (opened by Rust with rfd) on the folder it
  * opened in: a click on Open, at the dialog's bottom-right corner. The window is not the webview's,
  * so xdotool drives it.
  */
 async function acceptFolderDialog(title) {
-  const xdo = (...args) => new Promise((resolve) => {
-    let out = '';
-    const p = spawn('xdotool', args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    p.stdout.on('data', (d) => (out += d));
-    p.on('exit', (code) => resolve({ code, out }));
-  });
-  const open = async () => (await xdo('search', '--onlyvisible', '--name', title)).code === 0;
-  await waitFor(`the “${title}” dialog`, open, 20_000);
-  await new Promise((r) => setTimeout(r, 500));
-  const id = (await xdo('search', '--onlyvisible', '--name', title)).out.trim().split('\n')[0];
+  const id = await nativeDialog(title);
   const geometry = Object.fromEntries(
     (await xdo('getwindowgeometry', '--shell', id)).out.trim().split('\n').map((l) => l.split('=')),
   );
   await xdo('windowactivate', '--sync', id);
   await xdo('mousemove', '--window', id, String(Number(geometry.WIDTH) - 45), String(Number(geometry.HEIGHT) - 24), 'click', '1');
-  await waitFor(`the “${title}” dialog to close`, async () => !(await open()), 10_000).catch(async (e) => {
+  await waitFor(`the “${title}” dialog to close`, async () => !(await dialogOpen(title)), 10_000).catch(async (e) => {
     await grabScreen('dialog-still-open');
     throw e;
   });
@@ -120,16 +129,7 @@ async function acceptFolderDialog(title) {
  * completion.) Positions are the dialog's own layout under Xvfb.
  */
 async function chooseInDownloads(title) {
-  const xdo = (...args) => new Promise((resolve) => {
-    let out = '';
-    const p = spawn('xdotool', args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    p.stdout.on('data', (d) => (out += d));
-    p.on('exit', (code) => resolve({ code, out }));
-  });
-  const open = async () => (await xdo('search', '--onlyvisible', '--name', title)).code === 0;
-  await waitFor(`the “${title}” dialog`, open, 20_000);
-  await new Promise((r) => setTimeout(r, 500));
-  const id = (await xdo('search', '--onlyvisible', '--name', title)).out.trim().split('\n')[0];
+  const id = await nativeDialog(title);
   await xdo('windowactivate', '--sync', id);
   await xdo('mousemove', '--window', id, '70', '135', 'click', '1');
   await new Promise((r) => setTimeout(r, 800));

@@ -97,6 +97,23 @@ where
     not_found_as_object(classify(&e, from.s3.attempt(action)), from.bucket, from.key)
 }
 
+/// Sets what a `Headers` holds on a request that writes an object (CopyObject, PutObject,
+/// CreateMultipartUpload: other builder types with the same setters).
+macro_rules! with_headers {
+    ($req:expr, $headers:expr) => {{
+        let h: &$crate::objects::Headers = &$headers;
+        $req.set_metadata(h.metadata.clone())
+            .set_content_type(h.content_type.clone())
+            .set_cache_control(h.cache_control.clone())
+            .set_content_disposition(h.content_disposition.clone())
+            .set_content_encoding(h.content_encoding.clone())
+            .set_storage_class(h.storage_class.clone())
+            .set_server_side_encryption(h.encryption.clone())
+            .set_ssekms_key_id(h.kms_key.clone())
+    }};
+}
+pub(super) use with_headers;
+
 /// What a multipart copy sets on the new object (a single CopyObject can keep them itself).
 #[derive(Debug, Clone, Default)]
 pub struct Headers {
@@ -132,19 +149,7 @@ impl Headers {
 pub async fn copy_in_parts(from: End<'_>, to: End<'_>, size: u64, headers: &Headers, part: u64, pin: Option<&str>) -> Result<()> {
     let tags = read_tags(from.s3, from.bucket, from.key).await?;
     let (s3, dst_bucket, dst_key) = (to.s3, to.bucket, to.key);
-    let upload = s3
-        .client
-        .create_multipart_upload()
-        .bucket(dst_bucket)
-        .key(dst_key)
-        .set_metadata(headers.metadata.clone())
-        .set_content_type(headers.content_type.clone())
-        .set_cache_control(headers.cache_control.clone())
-        .set_content_disposition(headers.content_disposition.clone())
-        .set_content_encoding(headers.content_encoding.clone())
-        .set_storage_class(headers.storage_class.clone())
-        .set_server_side_encryption(headers.encryption.clone())
-        .set_ssekms_key_id(headers.kms_key.clone())
+    let upload = with_headers!(s3.client.create_multipart_upload().bucket(dst_bucket).key(dst_key), headers)
         .send()
         .await
         .map_err(|e| classify(&e, s3.attempt("start a multipart copy")))?;

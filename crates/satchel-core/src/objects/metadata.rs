@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use aws_sdk_s3::types::{MetadataDirective, TaggingDirective};
 use serde::Serialize;
 
-use super::copy::{copy_in_parts, encode_key, End, Headers, COPY_PART, MAX_SINGLE_COPY};
+use super::copy::{copy_in_parts, encode_key, with_headers, End, Headers, COPY_PART, MAX_SINGLE_COPY};
 use super::properties::not_found_as_object;
 use crate::connect::classify::classify;
 use crate::connect::client::S3;
@@ -78,15 +78,8 @@ pub async fn edit_metadata(s3: &S3, bucket: &str, key: &str, edit: &MetadataEdit
         .copy_source(format!("{bucket}/{}", encode_key(key)))
         .set_copy_source_if_match(head.e_tag().map(str::to_string))
         .metadata_directive(MetadataDirective::Replace)
-        .tagging_directive(TaggingDirective::Copy)
-        .set_metadata(headers.metadata)
-        .set_content_type(headers.content_type)
-        .set_cache_control(headers.cache_control)
-        .set_content_disposition(headers.content_disposition)
-        .set_content_encoding(headers.content_encoding)
-        .set_storage_class(headers.storage_class)
-        .set_server_side_encryption(headers.encryption)
-        .set_ssekms_key_id(headers.kms_key);
+        .tagging_directive(TaggingDirective::Copy);
+    let req = with_headers!(req, headers);
     req.send().await.map_err(|e| classify(&e, s3.attempt("rewrite the object's metadata")))?;
     Ok(())
 }

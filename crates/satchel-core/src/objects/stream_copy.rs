@@ -9,7 +9,7 @@
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart};
 
-use super::copy::{changed_or, read_tags, End, Headers};
+use super::copy::{changed_or, read_tags, with_headers, End, Headers};
 use crate::connect::classify::classify;
 use crate::error::{Error, ErrorCode, Result};
 use crate::tags::tagging_header;
@@ -48,34 +48,15 @@ pub async fn stream_object(from: End<'_>, to: End<'_>, pin: Option<&str>) -> Res
         if bytes.len() as u64 != size {
             return Err(changed(from));
         }
-        to.s3
-            .client
-            .put_object()
-            .bucket(to.bucket)
-            .key(to.key)
+        with_headers!(to.s3.client.put_object().bucket(to.bucket).key(to.key), headers)
             .body(ByteStream::from(bytes))
-            .set_metadata(headers.metadata)
-            .set_content_type(headers.content_type)
-            .set_cache_control(headers.cache_control)
-            .set_content_disposition(headers.content_disposition)
-            .set_content_encoding(headers.content_encoding)
             .set_tagging(tagging)
             .send()
             .await
             .map_err(|e| classify(&e, to.s3.attempt("write the copy")))?;
         return Ok(etag);
     }
-    let upload = to
-        .s3
-        .client
-        .create_multipart_upload()
-        .bucket(to.bucket)
-        .key(to.key)
-        .set_metadata(headers.metadata)
-        .set_content_type(headers.content_type)
-        .set_cache_control(headers.cache_control)
-        .set_content_disposition(headers.content_disposition)
-        .set_content_encoding(headers.content_encoding)
+    let upload = with_headers!(to.s3.client.create_multipart_upload().bucket(to.bucket).key(to.key), headers)
         .set_tagging(tagging)
         // As Satchel's uploads: each part's CRC32C is checked by the storage.
         .checksum_algorithm(ChecksumAlgorithm::Crc32C)
