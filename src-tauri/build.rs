@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "create_folder",
     "rename_item",
     "copy_items",
+    "copy_to_connection",
     "preview_object",
     "share_link",
     "link_history",

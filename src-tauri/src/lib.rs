@@ -38,6 +38,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         objects::create_folder,
         objects::rename_item,
         objects::copy_items,
+        objects::copy_to_connection,
         objects::preview_object,
         objects::edit_metadata,
         tags::object_tags,

@@ -1,10 +1,11 @@
 //! Objects in a bucket: listing, properties, delete, folders, rename, copy/move, preview, metadata.
 
 use satchel_core::objects::{self, CopyReport, DeleteReport, ListingPage, MetadataEdit, ObjectProperties, Preview};
-use satchel_core::Error;
+use satchel_core::transfer::TransferProgress;
+use satchel_core::{BucketOf, Error};
 use tauri::ipc::Channel;
 
-use super::Engine;
+use super::{Engine, Throttled};
 
 /// Lists a folder (or everything below it when `recursive`), sending each page through `pages` as it
 /// arrives; returns the number of objects. Cancellable with `cancel_operation(op_id)`.
@@ -71,8 +72,8 @@ pub async fn rename_item(engine: Engine<'_>, connection_id: String, bucket: Stri
     objects::rename(&s3, &bucket, &item, &new_name, cancel).await
 }
 
-/// Copies (or moves) a selection into a folder of a bucket of the same connection, reading and
-/// writing each bucket in its own region.
+/// Copies (or moves) a selection into a folder of a bucket of the same connection: the storage
+/// copies, each bucket read and written in its own region.
 #[tauri::command]
 #[specta::specta]
 #[allow(clippy::too_many_arguments)]
@@ -86,10 +87,38 @@ pub async fn copy_items(
     move_items: bool,
     op_id: String,
 ) -> Result<CopyReport, Error> {
-    let (src, dst) = (engine.bucket_client_of(&connection_id, &bucket).await?, engine.bucket_client_of(&connection_id, &dest_bucket).await?);
+    let conn = engine.connection(&connection_id).await?;
     let op = engine.operation(&op_id);
-    let ends = objects::Buckets { src: &src, src_bucket: &bucket, dst: &dst, dst_bucket: &dest_bucket, across: false };
-    objects::transfer_within(ends, &selection, &dest_prefix, move_items, op.token()).await
+    let (from, to) = (BucketOf { connection: &conn, bucket: &bucket }, BucketOf { connection: &conn, bucket: &dest_bucket });
+    engine.copy_items(from, &selection, to, &dest_prefix, move_items, op.token(), &|_| {}).await
+}
+
+/// Copies (or moves) a selection into a bucket of another connection (another storage, or other
+/// keys), the bytes through Satchel, with progress for the transfers panel.
+#[tauri::command]
+#[specta::specta]
+#[allow(clippy::too_many_arguments)]
+pub async fn copy_to_connection(
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    selection: Vec<String>,
+    dest_connection_id: String,
+    dest_bucket: String,
+    dest_prefix: String,
+    move_items: bool,
+    op_id: String,
+    progress: Channel<TransferProgress>,
+) -> Result<CopyReport, Error> {
+    let (src, dst) = (engine.connection(&connection_id).await?, engine.connection(&dest_connection_id).await?);
+    let op = engine.operation(&op_id);
+    let progress = Throttled::new(progress);
+    let (from, to) = (BucketOf { connection: &src, bucket: &bucket }, BucketOf { connection: &dst, bucket: &dest_bucket });
+    engine
+        .copy_items(from, &selection, to, &dest_prefix, move_items, op.token(), &|p| {
+            progress.send(p.files_done + p.files_failed == p.files_total, || p.clone())
+        })
+        .await
 }
 
 /// A bounded preview of a small text, JSON, CSV or image object.

@@ -54,10 +54,15 @@ export const commands = {
 	/**  Renames a key or folder in place (server-side copy, then delete). */
 	renameItem: (connectionId: string, bucket: string, item: string, newName: string, opId: string) => typedError<CopyReport, AppError_Serialize>(__TAURI_INVOKE("rename_item", { connectionId, bucket, item, newName, opId })),
 	/**
-	 *  Copies (or moves) a selection into a folder of a bucket of the same connection, reading and
-	 *  writing each bucket in its own region.
+	 *  Copies (or moves) a selection into a folder of a bucket of the same connection: the storage
+	 *  copies, each bucket read and written in its own region.
 	 */
 	copyItems: (connectionId: string, bucket: string, selection: string[], destBucket: string, destPrefix: string, moveItems: boolean, opId: string) => typedError<CopyReport, AppError_Serialize>(__TAURI_INVOKE("copy_items", { connectionId, bucket, selection, destBucket, destPrefix, moveItems, opId })),
+	/**
+	 *  Copies (or moves) a selection into a bucket of another connection (another storage, or other
+	 *  keys), the bytes through Satchel, with progress for the transfers panel.
+	 */
+	copyToConnection: (connectionId: string, bucket: string, selection: string[], destConnectionId: string, destBucket: string, destPrefix: string, moveItems: boolean, opId: string, progress: Channel<TransferProgress_Deserialize>) => typedError<CopyReport, AppError_Serialize>(__TAURI_INVOKE("copy_to_connection", { connectionId, bucket, selection, destConnectionId, destBucket, destPrefix, moveItems, opId, progress })),
 	/**  A bounded preview of a small text, JSON, CSV or image object. */
 	previewObject: (connectionId: string, bucket: string, key: string) => typedError<Preview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_object", { connectionId, bucket, key })),
 	/**  Rewrites an object's headers, user metadata or storage class in place (keeps tags and encryption). */
@@ -323,8 +328,15 @@ export type Connection_Serialize = {
 /**  What a move or copy of a selection did. */
 export type CopyReport = {
 	copied: number | null,
+	/**  Bytes of the objects copied (of those whose size was known when planning). */
+	bytes: number | null,
 	deleted: number | null,
 	failed: KeyFailure[],
+	/**
+	 *  Stopped by a cancel: what was copied stays, nothing half-copied was kept, and a move deleted
+	 *  only the originals already copied.
+	 */
+	cancelled: boolean,
 };
 
 /**  What was done, and what the storage could not do. */

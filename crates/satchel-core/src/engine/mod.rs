@@ -5,6 +5,7 @@
 mod buckets;
 mod clients;
 mod connections;
+mod copies;
 mod downloads;
 mod operations;
 mod sandbox;
@@ -18,6 +19,7 @@ use rand::distr::{Alphanumeric, SampleString};
 use tokio::sync::Mutex;
 
 pub use connections::{Startup, TestReport};
+pub use copies::BucketOf;
 pub use downloads::DownloadSummary;
 pub use operations::Operation;
 pub use sandbox::SandboxInfo;

@@ -238,9 +238,15 @@ pub(super) fn encode_key(key: &str) -> String {
 pub struct CopyReport {
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub copied: u64,
+    /// Bytes of the objects copied (of those whose size was known when planning).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes: u64,
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub deleted: u64,
     pub failed: Vec<KeyFailure>,
+    /// Stopped by a cancel: what was copied stays, nothing half-copied was kept, and a move deleted
+    /// only the originals already copied.
+    pub cancelled: bool,
 }
 
 /// The source and destination buckets of a copy, each with a client for its own region.
@@ -255,19 +261,61 @@ pub struct Buckets<'a> {
     pub across: bool,
 }
 
+/// What a copy tells as it goes (the app's transfers panel); `()` tells nothing.
+pub trait CopyWatch: Send + Sync {
+    /// An object starts copying; `size` as planned (0 when unknown).
+    fn began(&self, _key: &str, _size: u64) {}
+    /// Bytes of it have moved.
+    fn moved(&self, _key: &str, _bytes: u64) {}
+    /// It stopped: copied; or not, and then `failed` unless a cancel stopped it.
+    fn ended(&self, _key: &str, _copied: bool, _failed: bool) {}
+}
+
+impl CopyWatch for () {}
+
+/// The keys a copy of a selection will write, with where each goes and the version planned.
+pub struct CopyPlan {
+    selection: Vec<String>,
+    items: Vec<Planned>,
+}
+
+impl CopyPlan {
+    pub fn files(&self) -> u64 {
+        self.items.len() as u64
+    }
+
+    /// Bytes of the keys whose size is known (all but single keys the storage didn't describe).
+    pub fn bytes(&self) -> u64 {
+        self.items.iter().filter_map(|i| i.size).sum()
+    }
+}
+
+/// Plans a copy of keys and folders of the source bucket into `dst_prefix`: a folder keeps its
+/// name and its inner structure, each key pinned to the version listed.
+pub async fn plan_within(src: &S3, src_bucket: &str, selection: &[String], dst_prefix: &str, cancel: &CancellationToken) -> Result<CopyPlan> {
+    let mut items = Vec::new();
+    for item in selection {
+        let parent_len = item.trim_end_matches('/').rfind('/').map(|i| i + 1).unwrap_or(0);
+        for (key, etag, size) in etags_of(src, src_bucket, std::slice::from_ref(item), cancel).await? {
+            let dst = format!("{dst_prefix}{}", &key[parent_len..]);
+            items.push(Planned { src: key, dst, etag, size });
+        }
+    }
+    Ok(CopyPlan { selection: selection.to_vec(), items })
+}
+
 /// Copies (and with `remove_source`, moves) keys and folders from the source bucket into
 /// `dst_prefix` of the destination; a folder keeps its name and its inner structure. A source is
 /// deleted only after its copy succeeded, and only if it is still the version copied.
 pub async fn transfer_within(ends: Buckets<'_>, selection: &[String], dst_prefix: &str, remove_source: bool, cancel: &CancellationToken) -> Result<CopyReport> {
-    let mut plan = Vec::new();
-    for item in selection {
-        let parent_len = item.trim_end_matches('/').rfind('/').map(|i| i + 1).unwrap_or(0);
-        for (key, etag) in etags_of(ends.src, ends.src_bucket, std::slice::from_ref(item), cancel).await? {
-            let dst = format!("{dst_prefix}{}", &key[parent_len..]);
-            plan.push(Planned { src: key, dst, etag });
-        }
-    }
-    run_plan(ends, selection, plan, remove_source, cancel).await
+    let plan = plan_within(ends.src, ends.src_bucket, selection, dst_prefix, cancel).await?;
+    or_cancelled(run_copy(ends, plan, remove_source, cancel, std::sync::Arc::new(())).await)
+}
+
+/// Runs a planned copy (or move), telling `watch` how each object goes; a cancel ends it with a
+/// report that says so.
+pub async fn run_copy(ends: Buckets<'_>, plan: CopyPlan, remove_source: bool, cancel: &CancellationToken, watch: std::sync::Arc<dyn CopyWatch>) -> Result<CopyReport> {
+    run_plan(ends, &plan.selection, plan.items, remove_source, cancel, watch).await
 }
 
 /// Copies (or moves) everything under `src_prefix` to `dst_prefix` of the destination by paths
@@ -277,16 +325,16 @@ pub async fn transfer_contents(ends: Buckets<'_>, src_prefix: &str, dst_prefix: 
     let plan = etags_of(ends.src, ends.src_bucket, &selection, cancel)
         .await?
         .into_iter()
-        .map(|(key, etag)| Planned { dst: format!("{dst_prefix}{}", &key[src_prefix.len()..]), src: key, etag })
+        .map(|(key, etag, size)| Planned { dst: format!("{dst_prefix}{}", &key[src_prefix.len()..]), src: key, etag, size })
         .collect();
-    run_plan(ends, &selection, plan, remove_source, cancel).await
+    or_cancelled(run_plan(ends, &selection, plan, remove_source, cancel, std::sync::Arc::new(())).await)
 }
 
 /// Copies (or moves) one key to exactly `dst_key`.
 pub async fn transfer_one(ends: Buckets<'_>, src_key: &str, dst_key: &str, remove_source: bool, cancel: &CancellationToken) -> Result<CopyReport> {
     let selection = [src_key.to_string()];
-    let plan = vec![Planned { src: src_key.to_string(), dst: dst_key.to_string(), etag: None }];
-    run_plan(ends, &selection, plan, remove_source, cancel).await
+    let plan = vec![Planned { src: src_key.to_string(), dst: dst_key.to_string(), etag: None, size: None }];
+    or_cancelled(run_plan(ends, &selection, plan, remove_source, cancel, std::sync::Arc::new(())).await)
 }
 
 /// Renames one key or folder in place: `new_name` replaces the last path segment.
@@ -303,28 +351,31 @@ pub async fn rename(s3: &S3, bucket: &str, item: &str, new_name: &str, cancel: &
     let plan = etags_of(s3, bucket, &selection, cancel)
         .await?
         .into_iter()
-        .map(|(k, etag)| Planned { dst: format!("{new_item}{}", &k[item.len()..]), src: k, etag })
+        .map(|(k, etag, size)| Planned { dst: format!("{new_item}{}", &k[item.len()..]), src: k, etag, size })
         .collect();
     let ends = Buckets { src: s3, src_bucket: bucket, dst: s3, dst_bucket: bucket, across: false };
-    run_plan(ends, &selection, plan, true, cancel).await
+    or_cancelled(run_plan(ends, &selection, plan, true, cancel, std::sync::Arc::new(())).await)
 }
 
-/// One key to copy, where to, and the version (ETag) planned.
+/// One key to copy, where to, the version (ETag) planned and its size.
 struct Planned {
     src: String,
     dst: String,
     etag: Option<String>,
+    size: Option<u64>,
 }
 
-/// The keys a selection stands for, with their ETags: a folder's from its listing (no request per
-/// key), a single key's left to the copy's own HEAD.
-async fn etags_of(s3: &S3, bucket: &str, selection: &[String], cancel: &CancellationToken) -> Result<Vec<(String, Option<String>)>> {
+/// The keys a selection stands for, with their ETags and sizes: a folder's from its listing (no
+/// request per key); a single key's size from a HEAD, its version left to the copy's own HEAD (a
+/// key the storage doesn't describe is reported by the copy, not here).
+async fn etags_of(s3: &S3, bucket: &str, selection: &[String], cancel: &CancellationToken) -> Result<Vec<(String, Option<String>, Option<u64>)>> {
     let mut out = Vec::new();
     for item in selection {
         if item.ends_with('/') {
-            list_all(s3, bucket, item, true, cancel, |p| out.extend(p.objects.into_iter().map(|o| (o.key, o.etag)))).await?;
+            list_all(s3, bucket, item, true, cancel, |p| out.extend(p.objects.into_iter().map(|o| (o.key, o.etag, Some(o.size))))).await?;
         } else {
-            out.push((item.clone(), None));
+            let size = s3.client.head_object().bucket(bucket).key(item).send().await.ok().and_then(|h| h.content_length()).map(|l| l.max(0) as u64);
+            out.push((item.clone(), None, size));
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -348,39 +399,60 @@ async fn still_as_copied(s3: &S3, bucket: &str, selection: &[String], copied: &H
     Ok(copied.iter().filter(|(k, etag)| now.get(*k) == Some(*etag)).map(|(k, _)| k.clone()).collect())
 }
 
-async fn run_plan(ends: Buckets<'_>, selection: &[String], plan: Vec<Planned>, remove_source: bool, cancel: &CancellationToken) -> Result<CopyReport> {
+async fn run_plan(
+    ends: Buckets<'_>,
+    selection: &[String],
+    plan: Vec<Planned>,
+    remove_source: bool,
+    cancel: &CancellationToken,
+    watch: std::sync::Arc<dyn CopyWatch>,
+) -> Result<CopyReport> {
     let mut report = CopyReport::default();
     let mut tasks = tokio::task::JoinSet::new();
-    let mut results: HashMap<String, Result<Option<String>>> = HashMap::new();
+    let mut results: HashMap<String, (Option<u64>, Result<Option<String>>)> = HashMap::new();
     let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(8));
-    for Planned { src, dst, etag } in plan {
+    for Planned { src, dst, etag, size } in plan {
         if cancel.is_cancelled() {
             break;
         }
         if !ends.across && ends.src_bucket == ends.dst_bucket && src == dst {
             continue;
         }
-        let permit = slots.clone().acquire_owned().await.expect("semaphore open");
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => p.expect("semaphore open"),
+            _ = cancel.cancelled() => break,
+        };
         let (s3_src, s3_dst, sb, db) = (ends.src.clone(), ends.dst.clone(), ends.src_bucket.to_string(), ends.dst_bucket.to_string());
-        let across = ends.across;
+        let (across, watch, cancel) = (ends.across, watch.clone(), cancel.clone());
         tasks.spawn(async move {
             let _permit = permit;
             let from = End { s3: &s3_src, bucket: &sb, key: &src };
             let to = End { s3: &s3_dst, bucket: &db, key: &dst };
-            let r = if across { super::stream_copy::stream_object(from, to, etag.as_deref()).await } else { copy_object(from, to, etag.as_deref()).await };
-            (src, r)
+            watch.began(&src, size.unwrap_or(0));
+            let r = if across {
+                super::stream_copy::stream_object(from, to, etag.as_deref(), &cancel, &*watch).await
+            } else {
+                let r = copy_object(from, to, etag.as_deref()).await;
+                if r.is_ok() {
+                    watch.moved(&src, size.unwrap_or(0));
+                }
+                r
+            };
+            watch.ended(&src, r.is_ok(), r.as_ref().is_err_and(|e| e.code != ErrorCode::Cancelled));
+            (src, size, r)
         });
     }
     while let Some(done) = tasks.join_next().await {
-        let (src, r) = done.map_err(|e| Error::internal(e.to_string()))?;
-        results.insert(src, r);
+        let (src, size, r) = done.map_err(|e| Error::internal(e.to_string()))?;
+        results.insert(src, (size, r));
     }
     let mut copied: HashMap<String, String> = HashMap::new();
     let mut unpinned = Vec::new();
-    for (src, r) in results {
+    for (src, (size, r)) in results {
         match r {
             Ok(etag) => {
                 report.copied += 1;
+                report.bytes += size.unwrap_or(0);
                 match etag {
                     Some(etag) => {
                         copied.insert(src, etag);
@@ -388,6 +460,7 @@ async fn run_plan(ends: Buckets<'_>, selection: &[String], plan: Vec<Planned>, r
                     None => unpinned.push(src),
                 }
             }
+            Err(e) if e.code == ErrorCode::Cancelled => {}
             Err(e) => report.failed.push(KeyFailure { key: src, reason: e.message }),
         }
     }
@@ -406,14 +479,17 @@ async fn run_plan(ends: Buckets<'_>, selection: &[String], plan: Vec<Planned>, r
         report.deleted = d.deleted;
         report.failed.extend(d.failed);
     }
-    if cancel.is_cancelled() {
-        return Err(Error::new(
-            ErrorCode::Cancelled,
-            format!("Cancelled after {} of the objects were copied; nothing copied was lost.", report.copied),
-        ));
-    }
+    report.cancelled = cancel.is_cancelled();
     report.failed.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(report)
+}
+
+/// A cancelled copy as an error, for callers that stop on one (the CLI, the copy dialog).
+fn or_cancelled(report: Result<CopyReport>) -> Result<CopyReport> {
+    match report {
+        Ok(r) if r.cancelled => Err(Error::new(ErrorCode::Cancelled, format!("Cancelled after {} of the objects were copied; nothing copied was lost.", r.copied))),
+        other => other,
+    }
 }
 
 #[cfg(test)]

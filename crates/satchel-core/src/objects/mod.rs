@@ -14,7 +14,10 @@ mod stream_copy;
 
 pub use bulk_tags::{bulk_change, BulkTagReport};
 pub use stream_copy::stream_object;
-pub use copy::{copy_in_parts, copy_object, rename, transfer_contents, transfer_one, transfer_within, Buckets, CopyReport, End, Headers, MAX_SINGLE_COPY};
+pub use copy::{
+    copy_in_parts, copy_object, plan_within, rename, run_copy, transfer_contents, transfer_one, transfer_within, Buckets, CopyPlan, CopyReport, CopyWatch, End,
+    Headers, MAX_SINGLE_COPY,
+};
 pub use delete::{delete_keys, DeleteReport};
 pub use folders::{create_folder, validate_folder_name};
 pub use listing::{expand, list_all, list_page, ListingPage, ObjectEntry};

@@ -9,7 +9,9 @@
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart};
 
-use super::copy::{changed_or, read_tags, with_headers, End, Headers};
+use tokio_util::sync::CancellationToken;
+
+use super::copy::{changed_or, read_tags, with_headers, CopyWatch, End, Headers};
 use crate::connect::classify::classify;
 use crate::error::{Error, ErrorCode, Result};
 use crate::tags::tagging_header;
@@ -17,18 +19,15 @@ use crate::tags::tagging_header;
 /// Parts of a copy through Satchel: 8 MiB, raised so an object fits in 10,000 of them.
 const PART: u64 = 8 * 1024 * 1024;
 
-/// Copies one object through Satchel; returns the ETag of the source version copied.
-pub async fn stream_object(from: End<'_>, to: End<'_>, pin: Option<&str>) -> Result<Option<String>> {
-    let got = from
-        .s3
-        .client
-        .get_object()
-        .bucket(from.bucket)
-        .key(from.key)
-        .set_if_match(pin.map(str::to_string))
-        .send()
-        .await
-        .map_err(|e| changed_or(e, from, "read the object to copy"))?;
+/// Copies one object through Satchel, telling `watch` of the bytes as they are read; returns the
+/// ETag of the source version copied. A cancel stops it between chunks (a multipart upload begun
+/// is aborted), so nothing half-copied takes the destination's name.
+pub async fn stream_object(from: End<'_>, to: End<'_>, pin: Option<&str>, cancel: &CancellationToken, watch: &dyn CopyWatch) -> Result<Option<String>> {
+    let request = from.s3.client.get_object().bucket(from.bucket).key(from.key).set_if_match(pin.map(str::to_string)).send();
+    let got = tokio::select! {
+        got = request => got.map_err(|e| changed_or(e, from, "read the object to copy"))?,
+        _ = cancel.cancelled() => return Err(cancelled()),
+    };
     let size = got.content_length().unwrap_or(0).max(0) as u64;
     let etag = got.e_tag().map(str::to_string);
     let headers = Headers {
@@ -42,12 +41,16 @@ pub async fn stream_object(from: End<'_>, to: End<'_>, pin: Option<&str>) -> Res
     let tags = read_tags(from.s3, from.bucket, from.key).await?;
     let tagging = tagging_header(&tags);
     let part = PART.max(size.div_ceil(10_000).div_ceil(1024 * 1024) * 1024 * 1024);
-    let mut body = got.body;
+    let mut body = Chunks { body: got.body, from, cancel, watch };
     if size <= part {
-        let bytes = body.collect().await.map_err(|e| broke_off(from, e))?.into_bytes();
+        let mut bytes = bytes::BytesMut::with_capacity(size as usize);
+        while let Some(chunk) = body.next().await? {
+            bytes.extend_from_slice(&chunk);
+        }
         if bytes.len() as u64 != size {
             return Err(changed(from));
         }
+        let bytes = bytes.freeze();
         with_headers!(to.s3.client.put_object().bucket(to.bucket).key(to.key), headers)
             .body(ByteStream::from(bytes))
             .set_tagging(tagging)
@@ -89,13 +92,38 @@ pub async fn stream_object(from: End<'_>, to: End<'_>, pin: Option<&str>) -> Res
 }
 
 /// The body, `part` bytes at a time, each sent as the next part once it is whole.
-async fn send_parts(from: End<'_>, to: End<'_>, upload_id: &str, body: &mut ByteStream, size: u64, part: u64) -> Result<Vec<CompletedPart>> {
+/// The source's body, chunk by chunk, each told to the watch; stops on a cancel.
+struct Chunks<'a> {
+    body: ByteStream,
+    from: End<'a>,
+    cancel: &'a CancellationToken,
+    watch: &'a dyn CopyWatch,
+}
+
+impl Chunks<'_> {
+    async fn next(&mut self) -> Result<Option<bytes::Bytes>> {
+        let chunk = tokio::select! {
+            chunk = self.body.try_next() => chunk.map_err(|e| broke_off(self.from, e))?,
+            _ = self.cancel.cancelled() => return Err(cancelled()),
+        };
+        if let Some(c) = &chunk {
+            self.watch.moved(self.from.key, c.len() as u64);
+        }
+        Ok(chunk)
+    }
+}
+
+fn cancelled() -> Error {
+    Error::new(ErrorCode::Cancelled, "Cancelled.")
+}
+
+async fn send_parts(from: End<'_>, to: End<'_>, upload_id: &str, body: &mut Chunks<'_>, size: u64, part: u64) -> Result<Vec<CompletedPart>> {
     let mut parts = Vec::new();
     // The part's buffer is taken before any byte of it is read, and reused.
     let mut buf = bytes::BytesMut::with_capacity(part as usize);
     let mut seen = 0u64;
     loop {
-        let chunk = body.try_next().await.map_err(|e| broke_off(from, e))?;
+        let chunk = body.next().await?;
         let last = chunk.is_none();
         if let Some(chunk) = chunk {
             seen += chunk.len() as u64;

@@ -3,6 +3,7 @@
 //! and an upload.
 
 mod checksum;
+mod copy;
 pub mod download;
 pub mod journal;
 mod parts;
@@ -15,6 +16,7 @@ pub mod sync;
 mod upload;
 
 pub use checksum::Checksum;
+pub use copy::copy_with_progress;
 pub use download::{download, download_file, plan_download, plan_download_contents, run_download, run_plan, Destination, DownloadPlan, DownloadReport, IfExists};
 pub use journal::{Journal, Resume, UnfinishedUpload};
 pub use parts::{parse_size, part_size_for, DEFAULT_PART, MAX_OBJECT, MAX_PART, MAX_PARTS, MIN_PART};

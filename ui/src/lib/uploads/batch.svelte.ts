@@ -1,4 +1,4 @@
-// One batch of the transfers panel, an upload or a download: the runs of one plan (started, then
+// One batch of the transfers panel, an upload, a download, or a copy or move to another connection: the runs of one plan (started, then
 // maybe paused and resumed, or its failed files retried), progress from the engine's channel, the
 // rate measured here, and how each run ended. Nothing per file is kept beyond the few files in
 // flight the engine sends, so a 50,000-file batch costs what a one-file batch does. Both kinds
@@ -9,6 +9,7 @@ import { Channel } from '@tauri-apps/api/core';
 import {
   commands,
   type ConflictChoice,
+  type CopyReport,
   type DownloadReport,
   type DownloadSummary,
   type IfExists,
@@ -20,6 +21,7 @@ import {
 } from '$lib/bindings';
 import { newOperationId } from '$lib/shared/operations';
 import { run, type AppError, type Result } from '$lib/shared/errors';
+import type { CopyRequest } from '$lib/shared/copyRequest';
 import { mergeReports } from './outcome';
 import { RateMeter } from './rate';
 
@@ -70,9 +72,9 @@ export function discardDownloadPlan(id: string): void {
     .catch(() => {});
 }
 
-export type BatchKind = 'upload' | 'download';
+export type BatchKind = 'upload' | 'download' | 'copy' | 'move';
 
-/** What makes a batch an upload or a download. */
+/** What makes a batch an upload, a download, a copy or a move. */
 export interface BatchSpec {
   kind: BatchKind;
   connectionId: string;
@@ -88,6 +90,8 @@ export interface BatchSpec {
   start: (planId: string, opId: string, channel: Channel<TransferProgress>) => Promise<Result<UploadReport>>;
   /** Lets the engine forget a plan (with `abort`, an upload's sent parts are deleted). */
   discard: (planId: string, abort: boolean) => void;
+  /** It can stop and go on later (a copy can only be cancelled). */
+  pausable: boolean;
 }
 
 /**
@@ -124,6 +128,7 @@ function uploadSpec(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoi
     problems: summary.problems,
     start: (planId, opId, channel) => run(() => commands.startUpload(planId, tags, conflicts, removeMissing, opId, channel)),
     discard: discardPlan,
+    pausable: true,
   };
 }
 
@@ -148,6 +153,47 @@ function downloadSpec(summary: DownloadSummary, choice: IfExists, origin: Downlo
       return res.status === 'ok' ? { status: 'ok', data: asTransferReport(res.data) } : res;
     },
     discard: (planId) => discardDownloadPlan(planId),
+    pausable: true,
+  };
+}
+
+/** A copy's report in the shape the panel and the history read. */
+export function copyAsTransferReport(c: CopyReport): UploadReport {
+  return {
+    files: c.copied,
+    bytes: c.bytes,
+    failed: c.failed,
+    cancelled: c.cancelled,
+    paused: false,
+    resumed_bytes: 0,
+    restarted: [],
+    removed: 0,
+    checksum: '',
+    next_plan: null,
+    skipped: 0,
+    already_sent: 0,
+  };
+}
+
+function copySpec(req: CopyRequest): BatchSpec {
+  return {
+    kind: req.move ? 'move' : 'copy',
+    connectionId: req.connectionId,
+    bucket: req.bucket,
+    prefix: req.prefix,
+    place: `${req.bucket}/${req.prefix} → ${req.destConnection}: ${req.destBucket}/${req.destPrefix}`,
+    plannedFiles: req.files,
+    plannedBytes: req.bytes,
+    problems: [],
+    start: async (_planId, opId, channel) => {
+      const res = await run(() =>
+        commands.copyToConnection(req.connectionId, req.bucket, req.keys, req.destConnectionId, req.destBucket, req.destPrefix, req.move, opId, channel),
+      );
+      return res.status === 'ok' ? { status: 'ok', data: copyAsTransferReport(res.data) } : res;
+    },
+    // Nothing is held between runs: a copy is planned and run in one go.
+    discard: () => {},
+    pausable: false,
   };
 }
 
@@ -210,6 +256,11 @@ export class TransferBatch {
   /** `bucket-b/raw/` (or `bucket-b/raw/ → Downloads`), as the panel and the history name the batch. */
   get place(): string {
     return this.#spec.place;
+  }
+
+  /** Pause can stop it for a later Resume (a copy can only be cancelled). */
+  get pausable(): boolean {
+    return this.#spec.pausable;
   }
 
   /** A run is under way (it may be stopping). */
@@ -355,6 +406,13 @@ export class UploadBatch extends TransferBatch {
     super(uploadSpec(summary, tags, conflicts, connectionId, options.removeMissing ?? false), options);
     this.tags = tags;
     this.conflicts = conflicts;
+  }
+}
+
+/** A copy or move to another connection: planned and run in one go, cancellable, not pausable. */
+export class CopyBatch extends TransferBatch {
+  constructor(req: CopyRequest, options: { now?: () => number } = {}) {
+    super(copySpec(req), options);
   }
 }
 

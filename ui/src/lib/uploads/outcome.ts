@@ -1,13 +1,13 @@
-// What an upload or download batch did, in words: the history line, the note to the desktop, and
+// What an upload, download, copy or move batch did, in words: the history line, the note to the desktop, and
 // the reports of several runs of one batch (paused and resumed, or retried) added up.
 
 import type { UnfinishedUpload, UploadReport } from '$lib/bindings';
 import { formatBytes, formatCount, plural } from '$lib/shared/format';
 
 export type Tone = 'ok' | 'partial' | 'failed';
-export type Direction = 'upload' | 'download';
+export type Direction = 'upload' | 'download' | 'copy' | 'move';
 
-/** The words that differ between the two directions. */
+/** The words that differ between the kinds of batch. */
 const WORDS = {
   upload: {
     done: 'Uploaded',
@@ -22,6 +22,20 @@ const WORDS = {
     cancelledTail: 'unfinished files were removed',
     restarted: 'Fetched again whole because {it} changed on the storage while downloading',
     title: 'Download',
+  },
+  copy: {
+    done: 'Copied',
+    none: 'Nothing was copied',
+    cancelledTail: 'nothing half-copied was kept',
+    restarted: 'Copied again because {it} changed during the copy',
+    title: 'Copy',
+  },
+  move: {
+    done: 'Moved',
+    none: 'Nothing was moved',
+    cancelledTail: 'the originals not yet copied stay where they were',
+    restarted: 'Copied again because {it} changed during the move',
+    title: 'Move',
   },
 } as const;
 
@@ -117,7 +131,7 @@ export function notificationOf(report: UploadReport, place: string, direction: D
   if (report.cancelled) return { title: `${title} cancelled`, body: place };
   if (report.paused) return { title: `${title} paused`, body: place };
   const failed = report.failed.length;
-  const body = `${plural(report.files ?? 0, 'file', 'files')} (${formatBytes(report.bytes ?? 0)}) ${direction === 'upload' ? 'to' : 'from'} ${place}`;
+  const body = `${plural(report.files ?? 0, 'file', 'files')} (${formatBytes(report.bytes ?? 0)}) ${direction === 'download' ? 'from' : 'to'} ${place}`;
   return failed ? { title: `${title} finished; ${formatCount(failed)} failed`, body } : { title: `${title} finished`, body };
 }
 

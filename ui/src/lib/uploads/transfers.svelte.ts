@@ -19,7 +19,8 @@ import {
 import { run, type AppError } from '$lib/shared/errors';
 import { plural } from '$lib/shared/format';
 import type { TransferSummary } from './transferSummary';
-import { discardPlan, DownloadBatch, UploadBatch, type DownloadOrigin, type TransferBatch } from './batch.svelte';
+import type { CopyRequest } from '$lib/shared/copyRequest';
+import { CopyBatch, discardPlan, DownloadBatch, UploadBatch, type BatchKind, type DownloadOrigin, type TransferBatch } from './batch.svelte';
 import { describeBatch, describeCancelledPause, groupInterrupted, notificationOf, type InterruptedGroup, type Outcome, type Tone } from './outcome';
 import { combined } from './rate';
 
@@ -41,7 +42,7 @@ export type SheetRequest =
 
 export interface HistoryEntry {
   id: string;
-  kind: 'upload' | 'download';
+  kind: BatchKind;
   place: string;
   tone: Tone;
   lines: string[];
@@ -204,6 +205,15 @@ export class Transfers {
     return batch;
   }
 
+  /** A copy or move to another connection's bucket: a new batch runs it. */
+  startCopy(req: CopyRequest): CopyBatch {
+    const batch = new CopyBatch(req, { now: this.#now });
+    this.batches = [batch, ...this.batches];
+    // A copy holds no plan between runs: the id only names the run.
+    void this.#drive(batch, 'copy');
+    return batch;
+  }
+
   /** Resume (paused) or Retry failed (incomplete): the same tags and conflict choice, the next plan. */
   resume(batch: TransferBatch): void {
     const plan = batch.nextPlan;
@@ -226,7 +236,7 @@ export class Transfers {
 
   /** Running batches Pause would stop (not already pausing or cancelling). */
   get pausable(): TransferBatch[] {
-    return this.batches.filter((b) => b.state === 'running');
+    return this.batches.filter((b) => b.state === 'running' && b.pausable);
   }
 
   /** Paused batches Resume would continue. */
@@ -254,19 +264,20 @@ export class Transfers {
     return this.resumable.length >= 2;
   }
 
-  /** What Cancel all stops, in one word: `uploads`, `downloads`, or `transfers` when both run. */
-  get cancelAllNoun(): 'uploads' | 'downloads' | 'transfers' {
-    const kinds = new Set(this.cancellable.map((b) => b.kind));
-    return kinds.size > 1 ? 'transfers' : kinds.has('download') ? 'downloads' : 'uploads';
+  /** What Cancel all stops, in one word: `uploads`, `downloads`, `copies`, or `transfers` when kinds mix. */
+  get cancelAllNoun(): 'uploads' | 'downloads' | 'copies' | 'transfers' {
+    const kinds = new Set(this.cancellable.map((b) => (b.kind === 'move' ? 'copy' : b.kind)));
+    return kinds.size > 1 ? 'transfers' : kinds.has('download') ? 'downloads' : kinds.has('copy') ? 'copies' : 'uploads';
   }
 
   /** Cancel all's confirmation: how many, and what happens to what was already sent. */
   get cancelAllMessage(): string {
     const all = this.cancellable;
     const many = this.cancelAllNoun;
-    const one = many.slice(0, -1);
+    const one = many === 'copies' ? 'copy' : many.slice(0, -1);
     const tail = {
       transfers: 'Parts already sent and unfinished downloads are deleted; finished files stay.',
+      copies: 'Nothing half-copied is kept. Objects already copied stay.',
       downloads: 'Unfinished files are removed. Files already downloaded stay.',
       uploads: 'Parts already sent are deleted. Files already uploaded stay.',
     }[many];

@@ -386,3 +386,69 @@ describe('Transfers: downloads', () => {
     expect(t.cancelAllMessage).toBe('Cancel 2 transfers? Parts already sent and unfinished downloads are deleted; finished files stay.');
   });
 });
+
+describe('Transfers: copies to another connection', () => {
+  const REQUEST = {
+    connectionId: 'c1',
+    bucket: 'bucket-b',
+    prefix: 'raw/',
+    keys: ['raw/2024/', 'raw/a.csv'],
+    files: null,
+    bytes: null,
+    destConnectionId: 'c2',
+    destConnection: 'Archive',
+    destBucket: 'cold',
+    destPrefix: 'in/',
+    move: false,
+  };
+  const COPIED = { copied: 3, bytes: 3000, deleted: 0, failed: [], cancelled: false };
+
+  it('runs a copy as a batch in its own words, with progress from the engine, and files it in the history', async () => {
+    const run = deferred<unknown>();
+    answer({ copy_to_connection: () => run.promise, unfinished_uploads: [] });
+    const t = setup();
+    const batch = t.startCopy(REQUEST);
+    expect(batch.kind).toBe('copy');
+    expect(batch.place).toBe('bucket-b/raw/ → Archive: cold/in/');
+    await vi.waitFor(() =>
+      expect(callsOf('copy_to_connection')).toEqual([
+        {
+          connectionId: 'c1',
+          bucket: 'bucket-b',
+          selection: ['raw/2024/', 'raw/a.csv'],
+          destConnectionId: 'c2',
+          destBucket: 'cold',
+          destPrefix: 'in/',
+          moveItems: false,
+          opId: batch.opId,
+          progress: expect.anything(),
+        },
+      ]),
+    );
+    // A copy can be cancelled, not paused: there is nothing to resume it from.
+    expect(batch.pausable).toBe(false);
+    expect(t.pausable).toEqual([]);
+    expect(t.cancellable).toEqual([batch]);
+    expect(t.cancelAllNoun).toBe('copies');
+    run.resolve(COPIED);
+    await vi.waitFor(() => expect(t.history).toHaveLength(1));
+    expect(t.history[0]).toMatchObject({ kind: 'copy', tone: 'ok', lines: ['Copied 3 files (3 KB).'] });
+    expect(callsOf('unfinished_uploads')).toEqual([]);
+  });
+
+  it('says what a move did when some objects failed, and what a cancelled one kept', async () => {
+    answer({ copy_to_connection: { ...COPIED, copied: 2, bytes: 2000, deleted: 2, failed: [{ key: 'raw/b.csv', reason: 'Access denied' }] } });
+    const t = setup();
+    const batch = t.startCopy({ ...REQUEST, move: true });
+    expect(batch.kind).toBe('move');
+    await vi.waitFor(() => expect(batch.state).toBe('incomplete'));
+    expect(batch.nextPlan).toBeNull();
+    t.dismiss(batch);
+    expect(t.history[0]).toMatchObject({ kind: 'move', tone: 'partial', lines: ['Moved 2 files (2 KB); 1 failed.'] });
+
+    answer({ copy_to_connection: { ...COPIED, copied: 1, bytes: 1000, cancelled: true } });
+    const cancelled = t.startCopy({ ...REQUEST, move: true });
+    await vi.waitFor(() => expect(cancelled.state).toBe('done'));
+    expect(t.history[0].lines).toEqual(['Cancelled after 1 file (1 KB); the originals not yet copied stay where they were.']);
+  });
+});
