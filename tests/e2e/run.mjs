@@ -533,6 +533,44 @@ async function main() {
     await browser.keys('Backspace');
   });
 
+  await step('an object copied to another connection runs in the transfers panel and arrives', async () => {
+    // A second connection: moto again under other keys, as a second storage would be.
+    await openNewConnectionForm(browser);
+    await fillKeysConnection(browser, { name: 'Archive', url: moto, region: 'us-east-1', key: 'AKIAE2EARCHIVE', secret: 'archive-secret' });
+    await (await byTestId(browser, 'conn-save')).click();
+    await (await byTestId(browser, 'connection-form')).waitForDisplayed({ reverse: true, timeout: WAIT });
+    await (await connectionRow(browser, 'Archive')).waitForDisplayed({ timeout: WAIT });
+    // Back to Moto's bucket (Archive, the same moto, lists one of that name too).
+    const motoBucket = await browser.$('[aria-label="Buckets in Moto"] [data-testid="bucket"][data-name="e2e-reports"]');
+    if (!(await motoBucket.isDisplayed())) await (await connectionRow(browser, 'Moto')).click();
+    await motoBucket.waitForDisplayed({ timeout: WAIT });
+    await motoBucket.click();
+    await browser.waitUntil(async () => (await motoBucket.getAttribute('aria-selected')) === 'true', { timeout: WAIT });
+    await (await objectRow('readme.txt')).waitForDisplayed({ timeout: WAIT });
+    await (await objectRow('readme.txt')).click();
+    await (await byTestId(browser, 'action-copy')).click();
+    const connection = await browser.$('#copy-dest-connection');
+    await connection.waitForDisplayed({ timeout: WAIT });
+    await connection.selectByVisibleText('Archive');
+    const bucket = await browser.$('#copy-dest-bucket');
+    await browser.waitUntil(async () => (await bucket.$$('option').map((o) => o.getValue())).includes('e2e-reports'), {
+      timeout: WAIT, timeoutMsg: 'the other connection\'s buckets were not listed',
+    });
+    await bucket.selectByAttribute('value', 'e2e-reports');
+    await fill(browser, 'copy-dest-prefix', 'copied/');
+    await browser.saveScreenshot(path.join(shots, 'copy-across-dialog.png'));
+    await (await byTestId(browser, 'copy-ok')).click();
+    if (!(await (await byTestId(browser, 'transfers-panel')).isExisting())) await (await byTestId(browser, 'transfer-status')).click();
+    await browser.waitUntil(async () => {
+      const entries = await browser.$$('[data-testid="history-entry"][data-kind="copy"]');
+      for (const e of entries) if (/Copied 1 file/.test(await e.getText())) return true;
+      return false;
+    }, { timeout: WAIT, timeoutMsg: 'no history entry for the copy' });
+    assert.ok(await exists('copied/readme.txt'), 'moto holds the copy');
+    assert.ok(await exists('readme.txt'), 'a copy keeps the original');
+    await (await byTestId(browser, 'transfer-status')).click();
+  });
+
   await step('a bucket is created through the wizard with safe defaults', async () => {
     await (await connectionRow(browser, 'Moto')).click();
     await (await byTestId(browser, 'new-bucket')).click();
