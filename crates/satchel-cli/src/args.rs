@@ -69,6 +69,18 @@ pub enum Command {
     Share(ShareArgs),
     /// Serve a folder as a local S3-compatible sandbox until stopped.
     Sandbox(SandboxArgs),
+    /// The changes made to buckets' settings through Satchel (app and CLI), oldest first.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only this bucket's changes.
+    #[arg(long, value_name = "BUCKET")]
+    pub bucket: Option<String>,
+    /// As CSV (a header, then one line per change).
+    #[arg(long)]
+    pub csv: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,6 +134,50 @@ pub enum BucketCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Show a bucket's access settings and whether it is public: public-access (all when omitted).
+    Get {
+        name: String,
+        /// One setting: public-access.
+        setting: Option<String>,
+    },
+    /// Change a bucket's access settings; every change is written to the audit log.
+    #[command(subcommand)]
+    Set(BucketSet),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BucketSet {
+    /// Block Public Access: --block-all, --allow-public --yes-public, or any of the four switches.
+    /// Turning protection off needs --yes-public.
+    #[command(name = "public-access")]
+    PublicAccess(PublicAccessArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PublicAccessArgs {
+    /// The bucket.
+    pub name: String,
+    /// Turn all four switches on.
+    #[arg(long, conflicts_with_all = ["allow_public", "block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"])]
+    pub block_all: bool,
+    /// Turn all four switches off (needs --yes-public).
+    #[arg(long, conflicts_with_all = ["block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"])]
+    pub allow_public: bool,
+    /// Confirm turning protection off: the bucket could then be made public.
+    #[arg(long)]
+    pub yes_public: bool,
+    /// Refuse new public ACLs: on or off.
+    #[arg(long, value_name = "on|off")]
+    pub block_public_acls: Option<String>,
+    /// Ignore public ACLs already there: on or off.
+    #[arg(long, value_name = "on|off")]
+    pub ignore_public_acls: Option<String>,
+    /// Refuse public bucket policies: on or off.
+    #[arg(long, value_name = "on|off")]
+    pub block_public_policy: Option<String>,
+    /// Limit a bucket with a public policy to its own account: on or off.
+    #[arg(long, value_name = "on|off")]
+    pub restrict_public_buckets: Option<String>,
 }
 
 #[derive(Debug, Args)]

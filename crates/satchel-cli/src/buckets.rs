@@ -1,14 +1,16 @@
-//! `satchel bucket create|info|rm`.
+//! `satchel bucket create|info|rm|get|set` and `satchel audit`.
 
 use std::io::IsTerminal;
 
 use satchel_core::buckets::create::{CannedAcl, DefaultEncryption, Grant, GrantPermission, Ownership};
 use satchel_core::buckets::EmptyPhase;
 use satchel_core::tags::parse_tag;
-use satchel_core::{Connection, Error, ErrorCode, NewBucket, Satchel};
+use satchel_core::governance::public_access::parse_switch;
+use satchel_core::governance::{Exposure, PublicAccessBlock};
+use satchel_core::{Connection, Error, ErrorCode, NewBucket, Satchel, Via};
 use serde_json::json;
 
-use crate::args::BucketCreate;
+use crate::args::{AuditArgs, BucketCreate, PublicAccessArgs};
 use crate::emit;
 
 pub async fn create(engine: &Satchel, conn: &Connection, a: BucketCreate, json: bool) -> Result<(), Error> {
@@ -136,3 +138,93 @@ pub async fn remove(engine: &Satchel, conn: &Connection, name: &str, force: bool
     }
 }
 
+
+/// `bucket get NAME [public-access]`: the switches and whether the bucket is public, and why.
+pub async fn get(engine: &Satchel, conn: &Connection, name: &str, setting: Option<&str>, json: bool) -> Result<(), Error> {
+    match setting {
+        None | Some("public-access") => {}
+        Some(other) => return Err(Error::invalid(format!("\"{other}\" isn't a setting Satchel reads yet: use public-access."))),
+    }
+    let exposure = engine.bucket_exposure(conn, name).await?;
+    // Not read (a store without Block Public Access, or not allowed): the exposure says which.
+    let block = exposure.block;
+    emit(json, json!({ "bucket": name, "exposure": exposure, "public_access": block }), || {
+        let mut s = format!("{name}: {} — {}", exposure_word(exposure.exposure), exposure.why);
+        match block {
+            Some(block) => {
+                s.push_str(&format!("\npublic access block: {}", block.summary()));
+                for (flag, on, what) in block.switches() {
+                    s.push_str(&format!("\n  {flag:<24} {:<3}  {what}", if on { "on" } else { "off" }));
+                }
+            }
+            None => s.push_str("\npublic access block: not available on this storage"),
+        }
+        s
+    });
+    Ok(())
+}
+
+fn exposure_word(e: Exposure) -> &'static str {
+    match e {
+        Exposure::Private => "Private",
+        Exposure::Public => "Public",
+        Exposure::PublicThroughAcl => "Public through ACL",
+        Exposure::PublicThroughPolicy => "Public through policy",
+        Exposure::Unknown => "Unknown",
+    }
+}
+
+/// `bucket set NAME public-access ...`: the switches asked for, the others as they are.
+pub async fn set_public_access(engine: &Satchel, conn: &Connection, a: PublicAccessArgs, json: bool) -> Result<(), Error> {
+    let switches = [&a.block_public_acls, &a.ignore_public_acls, &a.block_public_policy, &a.restrict_public_buckets];
+    if !a.block_all && !a.allow_public && switches.iter().all(|s| s.is_none()) {
+        return Err(Error::invalid("Say what to set: --block-all, --allow-public --yes-public, or one of the four switches (--block-public-acls on|off, ...)."));
+    }
+    let next = if a.block_all {
+        PublicAccessBlock::ALL
+    } else if a.allow_public {
+        PublicAccessBlock::NONE
+    } else {
+        let mut next = engine.public_access(conn, &a.name).await?;
+        let set = |slot: &mut bool, name: &str, value: &Option<String>| -> Result<(), Error> {
+            if let Some(v) = value {
+                *slot = parse_switch(name, v)?;
+            }
+            Ok(())
+        };
+        set(&mut next.block_public_acls, "block-public-acls", &a.block_public_acls)?;
+        set(&mut next.ignore_public_acls, "ignore-public-acls", &a.ignore_public_acls)?;
+        set(&mut next.block_public_policy, "block-public-policy", &a.block_public_policy)?;
+        set(&mut next.restrict_public_buckets, "restrict-public-buckets", &a.restrict_public_buckets)?;
+        next
+    };
+    let change = engine.set_public_access(conn, &a.name, next, a.yes_public, Via::Cli).await?;
+    emit(json, json!(change), || {
+        if change.unchanged {
+            format!("{}: Block Public Access is already {}; nothing changed.", a.name, change.after.summary())
+        } else {
+            format!("{}: Block Public Access {} → {} (recorded in the audit log).", a.name, change.before.summary(), change.after.summary())
+        }
+    });
+    Ok(())
+}
+
+/// `audit [--bucket B] [--csv]`.
+pub fn audit(engine: &Satchel, a: &AuditArgs, json: bool) -> Result<(), Error> {
+    let entries = engine.audit_entries(a.bucket.as_deref())?;
+    if a.csv {
+        print!("{}", satchel_core::governance::audit::to_csv(&entries));
+        return Ok(());
+    }
+    emit(json, json!(entries), || {
+        if entries.is_empty() {
+            return "No changes recorded.".to_string();
+        }
+        entries
+            .iter()
+            .map(|e| format!("{}  {} / {}  {}  {} → {}  ({})", e.at, e.connection, e.bucket, e.setting, e.before, e.after, e.via))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}

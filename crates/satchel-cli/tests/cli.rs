@@ -294,6 +294,57 @@ fn walk_text(dir: &Path) -> Vec<String> {
     out
 }
 
+/// Block Public Access from the CLI on moto: turning protection off is refused without
+/// --yes-public and changes nothing; with it, the switches asked for change (read back with the
+/// harness's client); `bucket get` says whether the bucket is public and why; every change, and
+/// only a change, is in the audit log.
+#[tokio::test]
+async fn public_access_changes_need_a_confirmation_and_are_audited() {
+    let m = moto();
+    let home = tempfile::tempdir().unwrap();
+    let name = unique("cli-bpa");
+    m.create_bucket(&name).await;
+    let with_moto = |args: &[&str]| on_server(home.path(), m, args[0], &args[1..]);
+    let switches = || async {
+        let out = m.client().get_public_access_block().bucket(&name).send().await.unwrap();
+        let c = out.public_access_block_configuration().unwrap().clone();
+        [c.block_public_acls(), c.ignore_public_acls(), c.block_public_policy(), c.restrict_public_buckets()].map(|f| f == Some(true))
+    };
+
+    let o = with_moto(&["bucket", "set", "public-access", &name, "--block-all", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(switches().await, [true; 4]);
+
+    let o = with_moto(&["bucket", "set", "public-access", &name, "--allow-public"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--yes-public") && stderr(&o).contains("nothing was changed"), "{}", stderr(&o));
+    assert_eq!(switches().await, [true; 4], "refused: nothing changed");
+    let o = with_moto(&["bucket", "set", "public-access", &name, "--block-public-acls", "maybe"]);
+    assert!(stderr(&o).contains("takes on or off"), "{}", stderr(&o));
+
+    let o = with_moto(&["bucket", "set", "public-access", &name, "--block-public-acls", "off", "--ignore-public-acls", "off", "--yes-public", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout_json(&o)["after"]["block_public_policy"], true);
+    assert_eq!(switches().await, [false, false, true, true]);
+    let o = with_moto(&["bucket", "get", &name, "--json"]);
+    assert_eq!(stdout_json(&o)["exposure"]["exposure"], "private", "{}", String::from_utf8_lossy(&o.stdout));
+
+    // A public ACL, now that nothing blocks or ignores it: the bucket is public, and why is said.
+    m.client().put_bucket_acl().bucket(&name).acl("public-read".into()).send().await.unwrap();
+    let o = with_moto(&["bucket", "get", &name]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("Public through ACL") && text.contains("anyone can list"), "{text}");
+
+    let o = with_moto(&["audit", "--bucket", &name, "--json"]);
+    let entries = stdout_json(&o);
+    let entries = entries.as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert!(entries.iter().all(|e| e["setting"] == "public-access" && e["via"] == "cli" && e["bucket"] == name.as_str()));
+    assert!(entries[1]["before"].as_str().unwrap().contains("\"block_public_acls\":true"));
+    let o = with_moto(&["audit", "--csv"]);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("at,connection,bucket,setting,before,after,via\n"));
+}
+
 #[tokio::test]
 async fn bucket_create_info_and_rm() {
     let m = moto();

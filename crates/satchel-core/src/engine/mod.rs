@@ -7,6 +7,7 @@ mod clients;
 mod connections;
 mod copies;
 mod downloads;
+mod governance;
 mod operations;
 mod sandbox;
 mod share;
@@ -21,6 +22,7 @@ use tokio::sync::Mutex;
 pub use connections::{Startup, TestReport};
 pub use copies::BucketOf;
 pub use downloads::DownloadSummary;
+pub use governance::{PublicAccessChange, Via};
 pub use operations::Operation;
 pub use sandbox::SandboxInfo;
 
@@ -49,6 +51,8 @@ pub struct Satchel {
     staging: Staging,
     /// Downloads planned and waiting for the user's choice about files already there.
     downloads: std::sync::Mutex<HashMap<String, downloads::HeldDownload>>,
+    /// The audit log of configuration changes, opened on the first change or read.
+    audit: std::sync::Mutex<Option<Arc<crate::governance::AuditLog>>>,
 }
 
 impl Satchel {
@@ -74,6 +78,7 @@ impl Satchel {
             operations: std::sync::Mutex::new(HashMap::new()),
             staging,
             downloads: std::sync::Mutex::new(HashMap::new()),
+            audit: std::sync::Mutex::new(None),
         })
     }
 

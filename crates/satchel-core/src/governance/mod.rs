@@ -1,6 +1,13 @@
-//! Bucket governance: the settings a bucket has after creation. One file per setting as they
-//! become editable; today the read-only overview.
+//! Bucket governance: the settings a bucket has after creation, one file per setting, each with a
+//! read and an apply that the overview, the CLI and bucket creation share; whether a bucket is
+//! public; and the audit log of every change made through Satchel.
 
+pub mod audit;
+mod exposure;
 mod overview;
+pub mod public_access;
 
+pub use audit::{AuditEntry, AuditLog};
+pub use exposure::{exposure, Exposure, ExposureReport};
 pub use overview::{overview, BucketOverview, Setting, SettingState};
+pub use public_access::PublicAccessBlock;
