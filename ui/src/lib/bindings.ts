@@ -40,6 +40,12 @@ export const commands = {
 	abortMultipartUploads: (connectionId: string, bucket: string, uploads: ([string, string])[]) => typedError<AbortReport, AppError_Serialize>(__TAURI_INVOKE("abort_multipart_uploads", { connectionId, bucket, uploads })),
 	/**  A bucket's region and settings (versioning, object lock, public access, encryption). */
 	bucketOverview: (connectionId: string, bucket: string) => typedError<BucketOverview, AppError_Serialize>(__TAURI_INVOKE("bucket_overview", { connectionId, bucket })),
+	/**  Whether a bucket is public, why, and its Block Public Access switches. */
+	bucketExposure: (connectionId: string, bucket: string) => typedError<ExposureReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("bucket_exposure", { connectionId, bucket })),
+	/**  Sets Block Public Access; turning any switch off needs `confirmed` (the bucket's name typed). */
+	setPublicAccess: (connectionId: string, bucket: string, block: PublicAccessBlock, confirmed: boolean) => typedError<PublicAccessChange, AppError_Serialize>(__TAURI_INVOKE("set_public_access", { connectionId, bucket, block, confirmed })),
+	/**  The changes made through Satchel to a bucket's settings (all buckets' without one), oldest first. */
+	auditEntries: (bucket: string | null) => typedError<AuditEntry[], AppError_Serialize>(__TAURI_INVOKE("audit_entries", { bucket })),
 	/**
 	 *  Lists a folder (or everything below it when `recursive`), sending each page through `pages` as it
 	 *  arrives; returns the number of objects. Cancellable with `cancel_operation(op_id)`.
@@ -173,6 +179,21 @@ export type AppError_Serialize = {
 	message: string,
 	/**  Technical detail for "show details": the S3 error code, HTTP status, request id. */
 	detail: string | null,
+};
+
+/**  One change. */
+export type AuditEntry = {
+	/**  RFC 3339, UTC. */
+	at: string,
+	/**  The connection's name when the change was made. */
+	connection: string,
+	bucket: string,
+	/**  `public-access`, `policy`, ... */
+	setting: string,
+	before: string,
+	after: string,
+	/**  `app` or `cli`. */
+	via: string,
 };
 
 export type BucketOverview = {
@@ -559,6 +580,31 @@ export type ErrorCode =
 /**  A failure inside Satchel itself. */
 "internal";
 
+export type Exposure = "private" | 
+/**  Public through its policy and its ACL both. */
+"public" | "public_through_acl" | "public_through_policy" | 
+/**  Not allowed (or not able) to read what would tell. */
+"unknown";
+
+/**  The verdict and, in a sentence, why. */
+export type ExposureReport = ExposureReport_Serialize | ExposureReport_Deserialize;
+
+/**  The verdict and, in a sentence, why. */
+export type ExposureReport_Deserialize = {
+	exposure: Exposure,
+	why: string,
+	/**  The switches, when they could be read. */
+	block?: PublicAccessBlock | null,
+};
+
+/**  The verdict and, in a sentence, why. */
+export type ExposureReport_Serialize = {
+	exposure: Exposure,
+	why: string,
+	/**  The switches, when they could be read. */
+	block: PublicAccessBlock | null,
+};
+
 /**  One file being sent. */
 export type FileProgress = {
 	key: string,
@@ -829,6 +875,22 @@ export type Preview_Serialize =
 { kind: "image"; data_url: string } | 
 /**  Nothing sensible to show; says why. */
 { kind: "none"; reason: string };
+
+/**  The four switches. All on is what Satchel creates buckets with. */
+export type PublicAccessBlock = {
+	block_public_acls: boolean,
+	ignore_public_acls: boolean,
+	block_public_policy: boolean,
+	restrict_public_buckets: boolean,
+};
+
+/**  A setting changed: what it was and what it is now. */
+export type PublicAccessChange = {
+	before: PublicAccessBlock,
+	after: PublicAccessBlock,
+	/**  Nothing was sent: the switches were already so. */
+	unchanged: boolean,
+};
 
 /**  A version that could not be deleted, and why. */
 export type Remaining = Remaining_Serialize | Remaining_Deserialize;

@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const DOMAINS = ['connections', 'buckets', 'tags', 'objects', 'uploads', 'sharing'] as const;
+const DOMAINS = ['connections', 'buckets', 'governance', 'tags', 'objects', 'uploads', 'sharing'] as const;
 const FOLDERS: readonly string[] = [...DOMAINS, 'shared', 'views'];
 /** The only files at the top of lib. */
 const TOP_FILES = ['bindings.ts', 'layout.test.ts'];

@@ -20,6 +20,7 @@ impl Satchel {
     /// Copies (with `remove_source`, moves) keys and folders of `from` into `dst_prefix` of `to`:
     /// a folder keeps its name and contents; each original of a move is deleted only after its
     /// copy succeeded, and only if it is still the version copied.
+    #[allow(clippy::too_many_arguments)]
     pub async fn copy_items(
         &self,
         from: BucketOf<'_>,

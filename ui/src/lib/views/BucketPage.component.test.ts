@@ -40,6 +40,8 @@ beforeEach(() => {
   census = CENSUS;
   answer({
     bucket_overview: OVERVIEW,
+    bucket_exposure: { exposure: 'private', why: 'Block Public Access is on.', block: null },
+    audit_entries: [],
     bucket_census: () => census,
     cancel_operation: true,
     list_objects: 0,
