@@ -571,6 +571,29 @@ async function main() {
     await (await byTestId(browser, 'transfer-status')).click();
   });
 
+  await step('the overview says whether a bucket is public; protection goes off only after its name is typed', async () => {
+    await (await byTestId(browser, 'tab-overview')).click();
+    const exposure = await byTestId(browser, 'exposure');
+    await exposure.waitForDisplayed({ timeout: WAIT });
+    assert.equal(await exposure.getAttribute('data-exposure'), 'private');
+    const blockPublicAcls = async () => (await (await fetch(`${moto}/e2e-reports?publicAccessBlock`)).text()).match(/<BlockPublicAcls>(\w+)</)?.[1];
+    await (await byTestId(browser, 'bpa-block-all')).click();
+    await (await byTestId(browser, 'bpa-apply')).click();
+    await (await byTestId(browser, 'bpa-done')).waitForDisplayed({ timeout: WAIT });
+    assert.equal(await blockPublicAcls(), 'true', 'moto has Block Public Access on');
+    await (await byTestId(browser, 'bpa-allow-public')).click();
+    await (await byTestId(browser, 'bpa-apply')).click();
+    assert.equal(await blockPublicAcls(), 'true', 'nothing changes before the name is typed');
+    await (await byTestId(browser, 'bpa-confirm-name')).setValue('e2e-reports');
+    await browser.saveScreenshot(path.join(shots, 'public-access.png'));
+    await (await byTestId(browser, 'bpa-apply')).click();
+    await browser.waitUntil(async () => (await blockPublicAcls()) === 'false', { timeout: WAIT, timeoutMsg: 'Block Public Access was not turned off' });
+    const audit = await byTestId(browser, 'audit');
+    await audit.waitForDisplayed({ timeout: WAIT });
+    assert.match(await audit.getText(), /Changes made through Satchel \(2\)/);
+    await (await byTestId(browser, 'tab-objects')).click();
+  });
+
   await step('a bucket is created through the wizard with safe defaults', async () => {
     await (await connectionRow(browser, 'Moto')).click();
     await (await byTestId(browser, 'new-bucket')).click();
