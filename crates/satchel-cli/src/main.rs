@@ -96,7 +96,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 content_type: args.content_type,
             };
             let link = engine.share(&conn, &req).await?;
-            if let Some(w) = &link.warning {
+            for w in link.warning.iter().chain(&link.reach) {
                 eprintln!("satchel: warning: {w}");
             }
             emit(cli.global.json, json!(link), || link.url.clone());

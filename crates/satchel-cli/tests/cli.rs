@@ -399,6 +399,9 @@ async fn share_prints_a_link_that_downloads_and_refuses_bad_expiries() {
 
     let plain = share(&[&target]);
     assert!(String::from_utf8_lossy(&plain.stdout).trim().starts_with("http://"), "plain output is the URL");
+    // The test server is on loopback: a recipient elsewhere couldn't open the link, and is told so.
+    assert!(stderr(&plain).contains("which is this computer"), "{}", stderr(&plain));
+    assert!(link["reach"].as_str().is_some_and(|r| r.contains("127.0.0.1")), "{link}");
 
     for (expiry, rule) in [("0", "at least one second"), ("-1h", "negative"), ("8d", "at most 7 days"), ("tomorrow", "isn't an expiry")] {
         let o = share(&[&target, "--expires", expiry]);

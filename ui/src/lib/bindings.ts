@@ -988,6 +988,11 @@ export type ShareLink_Deserialize = {
 	warning?: string | null,
 	/**  For upload links: a ready command line. */
 	curl?: string | null,
+	/**
+	 *  Said when the link's host is this computer or a private network (the local sandbox, a LAN
+	 *  store): someone elsewhere will not be able to open it.
+	 */
+	reach?: string | null,
 };
 
 /**  A signed link and the truth about its lifetime. */
@@ -1004,6 +1009,11 @@ export type ShareLink_Serialize = {
 	warning: string | null,
 	/**  For upload links: a ready command line. */
 	curl: string | null,
+	/**
+	 *  Said when the link's host is this computer or a private network (the local sandbox, a LAN
+	 *  store): someone elsewhere will not be able to open it.
+	 */
+	reach: string | null,
 };
 
 /**  What to sign. */

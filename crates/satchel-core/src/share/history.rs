@@ -105,6 +105,7 @@ mod history_tests {
             limited_by_credentials: false,
             warning: None,
             curl: None,
+            reach: None,
         }
     }
 

@@ -53,6 +53,9 @@ pub struct ShareLink {
     pub warning: Option<String>,
     /// For upload links: a ready command line.
     pub curl: Option<String>,
+    /// Said when the link's host is this computer or a private network (the local sandbox, a LAN
+    /// store): someone elsewhere will not be able to open it.
+    pub reach: Option<String>,
 }
 
 /// Parses `15m`, `1h`, `1d`, `7d`, `90s` or plain seconds. The message names the rule broken.
@@ -172,6 +175,7 @@ pub async fn share(s3: &S3, req: &ShareRequest) -> Result<ShareLink> {
         format!("curl -T file{header} '{url}'")
     });
     Ok(ShareLink {
+        reach: reach_warning(&url),
         url,
         kind: req.kind,
         expires_at,
@@ -180,6 +184,30 @@ pub async fn share(s3: &S3, req: &ShareRequest) -> Result<ShareLink> {
         warning,
         curl,
     })
+}
+
+/// Why a recipient elsewhere can't open a link to `url`, when its host is loopback, link-local or a
+/// private network (by address, or by a name that only means this computer or the local network).
+pub fn reach_warning(url: &str) -> Option<String> {
+    let host = url::Url::parse(url).ok()?.host()?.to_owned();
+    let (what, name) = match &host {
+        url::Host::Domain(d) => {
+            let d = d.to_ascii_lowercase();
+            if d == "localhost" || d.ends_with(".localhost") {
+                ("this computer", d)
+            } else if d.ends_with(".local") || d.ends_with(".lan") || d.ends_with(".internal") || !d.contains('.') {
+                ("the local network", d)
+            } else {
+                return None;
+            }
+        }
+        url::Host::Ipv4(ip) if ip.is_loopback() => ("this computer", ip.to_string()),
+        url::Host::Ipv4(ip) if ip.is_private() || ip.is_link_local() || (ip.octets()[0] == 100 && (ip.octets()[1] & 0xc0) == 64) => ("a private network", ip.to_string()),
+        url::Host::Ipv6(ip) if ip.is_loopback() => ("this computer", ip.to_string()),
+        url::Host::Ipv6(ip) if ip.is_unique_local() || ip.is_unicast_link_local() => ("a private network", ip.to_string()),
+        _ => return None,
+    };
+    Some(format!("This link points at {name}, which is {what}: only someone who can reach it there can open the link, not a recipient elsewhere."))
 }
 
 /// `attachment; filename="..."` with an RFC 5987 form for names that are not plain ASCII.
@@ -193,6 +221,22 @@ fn content_disposition(name: &str) -> String {
             .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
             .collect();
         format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+    }
+}
+
+#[cfg(test)]
+mod reach_tests {
+    use super::reach_warning;
+
+    #[test]
+    fn links_to_this_computer_or_a_private_network_say_so() {
+        for url in ["http://127.0.0.1:9000/b/k?X-Amz-Signature=1", "http://localhost:9000/b/k", "http://[::1]:9000/b/k", "http://192.168.1.20/b/k", "http://10.0.0.5:3900/b/k", "http://nas.local/b/k", "http://minio:9000/b/k"] {
+            assert!(reach_warning(url).is_some(), "{url}");
+        }
+        assert!(reach_warning("http://127.0.0.1:9000/b/k").unwrap().contains("this computer"));
+        for url in ["https://bucket.s3.eu-west-1.amazonaws.com/k", "https://8.8.8.8/b/k", "https://acc.r2.cloudflarestorage.com/b/k"] {
+            assert_eq!(reach_warning(url), None, "{url}");
+        }
     }
 }
 

@@ -26,6 +26,7 @@ function link(request: ShareRequest_Deserialize, over: Partial<ShareLink_Seriali
     effective_secs: request.expires_secs,
     limited_by_credentials: false,
     warning: null,
+    reach: null,
     curl: request.kind === 'upload' ? `curl -T file 'https://bucket-b.s3.eu-west-1.amazonaws.com/${request.key}?sig'` : null,
     ...over,
   };
@@ -80,6 +81,14 @@ describe('ShareDialog', () => {
     await fireEvent.click(screen.getByTestId('share-copy'));
     expect(writeText).toHaveBeenCalledWith(url.value);
     await waitFor(() => expect(screen.getByTestId('share-copy')).toHaveTextContent('Copied'));
+  });
+
+  it('says so on the card when the link points at this computer', async () => {
+    const reach = 'This link points at 127.0.0.1, which is this computer: only someone who can reach it there can open the link, not a recipient elsewhere.';
+    signer = (r) => link(r, { url: `http://127.0.0.1:9000/b/${r.key}?sig`, reach });
+    setup();
+    await fireEvent.click(screen.getByTestId('share-create'));
+    expect(await screen.findByTestId('share-reach')).toHaveTextContent(reach);
   });
 
   it('checks a custom expiry: more than 0 and at most 7 days', async () => {
