@@ -140,9 +140,17 @@ pub enum BucketCommand {
         /// One setting: public-access.
         setting: Option<String>,
     },
-    /// Change a bucket's access settings; every change is written to the audit log.
+    /// Change a bucket's access settings: `bucket set BUCKET SETTING ...`. Every change is written
+    /// to the audit log.
+    Set(BucketSetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BucketSetArgs {
+    /// The bucket.
+    pub name: String,
     #[command(subcommand)]
-    Set(BucketSet),
+    pub setting: BucketSet,
 }
 
 #[derive(Debug, Subcommand)]
@@ -155,8 +163,6 @@ pub enum BucketSet {
 
 #[derive(Debug, Args)]
 pub struct PublicAccessArgs {
-    /// The bucket.
-    pub name: String,
     /// Turn all four switches on.
     #[arg(long, conflicts_with_all = ["allow_public", "block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"])]
     pub block_all: bool,

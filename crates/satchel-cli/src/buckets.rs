@@ -175,7 +175,7 @@ fn exposure_word(e: Exposure) -> &'static str {
 }
 
 /// `bucket set NAME public-access ...`: the switches asked for, the others as they are.
-pub async fn set_public_access(engine: &Satchel, conn: &Connection, a: PublicAccessArgs, json: bool) -> Result<(), Error> {
+pub async fn set_public_access(engine: &Satchel, conn: &Connection, name: &str, a: PublicAccessArgs, json: bool) -> Result<(), Error> {
     let switches = [&a.block_public_acls, &a.ignore_public_acls, &a.block_public_policy, &a.restrict_public_buckets];
     if !a.block_all && !a.allow_public && switches.iter().all(|s| s.is_none()) {
         return Err(Error::invalid("Say what to set: --block-all, --allow-public --yes-public, or one of the four switches (--block-public-acls on|off, ...)."));
@@ -185,7 +185,7 @@ pub async fn set_public_access(engine: &Satchel, conn: &Connection, a: PublicAcc
     } else if a.allow_public {
         PublicAccessBlock::NONE
     } else {
-        let mut next = engine.public_access(conn, &a.name).await?;
+        let mut next = engine.public_access(conn, name).await?;
         let set = |slot: &mut bool, name: &str, value: &Option<String>| -> Result<(), Error> {
             if let Some(v) = value {
                 *slot = parse_switch(name, v)?;
@@ -198,12 +198,12 @@ pub async fn set_public_access(engine: &Satchel, conn: &Connection, a: PublicAcc
         set(&mut next.restrict_public_buckets, "restrict-public-buckets", &a.restrict_public_buckets)?;
         next
     };
-    let change = engine.set_public_access(conn, &a.name, next, a.yes_public, Via::Cli).await?;
+    let change = engine.set_public_access(conn, name, next, a.yes_public, Via::Cli).await?;
     emit(json, json!(change), || {
         if change.unchanged {
-            format!("{}: Block Public Access is already {}; nothing changed.", a.name, change.after.summary())
+            format!("{name}: Block Public Access is already {}; nothing changed.", change.after.summary())
         } else {
-            format!("{}: Block Public Access {} → {} (recorded in the audit log).", a.name, change.before.summary(), change.after.summary())
+            format!("{name}: Block Public Access {} → {} (recorded in the audit log).", change.before.summary(), change.after.summary())
         }
     });
     Ok(())

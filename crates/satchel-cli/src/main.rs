@@ -23,7 +23,7 @@ use satchel_core::{
 use serde_json::json;
 
 use satchel_core::share::ShareKind;
-use args::{BucketCommand, BucketSet, Cli, Command, ConnectionAdd, ConnectionCommand, Global, SandboxArgs};
+use args::{BucketCommand, BucketSet, BucketSetArgs, Cli, Command, ConnectionAdd, ConnectionCommand, Global, SandboxArgs};
 
 /// Exit codes scripts can rely on: 1 for any failure, 2 for a command line clap refused.
 const EXIT_FAILURE: u8 = 1;
@@ -141,10 +141,12 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let conn = chosen_connection(&engine, &cli.global, None).await?;
             buckets::get(&engine, &conn, &name, setting.as_deref(), cli.global.json).await
         }
-        Command::Bucket(BucketCommand::Set(BucketSet::PublicAccess(args))) => {
+        Command::Bucket(BucketCommand::Set(BucketSetArgs { name, setting })) => {
             let engine = open_engine()?;
             let conn = chosen_connection(&engine, &cli.global, None).await?;
-            buckets::set_public_access(&engine, &conn, args, cli.global.json).await
+            match setting {
+                BucketSet::PublicAccess(args) => buckets::set_public_access(&engine, &conn, &name, args, cli.global.json).await,
+            }
         }
         Command::Audit(args) => buckets::audit(&open_engine()?, &args, cli.global.json),
         Command::Bucket(BucketCommand::Ls) => {

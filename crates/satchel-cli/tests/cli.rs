@@ -311,18 +311,18 @@ async fn public_access_changes_need_a_confirmation_and_are_audited() {
         [c.block_public_acls(), c.ignore_public_acls(), c.block_public_policy(), c.restrict_public_buckets()].map(|f| f == Some(true))
     };
 
-    let o = with_moto(&["bucket", "set", "public-access", &name, "--block-all", "--json"]);
+    let o = with_moto(&["bucket", "set", &name, "public-access", "--block-all", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(switches().await, [true; 4]);
 
-    let o = with_moto(&["bucket", "set", "public-access", &name, "--allow-public"]);
+    let o = with_moto(&["bucket", "set", &name, "public-access", "--allow-public"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--yes-public") && stderr(&o).contains("nothing was changed"), "{}", stderr(&o));
     assert_eq!(switches().await, [true; 4], "refused: nothing changed");
-    let o = with_moto(&["bucket", "set", "public-access", &name, "--block-public-acls", "maybe"]);
+    let o = with_moto(&["bucket", "set", &name, "public-access", "--block-public-acls", "maybe"]);
     assert!(stderr(&o).contains("takes on or off"), "{}", stderr(&o));
 
-    let o = with_moto(&["bucket", "set", "public-access", &name, "--block-public-acls", "off", "--ignore-public-acls", "off", "--yes-public", "--json"]);
+    let o = with_moto(&["bucket", "set", &name, "public-access", "--block-public-acls", "off", "--ignore-public-acls", "off", "--yes-public", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout_json(&o)["after"]["block_public_policy"], true);
     assert_eq!(switches().await, [false, false, true, true]);
