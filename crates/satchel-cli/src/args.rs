@@ -134,10 +134,11 @@ pub enum BucketCommand {
         #[arg(long)]
         force: bool,
     },
-    /// Show a bucket's access settings and whether it is public: public-access (all when omitted).
+    /// Show a bucket's access settings and whether it is public: public-access, policy (all when
+    /// omitted).
     Get {
         name: String,
-        /// One setting: public-access.
+        /// One setting: public-access or policy.
         setting: Option<String>,
     },
     /// Change a bucket's access settings: `bucket set BUCKET SETTING ...`. Every change is written
@@ -159,6 +160,44 @@ pub enum BucketSet {
     /// Turning protection off needs --yes-public.
     #[command(name = "public-access")]
     PublicAccess(PublicAccessArgs),
+    /// The bucket policy: --file FILE, --template NAME (added to the policy there), or --delete.
+    /// The policy is checked first: a problem exits non-zero naming its line, and nothing is sent.
+    Policy(PolicyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// The whole policy, from a JSON file (replaces the bucket's).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["template", "delete"])]
+    pub file: Option<PathBuf>,
+    /// A policy by intent, added to the bucket's (applied again, it replaces itself): public-read,
+    /// cross-account, require-tls, require-kms, source-ip, required-tag.
+    #[arg(long, value_name = "NAME", conflicts_with = "delete")]
+    pub template: Option<String>,
+    /// Remove the bucket's policy.
+    #[arg(long)]
+    pub delete: bool,
+    /// public-read: only objects under this prefix.
+    #[arg(long, value_name = "PREFIX")]
+    pub prefix: Option<String>,
+    /// cross-account: the other account's 12-digit id.
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// cross-account: write and delete too, not only list and read.
+    #[arg(long)]
+    pub read_write: bool,
+    /// require-kms: this KMS key's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub key: Option<String>,
+    /// source-ip: an address range allowed (repeatable), as 203.0.113.0/24.
+    #[arg(long, value_name = "CIDR")]
+    pub cidr: Vec<String>,
+    /// required-tag: the tag key uploads must carry.
+    #[arg(long, value_name = "KEY")]
+    pub tag_key: Option<String>,
+    /// Print what the policy says and the diff against the bucket's, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

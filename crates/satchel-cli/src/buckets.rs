@@ -5,12 +5,13 @@ use std::io::IsTerminal;
 use satchel_core::buckets::create::{CannedAcl, DefaultEncryption, Grant, GrantPermission, Ownership};
 use satchel_core::buckets::EmptyPhase;
 use satchel_core::tags::parse_tag;
+use satchel_core::governance::policy::{self, Template};
 use satchel_core::governance::public_access::parse_switch;
 use satchel_core::governance::{Exposure, PublicAccessBlock};
 use satchel_core::{Connection, Error, ErrorCode, NewBucket, Satchel, Via};
 use serde_json::json;
 
-use crate::args::{AuditArgs, BucketCreate, PublicAccessArgs};
+use crate::args::{AuditArgs, BucketCreate, PolicyArgs, PublicAccessArgs};
 use crate::emit;
 
 pub async fn create(engine: &Satchel, conn: &Connection, a: BucketCreate, json: bool) -> Result<(), Error> {
@@ -143,7 +144,11 @@ pub async fn remove(engine: &Satchel, conn: &Connection, name: &str, force: bool
 pub async fn get(engine: &Satchel, conn: &Connection, name: &str, setting: Option<&str>, json: bool) -> Result<(), Error> {
     match setting {
         None | Some("public-access") => {}
-        Some(other) => return Err(Error::invalid(format!("\"{other}\" isn't a setting Satchel reads yet: use public-access."))),
+        Some("policy") => return get_policy(engine, conn, name, json).await,
+        Some(other) => return Err(Error::invalid(format!("\"{other}\" isn't a setting Satchel reads yet: use public-access or policy."))),
+    }
+    if setting.is_none() && !json {
+        get_policy(engine, conn, name, false).await?;
     }
     let exposure = engine.bucket_exposure(conn, name).await?;
     // Not read (a store without Block Public Access, or not allowed): the exposure says which.
@@ -225,6 +230,71 @@ pub fn audit(engine: &Satchel, a: &AuditArgs, json: bool) -> Result<(), Error> {
             .map(|e| format!("{}  {} / {}  {}  {} → {}  ({})", e.at, e.connection, e.bucket, e.setting, e.before, e.after, e.via))
             .collect::<Vec<_>>()
             .join("\n")
+    });
+    Ok(())
+}
+
+/// `bucket get NAME policy`: the policy and, statement by statement, what it says.
+async fn get_policy(engine: &Satchel, conn: &Connection, name: &str, json: bool) -> Result<(), Error> {
+    let text = engine.bucket_policy(conn, name).await?;
+    let parsed = text.as_deref().and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
+    let summary = parsed.as_ref().map(|p| policy::summarize(p, name)).unwrap_or_default();
+    emit(json, json!({ "bucket": name, "policy": parsed, "summary": summary }), || match &parsed {
+        None => format!("{name}: no bucket policy."),
+        Some(p) => format!("{name}: bucket policy\n{}\n{}", summary.iter().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n"), policy::pretty(p)),
+    });
+    Ok(())
+}
+
+/// `bucket set NAME policy --file F | --template T ... | --delete [--dry-run]`.
+pub async fn set_policy(engine: &Satchel, conn: &Connection, name: &str, a: PolicyArgs, json: bool) -> Result<(), Error> {
+    if a.delete {
+        if a.dry_run {
+            let now = engine.bucket_policy(conn, name).await?;
+            emit(json, json!({ "delete": true, "policy": now }), || match now {
+                Some(_) => format!("{name}: --delete would remove the bucket policy (nothing sent)."),
+                None => format!("{name}: there is no bucket policy to delete."),
+            });
+            return Ok(());
+        }
+        let change = engine.delete_bucket_policy(conn, name, Via::Cli).await?;
+        emit(json, json!(change), || match change.before {
+            Some(_) => format!("{name}: bucket policy deleted (recorded in the audit log)."),
+            None => format!("{name}: there was no bucket policy; nothing changed."),
+        });
+        return Ok(());
+    }
+    let text = match (&a.file, &a.template) {
+        (Some(file), _) => std::fs::read_to_string(file).map_err(|e| Error::invalid(format!("Couldn't read {}: {e}.", file.display())))?,
+        (None, Some(t)) => {
+            let template = Template::named(t, a.prefix.as_deref(), a.account.as_deref(), a.read_write, a.key.as_deref(), &a.cidr, a.tag_key.as_deref())?;
+            let current = engine.bucket_policy(conn, name).await?;
+            policy::merge(current.as_deref(), template.statements(name))
+        }
+        (None, None) => return Err(Error::invalid("Say which policy: --file FILE, --template NAME, or --delete.")),
+    };
+    let preview = engine.preview_policy(conn, name, &text).await?;
+    if a.dry_run {
+        emit(json, json!(preview), || {
+            let mut s = String::new();
+            for p in &preview.problems {
+                s.push_str(&format!("line {}: {}\n", p.line, p.message));
+            }
+            for l in &preview.summary {
+                s.push_str(&format!("  {l}\n"));
+            }
+            if let Some(r) = &preview.refused {
+                s.push_str(&format!("{r}\n"));
+            }
+            s.push_str(&preview.diff);
+            s.push_str("\n(dry run: nothing sent)");
+            s
+        });
+        return if preview.problems.is_empty() { Ok(()) } else { Err(Error::invalid("The policy has problems (listed above); nothing was sent.")) };
+    }
+    let change = engine.set_bucket_policy(conn, name, &text, Via::Cli).await?;
+    emit(json, json!(change), || {
+        format!("{name}: bucket policy set (recorded in the audit log).\n{}", change.summary.iter().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n"))
     });
     Ok(())
 }

@@ -146,6 +146,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let conn = chosen_connection(&engine, &cli.global, None).await?;
             match setting {
                 BucketSet::PublicAccess(args) => buckets::set_public_access(&engine, &conn, &name, args, cli.global.json).await,
+                BucketSet::Policy(args) => buckets::set_policy(&engine, &conn, &name, args, cli.global.json).await,
             }
         }
         Command::Audit(args) => buckets::audit(&open_engine()?, &args, cli.global.json),

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::Satchel;
 use crate::connect::connection::Connection;
 use crate::error::{Error, ErrorCode, Result};
+use crate::governance::policy::{self, PolicyProblem};
 use crate::governance::public_access::{self, PublicAccessBlock};
 use crate::governance::{self, AuditEntry, AuditLog, ExposureReport};
 
@@ -79,5 +80,104 @@ impl Satchel {
         let log = std::sync::Arc::new(AuditLog::open(&self.paths.data_dir.join("audit.db"))?);
         *slot = Some(log.clone());
         Ok(log)
+    }
+}
+
+/// What a new policy would do, before it is applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PolicyPreview {
+    /// The policy as it would be sent (pretty-printed).
+    pub text: String,
+    /// What is wrong with it, each on its line; nothing is sent while there are any.
+    pub problems: Vec<PolicyProblem>,
+    /// Statement by statement, in words.
+    pub summary: Vec<String>,
+    /// Against the bucket's policy now (`-` old, `+` new).
+    pub diff: String,
+    /// It grants anyone something.
+    pub public: bool,
+    /// Why the storage would refuse it (Block Public Access refuses public policies).
+    pub refused: Option<String>,
+}
+
+/// A policy applied or deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PolicyChange {
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub summary: Vec<String>,
+}
+
+impl Satchel {
+    pub async fn bucket_policy(&self, conn: &Connection, bucket: &str) -> Result<Option<String>> {
+        policy::read(&self.bucket_client(conn, bucket).await?, bucket).await
+    }
+
+    /// Checks a policy for the bucket, says what it does and how it differs from the current one,
+    /// and whether Block Public Access would refuse it; sends nothing.
+    pub async fn preview_policy(&self, conn: &Connection, bucket: &str, text: &str) -> Result<PolicyPreview> {
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let current = policy::read(&s3, bucket).await?;
+        let (parsed, problems) = match policy::validate(text, bucket) {
+            Ok(p) => (Some(p), Vec::new()),
+            Err(problems) => (None, problems),
+        };
+        let Some(parsed) = parsed else {
+            return Ok(PolicyPreview { text: text.to_string(), problems, summary: Vec::new(), diff: String::new(), public: false, refused: None });
+        };
+        let shown = policy::pretty(&parsed);
+        let public = policy::is_public(&parsed);
+        let refused = if public {
+            match public_access::read(&s3, bucket).await {
+                Ok(b) if b.block_public_policy => Some(format!(
+                    "Block Public Access on \"{bucket}\" refuses public policies, so this one would be refused. Turn \"Block public policies\" off first, if the bucket is meant to be public."
+                )),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        Ok(PolicyPreview {
+            diff: policy::diff(current.as_deref().unwrap_or(""), &shown),
+            summary: policy::summarize(&parsed, bucket),
+            text: shown,
+            problems,
+            public,
+            refused,
+        })
+    }
+
+    /// Applies a policy once it has no problems and Block Public Access would not refuse it;
+    /// recorded in the audit log.
+    pub async fn set_bucket_policy(&self, conn: &Connection, bucket: &str, text: &str, via: Via) -> Result<PolicyChange> {
+        let preview = self.preview_policy(conn, bucket, text).await?;
+        if let Some(first) = preview.problems.first() {
+            let more = match preview.problems.len() {
+                1 => String::new(),
+                n => format!(" ({} more problems)", n - 1),
+            };
+            return Err(Error::invalid(format!("Line {}: {}{more} Nothing was sent.", first.line, first.message)));
+        }
+        if let Some(why) = preview.refused {
+            return Err(Error::new(ErrorCode::InvalidInput, format!("{why} Nothing was sent.")));
+        }
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let before = policy::read(&s3, bucket).await?;
+        policy::apply(&s3, bucket, &preview.text).await?;
+        self.audit_log()?.record(&conn.name, bucket, "policy", before.as_deref().unwrap_or("(none)"), &preview.text, via.as_str())?;
+        Ok(PolicyChange { before, after: Some(preview.text), summary: preview.summary })
+    }
+
+    pub async fn delete_bucket_policy(&self, conn: &Connection, bucket: &str, via: Via) -> Result<PolicyChange> {
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let before = policy::read(&s3, bucket).await?;
+        if before.is_none() {
+            return Ok(PolicyChange { before, after: None, summary: Vec::new() });
+        }
+        policy::remove(&s3, bucket).await?;
+        self.audit_log()?.record(&conn.name, bucket, "policy", before.as_deref().unwrap_or(""), "(none)", via.as_str())?;
+        Ok(PolicyChange { before, after: None, summary: Vec::new() })
     }
 }

@@ -5,6 +5,7 @@
 pub mod audit;
 mod exposure;
 mod overview;
+pub mod policy;
 pub mod public_access;
 
 pub use audit::{AuditEntry, AuditLog};
