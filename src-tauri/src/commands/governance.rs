@@ -1,7 +1,8 @@
 //! Bucket settings after creation.
 
+use satchel_core::governance::policy::Template;
 use satchel_core::governance::{AuditEntry, BucketOverview, ExposureReport, PublicAccessBlock};
-use satchel_core::{Error, PublicAccessChange, Via};
+use satchel_core::{Error, PolicyChange, PolicyPreview, PolicyView, PublicAccessChange, Via};
 
 use super::Engine;
 
@@ -31,4 +32,39 @@ pub async fn set_public_access(engine: Engine<'_>, connection_id: String, bucket
 #[specta::specta]
 pub fn audit_entries(engine: Engine<'_>, bucket: Option<String>) -> Result<Vec<AuditEntry>, Error> {
     engine.audit_entries(bucket.as_deref())
+}
+
+/// The bucket's policy, pretty-printed, and what it says statement by statement.
+#[tauri::command]
+#[specta::specta]
+pub async fn bucket_policy(engine: Engine<'_>, connection_id: String, bucket: String) -> Result<PolicyView, Error> {
+    engine.policy_view(&engine.connection(&connection_id).await?, &bucket).await
+}
+
+/// Checks a policy (problems by line), says what it does, diffs it against the bucket's; sends nothing.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_policy(engine: Engine<'_>, connection_id: String, bucket: String, text: String) -> Result<PolicyPreview, Error> {
+    engine.preview_policy(&engine.connection(&connection_id).await?, &bucket, &text).await
+}
+
+/// The editor's policy with a template's statements added.
+#[tauri::command]
+#[specta::specta]
+pub async fn policy_with_template(engine: Engine<'_>, connection_id: String, bucket: String, draft: String, template: Template) -> Result<String, Error> {
+    engine.policy_with_template(&engine.connection(&connection_id).await?, &bucket, &draft, template).await
+}
+
+/// Applies a policy with no problems; recorded in the audit log.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_bucket_policy(engine: Engine<'_>, connection_id: String, bucket: String, text: String) -> Result<PolicyChange, Error> {
+    engine.set_bucket_policy(&engine.connection(&connection_id).await?, &bucket, &text, Via::App).await
+}
+
+/// Removes the bucket's policy; recorded in the audit log.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_bucket_policy(engine: Engine<'_>, connection_id: String, bucket: String) -> Result<PolicyChange, Error> {
+    engine.delete_bucket_policy(&engine.connection(&connection_id).await?, &bucket, Via::App).await
 }

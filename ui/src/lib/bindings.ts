@@ -46,6 +46,16 @@ export const commands = {
 	setPublicAccess: (connectionId: string, bucket: string, block: PublicAccessBlock, confirmed: boolean) => typedError<PublicAccessChange, AppError_Serialize>(__TAURI_INVOKE("set_public_access", { connectionId, bucket, block, confirmed })),
 	/**  The changes made through Satchel to a bucket's settings (all buckets' without one), oldest first. */
 	auditEntries: (bucket: string | null) => typedError<AuditEntry[], AppError_Serialize>(__TAURI_INVOKE("audit_entries", { bucket })),
+	/**  The bucket's policy, pretty-printed, and what it says statement by statement. */
+	bucketPolicy: (connectionId: string, bucket: string) => typedError<PolicyView_Serialize, AppError_Serialize>(__TAURI_INVOKE("bucket_policy", { connectionId, bucket })),
+	/**  Checks a policy (problems by line), says what it does, diffs it against the bucket's; sends nothing. */
+	previewPolicy: (connectionId: string, bucket: string, text: string) => typedError<PolicyPreview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_policy", { connectionId, bucket, text })),
+	/**  The editor's policy with a template's statements added. */
+	policyWithTemplate: (connectionId: string, bucket: string, draft: string, template: Template_Deserialize) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("policy_with_template", { connectionId, bucket, draft, template })),
+	/**  Applies a policy with no problems; recorded in the audit log. */
+	setBucketPolicy: (connectionId: string, bucket: string, text: string) => typedError<PolicyChange_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_bucket_policy", { connectionId, bucket, text })),
+	/**  Removes the bucket's policy; recorded in the audit log. */
+	deleteBucketPolicy: (connectionId: string, bucket: string) => typedError<PolicyChange_Serialize, AppError_Serialize>(__TAURI_INVOKE("delete_bucket_policy", { connectionId, bucket })),
 	/**
 	 *  Lists a folder (or everything below it when `recursive`), sending each page through `pages` as it
 	 *  arrives; returns the number of objects. Cancellable with `cancel_operation(op_id)`.
@@ -855,6 +865,81 @@ export type Ownership =
 /**  ACLs are off; the bucket owner owns everything. The safe default. */
 "bucket_owner_enforced" | "bucket_owner_preferred" | "object_writer";
 
+/**  A policy applied or deleted. */
+export type PolicyChange = PolicyChange_Serialize | PolicyChange_Deserialize;
+
+/**  A policy applied or deleted. */
+export type PolicyChange_Deserialize = {
+	before?: string | null,
+	after?: string | null,
+	summary: string[],
+};
+
+/**  A policy applied or deleted. */
+export type PolicyChange_Serialize = {
+	before: string | null,
+	after: string | null,
+	summary: string[],
+};
+
+/**  What a new policy would do, before it is applied. */
+export type PolicyPreview = PolicyPreview_Serialize | PolicyPreview_Deserialize;
+
+/**  What a new policy would do, before it is applied. */
+export type PolicyPreview_Deserialize = {
+	/**  The policy as it would be sent (pretty-printed). */
+	text: string,
+	/**  What is wrong with it, each on its line; nothing is sent while there are any. */
+	problems: PolicyProblem[],
+	/**  Statement by statement, in words. */
+	summary: string[],
+	/**  Against the bucket's policy now (`-` old, `+` new). */
+	diff: string,
+	/**  It grants anyone something. */
+	public: boolean,
+	/**  Why the storage would refuse it (Block Public Access refuses public policies). */
+	refused?: string | null,
+};
+
+/**  What a new policy would do, before it is applied. */
+export type PolicyPreview_Serialize = {
+	/**  The policy as it would be sent (pretty-printed). */
+	text: string,
+	/**  What is wrong with it, each on its line; nothing is sent while there are any. */
+	problems: PolicyProblem[],
+	/**  Statement by statement, in words. */
+	summary: string[],
+	/**  Against the bucket's policy now (`-` old, `+` new). */
+	diff: string,
+	/**  It grants anyone something. */
+	public: boolean,
+	/**  Why the storage would refuse it (Block Public Access refuses public policies). */
+	refused: string | null,
+};
+
+/**  One thing wrong with a policy, and the line (1-based) it is on. */
+export type PolicyProblem = {
+	line: number,
+	message: string,
+};
+
+/**  A bucket's policy and what it says. */
+export type PolicyView = PolicyView_Serialize | PolicyView_Deserialize;
+
+/**  A bucket's policy and what it says. */
+export type PolicyView_Deserialize = {
+	/**  Pretty-printed; `None` when the bucket has no policy. */
+	text?: string | null,
+	summary: string[],
+};
+
+/**  A bucket's policy and what it says. */
+export type PolicyView_Serialize = {
+	/**  Pretty-printed; `None` when the bucket has no policy. */
+	text: string | null,
+	summary: string[],
+};
+
 /**  What a quick preview shows. */
 export type Preview = Preview_Serialize | Preview_Deserialize;
 
@@ -1098,6 +1183,39 @@ export type TagMode =
 "merge" | 
 /**  These become the only tags. */
 "replace";
+
+/**  A policy by intent: each makes statements that `merge` adds to the bucket's policy. */
+export type Template = Template_Serialize | Template_Deserialize;
+
+/**  A policy by intent: each makes statements that `merge` adds to the bucket's policy. */
+export type Template_Deserialize = 
+/**  Anyone can read objects under the prefix ("" for the whole bucket). */
+{ kind: "public_read"; prefix: string } | 
+/**  Another AWS account can list and read (and with `read_write`, write and delete). */
+{ kind: "cross_account"; account: string; read_write: boolean } | 
+/**  Refuse anything not over TLS. */
+{ kind: "require_tls" } | 
+/**  Refuse uploads not encrypted with SSE-KMS (with this key, when given). */
+{ kind: "require_kms"; key?: string | null } | 
+/**  Refuse anything from outside these address ranges. */
+{ kind: "source_ip"; cidrs: string[] } | 
+/**  Refuse uploads that lack this tag. */
+{ kind: "required_tag"; key: string };
+
+/**  A policy by intent: each makes statements that `merge` adds to the bucket's policy. */
+export type Template_Serialize = 
+/**  Anyone can read objects under the prefix ("" for the whole bucket). */
+{ kind: "public_read"; prefix: string } | 
+/**  Another AWS account can list and read (and with `read_write`, write and delete). */
+{ kind: "cross_account"; account: string; read_write: boolean } | 
+/**  Refuse anything not over TLS. */
+{ kind: "require_tls" } | 
+/**  Refuse uploads not encrypted with SSE-KMS (with this key, when given). */
+{ kind: "require_kms"; key: string | null } | 
+/**  Refuse anything from outside these address ranges. */
+{ kind: "source_ip"; cidrs: string[] } | 
+/**  Refuse uploads that lack this tag. */
+{ kind: "required_tag"; key: string };
 
 /**  What "Test connection" found. */
 export type TestReport = TestReport_Serialize | TestReport_Deserialize;

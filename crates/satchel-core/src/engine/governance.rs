@@ -110,9 +110,35 @@ pub struct PolicyChange {
     pub summary: Vec<String>,
 }
 
+/// A bucket's policy and what it says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PolicyView {
+    /// Pretty-printed; `None` when the bucket has no policy.
+    pub text: Option<String>,
+    pub summary: Vec<String>,
+}
+
 impl Satchel {
     pub async fn bucket_policy(&self, conn: &Connection, bucket: &str) -> Result<Option<String>> {
         policy::read(&self.bucket_client(conn, bucket).await?, bucket).await
+    }
+
+    pub async fn policy_view(&self, conn: &Connection, bucket: &str) -> Result<PolicyView> {
+        let text = self.bucket_policy(conn, bucket).await?;
+        let parsed = text.as_deref().and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
+        Ok(PolicyView {
+            summary: parsed.as_ref().map(|p| policy::summarize(p, bucket)).unwrap_or_default(),
+            text: parsed.as_ref().map(policy::pretty).or(text),
+        })
+    }
+
+    /// `draft` (the editor's text, or the bucket's policy when empty) with a template's statements
+    /// added; sends nothing.
+    pub async fn policy_with_template(&self, conn: &Connection, bucket: &str, draft: &str, template: policy::Template) -> Result<String> {
+        let template = template.checked()?;
+        let base = if draft.trim().is_empty() { self.bucket_policy(conn, bucket).await? } else { Some(draft.to_string()) };
+        Ok(policy::merge(base.as_deref(), template.statements(bucket)))
     }
 
     /// Checks a policy for the bucket, says what it does and how it differs from the current one,

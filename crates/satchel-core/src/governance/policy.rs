@@ -403,7 +403,9 @@ fn join(items: Vec<String>) -> String {
 }
 
 /// A policy by intent: each makes statements that `merge` adds to the bucket's policy.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Template {
     /// Anyone can read objects under the prefix ("" for the whole bucket).
     PublicRead { prefix: String },
@@ -449,6 +451,22 @@ impl Template {
             other => Err(Error::invalid(format!(
                 "\"{other}\" isn't a template: use public-read, cross-account, require-tls, require-kms, source-ip or required-tag."
             ))),
+        }
+    }
+
+    /// Checks the values a form gave (the CLI's are checked by `named`).
+    pub fn checked(self) -> Result<Template> {
+        match &self {
+            Template::CrossAccount { account, .. } if !is_account_id(account) => {
+                Err(Error::invalid(format!("\"{account}\" isn't an AWS account id: those are 12 digits.")))
+            }
+            Template::SourceIp { cidrs } if cidrs.is_empty() => Err(Error::invalid("Give at least one address range, as 203.0.113.0/24.")),
+            Template::SourceIp { cidrs } => match cidrs.iter().find(|c| !cidr_ok(c)) {
+                Some(c) => Err(Error::invalid(format!("\"{c}\" isn't an address range: write it as 203.0.113.0/24 or 2001:db8::/32."))),
+                None => Ok(self),
+            },
+            Template::RequiredTag { key } if key.trim().is_empty() => Err(Error::invalid("Name the tag key uploads must carry.")),
+            _ => Ok(self),
         }
     }
 

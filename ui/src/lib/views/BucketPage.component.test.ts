@@ -42,6 +42,7 @@ beforeEach(() => {
     bucket_overview: OVERVIEW,
     bucket_exposure: { exposure: 'private', why: 'Block Public Access is on.', block: null },
     audit_entries: [],
+    bucket_policy: { text: null, summary: [] },
     bucket_census: () => census,
     cancel_operation: true,
     list_objects: 0,
