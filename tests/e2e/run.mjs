@@ -571,7 +571,7 @@ async function main() {
     await (await byTestId(browser, 'transfer-status')).click();
   });
 
-  await step('the overview says whether a bucket is public; protection goes off only after its name is typed', async () => {
+  await step('the overview says whether a bucket is public; protection goes off only after its name is typed; a public prefix and its block are audited', async () => {
     await (await byTestId(browser, 'tab-overview')).click();
     const exposure = await byTestId(browser, 'exposure');
     await exposure.waitForDisplayed({ timeout: WAIT });
@@ -591,6 +591,33 @@ async function main() {
     const audit = await byTestId(browser, 'audit');
     await audit.waitForDisplayed({ timeout: WAIT });
     assert.match(await audit.getText(), /Changes made through Satchel \(2\)/);
+
+    // A prefix made public by a template: the badge says so; blocking all public access brings it back.
+    await (await byTestId(browser, 'policy-prefix')).setValue('2024-archive/');
+    await (await byTestId(browser, 'policy-add-template')).click();
+    const said = await byTestId(browser, 'policy-preview-summary');
+    await said.waitForDisplayed({ timeout: WAIT });
+    assert.match(await said.getText(), /Anyone on the internet can read objects under 2024-archive\//);
+    await browser.saveScreenshot(path.join(shots, 'policy-editor.png'));
+    await (await byTestId(browser, 'policy-apply')).click();
+    await (await byTestId(browser, 'policy-done')).waitForDisplayed({ timeout: WAIT });
+    assert.match(await (await fetch(`${moto}/e2e-reports?policy`)).text(), /2024-archive\/\*/, 'moto holds the policy');
+    await browser.waitUntil(async () => (await (await byTestId(browser, 'exposure')).getAttribute('data-exposure')) === 'public_through_policy', {
+      timeout: WAIT, timeoutMsg: 'the badge did not say the bucket is public through its policy',
+    });
+    await (await byTestId(browser, 'bpa-block-all')).click();
+    await (await byTestId(browser, 'bpa-apply')).click();
+    await browser.waitUntil(async () => (await (await byTestId(browser, 'exposure')).getAttribute('data-exposure')) === 'private', {
+      timeout: WAIT, timeoutMsg: 'blocking all public access did not make the badge private again',
+    });
+    await browser.waitUntil(async () => /Changes made through Satchel \(4\)/.test(await (await byTestId(browser, 'audit')).getText()), {
+      timeout: WAIT, timeoutMsg: 'the audit view does not list the policy and the block',
+    });
+    await (await byTestId(browser, 'audit')).click();
+    await browser.saveScreenshot(path.join(shots, 'public-access-audit.png'));
+    const entries = [];
+    for (const e of await browser.$$('[data-testid="audit-entry"]')) entries.push(await e.getText());
+    assert.ok(entries.some((t) => /policy:/.test(t)) && entries.some((t) => /public-access: none on → all 4 on/.test(t)), entries.join('\n'));
     await (await byTestId(browser, 'tab-objects')).click();
   });
 
