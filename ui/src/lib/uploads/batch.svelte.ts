@@ -159,20 +159,7 @@ function downloadSpec(summary: DownloadSummary, choice: IfExists, origin: Downlo
 
 /** A copy's report in the shape the panel and the history read. */
 export function copyAsTransferReport(c: CopyReport): UploadReport {
-  return {
-    files: c.copied,
-    bytes: c.bytes,
-    failed: c.failed,
-    cancelled: c.cancelled,
-    paused: false,
-    resumed_bytes: 0,
-    restarted: [],
-    removed: 0,
-    checksum: '',
-    next_plan: null,
-    skipped: 0,
-    already_sent: 0,
-  };
+  return { ...EMPTY_CANCELLED, files: c.copied, bytes: c.bytes, failed: c.failed, cancelled: c.cancelled };
 }
 
 function copySpec(req: CopyRequest): BatchSpec {
