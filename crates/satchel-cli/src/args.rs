@@ -138,7 +138,7 @@ pub enum BucketCommand {
     /// omitted).
     Get {
         name: String,
-        /// One setting: public-access or policy.
+        /// One setting: public-access, policy, cors, website or accelerate.
         setting: Option<String>,
     },
     /// Change a bucket's access settings: `bucket set BUCKET SETTING ...`. Every change is written
@@ -163,6 +163,48 @@ pub enum BucketSet {
     /// The bucket policy: --file FILE, --template NAME (added to the policy there), or --delete.
     /// The policy is checked first: a problem exits non-zero naming its line, and nothing is sent.
     Policy(PolicyArgs),
+    /// CORS rules (which web pages may call the bucket from a browser): --file FILE, --template
+    /// presigned-upload --origin URL, --template read-anywhere, or --delete.
+    Cors(CorsArgs),
+    /// Static website hosting: --index DOC [--error DOC], --redirect-all HOST, or --delete.
+    Website(WebsiteArgs),
+    /// Transfer acceleration (Amazon S3): on or off.
+    Accelerate {
+        /// on or off
+        state: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct WebsiteArgs {
+    /// The page served for a folder, as index.html.
+    #[arg(long, value_name = "DOC", conflicts_with_all = ["redirect_all", "delete"])]
+    pub index: Option<String>,
+    /// The page served when something is missing, as error.html.
+    #[arg(long, value_name = "DOC", requires = "index")]
+    pub error: Option<String>,
+    /// Redirect every request to this host, as www.example.com.
+    #[arg(long, value_name = "HOST", conflicts_with = "delete")]
+    pub redirect_all: Option<String>,
+    /// Turn website hosting off.
+    #[arg(long)]
+    pub delete: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CorsArgs {
+    /// The rules, from a JSON file: a list of rules, or {"CORSRules": [...]} as the AWS CLI writes it.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["template", "delete"])]
+    pub file: Option<PathBuf>,
+    /// presigned-upload (browser uploads through upload links from --origin) or read-anywhere.
+    #[arg(long, value_name = "NAME", conflicts_with = "delete")]
+    pub template: Option<String>,
+    /// presigned-upload: the web page's origin, as https://app.example.com.
+    #[arg(long, value_name = "URL")]
+    pub origin: Option<String>,
+    /// Remove the bucket's CORS rules.
+    #[arg(long)]
+    pub delete: bool,
 }
 
 #[derive(Debug, Args)]

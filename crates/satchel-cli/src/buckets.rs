@@ -6,12 +6,14 @@ use satchel_core::buckets::create::{CannedAcl, DefaultEncryption, Grant, GrantPe
 use satchel_core::buckets::EmptyPhase;
 use satchel_core::tags::parse_tag;
 use satchel_core::governance::policy::{self, Template};
+use satchel_core::governance::website::Website;
+use satchel_core::governance::{accelerate, cors};
 use satchel_core::governance::public_access::parse_switch;
 use satchel_core::governance::{Exposure, PublicAccessBlock};
 use satchel_core::{Connection, Error, ErrorCode, NewBucket, Satchel, Via};
 use serde_json::json;
 
-use crate::args::{AuditArgs, BucketCreate, PolicyArgs, PublicAccessArgs};
+use crate::args::{AuditArgs, BucketCreate, CorsArgs, PolicyArgs, PublicAccessArgs, WebsiteArgs};
 use crate::emit;
 
 pub async fn create(engine: &Satchel, conn: &Connection, a: BucketCreate, json: bool) -> Result<(), Error> {
@@ -145,7 +147,27 @@ pub async fn get(engine: &Satchel, conn: &Connection, name: &str, setting: Optio
     match setting {
         None | Some("public-access") => {}
         Some("policy") => return get_policy(engine, conn, name, json).await,
-        Some(other) => return Err(Error::invalid(format!("\"{other}\" isn't a setting Satchel reads yet: use public-access or policy."))),
+        Some("cors") => {
+            let rules = engine.bucket_cors(conn, name).await?;
+            emit(json, json!({ "bucket": name, "cors": rules }), || match rules.is_empty() {
+                true => format!("{name}: no CORS rules (browsers on other sites can't call it)."),
+                false => format!("{name}: CORS rules\n{}", serde_json::to_string_pretty(&rules).unwrap_or_default()),
+            });
+            return Ok(());
+        }
+        Some("website") => {
+            let view = engine.bucket_website(conn, name).await?;
+            emit(json, json!(view), || website_lines(name, &view));
+            return Ok(());
+        }
+        Some("accelerate") => {
+            let on = engine.bucket_accelerate(conn, name).await?;
+            emit(json, json!({ "bucket": name, "accelerate": on }), || format!("{name}: transfer acceleration {}", if on { "on" } else { "off" }));
+            return Ok(());
+        }
+        Some(other) => {
+            return Err(Error::invalid(format!("\"{other}\" isn't a setting Satchel reads yet: use public-access, policy, cors, website or accelerate.")));
+        }
     }
     if setting.is_none() && !json {
         get_policy(engine, conn, name, false).await?;
@@ -296,5 +318,61 @@ pub async fn set_policy(engine: &Satchel, conn: &Connection, name: &str, a: Poli
     emit(json, json!(change), || {
         format!("{name}: bucket policy set (recorded in the audit log).\n{}", change.summary.iter().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n"))
     });
+    Ok(())
+}
+
+/// `bucket set NAME cors --file F | --template T [--origin URL] | --delete`.
+pub async fn set_cors(engine: &Satchel, conn: &Connection, name: &str, a: CorsArgs, json: bool) -> Result<(), Error> {
+    let rules = match (&a.file, a.template.as_deref(), a.delete) {
+        (_, _, true) => Vec::new(),
+        (Some(file), _, _) => cors::parse_rules(&std::fs::read_to_string(file).map_err(|e| Error::invalid(format!("Couldn't read {}: {e}.", file.display())))?)?,
+        (None, Some("presigned-upload"), _) => cors::presigned_upload(a.origin.as_deref().ok_or_else(|| Error::invalid("The presigned-upload template needs --origin URL (the web page's origin)."))?)?,
+        (None, Some("read-anywhere"), _) => cors::read_anywhere(),
+        (None, Some(other), _) => return Err(Error::invalid(format!("\"{other}\" isn't a CORS template: use presigned-upload or read-anywhere."))),
+        (None, None, false) => return Err(Error::invalid("Say which rules: --file FILE, --template NAME, or --delete.")),
+    };
+    engine.set_bucket_cors(conn, name, &rules, Via::Cli).await?;
+    emit(json, json!({ "bucket": name, "cors": rules }), || match rules.is_empty() {
+        true => format!("{name}: CORS rules removed (recorded in the audit log)."),
+        false => format!("{name}: {} CORS rule(s) set (recorded in the audit log).", rules.len()),
+    });
+    Ok(())
+}
+
+/// `bucket set NAME accelerate on|off`.
+pub async fn set_accelerate(engine: &Satchel, conn: &Connection, name: &str, state: &str, json: bool) -> Result<(), Error> {
+    let on = accelerate::parse(state)?;
+    let changed = engine.set_bucket_accelerate(conn, name, on, Via::Cli).await?;
+    emit(json, json!({ "bucket": name, "accelerate": on, "changed": changed }), || {
+        let word = if on { "on" } else { "off" };
+        if changed { format!("{name}: transfer acceleration {word} (recorded in the audit log).") } else { format!("{name}: transfer acceleration is already {word}.") }
+    });
+    Ok(())
+}
+
+fn website_lines(name: &str, view: &satchel_core::WebsiteView) -> String {
+    let mut s = format!("{name}: website hosting {}", view.site.describe());
+    if let Some(e) = &view.endpoint {
+        s.push_str(&format!("\n  served at {e}"));
+    }
+    if let Some(w) = &view.warning {
+        s.push_str(&format!("\n  warning: {w}"));
+    }
+    s
+}
+
+/// `bucket set NAME website --index DOC [--error DOC] | --redirect-all HOST | --delete`.
+pub async fn set_website(engine: &Satchel, conn: &Connection, name: &str, a: WebsiteArgs, json: bool) -> Result<(), Error> {
+    let site = match (a.index, a.redirect_all, a.delete) {
+        (_, _, true) => Website::Off,
+        (Some(index), _, _) => Website::Documents { index, error: a.error },
+        (None, Some(host), _) => Website::RedirectAll { host },
+        (None, None, false) => return Err(Error::invalid("Say what to serve: --index DOC [--error DOC], --redirect-all HOST, or --delete.")),
+    };
+    let view = engine.set_bucket_website(conn, name, site, Via::Cli).await?;
+    if let Some(w) = &view.warning {
+        eprintln!("satchel: warning: {w}");
+    }
+    emit(json, json!(view), || website_lines(name, &view));
     Ok(())
 }

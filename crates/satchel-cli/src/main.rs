@@ -147,6 +147,9 @@ async fn run(cli: Cli) -> Result<(), Error> {
             match setting {
                 BucketSet::PublicAccess(args) => buckets::set_public_access(&engine, &conn, &name, args, cli.global.json).await,
                 BucketSet::Policy(args) => buckets::set_policy(&engine, &conn, &name, args, cli.global.json).await,
+                BucketSet::Cors(args) => buckets::set_cors(&engine, &conn, &name, args, cli.global.json).await,
+                BucketSet::Website(args) => buckets::set_website(&engine, &conn, &name, args, cli.global.json).await,
+                BucketSet::Accelerate { state } => buckets::set_accelerate(&engine, &conn, &name, &state, cli.global.json).await,
             }
         }
         Command::Audit(args) => buckets::audit(&open_engine()?, &args, cli.global.json),

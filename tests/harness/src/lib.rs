@@ -117,6 +117,9 @@ pub fn garage() -> &'static Garage {
 #[derive(Debug)]
 pub struct Garage {
     pub server: S3Server,
+    /// Where garage serves buckets with website hosting, to anyone (no credentials): a request
+    /// names the bucket in its Host header, `{bucket}.web.garage.localhost`.
+    pub web_endpoint: String,
     pub powerless_key_id: String,
     pub powerless_secret: String,
     config: PathBuf,
@@ -182,7 +185,7 @@ fn start_garage() -> Garage {
     let bin = garage_binary();
     // Kept for the life of the process: the server owns files in it.
     let dir = Box::leak(Box::new(tempfile::tempdir().expect("garage temp dir"))).path().to_path_buf();
-    let (rpc, s3) = (free_port(), free_port());
+    let (rpc, s3, web) = (free_port(), free_port(), free_port());
     let config = dir.join("garage.toml");
     std::fs::write(
         &config,
@@ -199,6 +202,10 @@ rpc_secret = "{secret}"
 s3_region = "garage"
 api_bind_addr = "127.0.0.1:{s3}"
 root_domain = ".s3.garage.localhost"
+
+[s3_web]
+bind_addr = "127.0.0.1:{web}"
+root_domain = ".web.garage.localhost"
 "#,
             dir = dir.display(),
             secret = hex(32),
@@ -230,7 +237,7 @@ root_domain = ".s3.garage.localhost"
         secret_access_key: secret,
     };
     wait_for_s3(&server);
-    Garage { server, powerless_key_id: weak_id, powerless_secret: weak_secret, config }
+    Garage { server, web_endpoint: format!("http://127.0.0.1:{web}"), powerless_key_id: weak_id, powerless_secret: weak_secret, config }
 }
 
 /// The layout takes a moment to apply after the node starts; ListBuckets succeeding means ready.

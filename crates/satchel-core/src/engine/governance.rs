@@ -6,7 +6,10 @@ use serde::Serialize;
 use super::Satchel;
 use crate::connect::connection::Connection;
 use crate::error::{Error, ErrorCode, Result};
+use crate::governance::cors::{self, CorsRule};
 use crate::governance::policy::{self, PolicyProblem};
+use crate::governance::accelerate;
+use crate::governance::website::{self, Website};
 use crate::governance::public_access::{self, PublicAccessBlock};
 use crate::governance::{self, AuditEntry, AuditLog, ExposureReport};
 
@@ -205,5 +208,97 @@ impl Satchel {
         policy::remove(&s3, bucket).await?;
         self.audit_log()?.record(&conn.name, bucket, "policy", before.as_deref().unwrap_or(""), "(none)", via.as_str())?;
         Ok(PolicyChange { before, after: None, summary: Vec::new() })
+    }
+}
+
+impl Satchel {
+    pub async fn bucket_cors(&self, conn: &Connection, bucket: &str) -> Result<Vec<CorsRule>> {
+        cors::read(&self.bucket_client(conn, bucket).await?, bucket).await
+    }
+
+    /// Replaces the bucket's CORS rules (none: removes them); recorded in the audit log.
+    pub async fn set_bucket_cors(&self, conn: &Connection, bucket: &str, rules: &[CorsRule], via: Via) -> Result<()> {
+        if !rules.is_empty() {
+            cors::check(rules)?;
+        }
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let before = cors::read(&s3, bucket).await?;
+        if rules.is_empty() {
+            if before.is_empty() {
+                return Ok(());
+            }
+            cors::remove(&s3, bucket).await?;
+        } else {
+            cors::apply(&s3, bucket, rules).await?;
+        }
+        let show = |r: &[CorsRule]| if r.is_empty() { "(none)".to_string() } else { serde_json::to_string(r).unwrap_or_default() };
+        self.audit_log()?.record(&conn.name, bucket, "cors", &show(&before), &show(rules), via.as_str())?;
+        Ok(())
+    }
+
+    pub async fn bucket_accelerate(&self, conn: &Connection, bucket: &str) -> Result<bool> {
+        accelerate::read(&self.bucket_client(conn, bucket).await?, bucket).await
+    }
+
+    /// Turns transfer acceleration on or off; recorded in the audit log when it changed.
+    pub async fn set_bucket_accelerate(&self, conn: &Connection, bucket: &str, on: bool, via: Via) -> Result<bool> {
+        let s3 = self.bucket_client(conn, bucket).await?;
+        if on && bucket.contains('.') {
+            // Said before any request, even the read.
+            accelerate::apply(&s3, bucket, on).await?;
+        }
+        let before = accelerate::read(&s3, bucket).await?;
+        if before == on {
+            return Ok(false);
+        }
+        accelerate::apply(&s3, bucket, on).await?;
+        let word = |b: bool| if b { "enabled" } else { "suspended" };
+        self.audit_log()?.record(&conn.name, bucket, "accelerate", word(before), word(on), via.as_str())?;
+        Ok(true)
+    }
+}
+
+/// A bucket's website hosting, where it answers, and what would stop it working.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct WebsiteView {
+    pub site: Website,
+    /// Amazon S3's website address for the bucket; other stores serve it on their own web endpoint.
+    pub endpoint: Option<String>,
+    /// Said when the site would answer 403: on Amazon S3, objects that aren't publicly readable.
+    pub warning: Option<String>,
+}
+
+impl Satchel {
+    pub async fn bucket_website(&self, conn: &Connection, bucket: &str) -> Result<WebsiteView> {
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let site = website::read(&s3, bucket).await?;
+        self.website_view(conn, &s3, bucket, site).await
+    }
+
+    /// Sets website hosting (`Website::Off` turns it off); recorded in the audit log.
+    pub async fn set_bucket_website(&self, conn: &Connection, bucket: &str, site: Website, via: Via) -> Result<WebsiteView> {
+        site.check()?;
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let before = website::read(&s3, bucket).await?;
+        if before != site {
+            website::apply(&s3, bucket, &site).await?;
+            self.audit_log()?.record(&conn.name, bucket, "website", &before.describe(), &site.describe(), via.as_str())?;
+        }
+        self.website_view(conn, &s3, bucket, site).await
+    }
+
+    async fn website_view(&self, conn: &Connection, s3: &crate::connect::client::S3, bucket: &str, site: Website) -> Result<WebsiteView> {
+        let on_aws = conn.endpoint == crate::connect::Endpoint::Aws;
+        let endpoint = (on_aws && site != Website::Off).then(|| website::aws_endpoint(bucket, &s3.region));
+        let warning = if on_aws && matches!(site, Website::Documents { .. }) {
+            let exposure = governance::exposure(s3, bucket).await;
+            (!matches!(exposure.exposure, crate::governance::Exposure::Public | crate::governance::Exposure::PublicThroughPolicy)).then(|| {
+                "The objects aren't publicly readable, so the site would answer 403 Forbidden: add the \"make a prefix publicly readable\" policy (for the whole bucket) first.".to_string()
+            })
+        } else {
+            None
+        };
+        Ok(WebsiteView { site, endpoint, warning })
     }
 }

@@ -2,11 +2,14 @@
 //! read and an apply that the overview, the CLI and bucket creation share; whether a bucket is
 //! public; and the audit log of every change made through Satchel.
 
+pub mod accelerate;
 pub mod audit;
+pub mod cors;
 mod exposure;
 mod overview;
 pub mod policy;
 pub mod public_access;
+pub mod website;
 
 pub use audit::{AuditEntry, AuditLog};
 pub use exposure::{exposure, Exposure, ExposureReport};

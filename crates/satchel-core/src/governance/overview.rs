@@ -150,7 +150,9 @@ fn versioning_setting(status: Option<&str>) -> Setting {
     }
 }
 
-fn raw_status<E>(e: &aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http::Response>) -> Option<String> {
+/// The `<Status>` of a 200 answer the SDK could not parse (some stores name the root element
+/// differently); empty when there is none.
+pub(super) fn raw_status<E>(e: &aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http::Response>) -> Option<String> {
     let raw = e.raw_response()?;
     if raw.status().as_u16() != 200 {
         return None;
