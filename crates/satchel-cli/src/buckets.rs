@@ -151,7 +151,7 @@ pub async fn get(engine: &Satchel, conn: &Connection, name: &str, setting: Optio
             let rules = engine.bucket_cors(conn, name).await?;
             emit(json, json!({ "bucket": name, "cors": rules }), || match rules.is_empty() {
                 true => format!("{name}: no CORS rules (browsers on other sites can't call it)."),
-                false => format!("{name}: CORS rules\n{}", serde_json::to_string_pretty(&rules).unwrap_or_default()),
+                false => format!("{name}: CORS rules\n{}", rules.iter().map(|r| format!("  {}", cors::describe(r))).collect::<Vec<_>>().join("\n")),
             });
             return Ok(());
         }

@@ -1,8 +1,10 @@
 //! Bucket settings after creation.
 
+use satchel_core::governance::cors::{CorsRule, CorsTemplate};
 use satchel_core::governance::policy::Template;
+use satchel_core::governance::website::Website;
 use satchel_core::governance::{AuditEntry, BucketOverview, ExposureReport, PublicAccessBlock};
-use satchel_core::{Error, PolicyChange, PolicyPreview, PolicyView, PublicAccessChange, Via};
+use satchel_core::{Error, PolicyChange, PolicyPreview, PolicyView, PublicAccessChange, Via, WebsiteView};
 
 use super::Engine;
 
@@ -67,4 +69,51 @@ pub async fn set_bucket_policy(engine: Engine<'_>, connection_id: String, bucket
 #[specta::specta]
 pub async fn delete_bucket_policy(engine: Engine<'_>, connection_id: String, bucket: String) -> Result<PolicyChange, Error> {
     engine.delete_bucket_policy(&engine.connection(&connection_id).await?, &bucket, Via::App).await
+}
+
+/// Website hosting: what is served, where, and what would stop it working.
+#[tauri::command]
+#[specta::specta]
+pub async fn bucket_website(engine: Engine<'_>, connection_id: String, bucket: String) -> Result<WebsiteView, Error> {
+    engine.bucket_website(&engine.connection(&connection_id).await?, &bucket).await
+}
+
+/// Sets website hosting (`off` turns it off); recorded in the audit log.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_bucket_website(engine: Engine<'_>, connection_id: String, bucket: String, site: Website) -> Result<WebsiteView, Error> {
+    engine.set_bucket_website(&engine.connection(&connection_id).await?, &bucket, site, Via::App).await
+}
+
+/// The bucket's CORS rules (none when it has none).
+#[tauri::command]
+#[specta::specta]
+pub async fn bucket_cors(engine: Engine<'_>, connection_id: String, bucket: String) -> Result<Vec<CorsRule>, Error> {
+    engine.bucket_cors(&engine.connection(&connection_id).await?, &bucket).await
+}
+
+/// Replaces the bucket's CORS rules with a template's (`None`: removes them); recorded in the audit log.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_bucket_cors(engine: Engine<'_>, connection_id: String, bucket: String, template: Option<CorsTemplate>) -> Result<Vec<CorsRule>, Error> {
+    let rules = match template {
+        Some(t) => t.rules()?,
+        None => Vec::new(),
+    };
+    engine.set_bucket_cors(&engine.connection(&connection_id).await?, &bucket, &rules, Via::App).await?;
+    Ok(rules)
+}
+
+/// Whether transfer acceleration is on.
+#[tauri::command]
+#[specta::specta]
+pub async fn bucket_accelerate(engine: Engine<'_>, connection_id: String, bucket: String) -> Result<bool, Error> {
+    engine.bucket_accelerate(&engine.connection(&connection_id).await?, &bucket).await
+}
+
+/// Turns transfer acceleration on or off; recorded in the audit log.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_bucket_accelerate(engine: Engine<'_>, connection_id: String, bucket: String, on: bool) -> Result<bool, Error> {
+    engine.set_bucket_accelerate(&engine.connection(&connection_id).await?, &bucket, on, Via::App).await
 }

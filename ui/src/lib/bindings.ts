@@ -56,6 +56,18 @@ export const commands = {
 	setBucketPolicy: (connectionId: string, bucket: string, text: string) => typedError<PolicyChange_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_bucket_policy", { connectionId, bucket, text })),
 	/**  Removes the bucket's policy; recorded in the audit log. */
 	deleteBucketPolicy: (connectionId: string, bucket: string) => typedError<PolicyChange_Serialize, AppError_Serialize>(__TAURI_INVOKE("delete_bucket_policy", { connectionId, bucket })),
+	/**  Website hosting: what is served, where, and what would stop it working. */
+	bucketWebsite: (connectionId: string, bucket: string) => typedError<WebsiteView_Serialize, AppError_Serialize>(__TAURI_INVOKE("bucket_website", { connectionId, bucket })),
+	/**  Sets website hosting (`off` turns it off); recorded in the audit log. */
+	setBucketWebsite: (connectionId: string, bucket: string, site: Website_Deserialize) => typedError<WebsiteView_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_bucket_website", { connectionId, bucket, site })),
+	/**  The bucket's CORS rules (none when it has none). */
+	bucketCors: (connectionId: string, bucket: string) => typedError<CorsRule_Serialize[], AppError_Serialize>(__TAURI_INVOKE("bucket_cors", { connectionId, bucket })),
+	/**  Replaces the bucket's CORS rules with a template's (`None`: removes them); recorded in the audit log. */
+	setBucketCors: (connectionId: string, bucket: string, template: CorsTemplate | null) => typedError<CorsRule_Serialize[], AppError_Serialize>(__TAURI_INVOKE("set_bucket_cors", { connectionId, bucket, template })),
+	/**  Whether transfer acceleration is on. */
+	bucketAccelerate: (connectionId: string, bucket: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("bucket_accelerate", { connectionId, bucket })),
+	/**  Turns transfer acceleration on or off; recorded in the audit log. */
+	setBucketAccelerate: (connectionId: string, bucket: string, on: boolean) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("set_bucket_accelerate", { connectionId, bucket, on })),
 	/**
 	 *  Lists a folder (or everything below it when `recursive`), sending each page through `pages` as it
 	 *  arrives; returns the number of objects. Cancellable with `cancel_operation(op_id)`.
@@ -369,6 +381,34 @@ export type CopyReport = {
 	 */
 	cancelled: boolean,
 };
+
+/**  One rule, as S3 has it. */
+export type CorsRule = CorsRule_Serialize | CorsRule_Deserialize;
+
+/**  One rule, as S3 has it. */
+export type CorsRule_Deserialize = {
+	AllowedOrigins: string[],
+	AllowedMethods: string[],
+	AllowedHeaders?: string[],
+	ExposeHeaders?: string[],
+	MaxAgeSeconds?: number | null,
+};
+
+/**  One rule, as S3 has it. */
+export type CorsRule_Serialize = {
+	AllowedOrigins: string[],
+	AllowedMethods: string[],
+	AllowedHeaders: string[],
+	ExposeHeaders: string[],
+	MaxAgeSeconds: number | null,
+};
+
+/**  The templates by intent. */
+export type CorsTemplate = 
+/**  Browser uploads through upload links from this origin. */
+{ kind: "presigned_upload"; origin: string } | 
+/**  Reading from any web page. */
+{ kind: "read_anywhere" };
 
 /**  What was done, and what the storage could not do. */
 export type CreateReport = {
@@ -1401,6 +1441,36 @@ export type UploadSummary_Serialize = {
 	/**  For "Sync a folder here": what the comparison found. */
 	sync: SyncSummary | null,
 };
+
+/**  What the bucket serves as a website. */
+export type Website = Website_Serialize | Website_Deserialize;
+
+/**  A bucket's website hosting, where it answers, and what would stop it working. */
+export type WebsiteView = WebsiteView_Serialize | WebsiteView_Deserialize;
+
+/**  A bucket's website hosting, where it answers, and what would stop it working. */
+export type WebsiteView_Deserialize = {
+	site: Website_Deserialize,
+	/**  Amazon S3's website address for the bucket; other stores serve it on their own web endpoint. */
+	endpoint?: string | null,
+	/**  Said when the site would answer 403: on Amazon S3, objects that aren't publicly readable. */
+	warning?: string | null,
+};
+
+/**  A bucket's website hosting, where it answers, and what would stop it working. */
+export type WebsiteView_Serialize = {
+	site: Website_Serialize,
+	/**  Amazon S3's website address for the bucket; other stores serve it on their own web endpoint. */
+	endpoint: string | null,
+	/**  Said when the site would answer 403: on Amazon S3, objects that aren't publicly readable. */
+	warning: string | null,
+};
+
+/**  What the bucket serves as a website. */
+export type Website_Deserialize = { kind: "off" } | { kind: "documents"; index: string; error?: string | null } | { kind: "redirect_all"; host: string };
+
+/**  What the bucket serves as a website. */
+export type Website_Serialize = { kind: "off" } | { kind: "documents"; index: string; error: string | null } | { kind: "redirect_all"; host: string };
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

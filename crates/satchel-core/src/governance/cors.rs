@@ -82,6 +82,32 @@ fn origin_ok(o: &str) -> bool {
     url::Url::parse(&probe).is_ok_and(|u| u.host().is_some() && (u.path() == "/" || u.path().is_empty()) && !probe.ends_with('/') && u.query().is_none())
 }
 
+/// The templates by intent.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CorsTemplate {
+    /// Browser uploads through upload links from this origin.
+    PresignedUpload { origin: String },
+    /// Reading from any web page.
+    ReadAnywhere,
+}
+
+impl CorsTemplate {
+    pub fn rules(&self) -> Result<Vec<CorsRule>> {
+        match self {
+            CorsTemplate::PresignedUpload { origin } => presigned_upload(origin.trim()),
+            CorsTemplate::ReadAnywhere => Ok(read_anywhere()),
+        }
+    }
+}
+
+/// A rule in words: "https://app.example.com can PUT, GET and HEAD".
+pub fn describe(rule: &CorsRule) -> String {
+    let who = if rule.allowed_origins.iter().any(|o| o == "*") { "Any web page".to_string() } else { rule.allowed_origins.join(", ") };
+    format!("{who} can {}", rule.allowed_methods.join(", "))
+}
+
 /// Browser uploads through upload links (presigned PUTs) from one site.
 pub fn presigned_upload(origin: &str) -> Result<Vec<CorsRule>> {
     let rules = vec![CorsRule {

@@ -8,7 +8,7 @@ use crate::connect::client::S3;
 use crate::error::{Error, Result};
 
 /// What the bucket serves as a website.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Website {
