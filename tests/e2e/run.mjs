@@ -618,6 +618,14 @@ async function main() {
     const entries = [];
     for (const e of await browser.$$('[data-testid="audit-entry"]')) entries.push(await e.getText());
     assert.ok(entries.some((t) => /policy:/.test(t)) && entries.some((t) => /public-access: none on → all 4 on/.test(t)), entries.join('\n'));
+
+    // Publishing: transfer acceleration switched on, read back from moto.
+    const accelerate = await byTestId(browser, 'accelerate-switch');
+    await accelerate.scrollIntoView();
+    await accelerate.click();
+    await (await byTestId(browser, 'publishing-done')).waitForDisplayed({ timeout: WAIT });
+    assert.match(await (await fetch(`${moto}/e2e-reports?accelerate`)).text(), /<Status>Enabled<\/Status>/);
+    await browser.saveScreenshot(path.join(shots, 'publishing.png'));
     await (await byTestId(browser, 'tab-objects')).click();
   });
 
