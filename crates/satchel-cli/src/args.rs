@@ -138,7 +138,7 @@ pub enum BucketCommand {
     /// omitted).
     Get {
         name: String,
-        /// One setting: public-access, policy, cors, website or accelerate.
+        /// One setting: public-access, policy, ownership, acl, cors, website or accelerate.
         setting: Option<String>,
     },
     /// Change a bucket's access settings: `bucket set BUCKET SETTING ...`. Every change is written
@@ -168,6 +168,23 @@ pub enum BucketSet {
     Cors(CorsArgs),
     /// Static website hosting: --index DOC [--error DOC], --redirect-all HOST, or --delete.
     Website(WebsiteArgs),
+    /// Object Ownership: bucket-owner-enforced (ACLs off), bucket-owner-preferred or object-writer.
+    Ownership {
+        /// bucket-owner-enforced, bucket-owner-preferred or object-writer
+        mode: String,
+    },
+    /// The bucket's ACL (needs ownership other than bucket-owner-enforced): a canned ACL, or
+    /// grants. A public one needs --yes-public.
+    Acl {
+        /// private, public-read, public-read-write or authenticated-read
+        canned: Option<String>,
+        /// Grant PERMISSION=GRANTEE, e.g. read=id=abc123 (repeatable).
+        #[arg(long = "grant", value_name = "PERMISSION=GRANTEE")]
+        grants: Vec<String>,
+        /// Confirm an ACL that makes the bucket public.
+        #[arg(long)]
+        yes_public: bool,
+    },
     /// Transfer acceleration (Amazon S3): on or off.
     Accelerate {
         /// on or off

@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use satchel_core::buckets::create::{CannedAcl, DefaultEncryption, Grant, GrantPermission, Ownership};
+use satchel_core::buckets::create::{CannedAcl, DefaultEncryption, Grant, Ownership};
 use satchel_core::buckets::EmptyPhase;
 use satchel_core::tags::parse_tag;
 use satchel_core::governance::policy::{self, Template};
@@ -23,46 +23,15 @@ pub async fn create(engine: &Satchel, conn: &Connection, a: BucketCreate, json: 
     spec.object_lock = a.object_lock;
     spec.block_public_access = !a.no_block_public_access;
     spec.public_confirmed = a.yes_public;
-    spec.ownership = match a.ownership.as_str() {
-        "bucket-owner-enforced" => Ownership::BucketOwnerEnforced,
-        "bucket-owner-preferred" => Ownership::BucketOwnerPreferred,
-        "object-writer" => Ownership::ObjectWriter,
-        other => return Err(Error::invalid(format!(
-            "Unknown ownership \"{other}\": use bucket-owner-enforced, bucket-owner-preferred or object-writer."
-        ))),
-    };
+    spec.ownership = Ownership::parse(&a.ownership)?;
     spec.encryption = match a.encryption.as_str() {
         "sse-s3" => DefaultEncryption::SseS3,
         "none" => DefaultEncryption::StorageDefault,
         kms if kms.starts_with("sse-kms:") => DefaultEncryption::SseKms { key_id: kms["sse-kms:".len()..].to_string() },
         other => return Err(Error::invalid(format!("Unknown encryption \"{other}\": use sse-s3, sse-kms:KEY or none."))),
     };
-    spec.acl = match a.acl.as_deref() {
-        None => None,
-        Some("private") => Some(CannedAcl::Private),
-        Some("public-read") => Some(CannedAcl::PublicRead),
-        Some("public-read-write") => Some(CannedAcl::PublicReadWrite),
-        Some("authenticated-read") => Some(CannedAcl::AuthenticatedRead),
-        Some(other) => return Err(Error::invalid(format!(
-            "Unknown ACL \"{other}\": use private, public-read, public-read-write or authenticated-read."
-        ))),
-    };
-    for g in &a.grants {
-        let (perm, grantee) = g
-            .split_once('=')
-            .ok_or_else(|| Error::invalid(format!("Grants are written PERMISSION=GRANTEE, like read=id=abc; \"{g}\" is not.")))?;
-        let permission = match perm {
-            "read" => GrantPermission::Read,
-            "write" => GrantPermission::Write,
-            "read-acp" => GrantPermission::ReadAcp,
-            "write-acp" => GrantPermission::WriteAcp,
-            "full-control" => GrantPermission::FullControl,
-            other => return Err(Error::invalid(format!(
-                "Unknown permission \"{other}\": use read, write, read-acp, write-acp or full-control."
-            ))),
-        };
-        spec.grants.push(Grant { permission, grantee: grantee.to_string() });
-    }
+    spec.acl = a.acl.as_deref().map(CannedAcl::parse).transpose()?;
+    spec.grants = a.grants.iter().map(|g| Grant::parse(g)).collect::<Result<_, _>>()?;
     spec.tags = a.tags.iter().map(|t| parse_tag(t)).collect::<Result<_, _>>()?;
     let report = engine.create_bucket(conn, &spec).await?;
     emit(json, json!(report), || {
@@ -160,13 +129,23 @@ pub async fn get(engine: &Satchel, conn: &Connection, name: &str, setting: Optio
             emit(json, json!(view), || website_lines(name, &view));
             return Ok(());
         }
+        Some("ownership") => {
+            let o = engine.bucket_ownership(conn, name).await?;
+            emit(json, json!({ "bucket": name, "ownership": o.name(), "meaning": o.meaning() }), || format!("{name}: {} — {}", o.name(), o.meaning()));
+            return Ok(());
+        }
+        Some("acl") => {
+            let grants = engine.bucket_acl(conn, name).await?;
+            emit(json, json!({ "bucket": name, "grants": grants }), || format!("{name}: ACL\n{}", grants.iter().map(|g| format!("  {g}")).collect::<Vec<_>>().join("\n")));
+            return Ok(());
+        }
         Some("accelerate") => {
             let on = engine.bucket_accelerate(conn, name).await?;
             emit(json, json!({ "bucket": name, "accelerate": on }), || format!("{name}: transfer acceleration {}", if on { "on" } else { "off" }));
             return Ok(());
         }
         Some(other) => {
-            return Err(Error::invalid(format!("\"{other}\" isn't a setting Satchel reads yet: use public-access, policy, cors, website or accelerate.")));
+            return Err(Error::invalid(format!("\"{other}\" isn't a setting Satchel reads yet: use public-access, policy, ownership, acl, cors, website or accelerate.")));
         }
     }
     if setting.is_none() && !json {
@@ -374,5 +353,26 @@ pub async fn set_website(engine: &Satchel, conn: &Connection, name: &str, a: Web
         eprintln!("satchel: warning: {w}");
     }
     emit(json, json!(view), || website_lines(name, &view));
+    Ok(())
+}
+
+/// `bucket set NAME ownership MODE`.
+pub async fn set_ownership(engine: &Satchel, conn: &Connection, name: &str, mode: &str, json: bool) -> Result<(), Error> {
+    let next = Ownership::parse(mode)?;
+    let changed = engine.set_bucket_ownership(conn, name, next, Via::Cli).await?;
+    emit(json, json!({ "bucket": name, "ownership": next.name(), "changed": changed }), || {
+        let head = if changed { format!("{name}: Object Ownership is now {} (recorded in the audit log).", next.name()) } else { format!("{name}: Object Ownership is already {}.", next.name()) };
+        format!("{head}\n  {}", next.meaning())
+    });
+    Ok(())
+}
+
+/// `bucket set NAME acl [CANNED] [--grant P=G]... [--yes-public]`.
+pub async fn set_acl(engine: &Satchel, conn: &Connection, name: &str, canned: Option<&str>, grants: &[String], yes_public: bool, json: bool) -> Result<(), Error> {
+    let acl = canned.map(CannedAcl::parse).transpose()?;
+    let grants: Vec<Grant> = grants.iter().map(|g| Grant::parse(g)).collect::<Result<_, _>>()?;
+    engine.set_bucket_acl(conn, name, acl, &grants, yes_public, Via::Cli).await?;
+    let now = engine.bucket_acl(conn, name).await?;
+    emit(json, json!({ "bucket": name, "grants": now }), || format!("{name}: ACL set (recorded in the audit log)\n{}", now.iter().map(|g| format!("  {g}")).collect::<Vec<_>>().join("\n")));
     Ok(())
 }

@@ -149,6 +149,10 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 BucketSet::Policy(args) => buckets::set_policy(&engine, &conn, &name, args, cli.global.json).await,
                 BucketSet::Cors(args) => buckets::set_cors(&engine, &conn, &name, args, cli.global.json).await,
                 BucketSet::Website(args) => buckets::set_website(&engine, &conn, &name, args, cli.global.json).await,
+                BucketSet::Ownership { mode } => buckets::set_ownership(&engine, &conn, &name, &mode, cli.global.json).await,
+                BucketSet::Acl { canned, grants, yes_public } => {
+                    buckets::set_acl(&engine, &conn, &name, canned.as_deref(), &grants, yes_public, cli.global.json).await
+                }
                 BucketSet::Accelerate { state } => buckets::set_accelerate(&engine, &conn, &name, &state, cli.global.json).await,
             }
         }

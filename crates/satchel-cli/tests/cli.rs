@@ -487,6 +487,49 @@ async fn website_cors_and_acceleration_are_set_checked_and_read_back() {
     }
 }
 
+/// Object Ownership and the bucket ACL from the CLI on moto: an ACL is refused while ACLs are off,
+/// a public one without --yes-public, a malformed grant always, each with nothing changed (read back
+/// with the harness's client); a public ACL shows in `bucket get` and in the audit log.
+#[tokio::test]
+async fn ownership_and_acls_are_confirmed_and_audited() {
+    let m = moto();
+    let home = tempfile::tempdir().unwrap();
+    let name = unique("cli-acl");
+    m.create_bucket(&name).await;
+    let with_moto = |args: &[&str]| on_server(home.path(), m, args[0], &args[1..]);
+    let public_grants = || async {
+        let acl = m.client().get_bucket_acl().bucket(&name).send().await.unwrap();
+        acl.grants().iter().filter(|g| g.grantee().and_then(|w| w.uri()).is_some_and(|u| u.ends_with("AllUsers"))).count()
+    };
+
+    let o = with_moto(&["bucket", "set", &name, "ownership", "bucket-owner-enforced"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let controls = m.client().get_bucket_ownership_controls().bucket(&name).send().await.unwrap();
+    assert_eq!(controls.ownership_controls().unwrap().rules()[0].object_ownership().as_str(), "BucketOwnerEnforced");
+    let o = with_moto(&["bucket", "set", &name, "acl", "public-read", "--yes-public"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("ACLs are off") && stderr(&o).contains("Nothing was changed"), "{}", stderr(&o));
+
+    assert!(with_moto(&["bucket", "set", &name, "ownership", "object-writer"]).status.success());
+    let o = with_moto(&["bucket", "set", &name, "acl", "public-read"]);
+    assert!(stderr(&o).contains("makes") && stderr(&o).contains("--yes-public"), "{}", stderr(&o));
+    let o = with_moto(&["bucket", "set", &name, "acl", "--grant", "read=nobody"]);
+    assert!(stderr(&o).contains("should be id="), "{}", stderr(&o));
+    assert_eq!(public_grants().await, 0, "nothing changed");
+
+    let o = with_moto(&["bucket", "set", &name, "acl", "public-read", "--yes-public"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(public_grants().await, 1);
+    let o = with_moto(&["bucket", "get", &name, "--json"]);
+    assert_eq!(stdout_json(&o)["exposure"]["exposure"], "public_through_acl");
+    let o = with_moto(&["bucket", "get", &name, "acl"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("read=uri=http://acs.amazonaws.com/groups/global/AllUsers"), "{}", String::from_utf8_lossy(&o.stdout));
+    let o = with_moto(&["audit", "--bucket", &name, "--json"]);
+    let settings: Vec<String> = stdout_json(&o).as_array().unwrap().iter().map(|e| e["setting"].as_str().unwrap().to_string()).collect();
+    assert_eq!(settings.iter().filter(|s| *s == "acl").count(), 1, "{settings:?}");
+    assert!(settings.iter().filter(|s| *s == "ownership").count() >= 1, "{settings:?}");
+}
+
 /// Block Public Access from the CLI on moto: turning protection off is refused without
 /// --yes-public and changes nothing; with it, the switches asked for change (read back with the
 /// harness's client); `bucket get` says whether the bucket is public and why; every change, and

@@ -9,11 +9,12 @@ const LAYERS: &[(&str, u8)] = &[
     ("connect", 1),
     ("tags", 2),
     ("objects", 3),
-    ("buckets", 3),
+    // Bucket settings: what bucket creation applies too.
     ("governance", 3),
-    ("transfer", 4),
-    ("share", 4),
-    ("engine", 5),
+    ("buckets", 4),
+    ("transfer", 5),
+    ("share", 5),
+    ("engine", 6),
 ];
 const FOUNDATION: &[&str] = &["error", "format", "throttle", "config", "control"];
 

@@ -5,10 +5,11 @@
 //! 1. foundation: [`error`], [`format`], [`throttle`], [`config`], [`control`]
 //! 2. [`connect`]: connections, keychain, profiles, sandbox, clients, error classification
 //! 3. [`tags`]: tagging rules, object and bucket tags, required tags
-//! 4. [`objects`], [`buckets`], [`governance`]: what is done to objects and buckets (none of the
-//!    three uses another)
-//! 5. [`transfer`], [`share`]: uploads, downloads, links
-//! 6. [`engine`]: [`Satchel`], the handle the shell and the CLI hold
+//! 4. [`objects`], [`governance`]: what is done to objects, and each bucket setting with its read
+//!    and apply (neither uses the other)
+//! 5. [`buckets`]: list, create (applying governance's settings), empty and delete
+//! 6. [`transfer`], [`share`]: uploads, downloads, links
+//! 7. [`engine`]: [`Satchel`], the handle the shell and the CLI hold
 
 pub mod config;
 pub mod control;

@@ -14,61 +14,8 @@ use crate::connect::classify::classify;
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, Result};
 use super::naming::validate_bucket_name;
+pub use crate::governance::ownership::{CannedAcl, Grant, GrantPermission, Ownership};
 use crate::tags::{validate_tags, Tag, TagTarget};
-
-/// Who owns objects others write, and whether ACLs count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum Ownership {
-    /// ACLs are off; the bucket owner owns everything. The safe default.
-    #[default]
-    BucketOwnerEnforced,
-    BucketOwnerPreferred,
-    ObjectWriter,
-}
-
-/// A canned ACL for the bucket (only when ACLs are on).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "kebab-case")]
-pub enum CannedAcl {
-    Private,
-    PublicRead,
-    PublicReadWrite,
-    AuthenticatedRead,
-}
-
-impl CannedAcl {
-    /// What becomes public, for the confirmation; `None` for ACLs that publish nothing.
-    pub fn exposure(self) -> Option<&'static str> {
-        match self {
-            CannedAcl::PublicRead => Some("anyone on the internet can list the bucket's objects"),
-            CannedAcl::PublicReadWrite => Some("anyone on the internet can list, upload, overwrite and delete objects"),
-            CannedAcl::AuthenticatedRead => Some("anyone with any AWS account can list the bucket's objects"),
-            CannedAcl::Private => None,
-        }
-    }
-}
-
-/// A grant of a permission to a grantee (`id=<canonical id>`, `emailAddress=...`, `uri=...`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Grant {
-    pub permission: GrantPermission,
-    pub grantee: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum GrantPermission {
-    Read,
-    Write,
-    ReadAcp,
-    WriteAcp,
-    FullControl,
-}
 
 /// Default encryption for new objects.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::governance::cors::{self, CorsRule};
 use crate::governance::policy::{self, PolicyProblem};
 use crate::governance::accelerate;
+use crate::governance::ownership::{self, CannedAcl, Grant, Ownership};
 use crate::governance::website::{self, Website};
 use crate::governance::public_access::{self, PublicAccessBlock};
 use crate::governance::{self, AuditEntry, AuditLog, ExposureReport};
@@ -300,5 +301,51 @@ impl Satchel {
             None
         };
         Ok(WebsiteView { site, endpoint, warning })
+    }
+}
+
+impl Satchel {
+    pub async fn bucket_ownership(&self, conn: &Connection, bucket: &str) -> Result<Ownership> {
+        ownership::read(&self.bucket_client(conn, bucket).await?, bucket).await
+    }
+
+    /// Sets Object Ownership; recorded in the audit log when it changed.
+    pub async fn set_bucket_ownership(&self, conn: &Connection, bucket: &str, next: Ownership, via: Via) -> Result<bool> {
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let before = ownership::read(&s3, bucket).await?;
+        if before == next {
+            return Ok(false);
+        }
+        ownership::apply(&s3, bucket, next).await?;
+        self.audit_log()?.record(&conn.name, bucket, "ownership", before.name(), next.name(), via.as_str())?;
+        Ok(true)
+    }
+
+    /// Sets the bucket's ACL (a canned one, or grants). Refused before any request while ACLs are
+    /// off, and, for an ACL or a grant that makes the bucket public, without `confirmed`.
+    pub async fn set_bucket_acl(&self, conn: &Connection, bucket: &str, acl: Option<CannedAcl>, grants: &[Grant], confirmed: bool, via: Via) -> Result<()> {
+        if acl.is_none() && grants.is_empty() {
+            return Err(Error::invalid("Say which ACL: a canned one (private, public-read, ...) or --grant PERMISSION=GRANTEE."));
+        }
+        let s3 = self.bucket_client(conn, bucket).await?;
+        if ownership::read(&s3, bucket).await? == Ownership::BucketOwnerEnforced {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                "ACLs are off for this bucket (Object Ownership is \"bucket owner enforced\"): set ownership to bucket-owner-preferred or object-writer first, or grant access with a bucket policy. Nothing was changed.",
+            ));
+        }
+        let public = acl.and_then(CannedAcl::exposure).map(str::to_string).or_else(|| grants.iter().any(Grant::is_public).then(|| "a grant gives everyone (or any AWS account) access".to_string()));
+        if let (Some(what), false) = (&public, confirmed) {
+            return Err(Error::new(ErrorCode::InvalidInput, format!("That makes \"{bucket}\" public: {what}. Confirm it to go on (--yes-public in the CLI); nothing was changed.")));
+        }
+        let before = ownership::read_acl(&s3, bucket).await.map(|g| g.join(", ")).unwrap_or_else(|e| e.message);
+        ownership::apply_acl(&s3, bucket, acl, grants).await?;
+        let after = ownership::read_acl(&s3, bucket).await.map(|g| g.join(", ")).unwrap_or_else(|e| e.message);
+        self.audit_log()?.record(&conn.name, bucket, "acl", &before, &after, via.as_str())?;
+        Ok(())
+    }
+
+    pub async fn bucket_acl(&self, conn: &Connection, bucket: &str) -> Result<Vec<String>> {
+        ownership::read_acl(&self.bucket_client(conn, bucket).await?, bucket).await
     }
 }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod cors;
 mod exposure;
 mod overview;
+pub mod ownership;
 pub mod policy;
 pub mod public_access;
 pub mod website;
