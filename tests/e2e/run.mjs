@@ -590,7 +590,10 @@ async function main() {
     await browser.waitUntil(async () => (await blockPublicAcls()) === 'false', { timeout: WAIT, timeoutMsg: 'Block Public Access was not turned off' });
     const audit = await byTestId(browser, 'audit');
     await audit.waitForDisplayed({ timeout: WAIT });
-    assert.match(await audit.getText(), /Changes made through Satchel \(2\)/);
+    // The list is read again after the change lands on the storage.
+    await browser.waitUntil(async () => /Changes made through Satchel \(2\)/.test(await audit.getText()), {
+      timeout: WAIT, timeoutMsg: 'the audit view does not list both Block Public Access changes',
+    });
 
     // A prefix made public by a template: the badge says so; blocking all public access brings it back.
     await (await byTestId(browser, 'policy-prefix')).setValue('2024-archive/');
