@@ -371,8 +371,7 @@ pub async fn set_ownership(engine: &Satchel, conn: &Connection, name: &str, mode
 pub async fn set_acl(engine: &Satchel, conn: &Connection, name: &str, canned: Option<&str>, grants: &[String], yes_public: bool, json: bool) -> Result<(), Error> {
     let acl = canned.map(CannedAcl::parse).transpose()?;
     let grants: Vec<Grant> = grants.iter().map(|g| Grant::parse(g)).collect::<Result<_, _>>()?;
-    engine.set_bucket_acl(conn, name, acl, &grants, yes_public, Via::Cli).await?;
-    let now = engine.bucket_acl(conn, name).await?;
+    let now = engine.set_bucket_acl(conn, name, acl, &grants, yes_public, Via::Cli).await?;
     emit(json, json!({ "bucket": name, "grants": now }), || format!("{name}: ACL set (recorded in the audit log)\n{}", now.iter().map(|g| format!("  {g}")).collect::<Vec<_>>().join("\n")));
     Ok(())
 }

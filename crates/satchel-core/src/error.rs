@@ -88,6 +88,11 @@ impl Error {
         Self::new(ErrorCode::Internal, message)
     }
 
+    /// Stopped by the user (a cancel or a pause).
+    pub fn cancelled() -> Self {
+        Self::new(ErrorCode::Cancelled, "Cancelled.")
+    }
+
     /// The storage does not implement `feature` ("object tagging", "versioning", ...).
     pub fn unsupported(feature: &str) -> Self {
         Self::new(ErrorCode::Unsupported, format!("This storage does not support {feature}."))

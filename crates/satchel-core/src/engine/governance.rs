@@ -150,39 +150,15 @@ impl Satchel {
     pub async fn preview_policy(&self, conn: &Connection, bucket: &str, text: &str) -> Result<PolicyPreview> {
         let s3 = self.bucket_client(conn, bucket).await?;
         let current = policy::read(&s3, bucket).await?;
-        let (parsed, problems) = match policy::validate(text, bucket) {
-            Ok(p) => (Some(p), Vec::new()),
-            Err(problems) => (None, problems),
-        };
-        let Some(parsed) = parsed else {
-            return Ok(PolicyPreview { text: text.to_string(), problems, summary: Vec::new(), diff: String::new(), public: false, refused: None });
-        };
-        let shown = policy::pretty(&parsed);
-        let public = policy::is_public(&parsed);
-        let refused = if public {
-            match public_access::read(&s3, bucket).await {
-                Ok(b) if b.block_public_policy => Some(format!(
-                    "Block Public Access on \"{bucket}\" refuses public policies, so this one would be refused. Turn \"Block public policies\" off first, if the bucket is meant to be public."
-                )),
-                _ => None,
-            }
-        } else {
-            None
-        };
-        Ok(PolicyPreview {
-            diff: policy::diff(current.as_deref().unwrap_or(""), &shown),
-            summary: policy::summarize(&parsed, bucket),
-            text: shown,
-            problems,
-            public,
-            refused,
-        })
+        Ok(preview_against(&s3, bucket, text, current.as_deref()).await)
     }
 
     /// Applies a policy once it has no problems and Block Public Access would not refuse it;
     /// recorded in the audit log.
     pub async fn set_bucket_policy(&self, conn: &Connection, bucket: &str, text: &str, via: Via) -> Result<PolicyChange> {
-        let preview = self.preview_policy(conn, bucket, text).await?;
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let before = policy::read(&s3, bucket).await?;
+        let preview = preview_against(&s3, bucket, text, before.as_deref()).await;
         if let Some(first) = preview.problems.first() {
             let more = match preview.problems.len() {
                 1 => String::new(),
@@ -193,8 +169,6 @@ impl Satchel {
         if let Some(why) = preview.refused {
             return Err(Error::new(ErrorCode::InvalidInput, format!("{why} Nothing was sent.")));
         }
-        let s3 = self.bucket_client(conn, bucket).await?;
-        let before = policy::read(&s3, bucket).await?;
         policy::apply(&s3, bucket, &preview.text).await?;
         self.audit_log()?.record(&conn.name, bucket, "policy", before.as_deref().unwrap_or("(none)"), &preview.text, via.as_str())?;
         Ok(PolicyChange { before, after: Some(preview.text), summary: preview.summary })
@@ -210,6 +184,23 @@ impl Satchel {
         self.audit_log()?.record(&conn.name, bucket, "policy", before.as_deref().unwrap_or(""), "(none)", via.as_str())?;
         Ok(PolicyChange { before, after: None, summary: Vec::new() })
     }
+}
+
+/// A policy checked against the bucket's `current` one: its problems, its words, the diff, and
+/// whether Block Public Access would refuse it.
+async fn preview_against(s3: &crate::connect::client::S3, bucket: &str, text: &str, current: Option<&str>) -> PolicyPreview {
+    let parsed = match policy::validate(text, bucket) {
+        Ok(parsed) => parsed,
+        Err(problems) => return PolicyPreview { text: text.to_string(), problems, summary: Vec::new(), diff: String::new(), public: false, refused: None },
+    };
+    let shown = policy::pretty(&parsed);
+    let public = policy::is_public(&parsed);
+    // Only a public policy can be refused by Block Public Access: the others need no read.
+    let blocked = public && public_access::read(s3, bucket).await.is_ok_and(|b| b.block_public_policy);
+    let refused = blocked.then(|| {
+        format!("Block Public Access on \"{bucket}\" refuses public policies, so this one would be refused. Turn \"Block public policies\" off first, if the bucket is meant to be public.")
+    });
+    PolicyPreview { diff: policy::diff(current.unwrap_or(""), &shown), summary: policy::summarize(&parsed, bucket), text: shown, problems: Vec::new(), public, refused }
 }
 
 impl Satchel {
@@ -243,11 +234,8 @@ impl Satchel {
 
     /// Turns transfer acceleration on or off; recorded in the audit log when it changed.
     pub async fn set_bucket_accelerate(&self, conn: &Connection, bucket: &str, on: bool, via: Via) -> Result<bool> {
+        accelerate::check(bucket, on)?;
         let s3 = self.bucket_client(conn, bucket).await?;
-        if on && bucket.contains('.') {
-            // Said before any request, even the read.
-            accelerate::apply(&s3, bucket, on).await?;
-        }
         let before = accelerate::read(&s3, bucket).await?;
         if before == on {
             return Ok(false);
@@ -322,8 +310,9 @@ impl Satchel {
     }
 
     /// Sets the bucket's ACL (a canned one, or grants). Refused before any request while ACLs are
-    /// off, and, for an ACL or a grant that makes the bucket public, without `confirmed`.
-    pub async fn set_bucket_acl(&self, conn: &Connection, bucket: &str, acl: Option<CannedAcl>, grants: &[Grant], confirmed: bool, via: Via) -> Result<()> {
+    /// off, and, for an ACL or a grant that makes the bucket public, without `confirmed`. Returns
+    /// the grants the bucket now has.
+    pub async fn set_bucket_acl(&self, conn: &Connection, bucket: &str, acl: Option<CannedAcl>, grants: &[Grant], confirmed: bool, via: Via) -> Result<Vec<String>> {
         if acl.is_none() && grants.is_empty() {
             return Err(Error::invalid("Say which ACL: a canned one (private, public-read, ...) or --grant PERMISSION=GRANTEE."));
         }
@@ -340,9 +329,9 @@ impl Satchel {
         }
         let before = ownership::read_acl(&s3, bucket).await.map(|g| g.join(", ")).unwrap_or_else(|e| e.message);
         ownership::apply_acl(&s3, bucket, acl, grants).await?;
-        let after = ownership::read_acl(&s3, bucket).await.map(|g| g.join(", ")).unwrap_or_else(|e| e.message);
-        self.audit_log()?.record(&conn.name, bucket, "acl", &before, &after, via.as_str())?;
-        Ok(())
+        let after = ownership::read_acl(&s3, bucket).await?;
+        self.audit_log()?.record(&conn.name, bucket, "acl", &before, &after.join(", "), via.as_str())?;
+        Ok(after)
     }
 
     pub async fn bucket_acl(&self, conn: &Connection, bucket: &str) -> Result<Vec<String>> {

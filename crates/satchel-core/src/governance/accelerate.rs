@@ -19,13 +19,19 @@ pub async fn read(s3: &S3, bucket: &str) -> Result<bool> {
     }
 }
 
-/// Turns acceleration on (enabled) or off (suspended).
-pub async fn apply(s3: &S3, bucket: &str, on: bool) -> Result<()> {
+/// Refuses what the storage would: acceleration on for a name with dots (the accelerate
+/// endpoint's certificate doesn't cover them).
+pub fn check(bucket: &str, on: bool) -> Result<()> {
     if on && bucket.contains('.') {
         return Err(Error::invalid(format!(
             "\"{bucket}\" has dots in its name, and transfer acceleration can't be used with those (its endpoint's certificate doesn't cover them). Nothing was changed."
         )));
     }
+    Ok(())
+}
+
+/// Turns acceleration on (enabled) or off (suspended); `check` first.
+pub async fn apply(s3: &S3, bucket: &str, on: bool) -> Result<()> {
     let status = if on { BucketAccelerateStatus::Enabled } else { BucketAccelerateStatus::Suspended };
     s3.client
         .put_bucket_accelerate_configuration()

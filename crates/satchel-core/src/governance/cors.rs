@@ -145,8 +145,8 @@ pub async fn read(s3: &S3, bucket: &str) -> Result<Vec<CorsRule>> {
     }
 }
 
+/// Sets the rules (`check`ed first by the caller).
 pub async fn apply(s3: &S3, bucket: &str, rules: &[CorsRule]) -> Result<()> {
-    check(rules)?;
     let sdk: Vec<SdkRule> = rules
         .iter()
         .map(|r| {

@@ -56,8 +56,8 @@ pub async fn read(s3: &S3, bucket: &str) -> Result<Website> {
     }
 }
 
+/// Sets website hosting (`check`ed first by the caller).
 pub async fn apply(s3: &S3, bucket: &str, site: &Website) -> Result<()> {
-    site.check()?;
     let config = match site {
         Website::Off => {
             return s3.client.delete_bucket_website().bucket(bucket).send().await.map(drop).map_err(|e| classify(&e, s3.attempt("turn website hosting off")));

@@ -26,7 +26,7 @@ pub async fn stream_object(from: End<'_>, to: End<'_>, pin: Option<&str>, cancel
     let request = from.s3.client.get_object().bucket(from.bucket).key(from.key).set_if_match(pin.map(str::to_string)).send();
     let got = tokio::select! {
         got = request => got.map_err(|e| changed_or(e, from, "read the object to copy"))?,
-        _ = cancel.cancelled() => return Err(cancelled()),
+        _ = cancel.cancelled() => return Err(Error::cancelled()),
     };
     let size = got.content_length().unwrap_or(0).max(0) as u64;
     let etag = got.e_tag().map(str::to_string);
@@ -104,7 +104,7 @@ impl Chunks<'_> {
     async fn next(&mut self) -> Result<Option<bytes::Bytes>> {
         let chunk = tokio::select! {
             chunk = self.body.try_next() => chunk.map_err(|e| broke_off(self.from, e))?,
-            _ = self.cancel.cancelled() => return Err(cancelled()),
+            _ = self.cancel.cancelled() => return Err(Error::cancelled()),
         };
         if let Some(c) = &chunk {
             self.watch.moved(self.from.key, c.len() as u64);
@@ -113,9 +113,6 @@ impl Chunks<'_> {
     }
 }
 
-fn cancelled() -> Error {
-    Error::new(ErrorCode::Cancelled, "Cancelled.")
-}
 
 async fn send_parts(from: End<'_>, to: End<'_>, upload_id: &str, body: &mut Chunks<'_>, size: u64, part: u64) -> Result<Vec<CompletedPart>> {
     let mut parts = Vec::new();

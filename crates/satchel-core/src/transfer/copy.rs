@@ -7,12 +7,10 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-use super::progress::{Tally, TransferProgress};
+use super::progress::{Tally, TransferProgress, PROGRESS_EVERY};
 use crate::error::Result;
 use crate::objects::{run_copy, Buckets, CopyPlan, CopyReport, CopyWatch};
 
-/// How often progress goes out while bytes move.
-const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 impl CopyWatch for Tally {
     fn began(&self, key: &str, size: u64) {

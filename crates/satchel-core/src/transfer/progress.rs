@@ -45,6 +45,9 @@ pub struct TransferProgress {
     pub last_retry: Option<String>,
 }
 
+/// How often progress goes out while bytes move (the window shows ~10 updates a second).
+pub(crate) const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
 #[derive(Default)]
 pub(crate) struct Tally {
     pub(crate) bytes_total: u64,

@@ -13,7 +13,7 @@ use rand::Rng;
 use tokio_util::sync::CancellationToken;
 
 use crate::connect::classify::{classify, Attempt};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 
 /// How a transfer request is retried.
 #[derive(Debug, Clone, Copy)]
@@ -97,7 +97,7 @@ where
         tries += 1;
         let outcome = tokio::select! {
             r = op() => r,
-            _ = cancel.cancelled() => return Err(Error::new(ErrorCode::Cancelled, "Cancelled.")),
+            _ = cancel.cancelled() => return Err(Error::cancelled()),
         };
         let err = match outcome {
             Ok(v) => return Ok(v),
@@ -116,7 +116,7 @@ where
         on_retry(&notice);
         tokio::select! {
             _ = tokio::time::sleep(policy.delay(tries)) => {}
-            _ = cancel.cancelled() => return Err(Error::new(ErrorCode::Cancelled, "Cancelled.")),
+            _ = cancel.cancelled() => return Err(Error::cancelled()),
         }
     }
 }

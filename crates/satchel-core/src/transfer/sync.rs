@@ -273,7 +273,7 @@ async fn by_content(s3: &S3, bucket: &str, pairs: Vec<(SyncEntry, Option<SyncRea
     for (entry, by_time, etag) in pairs {
         let permit = tokio::select! {
             p = slots.clone().acquire_owned() => p.expect("semaphore open"),
-            _ = cancel.cancelled() => return Err(Error::new(crate::error::ErrorCode::Cancelled, "Cancelled.")),
+            _ = cancel.cancelled() => return Err(Error::cancelled()),
         };
         let (s3, bucket) = (s3.clone(), bucket.to_string());
         tasks.spawn(async move {

@@ -341,9 +341,6 @@ fn refuses_checksum(e: &Error) -> bool {
         && (detail.contains("HTTP 400") || detail.contains("HTTP 501"))
 }
 
-fn cancelled() -> Error {
-    Error::new(ErrorCode::Cancelled, "Cancelled.")
-}
 
 #[cfg(unix)]
 fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
@@ -427,7 +424,7 @@ async fn upload_one(shared: &Arc<Shared>, item: &UploadItem, checksum: Checksum)
     }
     let _permit = tokio::select! {
         p = shared.budget.acquire_many(shared.permits_for(item.size)) => p.expect("semaphore open"),
-        _ = shared.control.token().cancelled() => return Err(cancelled()),
+        _ = shared.control.token().cancelled() => return Err(Error::cancelled()),
     };
     // As for multipart: a file written to while it is read would be stored as a mix.
     let stamp = planned_stamp(item)?;

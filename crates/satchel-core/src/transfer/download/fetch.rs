@@ -261,7 +261,7 @@ async fn get_ranges(
         }
     }
     if cancel.is_cancelled() && stop.is_none() && written != size {
-        stop = Some(Stop::Failed(Error::new(ErrorCode::Cancelled, "Cancelled.")));
+        stop = Some(Stop::Failed(Error::cancelled()));
     }
     if stop.is_none() && written != size {
         // The store may ignore If-Match; a short or long body means another version all the same.
@@ -402,7 +402,7 @@ async fn fetch_range(
     // A request the storage is slow to answer must not hold up a pause or a cancel.
     let sent = tokio::select! {
         sent = req.send() => sent,
-        _ = cancel.cancelled() => return Err(Stop::Failed(Error::new(ErrorCode::Cancelled, "Cancelled."))),
+        _ = cancel.cancelled() => return Err(Stop::Failed(Error::cancelled())),
     };
     let out = match sent {
         Ok(out) => out,
@@ -432,7 +432,7 @@ async fn fetch_range(
     loop {
         let next = tokio::select! {
             next = body.try_next() => next,
-            _ = cancel.cancelled() => return Err(Stop::Failed(Error::new(ErrorCode::Cancelled, "Cancelled."))),
+            _ = cancel.cancelled() => return Err(Stop::Failed(Error::cancelled())),
         };
         let chunk = match next {
             Ok(chunk) => chunk,

@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, KeyFailure, Result};
 use crate::objects;
-use crate::transfer::progress::{Tally, TransferProgress};
+use crate::transfer::progress::{Tally, TransferProgress, PROGRESS_EVERY};
 use crate::transfer::journal::{Resume, HEARTBEAT};
 use fetch::{download_one, Fetched, Planned};
 pub use place::{local_path, Destination, Folding, NameRules};
@@ -310,8 +310,6 @@ pub async fn download_file(
     Ok(report)
 }
 
-/// How often progress goes out while bytes move (the window shows ~10 updates a second).
-const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Downloads a settled plan, several files and ranges at once; returns the report and the keys
 /// that did not finish.

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 
-use super::{cancelled, guess_type, log_journal, planned_stamp, tagging_header, unchanged_since, FileOutcome, PartBody, Shared};
+use super::{guess_type, log_journal, planned_stamp, tagging_header, unchanged_since, FileOutcome, PartBody, Shared};
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, Result};
 use crate::transfer::checksum::Checksum;
@@ -238,7 +238,7 @@ async fn send_parts(
             } else {
                 shared.permits_for(part.min(item.size - n * part))
             }) => p.expect("semaphore open"),
-            _ = shared.control.token().cancelled() => return Err(cancelled()),
+            _ = shared.control.token().cancelled() => return Err(Error::cancelled()),
         };
         let (shared2, item2, upload_id, entry) = (shared.clone(), item.clone(), start.upload_id.clone(), start.entry);
         let offset = n * part;
