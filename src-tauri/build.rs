@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "list_buckets",
     "list_aws_profiles",
     "sandbox_info",
+    "connection_identity",
     "check_bucket_name",
     "list_regions",
     "create_bucket",

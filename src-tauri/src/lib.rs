@@ -22,6 +22,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         connections::select_connection,
         connections::list_aws_profiles,
         connections::sandbox_info,
+        connections::connection_identity,
         buckets::list_buckets,
         buckets::check_bucket_name,
         buckets::list_regions,

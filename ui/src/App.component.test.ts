@@ -45,6 +45,16 @@ beforeEach(() => {
       keys_persisted: true,
     },
     select_connection: null,
+    connection_identity: (a: Record<string, unknown> | undefined) =>
+      a?.id === 'c1'
+        ? {
+            arn: 'arn:aws:iam::111122223333:root',
+            account: '111122223333',
+            kind: 'root',
+            name: 'root user',
+            warning: "These are the root user's keys of account 111122223333: if they leak, whoever has them can do anything.",
+          }
+        : null,
     list_aws_profiles: [],
     list_objects: 0,
     link_history: [],
@@ -73,6 +83,20 @@ describe('App', () => {
 
     await fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
     expect(screen.queryByTestId('notice')).toBeNull();
+  });
+
+  it('shows who the keys belong to, and warns for as long as they are the root user’s', async () => {
+    render(App);
+    await screen.findByTestId('location');
+    // Garage has no STS: nothing said.
+    expect(screen.queryByTestId('identity')).toBeNull();
+    await fireEvent.click(row('connection', 'AWS prod'));
+    expect(await screen.findByTestId('identity')).toHaveTextContent('Signed as the root user · account 111122223333');
+    expect(screen.getByTestId('root-warning')).toHaveTextContent("These are the root user's keys of account 111122223333");
+    await fireEvent.click(row('connection', 'Local sandbox'));
+    await waitFor(() => expect(screen.queryByTestId('root-warning')).toBeNull());
+    // The sandbox is never asked.
+    expect(callsOf('connection_identity')).toEqual([{ id: 'c2' }, { id: 'c1' }]);
   });
 
   it('remembers a connection the user picks, and shows the sandbox folder', async () => {

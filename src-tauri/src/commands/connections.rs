@@ -1,6 +1,6 @@
 //! Connections: the list, the form's save and test, AWS profiles, the sandbox's public facts.
 
-use satchel_core::{Connection, ConnectionDraft, Error, SandboxInfo, Startup, TestReport};
+use satchel_core::{Connection, ConnectionDraft, Error, Identity, SandboxInfo, Startup, TestReport};
 
 use super::Engine;
 
@@ -61,4 +61,11 @@ pub async fn list_aws_profiles() -> Result<Vec<String>, Error> {
 #[specta::specta]
 pub async fn sandbox_info(engine: Engine<'_>) -> Result<Option<SandboxInfo>, Error> {
     Ok(engine.running_sandbox().await)
+}
+
+/// Who the connection's keys belong to (account, user or role), when the storage can say.
+#[tauri::command]
+#[specta::specta]
+pub async fn connection_identity(engine: Engine<'_>, id: String) -> Result<Option<Identity>, Error> {
+    engine.identity(&id).await
 }

@@ -21,6 +21,8 @@ export const commands = {
 	listAwsProfiles: () => typedError<string[], AppError_Serialize>(__TAURI_INVOKE("list_aws_profiles")),
 	/**  The sandbox's endpoint and access key id (never its secret), when it runs. */
 	sandboxInfo: () => typedError<SandboxInfo | null, AppError_Serialize>(__TAURI_INVOKE("sandbox_info")),
+	/**  Who the connection's keys belong to (account, user or role), when the storage can say. */
+	connectionIdentity: (id: string) => typedError<Identity_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("connection_identity", { id })),
 	listBuckets: (connectionId: string) => typedError<BucketSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_buckets", { connectionId })),
 	/**  Checks a bucket name as the user types: the message names the broken rule. */
 	checkBucketName: (name: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("check_bucket_name", { name })),
@@ -689,6 +691,31 @@ export type HeldSources = {
 	names: string[],
 };
 
+/**  The identity behind a connection's keys. */
+export type Identity = Identity_Serialize | Identity_Deserialize;
+
+/**  The identity behind a connection's keys. */
+export type Identity_Deserialize = {
+	arn: string,
+	account: string,
+	kind: PrincipalKind,
+	/**  The user or role name (with the session for a role), for the header. */
+	name: string,
+	/**  Set for root keys: the lasting warning to show. */
+	warning?: string | null,
+};
+
+/**  The identity behind a connection's keys. */
+export type Identity_Serialize = {
+	arn: string,
+	account: string,
+	kind: PrincipalKind,
+	/**  The user or role name (with the session for a role), for the header. */
+	name: string,
+	/**  Set for root keys: the lasting warning to show. */
+	warning: string | null,
+};
+
 /**  What a download does where a file is already at a key's local path. */
 export type IfExists = 
 /**  Replace it (what `aws s3 cp` does). */
@@ -1000,6 +1027,13 @@ export type Preview_Serialize =
 { kind: "image"; data_url: string } | 
 /**  Nothing sensible to show; says why. */
 { kind: "none"; reason: string };
+
+/**  What kind of principal signs the requests. */
+export type PrincipalKind = 
+/**  The account's root user: every permission, none can be taken away. */
+"root" | "iam_user" | 
+/**  A role assumed for a session (SSO, `assume_role` profiles, instance roles). */
+"assumed_role" | "federated_user" | "other";
 
 /**  The four switches. All on is what Satchel creates buckets with. */
 export type PublicAccessBlock = {

@@ -384,6 +384,7 @@ async fn delete_batch(s3: &S3, bucket: &str, batch: Vec<Version>) -> Result<(usi
             message: e.message(),
             region: None,
             request_id: None,
+            operation: Some("DeleteObject"),
         };
         errors.push((v, crate::connect::classify::from_answer(&answer, s3.attempt("delete this version"))));
     }

@@ -21,6 +21,8 @@ pub struct Attempt<'a> {
     pub host: &'a str,
     /// The region the request was signed for.
     pub region: &'a str,
+    /// The ARN behind the credentials, when known, so a refusal names who was refused.
+    pub identity: Option<&'a str>,
 }
 
 /// Why a request never got an S3 answer.
@@ -45,6 +47,8 @@ pub struct Answer<'a> {
     /// The region the server says it expects (`<Region>` in the body, or `x-amz-bucket-region`).
     pub region: Option<String>,
     pub request_id: Option<&'a str>,
+    /// The S3 operation refused ("DeleteBucket"), to name the permission it needs.
+    pub operation: Option<&'a str>,
 }
 
 /// Classifies any SDK error of any operation.
@@ -68,6 +72,7 @@ where
                 message: meta.message(),
                 region,
                 request_id: meta.meta().extra("aws_request_id").or_else(|| raw.headers().get("x-amz-request-id")),
+                operation: operation_of::<E>(),
             };
             from_answer(&answer, attempt)
         }
@@ -135,7 +140,8 @@ pub fn from_answer(a: &Answer<'_>, attempt: Attempt<'_>) -> Error {
         }
         "AuthorizationHeaderMalformed" | "PermanentRedirect" | "IllegalLocationConstraintException"
         | "InvalidRegion" => (ErrorCode::WrongRegion, wrong_region(a.region.as_deref(), attempt.region)),
-        "AccessDenied" | "AllAccessDisabled" | "AccountProblem" => (
+        "AccessDenied" => (ErrorCode::AccessDenied, access_denied(a, attempt)),
+        "AllAccessDisabled" | "AccountProblem" => (
             ErrorCode::AccessDenied,
             format!("These credentials aren't allowed to {}. Ask the storage's administrator for access.", attempt.action),
         ),
@@ -154,10 +160,7 @@ pub fn from_answer(a: &Answer<'_>, attempt: Attempt<'_>) -> Error {
         ),
         _ => match a.status {
             Some(301) => (ErrorCode::WrongRegion, wrong_region(a.region.as_deref(), attempt.region)),
-            Some(403) => (
-                ErrorCode::AccessDenied,
-                format!("These credentials aren't allowed to {}.", attempt.action),
-            ),
+            Some(403) => (ErrorCode::AccessDenied, access_denied(a, attempt)),
             Some(404) => (ErrorCode::NotFound, format!("Couldn't {}: not found.", attempt.action)),
             Some(501) => (ErrorCode::Unsupported, format!("This storage does not support what's needed to {}.", attempt.action)),
             _ => (
@@ -178,6 +181,93 @@ pub fn from_answer(a: &Answer<'_>, attempt: Attempt<'_>) -> Error {
         }
     }
     e
+}
+
+/// A refusal in words an administrator can act on: the permission the action needed and who lacked
+/// it. AWS usually says both in its message ("User: ARN is not authorized to perform: s3:X ...");
+/// otherwise they come from the operation refused and the identity known for the connection.
+fn access_denied(a: &Answer<'_>, attempt: Attempt<'_>) -> String {
+    let msg = a.message.unwrap_or("");
+    let said_who = msg.split_once("User: ").and_then(|(_, rest)| rest.split_whitespace().next()).filter(|w| w.starts_with("arn:"));
+    let said_action = msg
+        .split_once("perform: ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .filter(|w| w.contains(':'))
+        .map(str::to_string);
+    let permission = said_action.or_else(|| a.operation.and_then(permission_for).map(str::to_string));
+    let who = said_who.or(attempt.identity);
+    let mut out = format!("These credentials aren't allowed to {}", attempt.action);
+    match (permission, who) {
+        (Some(p), Some(w)) => out.push_str(&format!(": it needs the {p} permission, which {w} doesn't have.")),
+        (Some(p), None) => out.push_str(&format!(": it needs the {p} permission.")),
+        (None, Some(w)) => out.push_str(&format!(" as {w}.")),
+        (None, None) => out.push('.'),
+    }
+    if msg.to_ascii_lowercase().contains("explicit deny") {
+        out.push_str(" A policy denies it explicitly: look at the bucket policy and the user's policies.");
+    } else {
+        out.push_str(" Ask the storage's administrator to grant it.");
+    }
+    out
+}
+
+/// The operation an SDK error type belongs to: `...::delete_bucket::DeleteBucketError` is
+/// "DeleteBucket".
+fn operation_of<E: 'static>() -> Option<&'static str> {
+    let name = std::any::type_name::<E>();
+    name.rsplit("::").next()?.strip_suffix("Error").filter(|op| !op.is_empty())
+}
+
+/// The IAM permission an S3 operation needs. Most are the operation's own name; these are not.
+pub fn permission_for(operation: &str) -> Option<&'static str> {
+    Some(match operation {
+        "ListBuckets" => "s3:ListAllMyBuckets",
+        "ListObjects" | "ListObjectsV2" | "HeadBucket" => "s3:ListBucket",
+        "ListObjectVersions" => "s3:ListBucketVersions",
+        "HeadObject" | "GetObject" => "s3:GetObject",
+        "PutObject" | "CreateMultipartUpload" | "UploadPart" | "CompleteMultipartUpload" => "s3:PutObject",
+        "UploadPartCopy" | "CopyObject" => "s3:GetObject on the source and s3:PutObject",
+        "DeleteObject" | "DeleteObjects" => "s3:DeleteObject",
+        "AbortMultipartUpload" => "s3:AbortMultipartUpload",
+        "ListMultipartUploads" => "s3:ListBucketMultipartUploads",
+        "ListParts" => "s3:ListMultipartUploadParts",
+        "GetObjectTagging" => "s3:GetObjectTagging",
+        "PutObjectTagging" | "DeleteObjectTagging" => "s3:PutObjectTagging",
+        "GetObjectAcl" => "s3:GetObjectAcl",
+        "PutObjectAcl" => "s3:PutObjectAcl",
+        "CreateBucket" => "s3:CreateBucket",
+        "DeleteBucket" => "s3:DeleteBucket",
+        "GetBucketLocation" => "s3:GetBucketLocation",
+        "GetBucketPolicy" => "s3:GetBucketPolicy",
+        "PutBucketPolicy" => "s3:PutBucketPolicy",
+        "DeleteBucketPolicy" => "s3:DeleteBucketPolicy",
+        "GetBucketPolicyStatus" => "s3:GetBucketPolicyStatus",
+        "GetPublicAccessBlock" => "s3:GetBucketPublicAccessBlock",
+        "PutPublicAccessBlock" | "DeletePublicAccessBlock" => "s3:PutBucketPublicAccessBlock",
+        "GetBucketOwnershipControls" => "s3:GetBucketOwnershipControls",
+        "PutBucketOwnershipControls" | "DeleteBucketOwnershipControls" => "s3:PutBucketOwnershipControls",
+        "GetBucketAcl" => "s3:GetBucketAcl",
+        "PutBucketAcl" => "s3:PutBucketAcl",
+        "GetBucketCors" => "s3:GetBucketCORS",
+        "PutBucketCors" | "DeleteBucketCors" => "s3:PutBucketCORS",
+        "GetBucketWebsite" => "s3:GetBucketWebsite",
+        "PutBucketWebsite" => "s3:PutBucketWebsite",
+        "DeleteBucketWebsite" => "s3:DeleteBucketWebsite",
+        "GetBucketAccelerateConfiguration" => "s3:GetAccelerateConfiguration",
+        "PutBucketAccelerateConfiguration" => "s3:PutAccelerateConfiguration",
+        "GetBucketVersioning" => "s3:GetBucketVersioning",
+        "PutBucketVersioning" => "s3:PutBucketVersioning",
+        "GetBucketEncryption" => "s3:GetEncryptionConfiguration",
+        "PutBucketEncryption" | "DeleteBucketEncryption" => "s3:PutEncryptionConfiguration",
+        "GetObjectLockConfiguration" => "s3:GetBucketObjectLockConfiguration",
+        "PutObjectLockConfiguration" => "s3:PutBucketObjectLockConfiguration",
+        "GetBucketTagging" => "s3:GetBucketTagging",
+        "PutBucketTagging" | "DeleteBucketTagging" => "s3:PutBucketTagging",
+        "GetBucketLifecycleConfiguration" => "s3:GetLifecycleConfiguration",
+        "PutBucketLifecycleConfiguration" | "DeleteBucketLifecycle" => "s3:PutLifecycleConfiguration",
+        "RestoreObject" => "s3:RestoreObject",
+        _ => return None,
+    })
 }
 
 /// The region a wrong-region error names, if the server said.
@@ -268,7 +358,7 @@ fn looks_like_tls(chain: &str) -> bool {
 mod tests {
     use super::*;
 
-    const AT: Attempt<'static> = Attempt { action: "list buckets", host: "s3.example.com", region: "us-east-1" };
+    const AT: Attempt<'static> = Attempt { action: "list buckets", host: "s3.example.com", region: "us-east-1", identity: None };
 
     fn answer(status: u16, code: &'static str, message: &'static str) -> Answer<'static> {
         Answer { status: Some(status), code: Some(code), message: Some(message), ..Default::default() }
@@ -331,6 +421,37 @@ mod tests {
         assert_eq!(from_answer(&answer(403, "Weird", ""), AT).code, ErrorCode::AccessDenied);
         assert_eq!(from_answer(&answer(500, "Weird", "boom"), AT).code, ErrorCode::Storage);
         assert!(from_answer(&answer(500, "Weird", "boom"), AT).message.ends_with("boom."));
+    }
+
+    #[test]
+    fn a_refusal_names_the_permission_and_who_lacked_it() {
+        let at = Attempt { action: "delete the bucket", identity: Some("arn:aws:iam::111122223333:user/alice"), ..AT };
+        let mut a = answer(403, "AccessDenied", "Access Denied");
+        a.operation = Some("DeleteBucket");
+        let e = from_answer(&a, at);
+        assert_eq!(e.code, ErrorCode::AccessDenied);
+        assert_eq!(
+            e.message,
+            "These credentials aren't allowed to delete the bucket: it needs the s3:DeleteBucket permission, which arn:aws:iam::111122223333:user/alice doesn't have. Ask the storage's administrator to grant it."
+        );
+
+        // AWS's own message names both; it wins over what Satchel guessed.
+        let aws = answer(
+            403,
+            "AccessDenied",
+            "User: arn:aws:sts::111122223333:assumed-role/Ro/s is not authorized to perform: s3:PutBucketPolicy on resource: \"arn:aws:s3:::b\" with an explicit deny in a resource-based policy",
+        );
+        let e = from_answer(&aws, AT);
+        assert!(e.message.contains("needs the s3:PutBucketPolicy permission, which arn:aws:sts::111122223333:assumed-role/Ro/s doesn't have"), "{}", e.message);
+        assert!(e.message.contains("denies it explicitly"), "{}", e.message);
+
+        // Unknown identity, or an operation with no mapping: still a sentence.
+        let mut b = answer(403, "AccessDenied", "");
+        b.operation = Some("HeadObject");
+        assert!(from_answer(&b, AT).message.contains("needs the s3:GetObject permission."));
+        assert_eq!(from_answer(&answer(403, "AccessDenied", ""), AT).message, "These credentials aren't allowed to list buckets. Ask the storage's administrator to grant it.");
+        assert_eq!(operation_of::<aws_sdk_s3::operation::delete_bucket::DeleteBucketError>(), Some("DeleteBucket"));
+        assert_eq!(permission_for("ListBuckets"), Some("s3:ListAllMyBuckets"));
     }
 
     #[test]

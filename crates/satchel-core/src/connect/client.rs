@@ -59,7 +59,11 @@ pub struct S3 {
     pub region: String,
     /// Host (and port) for messages such as "Couldn't reach ...".
     pub host: String,
+    /// `None` for AWS itself; STS is asked at the same address.
+    pub endpoint_url: Option<String>,
     pub credentials: ResolvedCredentials,
+    /// The ARN behind the credentials when it is known, so a refusal can say who was refused.
+    pub identity: Option<String>,
 }
 
 /// How long one transfer request may take before it is given up and retried: generous enough for
@@ -95,7 +99,7 @@ impl S3 {
 
     /// Context for classifying an error of `action` made with this client.
     pub fn attempt<'a>(&'a self, action: &'a str) -> Attempt<'a> {
-        Attempt { action, host: &self.host, region: &self.region }
+        Attempt { action, host: &self.host, region: &self.region, identity: self.identity.as_deref() }
     }
 }
 
@@ -168,7 +172,14 @@ pub fn build(target: &Target, creds: ResolvedCredentials, patience: Patience) ->
             .unwrap_or_else(|| url.clone()),
         None => format!("s3.{}.amazonaws.com", target.region),
     };
-    S3 { client: aws_sdk_s3::Client::from_conf(b.build()), region: target.region.clone(), host, credentials: creds }
+    S3 {
+        client: aws_sdk_s3::Client::from_conf(b.build()),
+        region: target.region.clone(),
+        host,
+        endpoint_url: target.endpoint_url.clone(),
+        credentials: creds,
+        identity: None,
+    }
 }
 
 /// The endpoint URL for a connection, given where the sandbox runs (if it does).

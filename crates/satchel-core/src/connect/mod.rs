@@ -4,6 +4,7 @@
 pub mod classify;
 pub mod client;
 pub mod connection;
+pub mod identity;
 pub mod keychain;
 pub mod profiles;
 pub mod regions;
@@ -11,5 +12,6 @@ pub mod sandbox;
 pub mod store;
 
 pub use client::S3;
+pub use identity::{Identity, PrincipalKind};
 pub use connection::{Addressing, Connection, ConnectionDraft, CredentialSource, Endpoint};
 pub use keychain::{Keychain, SecretKey};

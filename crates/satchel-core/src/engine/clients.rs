@@ -18,14 +18,14 @@ impl Satchel {
     pub async fn client_for(&self, conn: &Connection) -> Result<S3> {
         let creds = self.credentials(conn).await?;
         let target = self.target(conn, conn.signing_region()).await?;
-        Ok(client::build(&target, creds, Patience::Work))
+        Ok(self.with_identity(&conn.id, client::build(&target, creds, Patience::Work)))
     }
 
     /// A client signing for `region` (a bucket's own, or a new bucket's).
     pub async fn client_in_region(&self, conn: &Connection, region: &str) -> Result<S3> {
         let creds = self.credentials(conn).await?;
         let target = self.target(conn, region).await?;
-        Ok(client::build(&target, creds, Patience::Work))
+        Ok(self.with_identity(&conn.id, client::build(&target, creds, Patience::Work)))
     }
 
     /// [`Satchel::bucket_client`] for a saved connection, by id or name.

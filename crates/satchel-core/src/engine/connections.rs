@@ -152,6 +152,7 @@ impl Satchel {
                 let _ = self.keychain.remove(&conn.id).await;
             }
         }
+        self.forget_identity(&conn.id);
         tracing::info!(id = %conn.id, name = %conn.name, "connection saved");
         Ok(conn)
     }

@@ -8,6 +8,7 @@ mod connections;
 mod copies;
 mod downloads;
 mod governance;
+mod identity;
 mod operations;
 mod sandbox;
 mod share;
@@ -53,6 +54,8 @@ pub struct Satchel {
     downloads: std::sync::Mutex<HashMap<String, downloads::HeldDownload>>,
     /// The audit log of configuration changes, opened on the first change or read.
     audit: std::sync::Mutex<Option<Arc<crate::governance::AuditLog>>>,
+    /// Who each connection's keys belong to, once asked (`None`: the store couldn't say).
+    identities: std::sync::Mutex<HashMap<String, Option<crate::connect::Identity>>>,
 }
 
 impl Satchel {
@@ -79,6 +82,7 @@ impl Satchel {
             staging,
             downloads: std::sync::Mutex::new(HashMap::new()),
             audit: std::sync::Mutex::new(None),
+            identities: std::sync::Mutex::new(HashMap::new()),
         })
     }
 

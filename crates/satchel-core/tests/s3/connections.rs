@@ -215,7 +215,7 @@ async fn skewed_list(server: &S3Server, clock: SystemTime) -> satchel_core::Erro
         .build();
     let client = aws_sdk_s3::Client::from_conf(conf);
     let err = client.list_buckets().send().await.unwrap_err();
-    classify(&err, Attempt { action: "list buckets", host: "test", region: &server.region })
+    classify(&err, Attempt { action: "list buckets", host: "test", region: &server.region, identity: None })
 }
 
 // Only garage here: the sandbox (s3s 0.14) checks the date of presigned URLs only, and it runs on
@@ -240,8 +240,33 @@ async fn access_denied_is_told_apart() {
     let powerless = g.server.client_with(&g.powerless_key_id, &g.powerless_secret);
     powerless.list_objects_v2().bucket(&bucket).send().await.expect("read is allowed");
     let err = powerless.put_object().bucket(&bucket).key("k").body(b"x".to_vec().into()).send().await.unwrap_err();
-    let e = classify(&err, Attempt { action: "upload", host: "test", region: "garage" });
+    let who = "arn:aws:iam::111122223333:user/powerless";
+    let e = classify(&err, Attempt { action: "upload", host: "test", region: "garage", identity: Some(who) });
     assert_eq!(e.code, ErrorCode::AccessDenied, "{e:?}");
+    // The permission comes from the operation refused; garage has no identities, so the one the
+    // engine would know is passed in.
+    assert!(e.message.contains(&format!("needs the s3:PutObject permission, which {who} doesn't have")), "{}", e.message);
+}
+
+#[tokio::test]
+async fn the_identity_behind_the_keys_comes_from_sts_and_is_named_in_refusals() {
+    let m = moto();
+    let w = world();
+    let conn = w.engine.save(server_draft(m, "moto")).await.unwrap();
+    let who = w.engine.identity(&conn.id).await.unwrap().expect("moto answers GetCallerIdentity");
+    assert!(who.arn.starts_with("arn:aws:"), "{who:?}");
+    assert_eq!(who.account.len(), 12, "{who:?}");
+    assert!(who.warning.is_none(), "moto's keys are not the root user's: {who:?}");
+    // Every later client of this connection carries it for its messages.
+    assert_eq!(w.engine.client(&conn.id).await.unwrap().identity.as_deref(), Some(who.arn.as_str()));
+
+    // Garage has no STS: unknown, not an error.
+    let g = w.engine.save(server_draft(&garage().server, "garage")).await.unwrap();
+    assert_eq!(w.engine.identity(&g.id).await.unwrap(), None);
+    // Nor has the sandbox, which is not even asked.
+    let fresh = world();
+    let s = fresh.engine.startup().await.unwrap();
+    assert_eq!(fresh.engine.identity(&s.connections[0].id).await.unwrap(), None);
 }
 
 #[tokio::test]
@@ -338,7 +363,7 @@ async fn what_the_sandbox_lacks_is_called_unsupported() {
     let (_sb, server, _dir) = crate::common::sandbox().await;
     server.create_bucket("plain").await;
     let err = server.client().get_bucket_tagging().bucket("plain").send().await.unwrap_err();
-    let e = classify(&err, Attempt { action: "read the bucket's tags", host: "test", region: "us-east-1" });
+    let e = classify(&err, Attempt { action: "read the bucket's tags", host: "test", region: "us-east-1", identity: None });
     assert_eq!(e.code, ErrorCode::Unsupported, "{e:?}");
     assert!(e.message.starts_with("This storage does not support"), "{}", e.message);
 }

@@ -1,3 +1,4 @@
+import { describeIdentity } from './identity';
 import { describe, expect, it } from 'vitest';
 import {
   buildDraft,
@@ -253,5 +254,15 @@ describe('descriptions', () => {
       'Local sandbox (/home/ana/.local/share/satchel/sandbox)',
     );
     expect(describeLocation(sandbox, null)).toBe('Local sandbox');
+  });
+});
+
+describe('describeIdentity', () => {
+  it('names users, roles and the root user the way an administrator does', () => {
+    const base = { arn: 'arn', account: '111122223333', warning: null };
+    expect(describeIdentity({ ...base, kind: 'iam_user', name: 'alice' })).toBe('Signed as IAM user alice · account 111122223333');
+    expect(describeIdentity({ ...base, kind: 'assumed_role', name: 'Analysts/alice' })).toBe('Signed as role Analysts/alice · account 111122223333');
+    expect(describeIdentity({ ...base, kind: 'root', name: 'root user' })).toBe('Signed as the root user · account 111122223333');
+    expect(describeIdentity({ ...base, account: '', kind: 'other', name: 'x' })).toBe('Signed as principal x');
   });
 });
