@@ -6,6 +6,7 @@ use satchel_core::buckets::create::{CannedAcl, DefaultEncryption, Grant, Ownersh
 use satchel_core::buckets::EmptyPhase;
 use satchel_core::tags::parse_tag;
 use satchel_core::governance::policy::{self, Template};
+use satchel_core::governance::ownership::{AclOf, AclView};
 use satchel_core::governance::website::Website;
 use satchel_core::governance::{accelerate, cors};
 use satchel_core::governance::public_access::parse_switch;
@@ -135,8 +136,8 @@ pub async fn get(engine: &Satchel, conn: &Connection, name: &str, setting: Optio
             return Ok(());
         }
         Some("acl") => {
-            let grants = engine.bucket_acl(conn, name).await?;
-            emit(json, json!({ "bucket": name, "grants": grants }), || format!("{name}: ACL\n{}", grants.iter().map(|g| format!("  {g}")).collect::<Vec<_>>().join("\n")));
+            let view = engine.acl(conn, name, AclOf::Bucket).await?;
+            emit(json, acl_json(name, &view), || acl_text(name, "ACL", &view));
             return Ok(());
         }
         Some("accelerate") => {
@@ -371,7 +372,24 @@ pub async fn set_ownership(engine: &Satchel, conn: &Connection, name: &str, mode
 pub async fn set_acl(engine: &Satchel, conn: &Connection, name: &str, canned: Option<&str>, grants: &[String], yes_public: bool, json: bool) -> Result<(), Error> {
     let acl = canned.map(CannedAcl::parse).transpose()?;
     let grants: Vec<Grant> = grants.iter().map(|g| Grant::parse(g)).collect::<Result<_, _>>()?;
-    let now = engine.set_bucket_acl(conn, name, acl, &grants, yes_public, Via::Cli).await?;
-    emit(json, json!({ "bucket": name, "grants": now }), || format!("{name}: ACL set (recorded in the audit log)\n{}", now.iter().map(|g| format!("  {g}")).collect::<Vec<_>>().join("\n")));
+    let now = engine.set_acl(conn, name, AclOf::Bucket, acl, &grants, yes_public, Via::Cli).await?;
+    emit(json, acl_json(name, &now), || acl_text(name, "ACL set (recorded in the audit log)", &now));
     Ok(())
+}
+
+fn acl_json(bucket: &str, view: &AclView) -> serde_json::Value {
+    let grants: Vec<String> = view.grants.iter().map(|g| g.grant.line()).collect();
+    let says: Vec<&str> = view.grants.iter().map(|g| g.says.as_str()).collect();
+    json!({ "bucket": bucket, "grants": grants, "says": says, "acls_enabled": view.enabled })
+}
+
+fn acl_text(bucket: &str, title: &str, view: &AclView) -> String {
+    let mut out = format!("{bucket}: {title}");
+    for g in &view.grants {
+        out.push_str(&format!("\n  {}  ({})", g.grant.line(), g.says));
+    }
+    if let Some(note) = &view.note {
+        out.push_str(&format!("\n  {note}"));
+    }
+    out
 }

@@ -45,6 +45,9 @@ pub enum ErrorCode {
     InUse,
     /// The user cancelled the operation.
     Cancelled,
+    /// The change would make something public; the message says what. Nothing was sent: ask the
+    /// user, then send it again confirmed.
+    NeedsConfirmation,
     /// The storage answered with an error we have no better word for.
     Storage,
     /// A failure inside Satchel itself.

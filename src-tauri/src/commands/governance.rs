@@ -2,6 +2,7 @@
 
 use satchel_core::governance::cors::{CorsRule, CorsTemplate};
 use satchel_core::governance::policy::Template;
+use satchel_core::governance::ownership::{AclOf, AclView, CannedAcl, Grant, Ownership};
 use satchel_core::governance::website::Website;
 use satchel_core::governance::{AuditEntry, BucketOverview, ExposureReport, PublicAccessBlock};
 use satchel_core::{Error, PolicyChange, PolicyPreview, PolicyView, PublicAccessChange, Via, WebsiteView};
@@ -116,4 +117,35 @@ pub async fn bucket_accelerate(engine: Engine<'_>, connection_id: String, bucket
 #[specta::specta]
 pub async fn set_bucket_accelerate(engine: Engine<'_>, connection_id: String, bucket: String, on: bool) -> Result<bool, Error> {
     engine.set_bucket_accelerate(&engine.connection(&connection_id).await?, &bucket, on, Via::App).await
+}
+
+/// Changes Object Ownership (whether ACLs count); recorded in the audit log. True when it changed.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_bucket_ownership(engine: Engine<'_>, connection_id: String, bucket: String, ownership: Ownership) -> Result<bool, Error> {
+    engine.set_bucket_ownership(&engine.connection(&connection_id).await?, &bucket, ownership, Via::App).await
+}
+
+/// The bucket's ACL, or an object's when `key` is given, each grant in words.
+#[tauri::command]
+#[specta::specta]
+pub async fn acl(engine: Engine<'_>, connection_id: String, bucket: String, key: Option<String>) -> Result<AclView, Error> {
+    let of = key.as_deref().map_or(AclOf::Bucket, AclOf::Object);
+    engine.acl(&engine.connection(&connection_id).await?, &bucket, of).await
+}
+
+/// Replaces the bucket's (or an object's) ACL; a public one needs `confirmed`. Audited.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_acl(
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    key: Option<String>,
+    canned: Option<CannedAcl>,
+    grants: Vec<Grant>,
+    confirmed: bool,
+) -> Result<AclView, Error> {
+    let of = key.as_deref().map_or(AclOf::Bucket, AclOf::Object);
+    engine.set_acl(&engine.connection(&connection_id).await?, &bucket, of, canned, &grants, confirmed, Via::App).await
 }

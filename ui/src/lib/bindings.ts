@@ -70,6 +70,12 @@ export const commands = {
 	bucketAccelerate: (connectionId: string, bucket: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("bucket_accelerate", { connectionId, bucket })),
 	/**  Turns transfer acceleration on or off; recorded in the audit log. */
 	setBucketAccelerate: (connectionId: string, bucket: string, on: boolean) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("set_bucket_accelerate", { connectionId, bucket, on })),
+	/**  Changes Object Ownership (whether ACLs count); recorded in the audit log. True when it changed. */
+	setBucketOwnership: (connectionId: string, bucket: string, ownership: Ownership) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("set_bucket_ownership", { connectionId, bucket, ownership })),
+	/**  The bucket's ACL, or an object's when `key` is given, each grant in words. */
+	acl: (connectionId: string, bucket: string, key: string | null) => typedError<AclView_Serialize, AppError_Serialize>(__TAURI_INVOKE("acl", { connectionId, bucket, key })),
+	/**  Replaces the bucket's (or an object's) ACL; a public one needs `confirmed`. Audited. */
+	setAcl: (connectionId: string, bucket: string, key: string | null, canned: CannedAcl | null, grants: Grant[], confirmed: boolean) => typedError<AclView_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_acl", { connectionId, bucket, key, canned, grants, confirmed })),
 	/**
 	 *  Lists a folder (or everything below it when `recursive`), sending each page through `pages` as it
 	 *  arrives; returns the number of objects. Cancellable with `cancel_operation(op_id)`.
@@ -178,6 +184,33 @@ export const events = {
 export type AbortReport = {
 	aborted: number,
 	failed: KeyFailure[],
+};
+
+/**  An ACL as shown: Object Ownership (which decides whether ACLs count) and each grant in words. */
+export type AclView = AclView_Serialize | AclView_Deserialize;
+
+/**  An ACL as shown: Object Ownership (which decides whether ACLs count) and each grant in words. */
+export type AclView_Deserialize = {
+	ownership: Ownership,
+	/**  The three Object Ownership settings with what each means, for choosing. */
+	choices: OwnershipChoice[],
+	/**  False while ACLs are off: the grants are shown, not editable. */
+	enabled: boolean,
+	grants: GrantLine[],
+	/**  Why nothing can be edited, when ACLs are off or the store has none. */
+	note?: string | null,
+};
+
+/**  An ACL as shown: Object Ownership (which decides whether ACLs count) and each grant in words. */
+export type AclView_Serialize = {
+	ownership: Ownership,
+	/**  The three Object Ownership settings with what each means, for choosing. */
+	choices: OwnershipChoice[],
+	/**  False while ACLs are off: the grants are shown, not editable. */
+	enabled: boolean,
+	grants: GrantLine[],
+	/**  Why nothing can be edited, when ACLs are off or the store has none. */
+	note: string | null,
 };
 
 export type Addressing = 
@@ -627,6 +660,11 @@ export type ErrorCode =
 "in_use" | 
 /**  The user cancelled the operation. */
 "cancelled" | 
+/**
+ *  The change would make something public; the message says what. Nothing was sent: ask the
+ *  user, then send it again confirmed.
+ */
+"needs_confirmation" | 
 /**  The storage answered with an error we have no better word for. */
 "storage" | 
 /**  A failure inside Satchel itself. */
@@ -678,6 +716,14 @@ export type FilesDropped = {
 export type Grant = {
 	permission: GrantPermission,
 	grantee: string,
+};
+
+/**  One grant and what it allows, in a sentence. */
+export type GrantLine = {
+	grant: Grant,
+	says: string,
+	/**  To everyone or to any AWS account. */
+	public: boolean,
 };
 
 export type GrantPermission = "read" | "write" | "read_acp" | "write_acp" | "full_control";
@@ -931,6 +977,11 @@ export type ObjectProperties_Serialize = {
 export type Ownership = 
 /**  ACLs are off; the bucket owner owns everything. The safe default. */
 "bucket_owner_enforced" | "bucket_owner_preferred" | "object_writer";
+
+export type OwnershipChoice = {
+	ownership: Ownership,
+	meaning: string,
+};
 
 /**  A policy applied or deleted. */
 export type PolicyChange = PolicyChange_Serialize | PolicyChange_Deserialize;

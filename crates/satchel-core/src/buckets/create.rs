@@ -167,14 +167,9 @@ pub async fn create_bucket(s3: &S3, b: &NewBucket) -> Result<CreateReport> {
         req = req.object_lock_enabled_for_bucket(true);
     }
     if let Some(acl) = b.acl {
-        req = req.acl(match acl {
-            CannedAcl::Private => BucketCannedAcl::Private,
-            CannedAcl::PublicRead => BucketCannedAcl::PublicRead,
-            CannedAcl::PublicReadWrite => BucketCannedAcl::PublicReadWrite,
-            CannedAcl::AuthenticatedRead => BucketCannedAcl::AuthenticatedRead,
-        });
+        req = req.acl(BucketCannedAcl::from(acl.name()));
     }
-    for (perm, list) in grants_by_permission(&b.grants) {
+    for (perm, list) in crate::governance::ownership::grants_by_permission(&b.grants) {
         req = match perm {
             GrantPermission::Read => req.grant_read(list),
             GrantPermission::Write => req.grant_write(list),
@@ -285,20 +280,6 @@ fn step(report: &mut CreateReport, setting: &str, outcome: Result<()>) {
             report.skipped.push(SkippedSetting { setting: setting.to_string(), reason });
         }
     }
-}
-
-fn grants_by_permission(grants: &[Grant]) -> Vec<(GrantPermission, String)> {
-    let mut out: Vec<(GrantPermission, String)> = Vec::new();
-    for g in grants {
-        match out.iter_mut().find(|(p, _)| *p == g.permission) {
-            Some((_, list)) => {
-                list.push_str(", ");
-                list.push_str(&g.grantee);
-            }
-            None => out.push((g.permission, g.grantee.clone())),
-        }
-    }
-    out
 }
 
 /// Create's own failures, in words: taken by someone else vs already yours, bad region, limit.

@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::governance::cors::{self, CorsRule};
 use crate::governance::policy::{self, PolicyProblem};
 use crate::governance::accelerate;
-use crate::governance::ownership::{self, CannedAcl, Grant, Ownership};
+use crate::governance::ownership::{self, AclOf, AclView, CannedAcl, Grant, Ownership};
 use crate::governance::website::{self, Website};
 use crate::governance::public_access::{self, PublicAccessBlock};
 use crate::governance::{self, AuditEntry, AuditLog, ExposureReport};
@@ -309,32 +309,40 @@ impl Satchel {
         Ok(true)
     }
 
-    /// Sets the bucket's ACL (a canned one, or grants). Refused before any request while ACLs are
-    /// off, and, for an ACL or a grant that makes the bucket public, without `confirmed`. Returns
-    /// the grants the bucket now has.
-    pub async fn set_bucket_acl(&self, conn: &Connection, bucket: &str, acl: Option<CannedAcl>, grants: &[Grant], confirmed: bool, via: Via) -> Result<Vec<String>> {
+    /// Sets the bucket's or an object's ACL (a canned one, or grants). Refused before any request
+    /// while ACLs are off, and, for an ACL or a grant that makes it public, without `confirmed`.
+    /// Returns the ACL as it now reads.
+    pub async fn set_acl(&self, conn: &Connection, bucket: &str, of: AclOf<'_>, acl: Option<CannedAcl>, grants: &[Grant], confirmed: bool, via: Via) -> Result<AclView> {
         if acl.is_none() && grants.is_empty() {
             return Err(Error::invalid("Say which ACL: a canned one (private, public-read, ...) or --grant PERMISSION=GRANTEE."));
         }
+        let grants = grants.iter().cloned().map(Grant::checked).collect::<Result<Vec<_>>>()?;
+        let grants = grants.as_slice();
         let s3 = self.bucket_client(conn, bucket).await?;
-        if ownership::read(&s3, bucket).await? == Ownership::BucketOwnerEnforced {
-            return Err(Error::new(
-                ErrorCode::InvalidInput,
-                "ACLs are off for this bucket (Object Ownership is \"bucket owner enforced\"): set ownership to bucket-owner-preferred or object-writer first, or grant access with a bucket policy. Nothing was changed.",
-            ));
+        let before = ownership::view(&s3, bucket, of).await?;
+        if !before.enabled {
+            return Err(Error::new(ErrorCode::InvalidInput, format!("{} Nothing was changed.", before.note.unwrap_or_default())));
         }
-        let public = acl.and_then(CannedAcl::exposure).map(str::to_string).or_else(|| grants.iter().any(Grant::is_public).then(|| "a grant gives everyone (or any AWS account) access".to_string()));
-        if let (Some(what), false) = (&public, confirmed) {
-            return Err(Error::new(ErrorCode::InvalidInput, format!("That makes \"{bucket}\" public: {what}. Confirm it to go on (--yes-public in the CLI); nothing was changed.")));
+        if let (Some(what), false) = (ownership::publishes(of, acl, grants), confirmed) {
+            let name = match of {
+                AclOf::Bucket => bucket.to_string(),
+                AclOf::Object(key) => key.to_string(),
+            };
+            return Err(Error::new(ErrorCode::NeedsConfirmation, format!("That makes \"{name}\" public: {what}. Confirm it to go on (--yes-public in the CLI); nothing was changed.")));
         }
-        let before = ownership::read_acl(&s3, bucket).await.map(|g| g.join(", ")).unwrap_or_else(|e| e.message);
-        ownership::apply_acl(&s3, bucket, acl, grants).await?;
-        let after = ownership::read_acl(&s3, bucket).await?;
-        self.audit_log()?.record(&conn.name, bucket, "acl", &before, &after.join(", "), via.as_str())?;
+        ownership::apply_acl(&s3, bucket, of, acl, grants).await?;
+        let after = ownership::view(&s3, bucket, of).await?;
+        let lines = |v: &AclView| v.grants.iter().map(|g| g.grant.line()).collect::<Vec<_>>().join(", ");
+        let setting = match of {
+            AclOf::Bucket => "acl".to_string(),
+            AclOf::Object(key) => format!("acl of {key}"),
+        };
+        self.audit_log()?.record(&conn.name, bucket, &setting, &lines(&before), &lines(&after), via.as_str())?;
         Ok(after)
     }
 
-    pub async fn bucket_acl(&self, conn: &Connection, bucket: &str) -> Result<Vec<String>> {
-        ownership::read_acl(&self.bucket_client(conn, bucket).await?, bucket).await
+    /// The bucket's or an object's ACL, and whether ACLs count for it.
+    pub async fn acl(&self, conn: &Connection, bucket: &str, of: AclOf<'_>) -> Result<AclView> {
+        ownership::view(&self.bucket_client(conn, bucket).await?, bucket, of).await
     }
 }

@@ -7,6 +7,7 @@ mod buckets;
 mod connections;
 mod download;
 mod faults;
+mod governance;
 mod objects;
 mod share;
 mod upload;
