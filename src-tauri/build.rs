@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "set_bucket_ownership",
     "acl",
     "set_acl",
+    "set_cors_rules",
     "list_objects",
     "object_properties",
     "delete_objects",

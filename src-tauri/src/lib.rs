@@ -49,6 +49,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         governance::set_bucket_ownership,
         governance::acl,
         governance::set_acl,
+        governance::set_cors_rules,
         objects::list_objects,
         objects::object_properties,
         objects::delete_objects,

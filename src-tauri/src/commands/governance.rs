@@ -105,6 +105,14 @@ pub async fn set_bucket_cors(engine: Engine<'_>, connection_id: String, bucket: 
     Ok(rules)
 }
 
+/// Replaces the bucket's CORS rules with rules edited by hand, checked first; audited.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_cors_rules(engine: Engine<'_>, connection_id: String, bucket: String, rules: Vec<CorsRule>) -> Result<Vec<CorsRule>, Error> {
+    engine.set_bucket_cors(&engine.connection(&connection_id).await?, &bucket, &rules, Via::App).await?;
+    Ok(rules)
+}
+
 /// Whether transfer acceleration is on.
 #[tauri::command]
 #[specta::specta]

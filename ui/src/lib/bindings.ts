@@ -76,6 +76,8 @@ export const commands = {
 	acl: (connectionId: string, bucket: string, key: string | null) => typedError<AclView_Serialize, AppError_Serialize>(__TAURI_INVOKE("acl", { connectionId, bucket, key })),
 	/**  Replaces the bucket's (or an object's) ACL; a public one needs `confirmed`. Audited. */
 	setAcl: (connectionId: string, bucket: string, key: string | null, canned: CannedAcl | null, grants: Grant[], confirmed: boolean) => typedError<AclView_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_acl", { connectionId, bucket, key, canned, grants, confirmed })),
+	/**  Replaces the bucket's CORS rules with rules edited by hand, checked first; audited. */
+	setCorsRules: (connectionId: string, bucket: string, rules: CorsRule_Deserialize[]) => typedError<CorsRule_Serialize[], AppError_Serialize>(__TAURI_INVOKE("set_cors_rules", { connectionId, bucket, rules })),
 	/**
 	 *  Lists a folder (or everything below it when `recursive`), sending each page through `pages` as it
 	 *  arrives; returns the number of objects. Cancellable with `cancel_operation(op_id)`.

@@ -29,6 +29,14 @@ beforeEach(() => {
       rules = a.template ? [{ AllowedOrigins: ['https://app.example.com'], AllowedMethods: ['PUT', 'GET', 'HEAD'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 3000 }] : [];
       return rules;
     },
+    set_cors_rules: (a: Record<string, unknown>) => {
+      const sent = a.rules as { AllowedOrigins: string[] }[];
+      if (sent.some((r) => r.AllowedOrigins.includes('app.example.com'))) {
+        return engineError('invalid_input', 'Rule 2: "app.example.com" isn\'t an origin: write scheme and host, as https://app.example.com, with no path.');
+      }
+      rules = sent;
+      return rules;
+    },
     bucket_accelerate: () => engineError('unsupported', "Transfer acceleration is an Amazon S3 feature: this storage doesn't support it."),
   });
 });
@@ -48,6 +56,36 @@ describe('Publishing', () => {
     await fireEvent.input(screen.getByTestId('cors-origin'), { target: { value: 'https://app.example.com' } });
     await fireEvent.click(screen.getByTestId('cors-upload'));
     await waitFor(() => expect(callsOf('set_bucket_cors')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', template: { kind: 'presigned_upload', origin: 'https://app.example.com' } }]));
-    expect(await screen.findByTestId('cors-rules')).toHaveTextContent('https://app.example.com can PUT, GET, HEAD');
+    expect(await screen.findByTestId('cors-rules')).toHaveTextContent('https://app.example.com can PUT, GET, HEAD, sending any header, and read ETag');
+  });
+
+  it('edits CORS rules by hand: what the engine refuses is shown by rule, and nothing is lost', async () => {
+    rules = [{ AllowedOrigins: ['https://a.example.com'], AllowedMethods: ['GET'], AllowedHeaders: [], ExposeHeaders: [], MaxAgeSeconds: null }];
+    render(Publishing, { props: { connectionId: 'c1', bucket: 'bucket-b' } });
+    await fireEvent.click(await screen.findByTestId('cors-edit'));
+    expect(screen.getAllByTestId('cors-rule')).toHaveLength(1);
+    expect(screen.getByTestId('cors-origins')).toHaveValue('https://a.example.com');
+    await fireEvent.click(screen.getByTestId('cors-add-rule'));
+    const origins = screen.getAllByTestId('cors-origins');
+    await fireEvent.input(origins[1], { target: { value: 'app.example.com' } });
+    await fireEvent.click(screen.getAllByTestId('cors-method-PUT')[1]);
+    await fireEvent.click(screen.getByTestId('cors-save'));
+    expect(await screen.findByTestId('cors-error')).toHaveTextContent('Rule 2: "app.example.com" isn\'t an origin');
+    // Still editing, with what was typed.
+    expect(screen.getAllByTestId('cors-origins')[1]).toHaveValue('app.example.com');
+
+    await fireEvent.input(screen.getAllByTestId('cors-origins')[1], { target: { value: 'https://app.example.com\nhttps://b.example.com' } });
+    await fireEvent.click(screen.getByTestId('cors-save'));
+    expect(await screen.findByTestId('cors-rules')).toBeInTheDocument();
+    expect(callsOf('set_cors_rules')[1]).toEqual({
+      connectionId: 'c1',
+      bucket: 'bucket-b',
+      rules: [
+        { AllowedOrigins: ['https://a.example.com'], AllowedMethods: ['GET'], AllowedHeaders: [], ExposeHeaders: [], MaxAgeSeconds: null },
+        { AllowedOrigins: ['https://app.example.com', 'https://b.example.com'], AllowedMethods: ['GET', 'PUT', 'HEAD'], AllowedHeaders: [], ExposeHeaders: ['ETag'], MaxAgeSeconds: 3000 },
+      ],
+    });
+    await waitFor(() => expect(screen.getAllByRole('listitem')).toHaveLength(2));
+    expect(screen.getAllByRole('listitem')[1]).toHaveTextContent('https://app.example.com, https://b.example.com can GET, PUT, HEAD, and read ETag');
   });
 });

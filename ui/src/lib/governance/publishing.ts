@@ -16,5 +16,48 @@ export function describeSite(site: Website_Serialize): string {
 /** "https://app.example.com can PUT, GET, HEAD"; "Any web page can GET, HEAD". */
 export function describeCors(rule: CorsRule_Serialize): string {
   const who = rule.AllowedOrigins.includes('*') ? 'Any web page' : rule.AllowedOrigins.join(', ');
-  return `${who} can ${rule.AllowedMethods.join(', ')}`;
+  const headers = rule.AllowedHeaders.length ? `, sending ${rule.AllowedHeaders.includes('*') ? 'any header' : rule.AllowedHeaders.join(', ')}` : '';
+  const exposed = rule.ExposeHeaders.length ? `, and read ${rule.ExposeHeaders.join(', ')}` : '';
+  return `${who} can ${rule.AllowedMethods.join(', ')}${headers}${exposed}`;
 }
+
+/** A CORS rule as the editor holds it: lists as text, one item per line or comma. */
+export interface CorsDraft {
+  origins: string;
+  methods: string[];
+  headers: string;
+  expose: string;
+  maxAge: string;
+}
+
+export const CORS_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'] as const;
+
+const items = (text: string) =>
+  text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export function toDraft(rule: CorsRule_Serialize): CorsDraft {
+  return {
+    origins: rule.AllowedOrigins.join('\n'),
+    methods: [...rule.AllowedMethods],
+    headers: rule.AllowedHeaders.join(', '),
+    expose: rule.ExposeHeaders.join(', '),
+    maxAge: rule.MaxAgeSeconds == null ? '' : String(rule.MaxAgeSeconds),
+  };
+}
+
+/** The rule to send; the engine checks it and names the rule and field that is wrong. */
+export function fromDraft(d: CorsDraft): CorsRule_Serialize {
+  const age = d.maxAge.trim();
+  return {
+    AllowedOrigins: items(d.origins),
+    AllowedMethods: CORS_METHODS.filter((m) => d.methods.includes(m)),
+    AllowedHeaders: items(d.headers),
+    ExposeHeaders: items(d.expose),
+    MaxAgeSeconds: age === '' ? null : Number(age),
+  };
+}
+
+export const NEW_CORS_RULE: CorsDraft = { origins: '', methods: ['GET', 'HEAD'], headers: '', expose: 'ETag', maxAge: '3000' };

@@ -47,8 +47,9 @@ beforeEach(() => {
 
 function setup(rows = files.slice(1, 2), kind: 'download' | 'upload' = 'download') {
   const onclose = vi.fn();
-  render(ShareDialog, { props: { connectionId: 'c1', bucket: 'bucket-b', prefix: 'exports/', rows, kind, onclose } });
-  return { onclose };
+  const oncors = vi.fn();
+  render(ShareDialog, { props: { connectionId: 'c1', bucket: 'bucket-b', prefix: 'exports/', rows, kind, onclose, oncors } });
+  return { onclose, oncors };
 }
 
 async function custom(amount: string, unit: string) {
@@ -154,7 +155,7 @@ describe('ShareDialog', () => {
   });
 
   it('makes an upload link for a required file name in the current folder, with the curl line and the CORS note', async () => {
-    setup([], 'upload');
+    const { oncors } = setup([], 'upload');
     expect(screen.getByTestId('share-kind-download')).toHaveAttribute('aria-disabled', 'true');
     await fireEvent.click(screen.getByTestId('share-create'));
     expect(screen.getByTestId('field-error')).toHaveTextContent('Give the name the file will have');
@@ -175,6 +176,9 @@ describe('ShareDialog', () => {
     );
     await fireEvent.click(screen.getByTestId('share-curl-copy'));
     expect(writeText).toHaveBeenCalledWith(curl.value);
+    // The note leads to the bucket's CORS settings.
+    await fireEvent.click(screen.getByTestId('share-cors'));
+    expect(oncors).toHaveBeenCalledOnce();
   });
 
   it('selects the link for Ctrl+C when the clipboard refuses, and shows a QR code', async () => {
