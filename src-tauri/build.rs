@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "acl",
     "set_acl",
     "set_cors_rules",
+    "export_audit",
     "list_objects",
     "object_properties",
     "delete_objects",

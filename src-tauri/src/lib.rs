@@ -50,6 +50,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         governance::acl,
         governance::set_acl,
         governance::set_cors_rules,
+        governance::export_audit,
         objects::list_objects,
         objects::object_properties,
         objects::delete_objects,

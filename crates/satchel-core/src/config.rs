@@ -60,12 +60,18 @@ impl Paths {
 /// Writes `value` as JSON to `path` through a temporary file and a rename, so a crash never leaves
 /// half a file. `what` names the file in the error ("the connections").
 pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T, what: &str) -> Result<()> {
+    let json = serde_json::to_vec_pretty(value).map_err(|e| Error::internal(e.to_string()))?;
+    write_atomic(path, &json, what)
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it and a rename: a crash or a full
+/// disk leaves the old file (or none), never half of the new one.
+pub fn write_atomic(path: &Path, bytes: &[u8], what: &str) -> Result<()> {
     let fail = |e: &dyn std::fmt::Display| Error::new(ErrorCode::Config, format!("Couldn't save {what} ({}): {e}.", path.display()));
     let dir = path.parent().ok_or_else(|| Error::internal(format!("{} has no folder", path.display())))?;
     fs::create_dir_all(dir).map_err(|e| fail(&e))?;
-    let json = serde_json::to_vec_pretty(value).map_err(|e| Error::internal(e.to_string()))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
-    tmp.write_all(&json).and_then(|_| tmp.as_file().sync_all()).map_err(|e| fail(&e))?;
+    tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()).map_err(|e| fail(&e))?;
     tmp.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use satchel_core::governance::policy::Template;
 use satchel_core::governance::ownership::{AclOf, AclView, CannedAcl, Grant, Ownership};
 use satchel_core::governance::website::Website;
 use satchel_core::governance::{AuditEntry, BucketOverview, ExposureReport, PublicAccessBlock};
-use satchel_core::{Error, PolicyChange, PolicyPreview, PolicyView, PublicAccessChange, Via, WebsiteView};
+use satchel_core::{AuditFormat, Error, PolicyChange, PolicyPreview, PolicyView, PublicAccessChange, Via, WebsiteView};
 
 use super::Engine;
 
@@ -156,4 +156,21 @@ pub async fn set_acl(
 ) -> Result<AclView, Error> {
     let of = key.as_deref().map_or(AclOf::Bucket, AclOf::Object);
     engine.set_acl(&engine.connection(&connection_id).await?, &bucket, of, canned, &grants, confirmed, Via::App).await
+}
+
+/// Saves the audit log (one bucket's, or all) as CSV or JSON where the user picks; the file's
+/// name when saved, `None` when the dialog was cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_audit(engine: Engine<'_>, bucket: Option<String>, format: AuditFormat) -> Result<Option<String>, Error> {
+    let ext = match format {
+        AuditFormat::Csv => "csv",
+        AuditFormat::Json => "json",
+    };
+    let name = format!("satchel-audit{}.{ext}", bucket.as_deref().map(|b| format!("-{b}")).unwrap_or_default());
+    let Some(path) = super::in_dialog("Export the audit log", move |d| d.set_file_name(name).add_filter(ext.to_uppercase(), &[ext]).save_file()).await? else {
+        return Ok(None);
+    };
+    engine.export_audit(bucket.as_deref(), format, &path)?;
+    Ok(Some(path.display().to_string()))
 }

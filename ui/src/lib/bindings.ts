@@ -79,6 +79,11 @@ export const commands = {
 	/**  Replaces the bucket's CORS rules with rules edited by hand, checked first; audited. */
 	setCorsRules: (connectionId: string, bucket: string, rules: CorsRule_Deserialize[]) => typedError<CorsRule_Serialize[], AppError_Serialize>(__TAURI_INVOKE("set_cors_rules", { connectionId, bucket, rules })),
 	/**
+	 *  Saves the audit log (one bucket's, or all) as CSV or JSON where the user picks; the file's
+	 *  name when saved, `None` when the dialog was cancelled.
+	 */
+	exportAudit: (bucket: string | null, format: AuditFormat) => typedError<string | null, AppError_Serialize>(__TAURI_INVOKE("export_audit", { bucket, format })),
+	/**
 	 *  Lists a folder (or everything below it when `recursive`), sending each page through `pages` as it
 	 *  arrives; returns the number of objects. Cancellable with `cancel_operation(op_id)`.
 	 */
@@ -254,6 +259,9 @@ export type AuditEntry = {
 	/**  `app` or `cli`. */
 	via: string,
 };
+
+/**  How an audit log export is written. */
+export type AuditFormat = "csv" | "json";
 
 export type BucketOverview = {
 	name: string,

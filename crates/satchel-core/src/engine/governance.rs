@@ -40,6 +40,15 @@ pub struct PublicAccessChange {
     pub unchanged: bool,
 }
 
+/// How an audit log export is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum AuditFormat {
+    Csv,
+    Json,
+}
+
 impl Satchel {
     /// Whether a bucket is public, and why.
     pub async fn bucket_exposure(&self, conn: &Connection, bucket: &str) -> Result<ExposureReport> {
@@ -74,6 +83,18 @@ impl Satchel {
     /// The changes made through Satchel, oldest first; of one bucket when given.
     pub fn audit_entries(&self, bucket: Option<&str>) -> Result<Vec<AuditEntry>> {
         self.audit_log()?.entries(bucket)
+    }
+
+    /// Writes the audit log (one bucket's, or all of it) to a file the user chose, as CSV or
+    /// JSON, replacing it whole. Returns how many changes it holds.
+    pub fn export_audit(&self, bucket: Option<&str>, format: AuditFormat, to: &std::path::Path) -> Result<usize> {
+        let entries = self.audit_entries(bucket)?;
+        let bytes = match format {
+            AuditFormat::Csv => crate::governance::audit::to_csv(&entries).into_bytes(),
+            AuditFormat::Json => serde_json::to_vec_pretty(&entries).map_err(|e| Error::internal(e.to_string()))?,
+        };
+        crate::config::write_atomic(to, &bytes, "the audit log export")?;
+        Ok(entries.len())
     }
 
     fn audit_log(&self) -> Result<std::sync::Arc<AuditLog>> {

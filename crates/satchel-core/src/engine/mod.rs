@@ -23,7 +23,7 @@ use tokio::sync::Mutex;
 pub use connections::{Startup, TestReport};
 pub use copies::BucketOf;
 pub use downloads::DownloadSummary;
-pub use governance::{PolicyChange, PolicyPreview, PolicyView, PublicAccessChange, Via, WebsiteView};
+pub use governance::{AuditFormat, PolicyChange, PolicyPreview, PolicyView, PublicAccessChange, Via, WebsiteView};
 pub use operations::Operation;
 pub use sandbox::SandboxInfo;
 

@@ -73,4 +73,16 @@ async fn an_objects_acl_is_explained_confirmed_applied_and_audited() {
     assert_eq!(settings.iter().filter(|s| **s == "acl of report.csv").count(), 2, "{settings:?}");
     let public_change = audit.iter().find(|e| e.after.contains("AllUsers")).expect("the public change is recorded");
     assert!(!public_change.before.contains("AllUsers"));
+
+    // Exported whole, as CSV and JSON, to where the user chose.
+    let out = tempfile::tempdir().unwrap();
+    let csv = out.path().join("audit.csv");
+    assert_eq!(w.engine.export_audit(Some(&bucket), satchel_core::AuditFormat::Csv, &csv).unwrap(), audit.len());
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("at,connection,bucket,setting,before,after,via\n"), "{text}");
+    assert_eq!(text.lines().filter(|l| l.contains("acl of report.csv")).count(), 2, "{text}");
+    let json = out.path().join("audit.json");
+    w.engine.export_audit(Some(&bucket), satchel_core::AuditFormat::Json, &json).unwrap();
+    let parsed: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(parsed.as_array().unwrap().len(), audit.len());
 }

@@ -18,6 +18,7 @@ beforeEach(() => {
   answer({
     bucket_exposure: () => exposure,
     audit_entries: [ENTRY],
+    export_audit: (a: Record<string, unknown>) => `/home/ana/satchel-audit-${a.bucket}.${a.format}`,
     set_public_access: (a: Record<string, unknown>) => {
       exposure = { exposure: 'private', why: 'No policy or ACL grants public access.', block: a.block };
       return { before: ALL_ON, after: a.block, unchanged: false };
@@ -34,6 +35,10 @@ describe('PublicAccess', () => {
     expect(screen.getByTestId('bpa-block_public_policy')).toBeChecked();
     expect(screen.getByText('Refuses a bucket policy that would grant public access.')).toBeInTheDocument();
     expect(screen.getByTestId('audit-entry')).toHaveTextContent('public-access: none on → all 4 on (Work, cli)');
+    // The file is chosen in a native dialog; the engine writes it.
+    await fireEvent.click(screen.getByTestId('audit-export-csv'));
+    expect(await screen.findByTestId('audit-exported')).toHaveTextContent('Saved to /home/ana/satchel-audit-bucket-b.csv');
+    expect(callsOf('export_audit')).toEqual([{ bucket: 'bucket-b', format: 'csv' }]);
   });
 
   it('asks for the bucket name before turning protection off, and sends nothing until it is typed', async () => {
