@@ -200,6 +200,10 @@ pub struct WebsiteArgs {
     /// The page served when something is missing, as error.html.
     #[arg(long, value_name = "DOC", requires = "index")]
     pub error: Option<String>,
+    /// A routing rule FROM=TO (repeatable): FROM a key prefix or an HTTP error code, TO a new
+    /// prefix or @HOST[/PREFIX], as docs/=documents/ or 404=@www.example.com.
+    #[arg(long, value_name = "FROM=TO", requires = "index")]
+    pub route: Vec<String>,
     /// Redirect every request to this host, as www.example.com.
     #[arg(long, value_name = "HOST", conflicts_with = "delete")]
     pub redirect_all: Option<String>,

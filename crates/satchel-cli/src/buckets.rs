@@ -7,7 +7,7 @@ use satchel_core::buckets::EmptyPhase;
 use satchel_core::tags::parse_tag;
 use satchel_core::governance::policy::{self, Template};
 use satchel_core::governance::ownership::{AclOf, AclView};
-use satchel_core::governance::website::Website;
+use satchel_core::governance::website::{Route, Website};
 use satchel_core::governance::{accelerate, cors};
 use satchel_core::governance::public_access::parse_switch;
 use satchel_core::governance::{Exposure, PublicAccessBlock};
@@ -345,7 +345,7 @@ fn website_lines(name: &str, view: &satchel_core::WebsiteView) -> String {
 pub async fn set_website(engine: &Satchel, conn: &Connection, name: &str, a: WebsiteArgs, json: bool) -> Result<(), Error> {
     let site = match (a.index, a.redirect_all, a.delete) {
         (_, _, true) => Website::Off,
-        (Some(index), _, _) => Website::Documents { index, error: a.error },
+        (Some(index), _, _) => Website::Documents { index, error: a.error, routes: a.route.iter().map(|r| Route::parse(r)).collect::<Result<_, _>>()? },
         (None, Some(host), _) => Website::RedirectAll { host },
         (None, None, false) => return Err(Error::invalid("Say what to serve: --index DOC [--error DOC], --redirect-all HOST, or --delete.")),
     };

@@ -485,6 +485,41 @@ async fn website_cors_and_acceleration_are_set_checked_and_read_back() {
     for (setting, changes) in [("accelerate", 2), ("cors", 2), ("website", 2)] {
         assert_eq!(settings.iter().filter(|s| *s == setting).count(), changes, "{setting}: {settings:?}");
     }
+
+    // Routing rules, read back from moto; bad ones refused with the site left as it was.
+    let site = unique("cli-routes");
+    m.create_bucket(&site).await;
+    let o = on_moto(&["bucket", "set", &site, "website", "--index", "index.html", "--route", "docs/=documents/", "--route", "404=@www.example.com"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let routes = || async {
+        let got = m.client().get_bucket_website().bucket(&site).send().await.unwrap();
+        got.routing_rules()
+            .iter()
+            .map(|r| {
+                let (c, to) = (r.condition(), r.redirect().unwrap());
+                (
+                    c.and_then(|c| c.key_prefix_equals()).map(str::to_string),
+                    c.and_then(|c| c.http_error_code_returned_equals()).map(str::to_string),
+                    to.replace_key_prefix_with().map(str::to_string),
+                    to.host_name().map(str::to_string),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let want = vec![
+        (Some("docs/".to_string()), None, Some("documents/".to_string()), None),
+        (None, Some("404".to_string()), None, Some("www.example.com".to_string())),
+    ];
+    assert_eq!(routes().await, want);
+    let o = on_moto(&["bucket", "get", &site, "website"]);
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(text.contains("Requests under docs/ go to documents/ (301)") && text.contains("A 404 goes to www.example.com (301)"), "{text}");
+    for (route, says) in [("docs/", "FROM=TO"), ("700=@x.example.com", "isn't an HTTP error code"), ("a/=@https://x.example.com", "isn't a host name")] {
+        let o = on_moto(&["bucket", "set", &site, "website", "--index", "index.html", "--route", route]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains(says), "{route}: {}", stderr(&o));
+    }
+    assert_eq!(routes().await, want, "nothing sent");
 }
 
 /// Object Ownership and the bucket ACL from the CLI on moto: an ACL is refused while ACLs are off,

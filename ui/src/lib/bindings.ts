@@ -1161,6 +1161,37 @@ export type RequiredTag_Serialize = {
 	allowed: string[],
 };
 
+/**  A routing rule: requests under a prefix (or answered with an error) are redirected. */
+export type Route = Route_Serialize | Route_Deserialize;
+
+/**  A routing rule: requests under a prefix (or answered with an error) are redirected. */
+export type Route_Deserialize = {
+	/**  Applies to keys starting with this; empty: any key. */
+	prefix?: string,
+	/**  Applies only when the answer would be this HTTP error (404, ...). */
+	on_error?: number | null,
+	/**  The prefix put in place of `prefix`; the rest of the key is kept. */
+	new_prefix?: string | null,
+	/**  Another host to send the request to. */
+	host?: string | null,
+	/**  301 (moved for good, the default) or another 3xx code. */
+	code?: number | null,
+};
+
+/**  A routing rule: requests under a prefix (or answered with an error) are redirected. */
+export type Route_Serialize = {
+	/**  Applies to keys starting with this; empty: any key. */
+	prefix: string,
+	/**  Applies only when the answer would be this HTTP error (404, ...). */
+	on_error: number | null,
+	/**  The prefix put in place of `prefix`; the rest of the key is kept. */
+	new_prefix: string | null,
+	/**  Another host to send the request to. */
+	host: string | null,
+	/**  301 (moved for good, the default) or another 3xx code. */
+	code: number | null,
+};
+
 /**  Where a rule was declared, so the UI can say why a tag is asked for. */
 export type RuleScope = "connection" | "bucket";
 
@@ -1550,6 +1581,8 @@ export type WebsiteView_Deserialize = {
 	endpoint?: string | null,
 	/**  Said when the site would answer 403: on Amazon S3, objects that aren't publicly readable. */
 	warning?: string | null,
+	/**  Each routing rule in a sentence. */
+	routes: string[],
 };
 
 /**  A bucket's website hosting, where it answers, and what would stop it working. */
@@ -1559,13 +1592,15 @@ export type WebsiteView_Serialize = {
 	endpoint: string | null,
 	/**  Said when the site would answer 403: on Amazon S3, objects that aren't publicly readable. */
 	warning: string | null,
+	/**  Each routing rule in a sentence. */
+	routes: string[],
 };
 
 /**  What the bucket serves as a website. */
-export type Website_Deserialize = { kind: "off" } | { kind: "documents"; index: string; error?: string | null } | { kind: "redirect_all"; host: string };
+export type Website_Deserialize = { kind: "off" } | { kind: "documents"; index: string; error?: string | null; routes?: Route_Deserialize[] } | { kind: "redirect_all"; host: string };
 
 /**  What the bucket serves as a website. */
-export type Website_Serialize = { kind: "off" } | { kind: "documents"; index: string; error: string | null } | { kind: "redirect_all"; host: string };
+export type Website_Serialize = { kind: "off" } | { kind: "documents"; index: string; error: string | null; routes: Route_Serialize[] } | { kind: "redirect_all"; host: string };
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

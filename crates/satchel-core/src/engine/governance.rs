@@ -277,6 +277,8 @@ pub struct WebsiteView {
     pub endpoint: Option<String>,
     /// Said when the site would answer 403: on Amazon S3, objects that aren't publicly readable.
     pub warning: Option<String>,
+    /// Each routing rule in a sentence.
+    pub routes: Vec<String>,
 }
 
 impl Satchel {
@@ -309,7 +311,11 @@ impl Satchel {
         } else {
             None
         };
-        Ok(WebsiteView { site, endpoint, warning })
+        let routes = match &site {
+            Website::Documents { routes, .. } => routes.iter().map(website::Route::describe).collect(),
+            _ => Vec::new(),
+        };
+        Ok(WebsiteView { site, endpoint, warning, routes })
     }
 }
 

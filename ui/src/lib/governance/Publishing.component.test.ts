@@ -8,19 +8,23 @@ vi.mock('@tauri-apps/api/core', async () => {
   return { invoke: vi.fn(), Channel: FakeChannel };
 });
 
-let site: unknown = { site: { kind: 'off' }, endpoint: null, warning: null };
+let site: unknown = { site: { kind: 'off' }, endpoint: null, warning: null, routes: [] };
 let rules: unknown[] = [];
 
 beforeEach(() => {
-  site = { site: { kind: 'off' }, endpoint: null, warning: null };
+  site = { site: { kind: 'off' }, endpoint: null, warning: null, routes: [] };
   rules = [];
   answer({
     bucket_website: () => site,
     set_bucket_website: (a: Record<string, unknown>) => {
+      const routes = ((a.site as { routes?: { prefix: string; new_prefix: string }[] }).routes ?? []).map(
+        (r) => `Requests under ${r.prefix} go to ${r.new_prefix} (301)`,
+      );
       site = {
         site: a.site,
         endpoint: 'http://bucket-b.s3-website-us-east-1.amazonaws.com',
         warning: "The objects aren't publicly readable, so the site would answer 403 Forbidden.",
+        routes,
       };
       return site;
     },
@@ -49,7 +53,7 @@ describe('Publishing', () => {
     expect(screen.getByTestId('accelerate-unavailable')).toHaveTextContent("this storage doesn't support it");
 
     await fireEvent.click(screen.getByTestId('website-serve'));
-    await waitFor(() => expect(callsOf('set_bucket_website')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', site: { kind: 'documents', index: 'index.html', error: null } }]));
+    await waitFor(() => expect(callsOf('set_bucket_website')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', site: { kind: 'documents', index: 'index.html', error: null, routes: [] } }]));
     expect(await screen.findByTestId('website-warning')).toHaveTextContent('403 Forbidden');
     expect(screen.getByTestId('website-state')).toHaveTextContent('Serves index.html for each folder.');
 
@@ -57,6 +61,18 @@ describe('Publishing', () => {
     await fireEvent.click(screen.getByTestId('cors-upload'));
     await waitFor(() => expect(callsOf('set_bucket_cors')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', template: { kind: 'presigned_upload', origin: 'https://app.example.com' } }]));
     expect(await screen.findByTestId('cors-rules')).toHaveTextContent('https://app.example.com can PUT, GET, HEAD, sending any header, and read ETag');
+  });
+
+  it('serves a website with a routing rule, and reads the rules back in words', async () => {
+    render(Publishing, { props: { connectionId: 'c1', bucket: 'bucket-b' } });
+    await fireEvent.click(await screen.findByTestId('route-add'));
+    await fireEvent.input(screen.getByLabelText('Key prefix'), { target: { value: 'docs/' } });
+    await fireEvent.input(screen.getByLabelText('New prefix'), { target: { value: 'documents/' } });
+    await fireEvent.click(screen.getByTestId('website-serve'));
+    expect(await screen.findByTestId('website-routes')).toHaveTextContent('Requests under docs/ go to documents/ (301)');
+    expect(callsOf('set_bucket_website')[0]).toMatchObject({
+      site: { kind: 'documents', routes: [{ prefix: 'docs/', on_error: null, new_prefix: 'documents/', host: null, code: null }] },
+    });
   });
 
   it('edits CORS rules by hand: what the engine refuses is shown by rule, and nothing is lost', async () => {

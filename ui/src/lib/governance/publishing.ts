@@ -1,6 +1,6 @@
 // Website hosting and CORS rules in words.
 
-import type { CorsRule_Serialize, Website_Serialize } from '$lib/bindings';
+import type { CorsRule_Serialize, Route_Deserialize, Route_Serialize, Website_Serialize } from '$lib/bindings';
 
 export function describeSite(site: Website_Serialize): string {
   switch (site.kind) {
@@ -61,3 +61,33 @@ export function fromDraft(d: CorsDraft): CorsRule_Serialize {
 }
 
 export const NEW_CORS_RULE: CorsDraft = { origins: '', methods: ['GET', 'HEAD'], headers: '', expose: 'ETag', maxAge: '3000' };
+
+/** A routing rule as the website form holds it. */
+export interface RouteDraft {
+  when: 'prefix' | 'error';
+  /** The prefix, or the HTTP error code. */
+  from: string;
+  to: 'prefix' | 'host';
+  /** The new prefix, or the host. */
+  target: string;
+}
+
+export function routeOf(d: RouteDraft): Route_Deserialize {
+  const code = Number(d.from.trim());
+  return {
+    prefix: d.when === 'prefix' ? d.from.trim() : '',
+    on_error: d.when === 'error' && Number.isInteger(code) ? code : null,
+    new_prefix: d.to === 'prefix' ? d.target.trim() : null,
+    host: d.to === 'host' ? d.target.trim() : null,
+    code: null,
+  };
+}
+
+export function draftOf(r: Route_Serialize): RouteDraft {
+  return {
+    when: r.on_error != null && !r.prefix ? 'error' : 'prefix',
+    from: r.on_error != null && !r.prefix ? String(r.on_error) : r.prefix,
+    to: r.host ? 'host' : 'prefix',
+    target: r.host ?? r.new_prefix ?? '',
+  };
+}
