@@ -117,6 +117,10 @@ pub struct ConnectionAdd {
     /// Save without first checking that the connection works.
     #[arg(long)]
     pub no_test: bool,
+    /// Amazon S3: send transfers and sign share links through Transfer Acceleration, for buckets
+    /// that have it on.
+    #[arg(long)]
+    pub accelerate: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -193,6 +193,7 @@ async fn chosen_connection(engine: &Satchel, g: &Global, positional: Option<&str
             satchel_core::connect::connection::validate_region(r)?;
         }
         return Ok(Connection {
+            accelerate: false,
             id: "command-line".into(),
             name: url.clone(),
             endpoint: Endpoint::Custom { url: url.trim_end_matches('/').to_string() },
@@ -235,6 +236,7 @@ async fn connection_add(engine: &Satchel, add: ConnectionAdd, g: &Global) -> Res
         _ => return Err(Error::invalid("Use only one of --access-key-id, --profile and --env.")),
     };
     let draft = ConnectionDraft {
+        accelerate: add.accelerate,
         id: None,
         name: add.name,
         endpoint,

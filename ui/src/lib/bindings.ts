@@ -372,6 +372,8 @@ export type ConnectionDraft_Deserialize = {
 	addressing: Addressing,
 	credentials: CredentialSource,
 	secret_access_key?: string | null,
+	/**  See [`Connection::accelerate`]. */
+	accelerate?: boolean,
 };
 
 /**
@@ -387,6 +389,8 @@ export type ConnectionDraft_Serialize = {
 	addressing: Addressing,
 	credentials: CredentialSource,
 	secret_access_key: string | null,
+	/**  See [`Connection::accelerate`]. */
+	accelerate: boolean,
 };
 
 /**  A saved connection. The secret key is not part of it. */
@@ -399,6 +403,11 @@ export type Connection_Deserialize = {
 	region?: string | null,
 	addressing?: Addressing,
 	credentials: CredentialSource,
+	/**
+	 *  Amazon S3 only: send transfers and sign share links through the Transfer Acceleration
+	 *  endpoint, for buckets that have it on.
+	 */
+	accelerate?: boolean,
 };
 
 /**  A saved connection. The secret key is not part of it. */
@@ -411,6 +420,11 @@ export type Connection_Serialize = {
 	region: string | null,
 	addressing: Addressing,
 	credentials: CredentialSource,
+	/**
+	 *  Amazon S3 only: send transfers and sign share links through the Transfer Acceleration
+	 *  endpoint, for buckets that have it on.
+	 */
+	accelerate: boolean,
 };
 
 /**  What a move or copy of a selection did. */

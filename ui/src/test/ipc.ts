@@ -47,6 +47,7 @@ export function connection(over: Partial<Connection_Serialize> & { id: string; n
     region: 'eu-west-1',
     addressing: 'virtual_hosted',
     credentials: { kind: 'keychain', access_key_id: 'AKIAEXAMPLE' },
+    accelerate: false,
     ...over,
   };
 }

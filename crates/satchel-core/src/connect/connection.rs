@@ -57,6 +57,10 @@ pub struct Connection {
     #[serde(default)]
     pub addressing: Addressing,
     pub credentials: CredentialSource,
+    /// Amazon S3 only: send transfers and sign share links through the Transfer Acceleration
+    /// endpoint, for buckets that have it on.
+    #[serde(default)]
+    pub accelerate: bool,
 }
 
 /// What the user filled in to add or edit a connection. The secret is present only when the user
@@ -72,6 +76,9 @@ pub struct ConnectionDraft {
     pub addressing: Addressing,
     pub credentials: CredentialSource,
     pub secret_access_key: Option<String>,
+    /// See [`Connection::accelerate`].
+    #[serde(default)]
+    pub accelerate: bool,
 }
 
 // Written by hand so that the secret can never reach a log line through `{:?}`.
@@ -123,6 +130,9 @@ pub fn validate_draft(draft: &ConnectionDraft) -> Result<()> {
     }
     if let Endpoint::Custom { url } = &draft.endpoint {
         validate_endpoint_url(url)?;
+    }
+    if draft.accelerate && draft.endpoint != Endpoint::Aws {
+        return Err(Error::invalid("Transfer Acceleration is an Amazon S3 feature: other storage has no accelerate endpoint."));
     }
     if let Some(region) = draft.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         validate_region(region)?;
@@ -206,6 +216,7 @@ mod tests {
 
     fn draft() -> ConnectionDraft {
         ConnectionDraft {
+            accelerate: false,
             id: None,
             name: "MinIO".into(),
             endpoint: Endpoint::Custom { url: "http://127.0.0.1:9000".into() },
@@ -235,6 +246,7 @@ mod tests {
             (Box::new(|d| d.secret_access_key = None), "secret"),
             (Box::new(|d| d.secret_access_key = Some("a b".into())), "spaces"),
             (Box::new(|d| d.credentials = CredentialSource::Profile { profile: "".into() }), "profile"),
+            (Box::new(|d| d.accelerate = true), "Amazon S3 feature"),
         ];
         for (break_it, words) in cases {
             let mut d = draft();
@@ -261,6 +273,7 @@ mod tests {
     #[test]
     fn serialised_form_is_stable() {
         let c = Connection {
+            accelerate: false,
             id: "c1".into(),
             name: "AWS prod".into(),
             endpoint: Endpoint::Aws,
@@ -271,6 +284,10 @@ mod tests {
         let json = serde_json::to_value(&c).unwrap();
         assert_eq!(json["endpoint"]["kind"], "aws");
         assert_eq!(json["credentials"]["profile"], "prod");
-        assert_eq!(serde_json::from_value::<Connection>(json).unwrap(), c);
+        assert_eq!(serde_json::from_value::<Connection>(json.clone()).unwrap(), c);
+        // Files written before Transfer Acceleration existed still load.
+        let mut old = json;
+        old.as_object_mut().unwrap().remove("accelerate");
+        assert!(!serde_json::from_value::<Connection>(old).unwrap().accelerate);
     }
 }

@@ -135,6 +135,7 @@ mod tests {
         ConnectionFile {
             version: FORMAT_VERSION,
             connections: vec![Connection {
+                accelerate: false,
                 id: "a1".into(),
                 name: "MinIO".into(),
                 endpoint: Endpoint::Custom { url: "http://127.0.0.1:9000".into() },

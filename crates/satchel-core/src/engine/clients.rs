@@ -6,6 +6,7 @@ use crate::buckets;
 use crate::connect::client::{self, Patience, ResolvedCredentials, Target, S3};
 use crate::connect::connection::{Addressing, Connection, CredentialSource, Endpoint};
 use crate::connect::sandbox::SANDBOX_REGION;
+use crate::governance::accelerate;
 use crate::error::Result;
 
 impl Satchel {
@@ -53,6 +54,33 @@ impl Satchel {
         self.client_in_region(conn, &region).await
     }
 
+    /// A client for moving objects in and out of `bucket` (uploads, downloads, share links):
+    /// through Transfer Acceleration when the connection asks for it and the bucket has it on
+    /// (asked of the storage once, then remembered).
+    pub async fn transfer_client(&self, conn: &Connection, bucket: &str) -> Result<S3> {
+        let s3 = self.bucket_client(conn, bucket).await?;
+        if !may_accelerate(conn, bucket) {
+            return Ok(s3);
+        }
+        let cache_key = (conn.id.clone(), bucket.to_string());
+        let known = self.accelerating.lock().expect("accelerating lock").get(&cache_key).copied();
+        let on = match known {
+            Some(on) => on,
+            None => {
+                // Not allowed to read it, or not there: plain transfers still work.
+                let on = accelerate::read(&s3, bucket).await.unwrap_or(false);
+                self.accelerating.lock().expect("accelerating lock").insert(cache_key, on);
+                on
+            }
+        };
+        Ok(if on { s3.accelerated() } else { s3 })
+    }
+
+    /// Forgets whether `bucket` accelerates (its setting just changed).
+    pub(super) fn forget_acceleration(&self, conn: &Connection, bucket: &str) {
+        self.accelerating.lock().expect("accelerating lock").remove(&(conn.id.clone(), bucket.to_string()));
+    }
+
     pub(super) async fn credentials(&self, conn: &Connection) -> Result<ResolvedCredentials> {
         match &conn.credentials {
             // The sandbox signs with whatever keys it was started with, even temporary ones.
@@ -82,5 +110,36 @@ impl Satchel {
             region: if conn.endpoint == Endpoint::Sandbox { SANDBOX_REGION.to_string() } else { region.to_string() },
             addressing: if conn.endpoint == Endpoint::Sandbox { Addressing::PathStyle } else { conn.addressing },
         })
+    }
+}
+
+/// Transfer Acceleration is Amazon S3's, asked for per connection, and (its certificate covering
+/// one label) unusable for bucket names with dots.
+fn may_accelerate(conn: &Connection, bucket: &str) -> bool {
+    conn.accelerate && conn.endpoint == Endpoint::Aws && !bucket.contains('.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_amazon_connections_that_ask_accelerate_buckets_without_dots() {
+        let mut conn = Connection {
+            accelerate: true,
+            id: "c".into(),
+            name: "AWS".into(),
+            endpoint: Endpoint::Aws,
+            region: None,
+            addressing: Addressing::VirtualHosted,
+            credentials: CredentialSource::Environment,
+        };
+        assert!(may_accelerate(&conn, "reports"));
+        assert!(!may_accelerate(&conn, "www.example.com"));
+        conn.endpoint = Endpoint::Custom { url: "http://127.0.0.1:9000".into() };
+        assert!(!may_accelerate(&conn, "reports"));
+        conn.endpoint = Endpoint::Aws;
+        conn.accelerate = false;
+        assert!(!may_accelerate(&conn, "reports"));
     }
 }

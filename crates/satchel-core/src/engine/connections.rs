@@ -49,6 +49,7 @@ impl Satchel {
         if needs_default {
             let conn = if profiles::aws_credentials_present() {
                 Connection {
+                    accelerate: false,
                     id: new_id(),
                     name: "AWS".into(),
                     endpoint: Endpoint::Aws,
@@ -114,6 +115,7 @@ impl Satchel {
         // writing (another process may have added the name since).
         check_name_free(&*self.file.lock().await, &name, draft.id.as_deref())?;
         let conn = Connection {
+            accelerate: draft.accelerate,
             id: existing.as_ref().map(|c| c.id.clone()).unwrap_or_else(new_id),
             name,
             endpoint: normalise_endpoint(draft.endpoint),
@@ -214,6 +216,7 @@ impl Satchel {
     pub async fn test_draft(&self, draft: ConnectionDraft) -> Result<TestReport> {
         validate_draft(&draft)?;
         let conn = Connection {
+            accelerate: draft.accelerate,
             id: draft.id.clone().unwrap_or_else(|| "draft".into()),
             name: draft.name.trim().to_string(),
             endpoint: normalise_endpoint(draft.endpoint.clone()),
@@ -281,6 +284,7 @@ fn check_name_free(file: &ConnectionFile, name: &str, id: Option<&str>) -> Resul
 /// The connection for the embedded sandbox.
 fn sandbox_connection() -> Connection {
     Connection {
+        accelerate: false,
         id: new_id(),
         name: "Local sandbox".into(),
         endpoint: Endpoint::Sandbox,

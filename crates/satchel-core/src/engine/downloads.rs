@@ -48,7 +48,7 @@ impl Satchel {
     /// Plans a download of `selection` into `dest` and holds it until started or discarded. Large
     /// files are journalled range by range: a pause, or a quit or crash, leaves them to go on from.
     pub async fn plan_download(&self, conn: &Connection, bucket: &str, selection: &[String], dest: &Path, cancel: &CancellationToken) -> Result<DownloadSummary> {
-        let s3 = self.bucket_client(conn, bucket).await?;
+        let s3 = self.transfer_client(conn, bucket).await?;
         let plan = plan_download(&s3, bucket, selection, Destination::at(dest)?, cancel).await?.resumable(self.resume_for(conn));
         let conflicts = plan.conflicts();
         let summary = DownloadSummary {

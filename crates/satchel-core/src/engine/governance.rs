@@ -262,6 +262,7 @@ impl Satchel {
             return Ok(false);
         }
         accelerate::apply(&s3, bucket, on).await?;
+        self.forget_acceleration(conn, bucket);
         let word = |b: bool| if b { "enabled" } else { "suspended" };
         self.audit_log()?.record(&conn.name, bucket, "accelerate", word(before), word(on), via.as_str())?;
         Ok(true)

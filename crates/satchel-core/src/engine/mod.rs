@@ -56,6 +56,8 @@ pub struct Satchel {
     audit: std::sync::Mutex<Option<Arc<crate::governance::AuditLog>>>,
     /// Who each connection's keys belong to, once asked (`None`: the store couldn't say).
     identities: std::sync::Mutex<HashMap<String, Option<crate::connect::Identity>>>,
+    /// Whether each bucket has Transfer Acceleration on, per connection, once asked.
+    accelerating: std::sync::Mutex<HashMap<(String, String), bool>>,
 }
 
 impl Satchel {
@@ -83,6 +85,7 @@ impl Satchel {
             downloads: std::sync::Mutex::new(HashMap::new()),
             audit: std::sync::Mutex::new(None),
             identities: std::sync::Mutex::new(HashMap::new()),
+            accelerating: std::sync::Mutex::new(HashMap::new()),
         })
     }
 

@@ -8,7 +8,7 @@ use crate::share::{self, LinkHistory, ShareLink, ShareRequest};
 impl Satchel {
     /// Signs a download or upload link for an object, with the credentials of `conn`.
     pub async fn share(&self, conn: &Connection, req: &ShareRequest) -> Result<ShareLink> {
-        share::share(&self.bucket_client(conn, &req.bucket).await?, req).await
+        share::share(&self.transfer_client(conn, &req.bucket).await?, req).await
     }
 
     /// The history of issued links (settings only; URLs are never stored).

@@ -73,7 +73,7 @@ impl Satchel {
             // Files over 5 TiB are refused here, before anything starts.
             transfer::part_size_for(item.size, None)?;
         }
-        let s3 = self.bucket_client(conn, bucket).await?;
+        let s3 = self.transfer_client(conn, bucket).await?;
         let taken = existing_keys(&s3, bucket, prefix, &items, cancel).await?;
         let rules = self.staging.rules.for_bucket(&conn.id, bucket)?;
         let staged = StagedUpload {
@@ -102,7 +102,7 @@ impl Satchel {
         if !prefix.is_empty() && !prefix.ends_with('/') {
             return Err(Error::invalid("The folder to sync into must end with \"/\"."));
         }
-        let s3 = self.bucket_client(conn, bucket).await?;
+        let s3 = self.transfer_client(conn, bucket).await?;
         let plan = transfer::sync::plan_up(folder, &s3, bucket, prefix, &Default::default(), transfer::sync::Compare::Time, cancel).await?;
         let new = plan.send.iter().filter(|e| e.reason == transfer::sync::SyncReason::Missing).count() as u64;
         let summary = SyncSummary {
@@ -162,7 +162,7 @@ impl Satchel {
         // stopped half-way never leaves the prefix with less than it had.
         if let (true, Some((_, gone))) = (remove_missing, &staged.sync) {
             if report.failed.is_empty() && report.unfinished.is_empty() && !report.cancelled && !report.paused && !gone.is_empty() {
-                let s3 = self.bucket_client(&conn, &staged.bucket).await?;
+                let s3 = self.transfer_client(&conn, &staged.bucket).await?;
                 let d = objects::delete_keys(&s3, &staged.bucket, gone).await?;
                 report.removed = d.deleted;
                 report.failed.extend(d.failed);
@@ -250,7 +250,7 @@ impl Satchel {
         control: &Arc<Control>,
         progress: &(dyn Fn(&TransferProgress) + Send + Sync),
     ) -> Result<UploadReport> {
-        let s3 = self.bucket_client(conn, bucket).await?;
+        let s3 = self.transfer_client(conn, bucket).await?;
         let started = Instant::now();
         let mut opts = opts.clone();
         if opts.resume.is_none() {
@@ -327,7 +327,7 @@ impl Satchel {
             }
             let Some((target, upload_id)) = journal.target_of(id)? else { continue };
             if let Some(conn) = conns.iter().find(|c| storage_name(c) == target.storage) {
-                let s3 = self.bucket_client(conn, &target.bucket).await?;
+                let s3 = self.transfer_client(conn, &target.bucket).await?;
                 multipart::abort_one(&s3, &target.bucket, &target.key, &upload_id).await?;
             }
             journal.forget(id)?;

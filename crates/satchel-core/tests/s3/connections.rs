@@ -35,6 +35,7 @@ fn rand_suffix() -> String {
 
 fn keys_draft(name: &str, url: &str, region: Option<&str>, key: &str, secret: &str) -> ConnectionDraft {
     ConnectionDraft {
+        accelerate: false,
         id: None,
         name: name.into(),
         endpoint: Endpoint::Custom { url: url.into() },
@@ -318,6 +319,7 @@ async fn a_corrupt_connection_file_is_kept_aside_and_reported() {
 async fn connections_resolve_by_id_or_by_name_in_any_case() {
     let w = world();
     let draft = ConnectionDraft {
+        accelerate: false,
         id: None,
         name: "Team MinIO".into(),
         endpoint: Endpoint::Custom { url: "http://127.0.0.1:9000/".into() },
@@ -343,6 +345,7 @@ async fn a_missing_profile_is_reported_as_missing_credentials() {
     let conn = w
         .engine
         .save(ConnectionDraft {
+            accelerate: false,
             id: None,
             name: "work".into(),
             endpoint: Endpoint::Custom { url: moto().endpoint.clone() },

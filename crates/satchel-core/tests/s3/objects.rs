@@ -435,6 +435,7 @@ async fn a_copy_to_another_connection_moves_bytes_with_progress() {
     let archive = w
         .engine
         .save(ConnectionDraft {
+            accelerate: false,
             id: None,
             name: "archive".into(),
             endpoint: Endpoint::Custom { url: g.endpoint.clone() },

@@ -120,6 +120,7 @@ describe('ConnectionForm', () => {
           addressing: 'path_style',
           credentials: { kind: 'keychain', access_key_id: 'AKIAEXAMPLE' },
           secret_access_key: 'wJalrXUtnFEMI',
+          accelerate: false,
         },
       },
     ]);
@@ -171,6 +172,7 @@ describe('ConnectionForm', () => {
         addressing: 'path_style',
         credentials: { kind: 'keychain', access_key_id: 'GK123' },
         secret_access_key: null,
+        accelerate: false,
       },
     });
   });

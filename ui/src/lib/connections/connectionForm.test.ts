@@ -161,6 +161,7 @@ describe('buildDraft', () => {
       addressing: 'path_style',
       credentials: { kind: 'keychain', access_key_id: 'AKIA' },
       secret_access_key: 's3',
+      accelerate: false,
     });
   });
 
@@ -176,6 +177,7 @@ describe('buildDraft', () => {
       addressing: 'virtual_hosted',
       credentials: { kind: 'profile', profile: 'prod' },
       secret_access_key: null,
+      accelerate: false,
     });
   });
 
@@ -183,6 +185,7 @@ describe('buildDraft', () => {
     expect(buildDraft(form({ credentials: 'env', secret: 'typed-then-switched' }))).toMatchObject({
       credentials: { kind: 'environment' },
       secret_access_key: null,
+      accelerate: false,
     });
   });
 
@@ -198,6 +201,7 @@ describe('buildDraft', () => {
       addressing: 'virtual_hosted',
       credentials: { kind: 'keychain', access_key_id: 'AKIAEXAMPLE' },
       secret_access_key: null,
+      accelerate: false,
     });
   });
 
@@ -219,6 +223,7 @@ describe('buildDraft', () => {
       addressing: 'path_style',
       credentials: { kind: 'keychain', access_key_id: 'GKsandbox' },
       secret_access_key: null,
+      accelerate: false,
     });
   });
 });
@@ -264,5 +269,13 @@ describe('describeIdentity', () => {
     expect(describeIdentity({ ...base, kind: 'assumed_role', name: 'Analysts/alice' })).toBe('Signed as role Analysts/alice · account 111122223333');
     expect(describeIdentity({ ...base, kind: 'root', name: 'root user' })).toBe('Signed as the root user · account 111122223333');
     expect(describeIdentity({ ...base, account: '', kind: 'other', name: 'x' })).toBe('Signed as principal x');
+  });
+});
+
+describe('Transfer Acceleration in the draft', () => {
+  it('is asked only of Amazon S3 connections', () => {
+    const aws = { ...emptyForm(), name: 'AWS', accessKeyId: 'AKIA', secret: 's', accelerate: true };
+    expect(buildDraft(aws).accelerate).toBe(true);
+    expect(buildDraft({ ...aws, storage: 'custom', url: 'http://127.0.0.1:9000' }).accelerate).toBe(false);
   });
 });

@@ -23,6 +23,8 @@ export interface ConnectionFormValues {
   url: string;
   region: string;
   pathStyle: boolean;
+  /** Amazon S3 only: transfers and share links through Transfer Acceleration. */
+  accelerate: boolean;
   credentials: CredentialKind;
   accessKeyId: string;
   secret: string;
@@ -77,6 +79,7 @@ export function emptyForm(): ConnectionFormValues {
     url: '',
     region: '',
     pathStyle: defaultPathStyle('aws'),
+    accelerate: false,
     credentials: 'keys',
     accessKeyId: '',
     secret: '',
@@ -93,6 +96,7 @@ export function formFromConnection(c: Connection_Serialize): ConnectionFormValue
   v.url = c.endpoint.kind === 'custom' ? c.endpoint.url : '';
   v.region = c.region ?? '';
   v.pathStyle = c.addressing === 'path_style';
+  v.accelerate = c.accelerate;
   switch (c.credentials.kind) {
     case 'keychain':
       v.credentials = 'keys';
@@ -241,6 +245,7 @@ export function buildDraft(v: ConnectionFormValues): ConnectionDraft_Deserialize
     addressing: v.pathStyle ? 'path_style' : 'virtual_hosted',
     credentials: credentialsOf(v),
     secret_access_key: usesKeys && secret !== '' ? secret : null,
+    accelerate: v.storage === 'aws' && v.accelerate,
   };
 }
 

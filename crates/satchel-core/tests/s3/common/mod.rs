@@ -46,6 +46,7 @@ pub async fn world_at(url: &str, region: &str, key: &str, secret: &str) -> World
     let engine = Satchel::open(Paths::in_dir(dir.path()), keychain).unwrap();
     let conn = engine
         .save(ConnectionDraft {
+            accelerate: false,
             id: None,
             name: "test".into(),
             endpoint: Endpoint::Custom { url: url.into() },
