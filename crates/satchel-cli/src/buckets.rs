@@ -166,6 +166,12 @@ pub async fn get(engine: &Satchel, conn: &Connection, name: &str, setting: Optio
             }
             None => s.push_str("\npublic access block: not available on this storage"),
         }
+        if let Some(a) = &exposure.account {
+            s.push_str(&format!("\naccount {} public access block: {}", a.account, a.block.summary()));
+            if let Some(o) = &a.overrides {
+                s.push_str(&format!("\n  {o}"));
+            }
+        }
         s
     });
     Ok(())

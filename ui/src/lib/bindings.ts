@@ -193,6 +193,25 @@ export type AbortReport = {
 	failed: KeyFailure[],
 };
 
+/**  The account-level Block Public Access of the bucket owner's account. */
+export type AccountBlock = AccountBlock_Serialize | AccountBlock_Deserialize;
+
+/**  The account-level Block Public Access of the bucket owner's account. */
+export type AccountBlock_Deserialize = {
+	account: string,
+	block: PublicAccessBlock,
+	/**  Set when the account's switches turn on some the bucket has off: what that means. */
+	overrides?: string | null,
+};
+
+/**  The account-level Block Public Access of the bucket owner's account. */
+export type AccountBlock_Serialize = {
+	account: string,
+	block: PublicAccessBlock,
+	/**  Set when the account's switches turn on some the bucket has off: what that means. */
+	overrides: string | null,
+};
+
 /**  An ACL as shown: Object Ownership (which decides whether ACLs count) and each grant in words. */
 export type AclView = AclView_Serialize | AclView_Deserialize;
 
@@ -709,6 +728,8 @@ export type ExposureReport_Deserialize = {
 	why: string,
 	/**  The switches, when they could be read. */
 	block?: PublicAccessBlock | null,
+	/**  The account's switches (Amazon S3), which apply on top of the bucket's, when known. */
+	account?: AccountBlock_Deserialize | null,
 };
 
 /**  The verdict and, in a sentence, why. */
@@ -717,6 +738,8 @@ export type ExposureReport_Serialize = {
 	why: string,
 	/**  The switches, when they could be read. */
 	block: PublicAccessBlock | null,
+	/**  The account's switches (Amazon S3), which apply on top of the bucket's, when known. */
+	account: AccountBlock_Serialize | null,
 };
 
 /**  One file being sent. */

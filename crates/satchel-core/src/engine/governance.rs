@@ -52,7 +52,23 @@ pub enum AuditFormat {
 impl Satchel {
     /// Whether a bucket is public, and why.
     pub async fn bucket_exposure(&self, conn: &Connection, bucket: &str) -> Result<ExposureReport> {
-        Ok(governance::exposure(&self.bucket_client(conn, bucket).await?, bucket).await)
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let account = self.account_block(conn, &s3).await;
+        Ok(governance::exposure(&s3, bucket, account.as_ref().map(|(id, b)| (id.as_str(), *b))).await)
+    }
+
+    /// The account-level Block Public Access of the connection's account, when the storage can say
+    /// who the account is (STS) and answers S3 Control; `None` otherwise, which leaves the bucket's
+    /// own switches as the whole story.
+    async fn account_block(&self, conn: &Connection, s3: &crate::connect::client::S3) -> Option<(String, PublicAccessBlock)> {
+        let who = self.identity(&conn.id).await.ok().flatten()?;
+        match public_access::read_account(s3, &who.account).await {
+            Ok(block) => Some((who.account, block)),
+            Err(e) => {
+                tracing::debug!(account = %who.account, error = %e.message, "no account-level Block Public Access");
+                None
+            }
+        }
     }
 
     pub async fn public_access(&self, conn: &Connection, bucket: &str) -> Result<PublicAccessBlock> {
@@ -305,7 +321,8 @@ impl Satchel {
         let on_aws = conn.endpoint == crate::connect::Endpoint::Aws;
         let endpoint = (on_aws && site != Website::Off).then(|| website::aws_endpoint(bucket, &s3.region));
         let warning = if on_aws && matches!(site, Website::Documents { .. }) {
-            let exposure = governance::exposure(s3, bucket).await;
+            let account = self.account_block(conn, s3).await;
+            let exposure = governance::exposure(s3, bucket, account.as_ref().map(|(id, b)| (id.as_str(), *b))).await;
             (!matches!(exposure.exposure, crate::governance::Exposure::Public | crate::governance::Exposure::PublicThroughPolicy)).then(|| {
                 "The objects aren't publicly readable, so the site would answer 403 Forbidden: add the \"make a prefix publicly readable\" policy (for the whole bucket) first.".to_string()
             })

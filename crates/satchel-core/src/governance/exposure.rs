@@ -35,6 +35,31 @@ pub struct ExposureReport {
     pub why: String,
     /// The switches, when they could be read.
     pub block: Option<PublicAccessBlock>,
+    /// The account's switches (Amazon S3), which apply on top of the bucket's, when known.
+    pub account: Option<AccountBlock>,
+}
+
+/// The account-level Block Public Access of the bucket owner's account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AccountBlock {
+    pub account: String,
+    pub block: PublicAccessBlock,
+    /// Set when the account's switches turn on some the bucket has off: what that means.
+    pub overrides: Option<String>,
+}
+
+impl AccountBlock {
+    pub fn new(account: &str, block: PublicAccessBlock, bucket: Option<&PublicAccessBlock>) -> AccountBlock {
+        let overrides = bucket.filter(|b| b.with_account(&block) != **b).map(|_| {
+            if block.all_on() {
+                format!("Block Public Access is on for the whole account {account}: it overrides this bucket's switches, so nothing in it can be public.")
+            } else {
+                format!("Account {account} turns on {} of Block Public Access for every bucket, whatever this bucket's switches say.", block.summary())
+            }
+        });
+        AccountBlock { account: account.to_string(), block, overrides }
+    }
 }
 
 /// What one source says.
@@ -46,13 +71,20 @@ enum Says {
     Unknown(String),
 }
 
-pub async fn exposure(s3: &S3, bucket: &str) -> ExposureReport {
+/// `account`: the owner's account id and its switches, when they could be read (Amazon S3).
+pub async fn exposure(s3: &S3, bucket: &str, account: Option<(&str, PublicAccessBlock)>) -> ExposureReport {
     let (block, policy, acl) = tokio::join!(public_access::read(s3, bucket), policy_says(s3, bucket), acl_says(s3, bucket));
     let no_policies = matches!(policy, Says::Absent);
-    let (block, block_unknown) = match block {
+    let (bucket_block, block_unknown) = match block {
         Ok(b) => (Some(b), None),
         Err(e) if e.code == ErrorCode::Unsupported => (None, None),
         Err(e) => (None, Some(e.message)),
+    };
+    let account = account.map(|(id, b)| AccountBlock::new(id, b, bucket_block.as_ref()));
+    // What applies: the bucket's switches with the account's on top.
+    let block = match (bucket_block, &account) {
+        (Some(b), Some(a)) => Some(b.with_account(&a.block)),
+        (b, _) => b,
     };
     // Switches that neutralise a source: ignored ACLs grant nothing; a restricted bucket's public
     // policy reaches only its own account.
@@ -70,6 +102,10 @@ pub async fn exposure(s3: &S3, bucket: &str) -> ExposureReport {
         (_, Says::Public(a)) => (Exposure::PublicThroughAcl, a.clone()),
         (Says::Unknown(why), _) | (_, Says::Unknown(why)) => (Exposure::Unknown, why.clone()),
         _ => match (block, block_unknown) {
+            (Some(b), _) if b.all_on() && bucket_block.is_some_and(|own| !own.all_on()) => (
+                Exposure::Private,
+                "The account's Block Public Access is on (over the bucket's own), and no policy or ACL grants public access.".to_string(),
+            ),
             (Some(b), _) if b.all_on() => (Exposure::Private, "Block Public Access is on, and no policy or ACL grants public access.".to_string()),
             (_, Some(why)) => (Exposure::Unknown, why),
             (None, None) if no_policies => (Exposure::Private, "No ACL grants public access, and this storage has no bucket policies.".to_string()),
@@ -77,7 +113,7 @@ pub async fn exposure(s3: &S3, bucket: &str) -> ExposureReport {
             _ => (Exposure::Private, "No policy or ACL grants public access (Block Public Access is not fully on, so one could).".to_string()),
         },
     };
-    ExposureReport { exposure, why, block }
+    ExposureReport { exposure, why, block: bucket_block, account }
 }
 
 async fn policy_says(s3: &S3, bucket: &str) -> Says {

@@ -62,6 +62,53 @@ pub async fn read(s3: &S3, bucket: &str) -> Result<PublicAccessBlock> {
     }
 }
 
+/// The account's own switches (S3 Control), which apply to every bucket of the account on top of
+/// the bucket's: none set reads as all off. `account` is the 12-digit id.
+///
+/// S3 Control answers GetPublicAccessBlock with the same document as S3's bucket-level call, and
+/// is signed the same way, so the S3 client sends it with its address changed just before signing;
+/// that spares building a whole second SDK for one read.
+pub async fn read_account(s3: &S3, account: &str) -> Result<PublicAccessBlock> {
+    let url = match &s3.endpoint_url {
+        Some(base) => format!("{}/v20180820/configuration/publicAccessBlock", base.trim_end_matches('/')),
+        None => format!("https://{account}.s3-control.{}.amazonaws.com/v20180820/configuration/publicAccessBlock", s3.region),
+    };
+    let account_id = account.to_string();
+    let sent = s3
+        .client
+        .get_public_access_block()
+        // Only there to satisfy the bucket-level operation's input; the address is replaced.
+        .bucket("account-level")
+        .customize()
+        .mutate_request(move |req| {
+            let _ = req.set_uri(url.as_str());
+            req.headers_mut().insert("x-amz-account-id", account_id.clone());
+        })
+        .send()
+        .await;
+    match sent {
+        Ok(out) => Ok(out.public_access_block_configuration().map(from_sdk).unwrap_or_default()),
+        // S3 Control wraps its errors in <ErrorResponse>, which the S3 parser doesn't read: the
+        // code is looked for in the body itself.
+        Err(e) if e.raw_response().and_then(|r| r.body().bytes()).is_some_and(|b| String::from_utf8_lossy(b).contains("NoSuchPublicAccessBlockConfiguration")) => {
+            Ok(PublicAccessBlock::NONE)
+        }
+        Err(e) => Err(classify(&e, s3.attempt("read the account's Block Public Access"))),
+    }
+}
+
+impl PublicAccessBlock {
+    /// What applies to a bucket: a switch on for the account is on for every bucket.
+    pub fn with_account(self, account: &PublicAccessBlock) -> PublicAccessBlock {
+        PublicAccessBlock {
+            block_public_acls: self.block_public_acls || account.block_public_acls,
+            ignore_public_acls: self.ignore_public_acls || account.ignore_public_acls,
+            block_public_policy: self.block_public_policy || account.block_public_policy,
+            restrict_public_buckets: self.restrict_public_buckets || account.restrict_public_buckets,
+        }
+    }
+}
+
 /// Sets the four switches as given.
 pub async fn apply(s3: &S3, bucket: &str, block: &PublicAccessBlock) -> Result<()> {
     let config = PublicAccessBlockConfiguration::builder()

@@ -86,3 +86,55 @@ async fn an_objects_acl_is_explained_confirmed_applied_and_audited() {
     let parsed: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(parsed.as_array().unwrap().len(), audit.len());
 }
+
+/// Sets (Some) or removes (None) moto's account-level Block Public Access through S3 Control, with
+/// plain requests: moto checks no signatures, but routes by the service an Authorization names.
+fn set_account_block(m: &satchel_harness::S3Server, account: &str, on: Option<bool>) {
+    let url = format!("{}/v20180820/configuration/publicAccessBlock", m.endpoint);
+    let mut cmd = std::process::Command::new("curl");
+    cmd.args(["-s", "-f", "-H", &format!("x-amz-account-id: {account}")]);
+    cmd.args(["-H", "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0"]);
+    match on {
+        Some(on) => {
+            let body = format!(
+                "<PublicAccessBlockConfiguration xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\"><BlockPublicAcls>{on}</BlockPublicAcls><IgnorePublicAcls>{on}</IgnorePublicAcls><BlockPublicPolicy>{on}</BlockPublicPolicy><RestrictPublicBuckets>{on}</RestrictPublicBuckets></PublicAccessBlockConfiguration>"
+            );
+            cmd.args(["-X", "PUT", "-H", "Content-Type: application/xml", "--data", &body, &url]);
+        }
+        None => {
+            cmd.args(["-X", "DELETE", &url]);
+        }
+    }
+    assert!(cmd.status().unwrap().success());
+}
+
+/// The account's Block Public Access (S3 Control, read for the account STS names) applies over a
+/// bucket's own: a bucket made public by its ACL reads as private while the account blocks, and
+/// says why.
+#[tokio::test]
+async fn the_accounts_block_public_access_applies_over_the_buckets() {
+    let m = moto();
+    let w = world(m).await;
+    let bucket = format!("acct-bpa-{:08x}", rand::random::<u32>());
+    w.engine.create_bucket(&w.conn, &NewBucket::new(&bucket)).await.unwrap();
+    w.engine.set_bucket_ownership(&w.conn, &bucket, Ownership::ObjectWriter, Via::App).await.unwrap();
+    m.client().delete_public_access_block().bucket(&bucket).send().await.unwrap();
+    w.engine.set_acl(&w.conn, &bucket, AclOf::Bucket, Some(CannedAcl::PublicRead), &[], true, Via::App).await.unwrap();
+    let account = w.engine.identity(&w.conn.id).await.unwrap().expect("moto has STS").account;
+
+    let open = w.engine.bucket_exposure(&w.conn, &bucket).await.unwrap();
+    assert_eq!(open.exposure, satchel_core::governance::Exposure::PublicThroughAcl, "{open:?}");
+    let acct = open.account.expect("the account's switches are read");
+    assert_eq!((acct.account.as_str(), acct.block.all_on(), &acct.overrides), (account.as_str(), false, &None));
+
+    set_account_block(m, &account, Some(true));
+    let report = w.engine.bucket_exposure(&w.conn, &bucket).await;
+    set_account_block(m, &account, None);
+    let report = report.unwrap();
+    assert_eq!(report.exposure, satchel_core::governance::Exposure::Private, "{report:?}");
+    assert!(report.why.contains("account's Block Public Access"), "{}", report.why);
+    assert_eq!(report.block.map(|b| b.all_on()), Some(false), "the bucket's own switches are still shown as they are");
+    let overrides = report.account.and_then(|a| a.overrides).expect("the override is said");
+    assert!(overrides.contains(&account) && overrides.contains("overrides"), "{overrides}");
+}
+

@@ -65,6 +65,19 @@ describe('PublicAccess', () => {
     await waitFor(() => expect(callsOf('set_public_access')).toMatchObject([{ block: ALL_ON, confirmed: false }]));
   });
 
+  it('shows the account-level switches and when they override the bucket', async () => {
+    exposure = {
+      ...PRIVATE,
+      block: ALL_OFF,
+      why: "The account's Block Public Access is on (over the bucket's own), and no policy or ACL grants public access.",
+      account: { account: '111122223333', block: ALL_ON, overrides: 'Block Public Access is on for the whole account 111122223333: it overrides this bucket.' },
+    };
+    render(PublicAccess, { props: { connectionId: 'c1', bucket: 'bucket-b' } });
+    expect(await screen.findByTestId('account-bpa')).toHaveTextContent(
+      'Account 111122223333: Block Public Access all 4 on for every bucket. Block Public Access is on for the whole account 111122223333: it overrides this bucket.',
+    );
+  });
+
   it('says so when the storage has no Block Public Access', async () => {
     exposure = { exposure: 'private', why: 'No ACL grants public access, and this storage has no bucket policies.', block: null };
     render(PublicAccess, { props: { connectionId: 'c1', bucket: 'bucket-b' } });
