@@ -608,11 +608,23 @@ async function main() {
     await browser.waitUntil(async () => (await (await byTestId(browser, 'exposure')).getAttribute('data-exposure')) === 'public_through_policy', {
       timeout: WAIT, timeoutMsg: 'the badge did not say the bucket is public through its policy',
     });
+    // The sidebar's badge for the bucket follows.
+    const sidebarBadge = async () => {
+      const b = await browser.$('[aria-label="Buckets in Moto"] [data-testid="bucket"][data-name="e2e-reports"] [data-testid="exposure-badge"]');
+      return (await b.isExisting()) ? b.getAttribute('data-exposure') : null;
+    };
+    await browser.waitUntil(async () => (await sidebarBadge()) === 'public_through_policy', {
+      timeout: WAIT, timeoutMsg: 'the sidebar does not show the bucket as public through its policy',
+    });
+    await browser.saveScreenshot(path.join(shots, 'public-badges.png'));
     await (await byTestId(browser, 'bpa-block-all')).click();
     await (await byTestId(browser, 'bpa-apply')).click();
     await browser.waitUntil(async () => (await (await byTestId(browser, 'exposure')).getAttribute('data-exposure')) === 'private', {
       timeout: WAIT, timeoutMsg: 'blocking all public access did not make the badge private again',
     });
+    await browser.waitUntil(async () => (await sidebarBadge()) === 'private', { timeout: WAIT, timeoutMsg: 'the sidebar badge did not turn private' });
+    // Who the keys belong to, from moto's STS, in the connection header.
+    assert.match(await (await byTestId(browser, 'identity')).getText(), /account 123456789012/);
     await browser.waitUntil(async () => /Changes made through Satchel \(4\)/.test(await (await byTestId(browser, 'audit')).getText()), {
       timeout: WAIT, timeoutMsg: 'the audit view does not list the policy and the block',
     });
