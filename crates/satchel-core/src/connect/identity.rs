@@ -46,7 +46,8 @@ impl Identity {
         };
         let (kind, name) = match (service, resource.split_once('/')) {
             ("iam", None) if resource == "root" => (PrincipalKind::Root, "root user".to_string()),
-            ("iam", Some(("user", path))) => (PrincipalKind::IamUser, path.rsplit('/').next().unwrap_or(path).to_string()),
+            // moto's STS says `sts::...:user/NAME`; AWS says `iam::`.
+            ("iam" | "sts", Some(("user", path))) => (PrincipalKind::IamUser, path.rsplit('/').next().unwrap_or(path).to_string()),
             ("sts", Some(("assumed-role", rest))) => (PrincipalKind::AssumedRole, rest.to_string()),
             ("sts", Some(("federated-user", user))) => (PrincipalKind::FederatedUser, user.to_string()),
             _ => (PrincipalKind::Other, resource.to_string()),
