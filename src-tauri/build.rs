@@ -38,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "set_acl",
     "set_cors_rules",
     "export_audit",
+    "set_account_public_access",
     "list_objects",
     "object_properties",
     "delete_objects",

@@ -51,6 +51,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         governance::set_acl,
         governance::set_cors_rules,
         governance::export_audit,
+        governance::set_account_public_access,
         objects::list_objects,
         objects::object_properties,
         objects::delete_objects,

@@ -71,6 +71,20 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// The changes made to buckets' settings through Satchel (app and CLI), oldest first.
     Audit(AuditArgs),
+    /// The account behind the connection's keys (Amazon S3): who they are, and the Block Public
+    /// Access that applies to every bucket of the account.
+    #[command(subcommand)]
+    Account(AccountCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Whose keys these are, and the account's Block Public Access.
+    Get,
+    /// The account's Block Public Access, for every bucket (the flags of `bucket set BUCKET
+    /// public-access`; turning protection off needs --yes-public).
+    #[command(name = "set-public-access")]
+    SetPublicAccess(PublicAccessArgs),
 }
 
 #[derive(Debug, Args)]

@@ -177,6 +177,63 @@ pub async fn get(engine: &Satchel, conn: &Connection, name: &str, setting: Optio
     Ok(())
 }
 
+/// The switches the flags ask for, over `current` for the ones not named.
+fn switches_from(a: &PublicAccessArgs, current: PublicAccessBlock) -> Result<PublicAccessBlock, Error> {
+    let switches = [&a.block_public_acls, &a.ignore_public_acls, &a.block_public_policy, &a.restrict_public_buckets];
+    if !a.block_all && !a.allow_public && switches.iter().all(|s| s.is_none()) {
+        return Err(Error::invalid("Say what to set: --block-all, --allow-public --yes-public, or one of the four switches (--block-public-acls on|off, ...)."));
+    }
+    if a.block_all {
+        return Ok(PublicAccessBlock::ALL);
+    }
+    if a.allow_public {
+        return Ok(PublicAccessBlock::NONE);
+    }
+    let mut next = current;
+    let set = |slot: &mut bool, name: &str, value: &Option<String>| -> Result<(), Error> {
+        if let Some(v) = value {
+            *slot = parse_switch(name, v)?;
+        }
+        Ok(())
+    };
+    set(&mut next.block_public_acls, "block-public-acls", &a.block_public_acls)?;
+    set(&mut next.ignore_public_acls, "ignore-public-acls", &a.ignore_public_acls)?;
+    set(&mut next.block_public_policy, "block-public-policy", &a.block_public_policy)?;
+    set(&mut next.restrict_public_buckets, "restrict-public-buckets", &a.restrict_public_buckets)?;
+    Ok(next)
+}
+
+/// `account get`.
+pub async fn account_get(engine: &Satchel, conn: &Connection, json: bool) -> Result<(), Error> {
+    let (who, block) = engine.account_public_access(conn).await?;
+    emit(json, json!({ "identity": who, "public_access": block }), || {
+        let mut s = format!("{} (account {})", who.arn, who.account);
+        if let Some(w) = &who.warning {
+            s.push_str(&format!("\nwarning: {w}"));
+        }
+        s.push_str(&format!("\naccount public access block: {}", block.summary()));
+        for (flag, on, what) in block.switches() {
+            s.push_str(&format!("\n  {flag:<24} {:<3}  {what}", if on { "on" } else { "off" }));
+        }
+        s
+    });
+    Ok(())
+}
+
+/// `account set-public-access ...`.
+pub async fn account_set_public_access(engine: &Satchel, conn: &Connection, a: PublicAccessArgs, json: bool) -> Result<(), Error> {
+    let next = if a.block_all || a.allow_public { switches_from(&a, PublicAccessBlock::NONE)? } else { switches_from(&a, engine.account_public_access(conn).await?.1)? };
+    let change = engine.set_account_public_access(conn, next, a.yes_public, Via::Cli).await?;
+    emit(json, json!(change), || {
+        if change.unchanged {
+            format!("The account's Block Public Access is already {}; nothing changed.", change.after.summary())
+        } else {
+            format!("The account's Block Public Access {} → {} for every bucket (recorded in the audit log).", change.before.summary(), change.after.summary())
+        }
+    });
+    Ok(())
+}
+
 fn exposure_word(e: Exposure) -> &'static str {
     match e {
         Exposure::Private => "Private",
@@ -189,28 +246,7 @@ fn exposure_word(e: Exposure) -> &'static str {
 
 /// `bucket set NAME public-access ...`: the switches asked for, the others as they are.
 pub async fn set_public_access(engine: &Satchel, conn: &Connection, name: &str, a: PublicAccessArgs, json: bool) -> Result<(), Error> {
-    let switches = [&a.block_public_acls, &a.ignore_public_acls, &a.block_public_policy, &a.restrict_public_buckets];
-    if !a.block_all && !a.allow_public && switches.iter().all(|s| s.is_none()) {
-        return Err(Error::invalid("Say what to set: --block-all, --allow-public --yes-public, or one of the four switches (--block-public-acls on|off, ...)."));
-    }
-    let next = if a.block_all {
-        PublicAccessBlock::ALL
-    } else if a.allow_public {
-        PublicAccessBlock::NONE
-    } else {
-        let mut next = engine.public_access(conn, name).await?;
-        let set = |slot: &mut bool, name: &str, value: &Option<String>| -> Result<(), Error> {
-            if let Some(v) = value {
-                *slot = parse_switch(name, v)?;
-            }
-            Ok(())
-        };
-        set(&mut next.block_public_acls, "block-public-acls", &a.block_public_acls)?;
-        set(&mut next.ignore_public_acls, "ignore-public-acls", &a.ignore_public_acls)?;
-        set(&mut next.block_public_policy, "block-public-policy", &a.block_public_policy)?;
-        set(&mut next.restrict_public_buckets, "restrict-public-buckets", &a.restrict_public_buckets)?;
-        next
-    };
+    let next = if a.block_all || a.allow_public { switches_from(&a, PublicAccessBlock::NONE)? } else { switches_from(&a, engine.public_access(conn, name).await?)? };
     let change = engine.set_public_access(conn, name, next, a.yes_public, Via::Cli).await?;
     emit(json, json!(change), || {
         if change.unchanged {

@@ -23,7 +23,7 @@ use satchel_core::{
 use serde_json::json;
 
 use satchel_core::share::ShareKind;
-use args::{BucketCommand, BucketSet, BucketSetArgs, Cli, Command, ConnectionAdd, ConnectionCommand, Global, SandboxArgs};
+use args::{AccountCommand, BucketCommand, BucketSet, BucketSetArgs, Cli, Command, ConnectionAdd, ConnectionCommand, Global, SandboxArgs};
 
 /// Exit codes scripts can rely on: 1 for any failure, 2 for a command line clap refused.
 const EXIT_FAILURE: u8 = 1;
@@ -157,6 +157,14 @@ async fn run(cli: Cli) -> Result<(), Error> {
             }
         }
         Command::Audit(args) => buckets::audit(&open_engine()?, &args, cli.global.json),
+        Command::Account(cmd) => {
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            match cmd {
+                AccountCommand::Get => buckets::account_get(&engine, &conn, cli.global.json).await,
+                AccountCommand::SetPublicAccess(args) => buckets::account_set_public_access(&engine, &conn, args, cli.global.json).await,
+            }
+        }
         Command::Bucket(BucketCommand::Ls) => {
             let engine = open_engine()?;
             let conn = chosen_connection(&engine, &cli.global, None).await?;

@@ -565,6 +565,33 @@ async fn ownership_and_acls_are_confirmed_and_audited() {
     assert!(settings.iter().filter(|s| *s == "ownership").count() >= 1, "{settings:?}");
 }
 
+/// `account get` names whose keys these are (moto's STS) and the account's Block Public Access;
+/// `account set-public-access` says when nothing changes and refuses a bad switch. (Turning the
+/// account's switches on is tested in the engine: here it would race other tests' buckets.)
+#[tokio::test]
+async fn the_account_behind_the_keys_and_its_block_public_access() {
+    let m = moto();
+    let home = tempfile::tempdir().unwrap();
+    let on_moto = |args: &[&str]| on_server(home.path(), m, args[0], &args[1..]);
+    let o = on_moto(&["account", "get", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got = stdout_json(&o);
+    assert_eq!(got["identity"]["account"], "123456789012");
+    assert_eq!(got["public_access"]["block_public_acls"], false);
+    let o = on_moto(&["account", "get"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("account public access block: none on"), "{}", String::from_utf8_lossy(&o.stdout));
+    let o = on_moto(&["account", "set-public-access", "--allow-public"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("already none on; nothing changed"), "{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    let o = on_moto(&["account", "set-public-access", "--block-public-acls", "maybe"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("takes on or off"), "{}", stderr(&o));
+
+    // garage has no STS: said plainly.
+    let o = on_server(home.path(), &garage().server, "account", &["get"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("can't say which account"), "{}", stderr(&o));
+}
+
 /// Block Public Access from the CLI on moto: turning protection off is refused without
 /// --yes-public and changes nothing; with it, the switches asked for change (read back with the
 /// harness's client); `bucket get` says whether the bucket is public and why; every change, and

@@ -174,3 +174,11 @@ pub async fn export_audit(engine: Engine<'_>, bucket: Option<String>, format: Au
     engine.export_audit(bucket.as_deref(), format, &path)?;
     Ok(Some(path.display().to_string()))
 }
+
+/// Sets the account-level Block Public Access (every bucket of the account); turning any switch
+/// off needs `confirmed`. Audited.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_account_public_access(engine: Engine<'_>, connection_id: String, block: PublicAccessBlock, confirmed: bool) -> Result<PublicAccessChange, Error> {
+    engine.set_account_public_access(&engine.connection(&connection_id).await?, block, confirmed, Via::App).await
+}

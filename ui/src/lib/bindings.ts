@@ -84,6 +84,11 @@ export const commands = {
 	 */
 	exportAudit: (bucket: string | null, format: AuditFormat) => typedError<string | null, AppError_Serialize>(__TAURI_INVOKE("export_audit", { bucket, format })),
 	/**
+	 *  Sets the account-level Block Public Access (every bucket of the account); turning any switch
+	 *  off needs `confirmed`. Audited.
+	 */
+	setAccountPublicAccess: (connectionId: string, block: PublicAccessBlock, confirmed: boolean) => typedError<PublicAccessChange, AppError_Serialize>(__TAURI_INVOKE("set_account_public_access", { connectionId, block, confirmed })),
+	/**
 	 *  Lists a folder (or everything below it when `recursive`), sending each page through `pages` as it
 	 *  arrives; returns the number of objects. Cancellable with `cancel_operation(op_id)`.
 	 */

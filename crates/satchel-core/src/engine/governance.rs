@@ -40,6 +40,10 @@ pub struct PublicAccessChange {
     pub unchanged: bool,
 }
 
+fn no_account() -> Error {
+    Error::new(ErrorCode::Unsupported, "This storage can't say which account the keys belong to, so it has no account-level Block Public Access.")
+}
+
 /// How an audit log export is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -61,7 +65,7 @@ impl Satchel {
     /// who the account is (STS) and answers S3 Control; `None` otherwise, which leaves the bucket's
     /// own switches as the whole story.
     async fn account_block(&self, conn: &Connection, s3: &crate::connect::client::S3) -> Option<(String, PublicAccessBlock)> {
-        let who = self.identity(&conn.id).await.ok().flatten()?;
+        let who = self.identity_for(conn).await.ok().flatten()?;
         match public_access::read_account(s3, &who.account).await {
             Ok(block) => Some((who.account, block)),
             Err(e) => {
@@ -93,6 +97,35 @@ impl Satchel {
         public_access::apply(&s3, bucket, &next).await?;
         let (was, now) = (serde_json::to_string(&before).unwrap_or_default(), serde_json::to_string(&next).unwrap_or_default());
         self.audit_log()?.record(&conn.name, bucket, "public-access", &was, &now, via.as_str())?;
+        Ok(PublicAccessChange { before, after: next, unchanged: false })
+    }
+
+    /// Who the connection's keys belong to, and their account's own Block Public Access.
+    pub async fn account_public_access(&self, conn: &Connection) -> Result<(crate::connect::Identity, PublicAccessBlock)> {
+        let who = self.identity_for(conn).await?.ok_or_else(no_account)?;
+        let block = public_access::read_account(&self.client_for(conn).await?, &who.account).await?;
+        Ok((who, block))
+    }
+
+    /// Sets the account-level Block Public Access of the connection's account (every bucket of
+    /// it). Turning any switch off needs `confirmed` (the account id typed in the app,
+    /// --yes-public in the CLI). Audited under the bucket name `(account 123456789012)`.
+    pub async fn set_account_public_access(&self, conn: &Connection, next: PublicAccessBlock, confirmed: bool, via: Via) -> Result<PublicAccessChange> {
+        let who = self.identity_for(conn).await?.ok_or_else(no_account)?;
+        let s3 = self.client_for(conn).await?;
+        let before = public_access::read_account(&s3, &who.account).await?;
+        if before == next {
+            return Ok(PublicAccessChange { before, after: next, unchanged: true });
+        }
+        if before.loosened_by(&next) && !confirmed {
+            return Err(Error::new(
+                ErrorCode::NeedsConfirmation,
+                format!("That turns protection off for every bucket of account {}: any of them could then be made public. Confirm it to go on (--yes-public in the CLI); nothing was changed.", who.account),
+            ));
+        }
+        public_access::apply_account(&s3, &who.account, &next).await?;
+        let (was, now) = (serde_json::to_string(&before).unwrap_or_default(), serde_json::to_string(&next).unwrap_or_default());
+        self.audit_log()?.record(&conn.name, &format!("(account {})", who.account), "account-public-access", &was, &now, via.as_str())?;
         Ok(PublicAccessChange { before, after: next, unchanged: false })
     }
 

@@ -3,21 +3,25 @@
 
 use super::Satchel;
 use crate::connect::identity::{self, Identity};
-use crate::connect::{Endpoint, S3};
+use crate::connect::{Connection, Endpoint, S3};
 use crate::error::Result;
 
 impl Satchel {
     /// The identity behind a saved connection's keys; `None` when the store cannot say (no STS,
     /// or the embedded sandbox). Asked once, then remembered until the connection is saved again.
     pub async fn identity(&self, id_or_name: &str) -> Result<Option<Identity>> {
-        let conn = self.connection(id_or_name).await?;
+        self.identity_for(&self.connection(id_or_name).await?).await
+    }
+
+    /// [`Satchel::identity`] for any connection, saved or not (the CLI's `--endpoint`).
+    pub async fn identity_for(&self, conn: &Connection) -> Result<Option<Identity>> {
         if conn.endpoint == Endpoint::Sandbox {
             return Ok(None);
         }
         if let Some(known) = self.identities.lock().expect("identities lock").get(&conn.id) {
             return Ok(known.clone());
         }
-        let s3 = self.client_for(&conn).await?;
+        let s3 = self.client_for(conn).await?;
         let found = identity::caller_identity(&s3).await;
         self.identities.lock().expect("identities lock").insert(conn.id.clone(), found.clone());
         Ok(found)

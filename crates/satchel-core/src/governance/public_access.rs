@@ -69,10 +69,7 @@ pub async fn read(s3: &S3, bucket: &str) -> Result<PublicAccessBlock> {
 /// is signed the same way, so the S3 client sends it with its address changed just before signing;
 /// that spares building a whole second SDK for one read.
 pub async fn read_account(s3: &S3, account: &str) -> Result<PublicAccessBlock> {
-    let url = match &s3.endpoint_url {
-        Some(base) => format!("{}/v20180820/configuration/publicAccessBlock", base.trim_end_matches('/')),
-        None => format!("https://{account}.s3-control.{}.amazonaws.com/v20180820/configuration/publicAccessBlock", s3.region),
-    };
+    let url = control_url(s3, account);
     let account_id = account.to_string();
     let sent = s3
         .client
@@ -94,6 +91,48 @@ pub async fn read_account(s3: &S3, account: &str) -> Result<PublicAccessBlock> {
             Ok(PublicAccessBlock::NONE)
         }
         Err(e) => Err(classify(&e, s3.attempt("read the account's Block Public Access"))),
+    }
+}
+
+/// Sets the account's switches (S3 Control PutPublicAccessBlock). As for the read, the S3 client
+/// sends it; the body is S3 Control's own document (its namespace), with its MD5, put in place of
+/// the bucket-level one before signing, so the signature covers what is sent.
+pub async fn apply_account(s3: &S3, account: &str, block: &PublicAccessBlock) -> Result<()> {
+    use md5::Digest;
+    let url = control_url(s3, account);
+    let account_id = account.to_string();
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><PublicAccessBlockConfiguration xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\"><BlockPublicAcls>{}</BlockPublicAcls><IgnorePublicAcls>{}</IgnorePublicAcls><BlockPublicPolicy>{}</BlockPublicPolicy><RestrictPublicBuckets>{}</RestrictPublicBuckets></PublicAccessBlockConfiguration>",
+        block.block_public_acls, block.ignore_public_acls, block.block_public_policy, block.restrict_public_buckets
+    );
+    let md5 = aws_smithy_types::base64::encode(md5::Md5::digest(xml.as_bytes()));
+    s3.client
+        .put_public_access_block()
+        .bucket("account-level")
+        .public_access_block_configuration(PublicAccessBlockConfiguration::builder().build())
+        .customize()
+        .mutate_request(move |req| {
+            let _ = req.set_uri(url.as_str());
+            let names: Vec<String> = req.headers().iter().map(|(k, _)| k.to_string()).collect();
+            for name in names.iter().filter(|n| n.starts_with("x-amz-checksum-") || *n == "x-amz-sdk-checksum-algorithm" || *n == "content-md5") {
+                req.headers_mut().remove(name.as_str());
+            }
+            req.headers_mut().insert("x-amz-account-id", account_id.clone());
+            req.headers_mut().insert("content-md5", md5.clone());
+            req.headers_mut().insert("content-type", "application/xml");
+            req.headers_mut().insert("content-length", xml.len().to_string());
+            *req.body_mut() = aws_smithy_types::body::SdkBody::from(xml.clone());
+        })
+        .send()
+        .await
+        .map(drop)
+        .map_err(|e| classify(&e, s3.attempt("change the account's Block Public Access")))
+}
+
+fn control_url(s3: &S3, account: &str) -> String {
+    match &s3.endpoint_url {
+        Some(base) => format!("{}/v20180820/configuration/publicAccessBlock", base.trim_end_matches('/')),
+        None => format!("https://{account}.s3-control.{}.amazonaws.com/v20180820/configuration/publicAccessBlock", s3.region),
     }
 }
 

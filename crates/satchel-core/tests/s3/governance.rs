@@ -2,6 +2,7 @@
 
 use aws_sdk_s3::types::{Permission, Type};
 use satchel_core::governance::ownership::{AclOf, CannedAcl, Grant, Ownership};
+use satchel_core::governance::PublicAccessBlock;
 use satchel_core::{ErrorCode, NewBucket, Via};
 use satchel_harness::moto;
 
@@ -87,25 +88,27 @@ async fn an_objects_acl_is_explained_confirmed_applied_and_audited() {
     assert_eq!(parsed.as_array().unwrap().len(), audit.len());
 }
 
-/// Sets (Some) or removes (None) moto's account-level Block Public Access through S3 Control, with
-/// plain requests: moto checks no signatures, but routes by the service an Authorization names.
-fn set_account_block(m: &satchel_harness::S3Server, account: &str, on: Option<bool>) {
-    let url = format!("{}/v20180820/configuration/publicAccessBlock", m.endpoint);
-    let mut cmd = std::process::Command::new("curl");
-    cmd.args(["-s", "-f", "-H", &format!("x-amz-account-id: {account}")]);
-    cmd.args(["-H", "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0"]);
-    match on {
-        Some(on) => {
-            let body = format!(
-                "<PublicAccessBlockConfiguration xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\"><BlockPublicAcls>{on}</BlockPublicAcls><IgnorePublicAcls>{on}</IgnorePublicAcls><BlockPublicPolicy>{on}</BlockPublicPolicy><RestrictPublicBuckets>{on}</RestrictPublicBuckets></PublicAccessBlockConfiguration>"
-            );
-            cmd.args(["-X", "PUT", "-H", "Content-Type: application/xml", "--data", &body, &url]);
-        }
-        None => {
-            cmd.args(["-X", "DELETE", &url]);
-        }
-    }
-    assert!(cmd.status().unwrap().success());
+/// Removes moto's account-level Block Public Access (S3 Control) with a plain request: moto checks
+/// no signatures, but routes by the service an Authorization names.
+fn remove_account_block(m: &satchel_harness::S3Server, account: &str) {
+    let status = std::process::Command::new("curl")
+        .args(["-s", "-f", "-X", "DELETE", "-H", &format!("x-amz-account-id: {account}")])
+        .args(["-H", "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0"])
+        .arg(format!("{}/v20180820/configuration/publicAccessBlock", m.endpoint))
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// moto's account-level configuration, as S3 Control returns it.
+fn account_block_held(m: &satchel_harness::S3Server, account: &str) -> String {
+    let out = std::process::Command::new("curl")
+        .args(["-s", "-H", &format!("x-amz-account-id: {account}")])
+        .args(["-H", "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0"])
+        .arg(format!("{}/v20180820/configuration/publicAccessBlock", m.endpoint))
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).to_string()
 }
 
 /// The account's Block Public Access (S3 Control, read for the account STS names) applies over a
@@ -127,9 +130,22 @@ async fn the_accounts_block_public_access_applies_over_the_buckets() {
     let acct = open.account.expect("the account's switches are read");
     assert_eq!((acct.account.as_str(), acct.block.all_on(), &acct.overrides), (account.as_str(), false, &None));
 
-    set_account_block(m, &account, Some(true));
+    // Turned on through the engine, as the app's "Block all for the account" does; read back from
+    // moto with a plain request.
+    let on = w.engine.set_account_public_access(&w.conn, PublicAccessBlock::ALL, false, Via::App).await;
+    let held = account_block_held(m, &account);
     let report = w.engine.bucket_exposure(&w.conn, &bucket).await;
-    set_account_block(m, &account, None);
+    let loosen = w.engine.set_account_public_access(&w.conn, PublicAccessBlock::NONE, false, Via::App).await;
+    let still = account_block_held(m, &account);
+    remove_account_block(m, &account);
+    assert!(!on.unwrap().unchanged);
+    assert!(held.contains("<BlockPublicAcls>true</BlockPublicAcls>") && held.contains("<RestrictPublicBuckets>true</RestrictPublicBuckets>"), "{held}");
+    let refused = loosen.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::NeedsConfirmation, "{refused:?}");
+    assert!(refused.message.contains(&account), "{}", refused.message);
+    assert_eq!(still, held, "nothing was sent");
+    let audit = w.engine.audit_entries(Some(&format!("(account {account})"))).unwrap();
+    assert_eq!(audit.last().map(|e| e.setting.as_str()), Some("account-public-access"));
     let report = report.unwrap();
     assert_eq!(report.exposure, satchel_core::governance::Exposure::Private, "{report:?}");
     assert!(report.why.contains("account's Block Public Access"), "{}", report.why);

@@ -3,13 +3,14 @@ import { describe, expect, it, vi } from 'vitest';
 import ExposureBadge from './ExposureBadge.svelte';
 import { answer, callsOf, deferred } from '../../test/ipc';
 import { exposures } from './exposures.svelte';
+import type { Exposure, ExposureReport } from '$lib/bindings';
 
 vi.mock('@tauri-apps/api/core', async () => {
   const { FakeChannel } = await import('../../test/channel');
   return { invoke: vi.fn(), Channel: FakeChannel };
 });
 
-const report = (exposure: string, why = 'because') => ({ exposure, why, block: null, account: null });
+const report = (exposure: Exposure, why = 'because'): ExposureReport => ({ exposure, why, block: null, account: null });
 
 describe('ExposureBadge', () => {
   it('asks each bucket once, a few at a time, and follows what the overview reads later', async () => {

@@ -19,6 +19,7 @@ beforeEach(() => {
     bucket_exposure: () => exposure,
     audit_entries: [ENTRY],
     export_audit: (a: Record<string, unknown>) => `/home/ana/satchel-audit-${a.bucket}.${a.format}`,
+    set_account_public_access: (a: Record<string, unknown>) => ({ before: ALL_ON, after: a.block, unchanged: false }),
     set_public_access: (a: Record<string, unknown>) => {
       exposure = { exposure: 'private', why: 'No policy or ACL grants public access.', block: a.block };
       return { before: ALL_ON, after: a.block, unchanged: false };
@@ -76,6 +77,13 @@ describe('PublicAccess', () => {
     expect(await screen.findByTestId('account-bpa')).toHaveTextContent(
       'Account 111122223333: Block Public Access all 4 on for every bucket. Block Public Access is on for the whole account 111122223333: it overrides this bucket.',
     );
+    // Turning the account's protection off takes its id typed.
+    await fireEvent.click(screen.getByTestId('account-allow-public'));
+    await fireEvent.click(screen.getByTestId('account-apply'));
+    expect(callsOf('set_account_public_access')).toEqual([]);
+    await fireEvent.input(screen.getByTestId('account-confirm-id'), { target: { value: '111122223333' } });
+    await fireEvent.click(screen.getByTestId('account-apply'));
+    await waitFor(() => expect(callsOf('set_account_public_access')).toEqual([{ connectionId: 'c1', block: ALL_OFF, confirmed: true }]));
   });
 
   it('says so when the storage has no Block Public Access', async () => {
