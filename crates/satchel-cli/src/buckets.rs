@@ -377,6 +377,9 @@ fn website_lines(name: &str, view: &satchel_core::WebsiteView) -> String {
     if let Some(e) = &view.endpoint {
         s.push_str(&format!("\n  served at {e}"));
     }
+    if let Some(w) = &view.served {
+        s.push_str(&format!("\n  {w}"));
+    }
     if let Some(w) = &view.warning {
         s.push_str(&format!("\n  warning: {w}"));
     }

@@ -417,6 +417,7 @@ async fn website_cors_and_acceleration_are_set_checked_and_read_back() {
     assert!(page.starts_with("HTTP/1.1 200") && page.contains("<h1>hello</h1>"), "{page}");
     let o = on_garage(&["bucket", "get", &bucket, "website", "--json"]);
     assert_eq!(stdout_json(&o)["site"]["index"], "index.html");
+    assert!(stdout_json(&o)["served"].as_str().unwrap().contains("an address of its own"));
     let o = on_garage(&["bucket", "set", &bucket, "website", "--index", "pages/index.html"]);
     assert!(stderr(&o).contains("no slash"), "{}", stderr(&o));
 

@@ -1621,6 +1621,8 @@ export type WebsiteView_Deserialize = {
 	site: Website_Deserialize,
 	/**  Amazon S3's website address for the bucket; other stores serve it on their own web endpoint. */
 	endpoint?: string | null,
+	/**  Where the site is served when the address can't be known from here (other storage). */
+	served?: string | null,
 	/**  Said when the site would answer 403: on Amazon S3, objects that aren't publicly readable. */
 	warning?: string | null,
 	/**  Each routing rule in a sentence. */
@@ -1632,6 +1634,8 @@ export type WebsiteView_Serialize = {
 	site: Website_Serialize,
 	/**  Amazon S3's website address for the bucket; other stores serve it on their own web endpoint. */
 	endpoint: string | null,
+	/**  Where the site is served when the address can't be known from here (other storage). */
+	served: string | null,
 	/**  Said when the site would answer 403: on Amazon S3, objects that aren't publicly readable. */
 	warning: string | null,
 	/**  Each routing rule in a sentence. */

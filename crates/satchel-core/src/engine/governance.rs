@@ -325,6 +325,8 @@ pub struct WebsiteView {
     pub site: Website,
     /// Amazon S3's website address for the bucket; other stores serve it on their own web endpoint.
     pub endpoint: Option<String>,
+    /// Where the site is served when the address can't be known from here (other storage).
+    pub served: Option<String>,
     /// Said when the site would answer 403: on Amazon S3, objects that aren't publicly readable.
     pub warning: Option<String>,
     /// Each routing rule in a sentence.
@@ -366,7 +368,10 @@ impl Satchel {
             Website::Documents { routes, .. } => routes.iter().map(website::Route::describe).collect(),
             _ => Vec::new(),
         };
-        Ok(WebsiteView { site, endpoint, warning, routes })
+        let served = (!on_aws && site != Website::Off).then(|| {
+            "This storage serves websites at an address of its own, not at its S3 endpoint (on garage: the bucket's name under its web root domain); its administrator knows it.".to_string()
+        });
+        Ok(WebsiteView { site, endpoint, served, warning, routes })
     }
 }
 
