@@ -225,6 +225,8 @@ export type AclView_Deserialize = {
 	ownership: Ownership,
 	/**  The three Object Ownership settings with what each means, for choosing. */
 	choices: OwnershipChoice[],
+	/**  False when the storage has neither Object Ownership nor ACLs (garage, the sandbox). */
+	available: boolean,
 	/**  False while ACLs are off: the grants are shown, not editable. */
 	enabled: boolean,
 	grants: GrantLine[],
@@ -237,6 +239,8 @@ export type AclView_Serialize = {
 	ownership: Ownership,
 	/**  The three Object Ownership settings with what each means, for choosing. */
 	choices: OwnershipChoice[],
+	/**  False when the storage has neither Object Ownership nor ACLs (garage, the sandbox). */
+	available: boolean,
 	/**  False while ACLs are off: the grants are shown, not editable. */
 	enabled: boolean,
 	grants: GrantLine[],

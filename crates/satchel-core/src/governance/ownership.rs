@@ -199,6 +199,8 @@ pub struct AclView {
     pub ownership: Ownership,
     /// The three Object Ownership settings with what each means, for choosing.
     pub choices: Vec<OwnershipChoice>,
+    /// False when the storage has neither Object Ownership nor ACLs (garage, the sandbox).
+    pub available: bool,
     /// False while ACLs are off: the grants are shown, not editable.
     pub enabled: bool,
     pub grants: Vec<GrantLine>,
@@ -223,6 +225,7 @@ pub struct GrantLine {
     pub public: bool,
 }
 
+const NO_ACLS: &str = "This storage has no ACLs or Object Ownership: who can reach a bucket is decided by its keys and policies.";
 const ACLS_OFF: &str = "ACLs are off for this bucket (Object Ownership is \"bucket owner enforced\"): the bucket owner owns every object and only policies grant access. To use ACLs, set ownership to bucket-owner-preferred or object-writer first.";
 
 impl Grant {
@@ -313,7 +316,21 @@ pub async fn read_grants(s3: &S3, bucket: &str, of: AclOf<'_>) -> Result<(Vec<Gr
 
 /// The ACL as shown, with whether it can be edited under the bucket's Object Ownership.
 pub async fn view(s3: &S3, bucket: &str, of: AclOf<'_>) -> Result<AclView> {
-    let ownership = read(s3, bucket).await?;
+    let ownership = match read(s3, bucket).await {
+        Ok(o) => o,
+        // Stores without ACLs: said in place, as with ACLs off, rather than as a failure.
+        Err(e) if e.code == ErrorCode::Unsupported => {
+            return Ok(AclView {
+                ownership: Ownership::BucketOwnerEnforced,
+                choices: Vec::new(),
+                available: false,
+                enabled: false,
+                grants: Vec::new(),
+                note: Some(NO_ACLS.to_string()),
+            })
+        }
+        Err(e) => return Err(e),
+    };
     let enabled = ownership != Ownership::BucketOwnerEnforced;
     let (grants, owner) = match read_grants(s3, bucket, of).await {
         Ok(found) => found,
@@ -329,7 +346,7 @@ pub async fn view(s3: &S3, bucket: &str, of: AclOf<'_>) -> Result<AclView> {
         .into_iter()
         .map(|o| OwnershipChoice { ownership: o, meaning: o.meaning().to_string() })
         .collect();
-    Ok(AclView { ownership, choices, enabled, grants, note: (!enabled).then(|| ACLS_OFF.to_string()) })
+    Ok(AclView { ownership, choices, available: true, enabled, grants, note: (!enabled).then(|| ACLS_OFF.to_string()) })
 }
 
 /// What a canned ACL or grants would make public, for the confirmation; `None` when nothing.

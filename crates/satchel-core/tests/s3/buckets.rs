@@ -295,6 +295,9 @@ async fn garage_creates_and_deletes_and_reports_what_it_lacks() {
 
     let overview = w.engine.bucket_overview(&w.conn, &name).await.unwrap();
     assert!(overview.public_access_block.text.starts_with("This storage does not support"), "{overview:?}");
+    // No ACLs here: said, not failed, for the bucket and for an object.
+    let acl = w.engine.acl(&w.conn, &name, satchel_core::governance::ownership::AclOf::Bucket).await.unwrap();
+    assert!(!acl.available && acl.note.as_deref().unwrap().contains("no ACLs"), "{acl:?}");
     for i in 0..30 {
         g.client().put_object().bucket(&name).key(format!("k{i}")).body(ByteStream::from_static(b"v")).send().await.unwrap();
     }

@@ -16,7 +16,7 @@ const CHOICES = [
 ];
 const OWNER = { grant: { permission: 'full_control', grantee: 'id=abc' }, says: 'The owner has full control', public: false };
 const PUBLIC = { grant: { permission: 'read', grantee: 'uri=http://acs.amazonaws.com/groups/global/AllUsers' }, says: 'Everyone on the internet can read the object', public: true };
-const OFF = { ownership: 'bucket_owner_enforced', choices: CHOICES, enabled: false, grants: [OWNER], note: 'ACLs are off for this bucket.' };
+const OFF = { ownership: 'bucket_owner_enforced', choices: CHOICES, available: true, enabled: false, grants: [OWNER], note: 'ACLs are off for this bucket.' };
 const ON = { ...OFF, ownership: 'object_writer', enabled: true, note: null };
 
 let view: unknown = ON;
@@ -46,6 +46,13 @@ describe('AclSection', () => {
     await fireEvent.click(screen.getByTestId('ownership-apply'));
     await waitFor(() => expect(callsOf('set_bucket_ownership')).toEqual([{ connectionId: 'c1', bucket: 'b', ownership: 'object_writer' }]));
     expect(await screen.findByTestId('acl-canned')).toBeInTheDocument();
+  });
+
+  it('says in place when the storage has no ACLs at all', async () => {
+    view = { ownership: 'bucket_owner_enforced', choices: [], available: false, enabled: false, grants: [], note: 'This storage has no ACLs or Object Ownership.' };
+    render(AclSection, { props: { connectionId: 'c1', bucket: 'b', objectKey: 'k' } });
+    expect(await screen.findByTestId('acl-unavailable')).toHaveTextContent('This storage has no ACLs or Object Ownership.');
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('asks to confirm what the engine says would become public, and sends it confirmed only then', async () => {

@@ -45,7 +45,7 @@ beforeEach(() => {
     bucket_policy: { text: null, summary: [] },
     bucket_website: { site: { kind: 'off' }, endpoint: null, warning: null, routes: [] },
     bucket_cors: [],
-    acl: { ownership: 'bucket_owner_enforced', choices: [], enabled: false, grants: [], note: 'ACLs are off for this bucket.' },
+    acl: { ownership: 'bucket_owner_enforced', choices: [], available: true, enabled: false, grants: [], note: 'ACLs are off for this bucket.' },
     bucket_accelerate: false,
     bucket_census: () => census,
     cancel_operation: true,
