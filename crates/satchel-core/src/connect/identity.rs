@@ -59,11 +59,6 @@ impl Identity {
         });
         Identity { arn: arn.to_string(), account: account.to_string(), kind, name, warning }
     }
-
-    /// How a message names this identity: the ARN, which is what an administrator grants to.
-    pub fn named(&self) -> &str {
-        &self.arn
-    }
 }
 
 /// Asks STS, at the connection's own endpoint and with its credentials, who is calling. `None`
