@@ -37,16 +37,21 @@ app: ui-build
 test: test-deps test-rust test-ui test-e2e
 	@echo "All tests passed."
 
-# With the feature that embeds the window's files in the app: the end-to-end build after it then
-# reuses every crate instead of compiling tauri and its plugins a second time. Hence ui/dist first.
+# One feature set for every build `make test` does: the app with its window's files embedded (hence
+# ui/dist first), the tests' dev-dependencies unified in. `cargo build -p …` would resolve features
+# anew and compile the AWS SDK twice more: CI's time, and the disk it once ran out of.
+TEST_BUILD := --workspace --locked --features satchel-app/custom-protocol
+
 test-rust: ui-build
-	$(TEST_ENV) $(WITH_KEYRING) cargo test --workspace --locked --features satchel-app/custom-protocol
+	$(TEST_ENV) $(WITH_KEYRING) cargo test $(TEST_BUILD)
 
 test-ui:
 	cd ui && npm run check && npm test
 
-test-e2e: app
-	cargo build -p satchel-cli
+# The test build leaves target/debug/satchel-app and target/debug/satchel: after test-rust, nothing
+# is compiled again.
+test-e2e: ui-build
+	cargo test $(TEST_BUILD) --no-run
 	$(TEST_ENV) $(WITH_KEYRING) xvfb-run -a -s "-screen 0 1400x900x24" node tests/e2e/run.mjs
 
 # Regenerates ui/src/lib/bindings.ts from the Rust commands (a test fails when it drifts).
