@@ -62,6 +62,12 @@ pub enum Command {
     Sync(SyncArgs),
     /// Delete an object, or with --recursive everything below a prefix (batched, 1,000 per request).
     Rm(RmArgs),
+    /// Older versions and delete markers of a bucket with versioning: list, restore, delete for good.
+    #[command(subcommand)]
+    Version(VersionCommand),
+    /// Bring back a deleted object (its delete marker removed, so the version under it is current
+    /// again): `undelete s3://b/key`, or everything deleted below a folder with --recursive.
+    Undelete(UndeleteArgs),
     /// Read or change object tags.
     #[command(subcommand)]
     Tag(TagCommand),
@@ -156,7 +162,7 @@ pub enum BucketCommand {
     /// omitted).
     Get {
         name: String,
-        /// One setting: public-access, policy, ownership, acl, cors, website or accelerate.
+        /// One setting: public-access, policy, ownership, acl, cors, website, accelerate or versioning.
         setting: Option<String>,
     },
     /// Change a bucket's access settings: `bucket set BUCKET SETTING ...`. Every change is written
@@ -202,6 +208,12 @@ pub enum BucketSet {
         /// Confirm an ACL that makes the bucket public.
         #[arg(long)]
         yes_public: bool,
+    },
+    /// Versioning: on (keep every overwritten or deleted version) or suspended (keep those kept so
+    /// far, keep no new ones). It can't go back to never enabled.
+    Versioning {
+        /// on or suspended
+        state: String,
     },
     /// Transfer acceleration (Amazon S3): on or off.
     Accelerate {
@@ -385,6 +397,43 @@ pub struct RmArgs {
     /// s3://bucket/key, or s3://bucket/prefix/ with --recursive
     pub target: String,
     /// Everything below the prefix.
+    #[arg(long, short = 'r')]
+    pub recursive: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VersionCommand {
+    /// Every version and delete marker of a folder (or below it with --recursive), newest first
+    /// per key. With --json, one object per line: key, version_id, size, last_modified, is_latest,
+    /// is_delete_marker, storage_class.
+    Ls {
+        /// s3://bucket[/prefix]
+        target: String,
+        #[arg(long, short = 'r')]
+        recursive: bool,
+    },
+    /// Make an older version current again (a copy of it over the object, keeping its metadata and
+    /// tags); every version stays in the history.
+    Restore {
+        /// s3://bucket/key
+        target: String,
+        #[arg(long, value_name = "ID")]
+        version_id: String,
+    },
+    /// Delete one version or delete marker for good (object lock is honoured).
+    Rm {
+        /// s3://bucket/key
+        target: String,
+        #[arg(long, value_name = "ID")]
+        version_id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct UndeleteArgs {
+    /// s3://bucket/key, or s3://bucket/prefix/ with --recursive
+    pub target: String,
+    /// Every deleted object below the prefix.
     #[arg(long, short = 'r')]
     pub recursive: bool,
 }

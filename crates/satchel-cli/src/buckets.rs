@@ -140,13 +140,18 @@ pub async fn get(engine: &Satchel, conn: &Connection, name: &str, setting: Optio
             emit(json, acl_json(name, &view), || acl_text(name, "ACL", &view));
             return Ok(());
         }
+        Some("versioning") => {
+            let v = engine.bucket_versioning(conn, name).await?;
+            emit(json, json!({ "bucket": name, "versioning": v }), || versioning_text(name, &v));
+            return Ok(());
+        }
         Some("accelerate") => {
             let on = engine.bucket_accelerate(conn, name).await?;
             emit(json, json!({ "bucket": name, "accelerate": on }), || format!("{name}: transfer acceleration {}", if on { "on" } else { "off" }));
             return Ok(());
         }
         Some(other) => {
-            return Err(Error::invalid(format!("\"{other}\" isn't a setting Satchel reads yet: use public-access, policy, ownership, acl, cors, website or accelerate.")));
+            return Err(Error::invalid(format!("\"{other}\" isn't a setting Satchel reads yet: use public-access, policy, ownership, acl, cors, website, accelerate or versioning.")));
         }
     }
     if setting.is_none() && !json {
@@ -437,4 +442,23 @@ fn acl_text(bucket: &str, title: &str, view: &AclView) -> String {
         out.push_str(&format!("\n  {note}"));
     }
     out
+}
+
+fn versioning_text(name: &str, v: &satchel_core::governance::versioning::VersioningView) -> String {
+    let mut s = format!("{name}: versioning {} — {}", v.state.word(), v.meaning);
+    if let Some(mfa) = v.mfa_delete {
+        s.push_str(&format!("\nMFA delete: {}", if mfa { "on" } else { "off" }));
+    }
+    if v.locked_on {
+        s.push_str("\nObject lock is on, so versioning stays enabled.");
+    }
+    s
+}
+
+/// `bucket set BUCKET versioning on|suspended`.
+pub async fn set_versioning(engine: &Satchel, conn: &Connection, name: &str, state: &str, json: bool) -> Result<(), Error> {
+    let on = satchel_core::governance::versioning::parse(state)?;
+    let v = engine.set_bucket_versioning(conn, name, on, Via::Cli).await?;
+    emit(json, json!({ "bucket": name, "versioning": v }), || versioning_text(name, &v));
+    Ok(())
 }

@@ -11,6 +11,7 @@ mod remote;
 mod secret;
 mod sync;
 mod tags;
+mod versions;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -76,6 +77,16 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let engine = open_engine()?;
             let conn = chosen_connection(&engine, &cli.global, None).await?;
             list::remove(&engine, &conn, args, cli.global.json).await
+        }
+        Command::Version(cmd) => {
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            versions::run(&engine, &conn, cmd, cli.global.json).await
+        }
+        Command::Undelete(args) => {
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            versions::undelete(&engine, &conn, args, cli.global.json).await
         }
         Command::Tag(cmd) => {
             let engine = open_engine()?;
@@ -153,6 +164,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 BucketSet::Acl { canned, grants, yes_public } => {
                     buckets::set_acl(&engine, &conn, &name, canned.as_deref(), &grants, yes_public, cli.global.json).await
                 }
+                BucketSet::Versioning { state } => buckets::set_versioning(&engine, &conn, &name, &state, cli.global.json).await,
                 BucketSet::Accelerate { state } => buckets::set_accelerate(&engine, &conn, &name, &state, cli.global.json).await,
             }
         }

@@ -6,10 +6,12 @@ pub mod accelerate;
 pub mod audit;
 pub mod cors;
 mod exposure;
+pub mod lifecycle;
 mod overview;
 pub mod ownership;
 pub mod policy;
 pub mod public_access;
+pub mod versioning;
 pub mod website;
 
 pub use audit::{AuditEntry, AuditLog};

@@ -27,18 +27,27 @@ pub const MAX_SINGLE_COPY: u64 = 5 * 1024 * 1024 * 1024;
 /// Part size for multipart copies.
 pub(super) const COPY_PART: u64 = 512 * 1024 * 1024;
 
-/// One end of a copy: a bucket, its key, and a client signed for that bucket's region.
+/// One end of a copy: a bucket, its key, and a client signed for that bucket's region. A source
+/// may name an older version (restoring it); `None` is the current one.
 #[derive(Clone, Copy)]
 pub struct End<'a> {
     pub s3: &'a S3,
     pub bucket: &'a str,
     pub key: &'a str,
+    pub version: Option<&'a str>,
 }
 
-impl End<'_> {
+impl<'a> End<'a> {
+    pub fn new(s3: &'a S3, bucket: &'a str, key: &'a str) -> Self {
+        End { s3, bucket, key, version: None }
+    }
+
     /// The CopySource header naming this end.
     fn source(&self) -> String {
-        format!("{}/{}", self.bucket, encode_key(self.key))
+        match self.version {
+            Some(v) => format!("{}/{}?versionId={}", self.bucket, encode_key(self.key), encode_key(v)),
+            None => format!("{}/{}", self.bucket, encode_key(self.key)),
+        }
     }
 }
 
@@ -52,6 +61,7 @@ pub async fn copy_object(from: End<'_>, to: End<'_>, pin: Option<&str>) -> Resul
         .head_object()
         .bucket(from.bucket)
         .key(from.key)
+        .set_version_id(from.version.map(str::to_string))
         .set_if_match(pin.map(str::to_string))
         .send()
         .await
@@ -147,7 +157,7 @@ impl Headers {
 /// before the source is replaced. With `pin`, every part comes from that version (by ETag). A
 /// failure aborts the upload, so nothing is left to be billed.
 pub async fn copy_in_parts(from: End<'_>, to: End<'_>, size: u64, headers: &Headers, part: u64, pin: Option<&str>) -> Result<()> {
-    let tags = read_tags(from.s3, from.bucket, from.key).await?;
+    let tags = read_tags(from).await?;
     let (s3, dst_bucket, dst_key) = (to.s3, to.bucket, to.key);
     let upload = with_headers!(s3.client.create_multipart_upload().bucket(dst_bucket).key(dst_key), headers)
         .send()
@@ -205,8 +215,8 @@ async fn copy_parts(from: End<'_>, to: End<'_>, upload_id: &str, size: u64, part
 }
 
 /// An object's tags; none where the storage has no tagging.
-pub(super) async fn read_tags(s3: &S3, bucket: &str, key: &str) -> Result<Vec<Tag>> {
-    match tags::get_tags(s3, bucket, key).await {
+pub(super) async fn read_tags(of: End<'_>) -> Result<Vec<Tag>> {
+    match tags::get_version_tags(of.s3, of.bucket, of.key, of.version).await {
         Err(e) if e.code == ErrorCode::Unsupported => Ok(Vec::new()),
         other => other,
     }
@@ -426,8 +436,8 @@ async fn run_plan(
         let (across, watch, cancel) = (ends.across, watch.clone(), cancel.clone());
         tasks.spawn(async move {
             let _permit = permit;
-            let from = End { s3: &s3_src, bucket: &sb, key: &src };
-            let to = End { s3: &s3_dst, bucket: &db, key: &dst };
+            let from = End::new(&s3_src, &sb, &src);
+            let to = End::new(&s3_dst, &db, &dst);
             watch.began(&src, size.unwrap_or(0));
             let r = if across {
                 super::stream_copy::stream_object(from, to, etag.as_deref(), &cancel, &*watch).await

@@ -67,7 +67,7 @@ pub async fn edit_metadata(s3: &S3, bucket: &str, key: &str, edit: &MetadataEdit
     };
     if size > MAX_SINGLE_COPY {
         // In place, from the version just read: a rewrite meanwhile is not stitched into it.
-        let here = End { s3, bucket, key };
+        let here = End::new(s3, bucket, key);
         return copy_in_parts(here, here, size, &headers, COPY_PART, head.e_tag()).await;
     }
     let req = s3

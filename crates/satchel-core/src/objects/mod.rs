@@ -11,6 +11,7 @@ mod metadata;
 mod preview;
 mod properties;
 mod stream_copy;
+mod versions;
 
 pub use bulk_tags::{bulk_change, BulkTagReport};
 pub use stream_copy::stream_object;
@@ -25,3 +26,4 @@ pub use location::parse_s3_url;
 pub use metadata::{edit_metadata, MetadataEdit};
 pub use preview::{preview, read_head, Preview, PREVIEW_BYTES, PREVIEW_IMAGE_BYTES};
 pub use properties::{properties, ObjectProperties};
+pub use versions::{delete_version, deleted_keys, key_versions, list_versions, restore_version, undelete, undelete_many, UndeleteReport, VersionChange, VersionEntry, VersionPage};

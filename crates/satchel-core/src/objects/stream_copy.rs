@@ -38,7 +38,7 @@ pub async fn stream_object(from: End<'_>, to: End<'_>, pin: Option<&str>, cancel
         content_encoding: got.content_encoding().map(str::to_string),
         ..Headers::default()
     };
-    let tags = read_tags(from.s3, from.bucket, from.key).await?;
+    let tags = read_tags(from).await?;
     let tagging = tagging_header(&tags);
     let part = PART.max(size.div_ceil(10_000).div_ceil(1024 * 1024) * 1024 * 1024);
     let mut body = Chunks { body: got.body, from, cancel, watch };

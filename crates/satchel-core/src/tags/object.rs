@@ -19,11 +19,17 @@ pub enum TagMode {
 }
 
 pub async fn get_tags(s3: &S3, bucket: &str, key: &str) -> Result<Vec<Tag>> {
+    get_version_tags(s3, bucket, key, None).await
+}
+
+/// The tags of one version of an object (`None`: the current one).
+pub async fn get_version_tags(s3: &S3, bucket: &str, key: &str, version: Option<&str>) -> Result<Vec<Tag>> {
     let out = s3
         .client
         .get_object_tagging()
         .bucket(bucket)
         .key(key)
+        .set_version_id(version.map(str::to_string))
         .send()
         .await
         .map_err(|e| unsupported_as_tags(classify(&e, s3.attempt("read the object's tags"))))?;

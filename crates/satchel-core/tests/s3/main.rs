@@ -11,3 +11,4 @@ mod governance;
 mod objects;
 mod share;
 mod upload;
+mod versions;

@@ -287,7 +287,7 @@ async fn an_in_place_multipart_copy_keeps_bytes_tags_and_encryption() {
         storage_class: Some(aws_sdk_s3::types::StorageClass::StandardIa),
         ..objects::Headers::of(&head)
     };
-    let here = objects::End { s3: &s3, bucket: &bucket, key: "big.bin" };
+    let here = objects::End::new(&s3, &bucket, "big.bin");
     objects::copy_in_parts(here, here, body.len() as u64, &headers, 5 * 1024 * 1024, head.e_tag()).await.unwrap();
     let head = c.head_object().bucket(&bucket).key("big.bin").send().await.unwrap();
     assert_eq!(head.content_type(), Some("application/x-test"));
