@@ -4,7 +4,7 @@
 mod commands;
 mod drops;
 
-use commands::{buckets, connections, governance, objects, operations, share, tags, transfers};
+use commands::{buckets, connections, governance, objects, operations, share, tags, transfers, versions};
 use satchel_core::{Keychain, Paths, Satchel};
 use tauri_specta::{collect_commands, collect_events, Builder};
 use tauri::Manager;
@@ -62,6 +62,16 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         objects::copy_to_connection,
         objects::preview_object,
         objects::edit_metadata,
+        versions::bucket_versioning,
+        versions::set_bucket_versioning,
+        versions::list_versions,
+        versions::object_versions,
+        versions::preview_version,
+        versions::restore_version,
+        versions::delete_version,
+        versions::undelete_object,
+        versions::deleted_objects,
+        versions::undelete_objects,
         tags::object_tags,
         tags::set_object_tags,
         tags::bulk_tag,

@@ -10,6 +10,7 @@ pub mod operations;
 pub mod share;
 pub mod tags;
 pub mod transfers;
+pub mod versions;
 
 use satchel_core::throttle::Throttle;
 use satchel_core::{Error, Satchel};

@@ -115,6 +115,30 @@ export const commands = {
 	previewObject: (connectionId: string, bucket: string, key: string) => typedError<Preview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_object", { connectionId, bucket, key })),
 	/**  Rewrites an object's headers, user metadata or storage class in place (keeps tags and encryption). */
 	editMetadata: (connectionId: string, bucket: string, key: string, edit: MetadataEdit_Deserialize) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("edit_metadata", { connectionId, bucket, key, edit })),
+	bucketVersioning: (connectionId: string, bucket: string) => typedError<VersioningView_Serialize, AppError_Serialize>(__TAURI_INVOKE("bucket_versioning", { connectionId, bucket })),
+	/**  Enables (`on`) or suspends versioning; recorded in the audit log. */
+	setBucketVersioning: (connectionId: string, bucket: string, on: boolean) => typedError<VersioningView_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_bucket_versioning", { connectionId, bucket, on })),
+	/**
+	 *  Every version and delete marker of a folder (or of everything below it), sent page by page
+	 *  through `pages`; returns how many. Cancellable with `cancel_operation(op_id)`.
+	 */
+	listVersions: (connectionId: string, bucket: string, prefix: string, recursive: boolean, opId: string, pages: Channel<VersionPage_Deserialize>) => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("list_versions", { connectionId, bucket, prefix, recursive, opId, pages })),
+	/**  Every version and delete marker of one object, newest first. */
+	objectVersions: (connectionId: string, bucket: string, key: string) => typedError<VersionEntry_Serialize[], AppError_Serialize>(__TAURI_INVOKE("object_versions", { connectionId, bucket, key })),
+	previewVersion: (connectionId: string, bucket: string, key: string, versionId: string) => typedError<Preview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_version", { connectionId, bucket, key, versionId })),
+	/**  Makes an older version current again (a copy that keeps its metadata and tags). */
+	restoreVersion: (connectionId: string, bucket: string, key: string, versionId: string) => typedError<VersionChange_Serialize, AppError_Serialize>(__TAURI_INVOKE("restore_version", { connectionId, bucket, key, versionId })),
+	/**  Deletes one version or delete marker for good (object lock decides). */
+	deleteVersion: (connectionId: string, bucket: string, key: string, versionId: string) => typedError<VersionChange_Serialize, AppError_Serialize>(__TAURI_INVOKE("delete_version", { connectionId, bucket, key, versionId })),
+	/**  Brings back one deleted object (its delete marker removed). */
+	undeleteObject: (connectionId: string, bucket: string, key: string) => typedError<VersionChange_Serialize, AppError_Serialize>(__TAURI_INVOKE("undelete_object", { connectionId, bucket, key })),
+	/**  The deleted objects below a folder: keys whose current version is a delete marker. */
+	deletedObjects: (connectionId: string, bucket: string, prefix: string, opId: string) => typedError<VersionEntry_Serialize[], AppError_Serialize>(__TAURI_INVOKE("deleted_objects", { connectionId, bucket, prefix, opId })),
+	/**
+	 *  Undeletes the chosen keys among the deleted objects below `prefix` (read again from the
+	 *  storage, so only what is still deleted is touched); `progress` gets the count done.
+	 */
+	undeleteObjects: (connectionId: string, bucket: string, prefix: string, keys: string[], opId: string, progress: Channel<number | null>) => typedError<UndeleteReport, AppError_Serialize>(__TAURI_INVOKE("undelete_objects", { connectionId, bucket, prefix, keys, opId, progress })),
 	/**  An object's tags; `unsupported` where the storage has no tagging. */
 	objectTags: (connectionId: string, bucket: string, key: string) => typedError<Tag[], AppError_Serialize>(__TAURI_INVOKE("object_tags", { connectionId, bucket, key })),
 	/**  Sets one object's tags exactly (the properties panel edits the whole set); rules are checked first. */
@@ -1483,6 +1507,13 @@ export type TransferProgress_Serialize = {
 	last_retry: string | null,
 };
 
+/**  What a bulk undelete did. */
+export type UndeleteReport = {
+	restored: number | null,
+	failed: KeyFailure[],
+	cancelled: boolean,
+};
+
 /**  An unfinished upload for the "resume?" list. */
 export type UnfinishedUpload = {
 	id: number | null,
@@ -1612,6 +1643,99 @@ export type UploadSummary_Serialize = {
 	eta_seconds: number | null,
 	/**  For "Sync a folder here": what the comparison found. */
 	sync: SyncSummary | null,
+};
+
+/**  What a restore or undelete did. */
+export type VersionChange = VersionChange_Serialize | VersionChange_Deserialize;
+
+/**  What a restore or undelete did. */
+export type VersionChange_Deserialize = {
+	key: string,
+	/**  The version now current; `None` when the storage doesn't say. */
+	current?: string | null,
+	/**  For people: "Restored the version of 3 Dec 2026 …". */
+	summary: string,
+};
+
+/**  What a restore or undelete did. */
+export type VersionChange_Serialize = {
+	key: string,
+	/**  The version now current; `None` when the storage doesn't say. */
+	current: string | null,
+	/**  For people: "Restored the version of 3 Dec 2026 …". */
+	summary: string,
+};
+
+/**  One version of an object, or a delete marker. */
+export type VersionEntry = VersionEntry_Serialize | VersionEntry_Deserialize;
+
+/**  One version of an object, or a delete marker. */
+export type VersionEntry_Deserialize = {
+	key: string,
+	/**  "null" for what was written before versioning was turned on (S3's own word for it). */
+	version_id: string,
+	size: number | null,
+	/**  RFC 3339. */
+	last_modified?: string | null,
+	storage_class?: string | null,
+	etag?: string | null,
+	/**  The version a plain GET returns (or, for a marker, the reason it returns 404). */
+	is_latest: boolean,
+	is_delete_marker: boolean,
+};
+
+/**  One version of an object, or a delete marker. */
+export type VersionEntry_Serialize = {
+	key: string,
+	/**  "null" for what was written before versioning was turned on (S3's own word for it). */
+	version_id: string,
+	size: number | null,
+	/**  RFC 3339. */
+	last_modified: string | null,
+	storage_class: string | null,
+	etag: string | null,
+	/**  The version a plain GET returns (or, for a marker, the reason it returns 404). */
+	is_latest: boolean,
+	is_delete_marker: boolean,
+};
+
+/**  One page of versions: of a folder (sub-folders apart) or of everything below a prefix. */
+export type VersionPage = VersionPage_Serialize | VersionPage_Deserialize;
+
+/**  One page of versions: of a folder (sub-folders apart) or of everything below a prefix. */
+export type VersionPage_Deserialize = {
+	folders: string[],
+	/**  Newest first within each key, keys in order: as S3 lists them. */
+	versions: VersionEntry_Deserialize[],
+};
+
+/**  One page of versions: of a folder (sub-folders apart) or of everything below a prefix. */
+export type VersionPage_Serialize = {
+	folders: string[],
+	/**  Newest first within each key, keys in order: as S3 lists them. */
+	versions: VersionEntry_Serialize[],
+};
+
+export type VersioningState = "never" | "enabled" | "suspended";
+
+export type VersioningView = VersioningView_Serialize | VersioningView_Deserialize;
+
+export type VersioningView_Deserialize = {
+	state: VersioningState,
+	meaning: string,
+	/**  MFA delete: `None` when the storage doesn't say. */
+	mfa_delete?: boolean | null,
+	/**  Object lock needs versioning: such a bucket can't suspend it. */
+	locked_on: boolean,
+};
+
+export type VersioningView_Serialize = {
+	state: VersioningState,
+	meaning: string,
+	/**  MFA delete: `None` when the storage doesn't say. */
+	mfa_delete: boolean | null,
+	/**  Object lock needs versioning: such a bucket can't suspend it. */
+	locked_on: boolean,
 };
 
 /**  What the bucket serves as a website. */

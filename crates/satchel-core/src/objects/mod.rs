@@ -24,6 +24,6 @@ pub use folders::{create_folder, validate_folder_name};
 pub use listing::{expand, list_all, list_page, ListingPage, ObjectEntry};
 pub use location::parse_s3_url;
 pub use metadata::{edit_metadata, MetadataEdit};
-pub use preview::{preview, read_head, Preview, PREVIEW_BYTES, PREVIEW_IMAGE_BYTES};
-pub use properties::{properties, ObjectProperties};
+pub use preview::{preview, preview_at, read_head, Preview, PREVIEW_BYTES, PREVIEW_IMAGE_BYTES};
+pub use properties::{properties, properties_at, ObjectProperties};
 pub use versions::{delete_version, deleted_keys, key_versions, list_versions, restore_version, undelete, undelete_many, UndeleteReport, VersionChange, VersionEntry, VersionPage};

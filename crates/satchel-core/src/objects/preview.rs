@@ -2,13 +2,17 @@
 
 use serde::Serialize;
 
-use super::properties::{not_found_as_object, properties};
+use super::properties::{not_found_as_object, properties_at};
 use crate::connect::classify::classify;
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, Result};
 
 /// The first `max_bytes` of an object, for previews.
 pub async fn read_head(s3: &S3, bucket: &str, key: &str, max_bytes: u64) -> Result<Vec<u8>> {
+    read_head_at(s3, bucket, key, None, max_bytes).await
+}
+
+async fn read_head_at(s3: &S3, bucket: &str, key: &str, version: Option<&str>, max_bytes: u64) -> Result<Vec<u8>> {
     if max_bytes == 0 {
         return Ok(Vec::new());
     }
@@ -17,6 +21,7 @@ pub async fn read_head(s3: &S3, bucket: &str, key: &str, max_bytes: u64) -> Resu
         .get_object()
         .bucket(bucket)
         .key(key)
+        .set_version_id(version.map(str::to_string))
         .range(format!("bytes=0-{}", max_bytes - 1))
         .send()
         .await
@@ -47,7 +52,12 @@ pub const PREVIEW_IMAGE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A bounded preview: a ranged GET of at most [`PREVIEW_BYTES`] for text, the whole of small images.
 pub async fn preview(s3: &S3, bucket: &str, key: &str) -> Result<Preview> {
-    let props = properties(s3, bucket, key).await?;
+    preview_at(s3, bucket, key, None).await
+}
+
+/// The preview of one version of an object (`None`: the current one).
+pub async fn preview_at(s3: &S3, bucket: &str, key: &str, version: Option<&str>) -> Result<Preview> {
+    let props = properties_at(s3, bucket, key, version).await?;
     let ct = props.content_type.clone().unwrap_or_default().to_ascii_lowercase();
     let ext = key.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     let image_mime = match ext.as_str() {
@@ -62,10 +72,10 @@ pub async fn preview(s3: &S3, bucket: &str, key: &str) -> Result<Preview> {
         if props.size > PREVIEW_IMAGE_BYTES {
             return Ok(Preview::None { reason: format!("The image is {}; previews show images up to {}.", crate::format::bytes(props.size), crate::format::bytes(PREVIEW_IMAGE_BYTES)) });
         }
-        let bytes = read_head(s3, bucket, key, props.size).await?;
+        let bytes = read_head_at(s3, bucket, key, version, props.size).await?;
         return Ok(Preview::Image { data_url: format!("data:{mime};base64,{}", base64(&bytes)) });
     }
-    let bytes = read_head(s3, bucket, key, PREVIEW_BYTES.min(props.size)).await?;
+    let bytes = read_head_at(s3, bucket, key, version, PREVIEW_BYTES.min(props.size)).await?;
     let truncated = props.size > bytes.len() as u64;
     // Cut at the last full UTF-8 character; binary data is not text.
     let text = match std::str::from_utf8(&bytes) {

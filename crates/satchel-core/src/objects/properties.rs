@@ -30,11 +30,17 @@ pub struct ObjectProperties {
 }
 
 pub async fn properties(s3: &S3, bucket: &str, key: &str) -> Result<ObjectProperties> {
+    properties_at(s3, bucket, key, None).await
+}
+
+/// The properties of one version of an object (`None`: the current one).
+pub async fn properties_at(s3: &S3, bucket: &str, key: &str, version: Option<&str>) -> Result<ObjectProperties> {
     let h = s3
         .client
         .head_object()
         .bucket(bucket)
         .key(key)
+        .set_version_id(version.map(str::to_string))
         .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
         .send()
         .await
