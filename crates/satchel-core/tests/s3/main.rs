@@ -8,6 +8,7 @@ mod connections;
 mod download;
 mod faults;
 mod governance;
+mod lifecycle;
 mod objects;
 mod share;
 mod upload;
