@@ -65,6 +65,9 @@ pub enum Command {
     /// Older versions and delete markers of a bucket with versioning: list, restore, delete for good.
     #[command(subcommand)]
     Version(VersionCommand),
+    /// Object lock of one object version: retention and legal hold.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Bring back a deleted object (its delete marker removed, so the version under it is current
     /// again): `undelete s3://b/key`, or everything deleted below a folder with --recursive.
     Undelete(UndeleteArgs),
@@ -162,7 +165,8 @@ pub enum BucketCommand {
     /// omitted).
     Get {
         name: String,
-        /// One setting: public-access, policy, ownership, acl, cors, website, accelerate or versioning.
+        /// One setting: public-access, policy, ownership, acl, cors, website, accelerate, versioning,
+        /// encryption or object-lock.
         setting: Option<String>,
     },
     /// Change a bucket's access settings: `bucket set BUCKET SETTING ...`. Every change is written
@@ -215,10 +219,66 @@ pub enum BucketSet {
         /// on or suspended
         state: String,
     },
+    /// Default encryption of new objects: sse-s3, sse-kms (the AWS-managed key) or sse-kms:KEY
+    /// (a key id, ARN or alias/NAME); --bucket-key with SSE-KMS cuts KMS requests.
+    Encryption {
+        /// sse-s3, sse-kms or sse-kms:KEY
+        mode: String,
+        #[arg(long)]
+        bucket_key: bool,
+    },
+    /// Default retention of a bucket with object lock: --mode governance|compliance with --days N
+    /// or --years N, or --none. Compliance can't be undone on what it locks.
+    #[command(name = "object-lock")]
+    ObjectLock(ObjectLockArgs),
     /// Transfer acceleration (Amazon S3): on or off.
     Accelerate {
         /// on or off
         state: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ObjectLockArgs {
+    /// governance or compliance
+    #[arg(long, value_name = "MODE", required_unless_present = "none")]
+    pub mode: Option<String>,
+    #[arg(long, value_name = "N", conflicts_with_all = ["years", "none"])]
+    pub days: Option<u32>,
+    #[arg(long, value_name = "N", conflicts_with = "none")]
+    pub years: Option<u32>,
+    /// Remove the default retention (versions are then locked only by their own retention).
+    #[arg(long, conflicts_with = "mode")]
+    pub none: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// A version's retention and legal hold.
+    Get {
+        /// s3://bucket/key
+        target: String,
+        #[arg(long, value_name = "ID")]
+        version_id: Option<String>,
+    },
+    /// Change a version's legal hold (--legal-hold on|off) and/or retention (--mode M --until
+    /// DATE). Shortening a governance retention needs --bypass-governance-retention.
+    Set {
+        /// s3://bucket/key
+        target: String,
+        #[arg(long, value_name = "ID")]
+        version_id: Option<String>,
+        /// on or off
+        #[arg(long, value_name = "STATE")]
+        legal_hold: Option<String>,
+        /// governance or compliance
+        #[arg(long, value_name = "MODE", requires = "until")]
+        mode: Option<String>,
+        /// YYYY-MM-DD (midnight UTC) or an RFC 3339 time.
+        #[arg(long, value_name = "DATE", requires = "mode")]
+        until: Option<String>,
+        #[arg(long)]
+        bypass_governance_retention: bool,
     },
 }
 

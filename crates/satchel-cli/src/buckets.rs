@@ -14,7 +14,7 @@ use satchel_core::governance::{Exposure, PublicAccessBlock};
 use satchel_core::{Connection, Error, ErrorCode, NewBucket, Satchel, Via};
 use serde_json::json;
 
-use crate::args::{AuditArgs, BucketCreate, CorsArgs, PolicyArgs, PublicAccessArgs, WebsiteArgs};
+use crate::args::{AuditArgs, BucketCreate, CorsArgs, ObjectLockArgs, PolicyArgs, PublicAccessArgs, RetentionCommand, WebsiteArgs};
 use crate::emit;
 
 pub async fn create(engine: &Satchel, conn: &Connection, a: BucketCreate, json: bool) -> Result<(), Error> {
@@ -145,13 +145,23 @@ pub async fn get(engine: &Satchel, conn: &Connection, name: &str, setting: Optio
             emit(json, json!({ "bucket": name, "versioning": v }), || versioning_text(name, &v));
             return Ok(());
         }
+        Some("encryption") => {
+            let e = engine.bucket_encryption(conn, name).await?;
+            emit(json, json!({ "bucket": name, "encryption": e }), || format!("{name}: {}", e.describe()));
+            return Ok(());
+        }
+        Some("object-lock") => {
+            let v = engine.bucket_object_lock(conn, name).await?;
+            emit(json, json!({ "bucket": name, "object_lock": v }), || format!("{name}: {}", v.says));
+            return Ok(());
+        }
         Some("accelerate") => {
             let on = engine.bucket_accelerate(conn, name).await?;
             emit(json, json!({ "bucket": name, "accelerate": on }), || format!("{name}: transfer acceleration {}", if on { "on" } else { "off" }));
             return Ok(());
         }
         Some(other) => {
-            return Err(Error::invalid(format!("\"{other}\" isn't a setting Satchel reads yet: use public-access, policy, ownership, acl, cors, website, accelerate or versioning.")));
+            return Err(Error::invalid(format!("\"{other}\" isn't a setting Satchel reads yet: use public-access, policy, ownership, acl, cors, website, accelerate, versioning, encryption or object-lock.")));
         }
     }
     if setting.is_none() && !json {
@@ -460,5 +470,81 @@ pub async fn set_versioning(engine: &Satchel, conn: &Connection, name: &str, sta
     let on = satchel_core::governance::versioning::parse(state)?;
     let v = engine.set_bucket_versioning(conn, name, on, Via::Cli).await?;
     emit(json, json!({ "bucket": name, "versioning": v }), || versioning_text(name, &v));
+    Ok(())
+}
+
+/// `bucket set BUCKET encryption sse-s3|sse-kms[:KEY] [--bucket-key]`.
+pub async fn set_encryption(engine: &Satchel, conn: &Connection, name: &str, mode: &str, bucket_key: bool, json: bool) -> Result<(), Error> {
+    let choice = satchel_core::governance::encryption::parse(mode, bucket_key)?;
+    let e = engine.set_bucket_encryption(conn, name, &choice, Via::Cli).await?;
+    emit(json, json!({ "bucket": name, "encryption": e }), || format!("{name}: {}", e.describe()));
+    Ok(())
+}
+
+/// `bucket set BUCKET object-lock --mode M (--days N | --years N) | --none`.
+pub async fn set_object_lock(engine: &Satchel, conn: &Connection, name: &str, a: ObjectLockArgs, json: bool) -> Result<(), Error> {
+    use satchel_core::governance::object_lock::{DefaultRetention, RetentionMode};
+    let next = match (a.none, a.mode.as_deref()) {
+        (true, _) => None,
+        (false, Some(mode)) => {
+            if a.days.is_none() && a.years.is_none() {
+                return Err(Error::invalid("Say how long: --days N or --years N."));
+            }
+            Some(DefaultRetention { mode: RetentionMode::parse(mode)?, days: a.days, years: a.years })
+        }
+        (false, None) => return Err(Error::invalid("Say --mode governance|compliance with --days or --years, or --none.")),
+    };
+    if next.is_some_and(|d| d.mode == RetentionMode::Compliance) {
+        eprintln!("satchel: warning: {}", RetentionMode::Compliance.meaning());
+    }
+    let v = engine.set_default_retention(conn, name, next, true, Via::Cli).await?;
+    emit(json, json!({ "bucket": name, "object_lock": v }), || format!("{name}: {}", v.says));
+    Ok(())
+}
+
+/// `retention get|set s3://B/KEY ...`.
+pub async fn retention(engine: &Satchel, conn: &Connection, cmd: RetentionCommand, json: bool) -> Result<(), Error> {
+    use satchel_core::governance::object_lock::{parse_until, RetentionMode};
+    let show = |lock: &satchel_core::governance::object_lock::ObjectLock, key: &str| emit(json, json!(lock), || format!("{key}: {}", lock.says));
+    match cmd {
+        RetentionCommand::Get { target, version_id } => {
+            let (bucket, key) = crate::s3_address(&target)?;
+            let lock = engine.object_lock(conn, &bucket, &key, version_id.as_deref()).await?;
+            show(&lock, &key);
+        }
+        RetentionCommand::Set { target, version_id, legal_hold, mode, until, bypass_governance_retention } => {
+            let (bucket, key) = crate::s3_address(&target)?;
+            if legal_hold.is_none() && mode.is_none() {
+                return Err(Error::invalid("Say what to set: --legal-hold on|off, and/or --mode governance|compliance --until DATE."));
+            }
+            // Everything is parsed before anything is sent.
+            let hold = legal_hold
+                .as_deref()
+                .map(|v| match v {
+                    "on" => Ok(true),
+                    "off" => Ok(false),
+                    other => Err(Error::invalid(format!("--legal-hold is on or off, not \"{other}\"."))),
+                })
+                .transpose()?;
+            let retention = match (mode.as_deref(), until.as_deref()) {
+                (Some(m), Some(u)) => Some((RetentionMode::parse(m)?, parse_until(u)?)),
+                _ => None,
+            };
+            let version = version_id.as_deref();
+            let mut lock = None;
+            if let Some((mode, until)) = retention {
+                if mode == RetentionMode::Compliance {
+                    eprintln!("satchel: warning: {}", RetentionMode::Compliance.meaning());
+                }
+                lock = Some(engine.set_object_retention(conn, &bucket, &key, version, mode, until, bypass_governance_retention, true, Via::Cli).await?);
+            }
+            if let Some(on) = hold {
+                lock = Some(engine.set_legal_hold(conn, &bucket, &key, version, on, Via::Cli).await?);
+            }
+            if let Some(lock) = lock {
+                show(&lock, &key);
+            }
+        }
+    }
     Ok(())
 }

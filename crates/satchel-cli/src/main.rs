@@ -83,6 +83,11 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let conn = chosen_connection(&engine, &cli.global, None).await?;
             versions::run(&engine, &conn, cmd, cli.global.json).await
         }
+        Command::Retention(cmd) => {
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            buckets::retention(&engine, &conn, cmd, cli.global.json).await
+        }
         Command::Undelete(args) => {
             let engine = open_engine()?;
             let conn = chosen_connection(&engine, &cli.global, None).await?;
@@ -165,6 +170,8 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     buckets::set_acl(&engine, &conn, &name, canned.as_deref(), &grants, yes_public, cli.global.json).await
                 }
                 BucketSet::Versioning { state } => buckets::set_versioning(&engine, &conn, &name, &state, cli.global.json).await,
+                BucketSet::Encryption { mode, bucket_key } => buckets::set_encryption(&engine, &conn, &name, &mode, bucket_key, cli.global.json).await,
+                BucketSet::ObjectLock(args) => buckets::set_object_lock(&engine, &conn, &name, args, cli.global.json).await,
                 BucketSet::Accelerate { state } => buckets::set_accelerate(&engine, &conn, &name, &state, cli.global.json).await,
             }
         }

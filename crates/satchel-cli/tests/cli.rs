@@ -1603,3 +1603,88 @@ async fn versions_are_listed_restored_undeleted_and_deleted() {
     let o = sat("audit", &["--bucket", &bucket, "--json"]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("versioning"), "{}", String::from_utf8_lossy(&o.stdout));
 }
+
+/// Default encryption SSE-KMS with a bucket key, read back by moto; a malformed key sends nothing.
+#[tokio::test]
+async fn default_encryption_is_set_and_read_back() {
+    let m = moto();
+    let bucket = unique("encryption");
+    m.create_bucket(&bucket).await;
+    let home = tempfile::tempdir().unwrap();
+    let sat = |extra: &[&str]| on_server(home.path(), m, "bucket", extra);
+    let held = || async {
+        let out = m.client().get_bucket_encryption().bucket(&bucket).send().await.ok()?;
+        let rule = out.server_side_encryption_configuration()?.rules().first()?.clone();
+        let d = rule.apply_server_side_encryption_by_default()?;
+        Some((d.sse_algorithm().as_str().to_string(), d.kms_master_key_id().map(str::to_string), rule.bucket_key_enabled()))
+    };
+    let o = sat(&["set", &bucket, "encryption", "sse-kms:alias/data-lake", "--bucket-key", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout_json(&o)["encryption"]["kind"], "sse_kms");
+    assert_eq!(held().await, Some(("aws:kms".into(), Some("alias/data-lake".into()), Some(true))));
+    let o = sat(&["set", &bucket, "encryption", "sse-kms:not a key"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("isn't a KMS key"), "{}", stderr(&o));
+    assert_eq!(held().await.unwrap().1.as_deref(), Some("alias/data-lake"), "nothing was sent");
+    assert!(sat(&["set", &bucket, "encryption", "sse-s3"]).status.success());
+    assert_eq!(held().await.unwrap().0, "AES256");
+    let o = sat(&["get", &bucket, "encryption"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("SSE-S3"), "{}", String::from_utf8_lossy(&o.stdout));
+}
+
+/// Object lock: the default retention set and removed, a bucket without lock refused; a version's
+/// legal hold and retention set, read back by moto; shortening governance needs the bypass flag.
+#[tokio::test]
+async fn object_lock_default_and_per_object_retention() {
+    let m = moto();
+    let bucket = unique("locked");
+    m.client().create_bucket().bucket(&bucket).object_lock_enabled_for_bucket(true).send().await.unwrap();
+    let plain = unique("unlocked");
+    m.create_bucket(&plain).await;
+    let home = tempfile::tempdir().unwrap();
+    let sat = |command: &str, extra: &[&str]| on_server(home.path(), m, command, extra);
+
+    let o = sat("bucket", &["set", &bucket, "object-lock", "--mode", "governance", "--days", "30"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("locked for 30 days in governance mode"), "{}", String::from_utf8_lossy(&o.stdout));
+    let conf = m.client().get_object_lock_configuration().bucket(&bucket).send().await.unwrap();
+    let d = conf.object_lock_configuration().unwrap().rule().unwrap().default_retention().unwrap();
+    assert_eq!((d.mode().map(|m| m.as_str()), d.days()), (Some("GOVERNANCE"), Some(30)));
+    for bad in [&["--mode", "governance", "--days", "0"][..], &["--mode", "forever", "--days", "3"], &["--mode", "governance"]] {
+        let o = sat("bucket", &[&["set", &bucket, "object-lock"][..], bad].concat());
+        assert_eq!(o.status.code(), Some(1), "{bad:?}");
+    }
+    let o = sat("bucket", &["set", &plain, "object-lock", "--mode", "governance", "--days", "1"]);
+    assert!(stderr(&o).contains("created without object lock"), "{}", stderr(&o));
+
+    // (moto refuses to change the default retention of a bucket that holds objects; S3 doesn't.)
+    let o = sat("bucket", &["set", &bucket, "object-lock", "--none"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let conf = m.client().get_object_lock_configuration().bucket(&bucket).send().await.unwrap();
+    assert!(conf.object_lock_configuration().unwrap().rule().is_none());
+    m.put(&bucket, "contract.pdf", b"%PDF").await;
+    let target = format!("s3://{bucket}/contract.pdf");
+    let o = sat("retention", &["set", &target, "--legal-hold", "on", "--mode", "governance", "--until", "2099-01-01", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = stdout_json(&o);
+    assert_eq!(v["legal_hold"], true);
+    assert_eq!(v["mode"], "governance");
+    // moto answers GetObjectLegalHold on a held object with the object itself: read the HEAD.
+    let head = m.client().head_object().bucket(&bucket).key("contract.pdf").send().await.unwrap();
+    assert_eq!(head.object_lock_legal_hold_status().map(|s| s.as_str()), Some("ON"));
+    assert_eq!(head.object_lock_mode().map(|s| s.as_str()), Some("GOVERNANCE"));
+    assert_eq!(head.object_lock_retain_until_date().unwrap().secs(), 4_070_908_800, "2099-01-01T00:00:00Z");
+
+    let o = sat("retention", &["set", &target, "--mode", "governance", "--until", "2098-01-01"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--bypass-governance-retention"), "{}", stderr(&o));
+    let o = sat("retention", &["set", &target, "--mode", "governance", "--until", "2098-01-01", "--bypass-governance-retention"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = sat("retention", &["set", &target, "--legal-hold", "off"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = sat("retention", &["get", &target]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("until 2098-01-01"), "{}", String::from_utf8_lossy(&o.stdout));
+    let o = sat("retention", &["set", &target, "--until", "tomorrow", "--mode", "governance"]);
+    assert!(stderr(&o).contains("isn't a date"), "{}", stderr(&o));
+
+}

@@ -4,8 +4,7 @@
 
 use aws_sdk_s3::types::{
     BucketCannedAcl, BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration,
-    ObjectLockEnabled, ObjectOwnership, PublicAccessBlockConfiguration, ServerSideEncryption,
-    ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tagging,
+    ObjectLockEnabled, ObjectOwnership, PublicAccessBlockConfiguration, Tagging,
     VersioningConfiguration,
 };
 use serde::{Deserialize, Serialize};
@@ -14,6 +13,7 @@ use crate::connect::classify::classify;
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, Result};
 use super::naming::validate_bucket_name;
+use crate::governance::encryption::{self, EncryptionChoice};
 pub use crate::governance::ownership::{CannedAcl, Grant, GrantPermission, Ownership};
 use crate::tags::{validate_tags, Tag, TagTarget};
 
@@ -125,6 +125,7 @@ pub fn validate_new_bucket(b: &NewBucket) -> Result<()> {
         if key_id.trim().is_empty() {
             return Err(Error::invalid("Enter the KMS key for SSE-KMS encryption."));
         }
+        encryption::check(&EncryptionChoice::SseKms { key_id: Some(key_id.clone()), bucket_key: false })?;
     }
     Ok(())
 }
@@ -209,40 +210,17 @@ pub async fn create_bucket(s3: &S3, b: &NewBucket) -> Result<CreateReport> {
         let r = c.put_bucket_versioning().bucket(&b.name).versioning_configuration(conf).send().await;
         step(&mut report, "versioning", r.map(drop).map_err(|e| classify(&e, s3.attempt("turn on versioning"))));
     }
-    let sse = match &b.encryption {
-        DefaultEncryption::SseS3 => Some(ServerSideEncryptionByDefault::builder().sse_algorithm(ServerSideEncryption::Aes256).build()),
-        DefaultEncryption::SseKms { key_id } => Some(
-            ServerSideEncryptionByDefault::builder()
-                .sse_algorithm(ServerSideEncryption::AwsKms)
-                .kms_master_key_id(key_id.trim())
-                .build(),
-        ),
+    let choice = match &b.encryption {
+        DefaultEncryption::SseS3 => Some(EncryptionChoice::SseS3),
+        DefaultEncryption::SseKms { key_id } => Some(EncryptionChoice::SseKms { key_id: Some(key_id.clone()), bucket_key: false }),
         DefaultEncryption::StorageDefault => None,
     };
-    if let Some(sse) = sse {
-        let name = match b.encryption {
-            DefaultEncryption::SseKms { .. } => "default encryption (SSE-KMS)",
-            _ => "default encryption (SSE-S3)",
+    if let Some(choice) = choice {
+        let name = match choice {
+            EncryptionChoice::SseKms { .. } => "default encryption (SSE-KMS)",
+            EncryptionChoice::SseS3 => "default encryption (SSE-S3)",
         };
-        let outcome = match sse {
-            Ok(sse) => {
-                let rule = ServerSideEncryptionRule::builder().apply_server_side_encryption_by_default(sse).build();
-                let conf = ServerSideEncryptionConfiguration::builder().rules(rule).build().map_err(|e| Error::internal(e.to_string()));
-                match conf {
-                    Ok(conf) => c
-                        .put_bucket_encryption()
-                        .bucket(&b.name)
-                        .server_side_encryption_configuration(conf)
-                        .send()
-                        .await
-                        .map(drop)
-                        .map_err(|e| classify(&e, s3.attempt("set default encryption"))),
-                    Err(e) => Err(e),
-                }
-            }
-            Err(e) => Err(Error::internal(e.to_string())),
-        };
-        step(&mut report, name, outcome);
+        step(&mut report, name, encryption::apply(s3, &b.name, &choice).await);
     }
     if !b.tags.is_empty() {
         let tags: Vec<_> = b

@@ -12,7 +12,6 @@ use crate::governance::accelerate;
 use crate::governance::ownership::{self, AclOf, AclView, CannedAcl, Grant, Ownership};
 use crate::governance::website::{self, Website};
 use crate::governance::public_access::{self, PublicAccessBlock};
-use crate::governance::versioning::{self, VersioningState, VersioningView};
 use crate::governance::{self, AuditEntry, AuditLog, ExposureReport};
 
 /// Where a change was asked for, as the audit log records it.
@@ -23,7 +22,7 @@ pub enum Via {
 }
 
 impl Via {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Via::App => "app",
             Via::Cli => "cli",
@@ -147,7 +146,7 @@ impl Satchel {
         Ok(entries.len())
     }
 
-    fn audit_log(&self) -> Result<std::sync::Arc<AuditLog>> {
+    pub(super) fn audit_log(&self) -> Result<std::sync::Arc<AuditLog>> {
         let mut slot = self.audit.lock().expect("audit lock");
         if let Some(log) = slot.as_ref() {
             return Ok(log.clone());
@@ -297,25 +296,6 @@ impl Satchel {
         let show = |r: &[CorsRule]| if r.is_empty() { "(none)".to_string() } else { serde_json::to_string(r).unwrap_or_default() };
         self.audit_log()?.record(&conn.name, bucket, "cors", &show(&before), &show(rules), via.as_str())?;
         Ok(())
-    }
-
-    pub async fn bucket_versioning(&self, conn: &Connection, bucket: &str) -> Result<VersioningView> {
-        versioning::read(&self.bucket_client(conn, bucket).await?, bucket).await
-    }
-
-    /// Enables or suspends versioning; refused before any request where the storage would refuse
-    /// (object lock) or there is nothing to do. Recorded in the audit log when it changed.
-    pub async fn set_bucket_versioning(&self, conn: &Connection, bucket: &str, on: bool, via: Via) -> Result<VersioningView> {
-        let s3 = self.bucket_client(conn, bucket).await?;
-        let before = versioning::read(&s3, bucket).await?;
-        if (before.state == VersioningState::Enabled) == on && before.state != VersioningState::Never {
-            return Ok(before);
-        }
-        versioning::check(bucket, &before, on)?;
-        versioning::apply(&s3, bucket, on).await?;
-        let after = versioning::read(&s3, bucket).await?;
-        self.audit_log()?.record(&conn.name, bucket, "versioning", before.state.word(), after.state.word(), via.as_str())?;
-        Ok(after)
     }
 
     pub async fn bucket_accelerate(&self, conn: &Connection, bucket: &str) -> Result<bool> {

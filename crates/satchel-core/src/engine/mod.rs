@@ -10,6 +10,7 @@ mod downloads;
 mod governance;
 mod identity;
 mod operations;
+mod protection;
 mod sandbox;
 mod share;
 mod uploads;

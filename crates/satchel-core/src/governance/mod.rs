@@ -5,7 +5,9 @@
 pub mod accelerate;
 pub mod audit;
 pub mod cors;
+pub mod encryption;
 mod exposure;
+pub mod object_lock;
 pub mod lifecycle;
 mod overview;
 pub mod ownership;
