@@ -166,7 +166,7 @@ pub enum BucketCommand {
     Get {
         name: String,
         /// One setting: public-access, policy, ownership, acl, cors, website, accelerate, versioning,
-        /// encryption or object-lock.
+        /// encryption, object-lock or lifecycle.
         setting: Option<String>,
     },
     /// Change a bucket's access settings: `bucket set BUCKET SETTING ...`. Every change is written
@@ -219,6 +219,10 @@ pub enum BucketSet {
         /// on or suspended
         state: String,
     },
+    /// Lifecycle rules: --file FILE (the JSON `aws s3api put-bucket-lifecycle-configuration`
+    /// takes), --abort-incomplete-uploads-after DAYS (added to the rules there), or --delete.
+    /// Every rule is checked first: a refused one exits non-zero naming it, and nothing is sent.
+    Lifecycle(LifecycleArgs),
     /// Default encryption of new objects: sse-s3, sse-kms (the AWS-managed key) or sse-kms:KEY
     /// (a key id, ARN or alias/NAME); --bucket-key with SSE-KMS cuts KMS requests.
     Encryption {
@@ -236,6 +240,18 @@ pub enum BucketSet {
         /// on or off
         state: String,
     },
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct LifecycleArgs {
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<std::path::PathBuf>,
+    #[arg(long, value_name = "DAYS")]
+    pub abort_incomplete_uploads_after: Option<u32>,
+    /// Remove every rule.
+    #[arg(long)]
+    pub delete: bool,
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,7 @@ use satchel_core::governance::{Exposure, PublicAccessBlock};
 use satchel_core::{Connection, Error, ErrorCode, NewBucket, Satchel, Via};
 use serde_json::json;
 
-use crate::args::{AuditArgs, BucketCreate, CorsArgs, ObjectLockArgs, PolicyArgs, PublicAccessArgs, RetentionCommand, WebsiteArgs};
+use crate::args::{AuditArgs, BucketCreate, CorsArgs, LifecycleArgs, ObjectLockArgs, PolicyArgs, PublicAccessArgs, RetentionCommand, WebsiteArgs};
 use crate::emit;
 
 pub async fn create(engine: &Satchel, conn: &Connection, a: BucketCreate, json: bool) -> Result<(), Error> {
@@ -145,6 +145,11 @@ pub async fn get(engine: &Satchel, conn: &Connection, name: &str, setting: Optio
             emit(json, json!({ "bucket": name, "versioning": v }), || versioning_text(name, &v));
             return Ok(());
         }
+        Some("lifecycle") => {
+            let view = engine.bucket_lifecycle(conn, name).await?;
+            emit(json, lifecycle_json(name, &view), || lifecycle_text(name, &view));
+            return Ok(());
+        }
         Some("encryption") => {
             let e = engine.bucket_encryption(conn, name).await?;
             emit(json, json!({ "bucket": name, "encryption": e }), || format!("{name}: {}", e.describe()));
@@ -161,7 +166,7 @@ pub async fn get(engine: &Satchel, conn: &Connection, name: &str, setting: Optio
             return Ok(());
         }
         Some(other) => {
-            return Err(Error::invalid(format!("\"{other}\" isn't a setting Satchel reads yet: use public-access, policy, ownership, acl, cors, website, accelerate, versioning, encryption or object-lock.")));
+            return Err(Error::invalid(format!("\"{other}\" isn't a setting Satchel reads yet: use public-access, policy, ownership, acl, cors, website, accelerate, versioning, encryption, object-lock or lifecycle.")));
         }
     }
     if setting.is_none() && !json {
@@ -546,5 +551,46 @@ pub async fn retention(engine: &Satchel, conn: &Connection, cmd: RetentionComman
             }
         }
     }
+    Ok(())
+}
+
+fn lifecycle_json(name: &str, view: &satchel_core::LifecycleView) -> serde_json::Value {
+    let doc = satchel_core::governance::lifecycle::to_document(&view.rules);
+    json!({ "bucket": name, "lifecycle": doc, "sentences": view.sentences, "overlaps": view.overlaps, "suggestion": view.suggestion })
+}
+
+fn lifecycle_text(name: &str, view: &satchel_core::LifecycleView) -> String {
+    let mut s = match view.rules.len() {
+        0 => format!("{name}: no lifecycle rules"),
+        _ => format!("{name}: lifecycle rules"),
+    };
+    for (rule, sentence) in view.rules.iter().zip(&view.sentences) {
+        s.push_str(&format!("\n  {}: {sentence}", rule.id.as_deref().unwrap_or("(no id)")));
+    }
+    for o in &view.overlaps {
+        s.push_str(&format!("\nnote: {o}"));
+    }
+    if let Some(hint) = &view.suggestion {
+        s.push_str(&format!("\nsuggestion: {hint} (satchel bucket set {name} lifecycle --abort-incomplete-uploads-after 7)"));
+    }
+    s
+}
+
+/// `bucket set BUCKET lifecycle --file FILE | --abort-incomplete-uploads-after DAYS | --delete`.
+pub async fn set_lifecycle(engine: &Satchel, conn: &Connection, name: &str, a: LifecycleArgs, json: bool) -> Result<(), Error> {
+    use satchel_core::governance::lifecycle;
+    let view = if let Some(path) = &a.file {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::invalid(format!("Couldn't read {}: {e}.", path.display())))?;
+        let rules = lifecycle::parse_document(&text)?;
+        engine.set_bucket_lifecycle(conn, name, &rules, Via::Cli).await?
+    } else if let Some(days) = a.abort_incomplete_uploads_after {
+        if days == 0 {
+            return Err(Error::invalid("Unfinished uploads can be aborted 1 day after they start at the earliest: --abort-incomplete-uploads-after 1 or more. Nothing was changed."));
+        }
+        engine.abort_unfinished_uploads_after(conn, name, days, Via::Cli).await?
+    } else {
+        engine.set_bucket_lifecycle(conn, name, &[], Via::Cli).await?
+    };
+    emit(json, lifecycle_json(name, &view), || lifecycle_text(name, &view));
     Ok(())
 }

@@ -170,6 +170,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     buckets::set_acl(&engine, &conn, &name, canned.as_deref(), &grants, yes_public, cli.global.json).await
                 }
                 BucketSet::Versioning { state } => buckets::set_versioning(&engine, &conn, &name, &state, cli.global.json).await,
+                BucketSet::Lifecycle(args) => buckets::set_lifecycle(&engine, &conn, &name, args, cli.global.json).await,
                 BucketSet::Encryption { mode, bucket_key } => buckets::set_encryption(&engine, &conn, &name, &mode, bucket_key, cli.global.json).await,
                 BucketSet::ObjectLock(args) => buckets::set_object_lock(&engine, &conn, &name, args, cli.global.json).await,
                 BucketSet::Accelerate { state } => buckets::set_accelerate(&engine, &conn, &name, &state, cli.global.json).await,

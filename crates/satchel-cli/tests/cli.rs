@@ -1688,3 +1688,58 @@ async fn object_lock_default_and_per_object_retention() {
     assert!(stderr(&o).contains("isn't a date"), "{}", stderr(&o));
 
 }
+
+/// Lifecycle rules from the aws-cli document, read back by moto and as sentences; a refused rule
+/// exits non-zero naming it and leaves the rules as they were; the abort rule keeps the others.
+#[tokio::test]
+async fn lifecycle_rules_are_checked_set_and_said() {
+    let m = moto();
+    let bucket = unique("lifecycle");
+    m.create_bucket(&bucket).await;
+    let home = tempfile::tempdir().unwrap();
+    let sat = |extra: &[&str]| on_server(home.path(), m, "bucket", extra);
+    let rule_ids = || async {
+        match m.client().get_bucket_lifecycle_configuration().bucket(&bucket).send().await {
+            Ok(out) => out.rules().iter().filter_map(|r| r.id().map(str::to_string)).collect::<Vec<_>>(),
+            Err(_) => Vec::new(),
+        }
+    };
+    let o = sat(&["get", &bucket, "lifecycle"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("No rule aborts unfinished uploads"), "{}", String::from_utf8_lossy(&o.stdout));
+
+    let file = home.path().join("rules.json");
+    std::fs::write(
+        &file,
+        r#"{"Rules": [{"ID": "logs", "Status": "Enabled", "Filter": {"Prefix": "logs/"},
+            "Transitions": [{"Days": 90, "StorageClass": "GLACIER"}], "Expiration": {"Days": 365}}]}"#,
+    )
+    .unwrap();
+    let o = sat(&["set", &bucket, "lifecycle", "--file", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(rule_ids().await, ["logs"]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(out.contains("Objects under logs/ move to Glacier Flexible Retrieval after 90 days and are deleted after 365 days"), "{out}");
+
+    std::fs::write(&file, r#"{"Rules": [{"ID": "too-soon", "Status": "Enabled", "Filter": {}, "Transitions": [{"Days": 10, "StorageClass": "STANDARD_IA"}]}]}"#).unwrap();
+    let o = sat(&["set", &bucket, "lifecycle", "--file", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("too-soon") && stderr(&o).contains("30"), "{}", stderr(&o));
+    assert_eq!(rule_ids().await, ["logs"], "nothing was sent");
+    std::fs::write(&file, "{not json").unwrap();
+    assert_eq!(sat(&["set", &bucket, "lifecycle", "--file", file.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(sat(&["set", &bucket, "lifecycle", "--abort-incomplete-uploads-after", "0"]).status.code(), Some(1));
+
+    let o = sat(&["set", &bucket, "lifecycle", "--abort-incomplete-uploads-after", "7", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout_json(&o)["suggestion"].is_null());
+    let mut ids = rule_ids().await;
+    ids.sort();
+    assert_eq!(ids, ["logs", "satchel-abort-incomplete-uploads"]);
+    let o = sat(&["get", &bucket, "lifecycle", "--json"]);
+    assert_eq!(stdout_json(&o)["lifecycle"]["Rules"].as_array().unwrap().len(), 2);
+
+    assert!(sat(&["set", &bucket, "lifecycle", "--delete"]).status.success());
+    assert!(rule_ids().await.is_empty());
+    let o = on_server(home.path(), m, "audit", &["--bucket", &bucket]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().filter(|l| l.contains("  lifecycle  ")).count(), 3, "{}", String::from_utf8_lossy(&o.stdout));
+}

@@ -1,5 +1,6 @@
 //! Settings that protect data: versioning, default encryption, object lock (the bucket's default
-//! retention and each version's own), each change checked first and written to the audit log.
+//! retention and each version's own) and lifecycle rules, each change checked first and written
+//! to the audit log.
 
 use aws_sdk_s3::primitives::DateTime;
 
@@ -8,8 +9,22 @@ use super::Satchel;
 use crate::connect::connection::Connection;
 use crate::error::{Error, ErrorCode, Result};
 use crate::governance::encryption::{self, BucketEncryption, EncryptionChoice};
+use crate::governance::lifecycle::{self, LifecycleRule};
 use crate::governance::object_lock::{self, DefaultRetention, ObjectLock, ObjectLockView, RetentionMode};
 use crate::governance::versioning::{self, VersioningState, VersioningView};
+
+/// A bucket's lifecycle rules and what they say.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LifecycleView {
+    pub rules: Vec<LifecycleRule>,
+    /// Each rule in a sentence, in the same order.
+    pub sentences: Vec<String>,
+    /// Rules that act on the same objects.
+    pub overlaps: Vec<String>,
+    /// Said when no rule aborts unfinished uploads, with what they hold now as the reason.
+    pub suggestion: Option<String>,
+}
 
 impl Satchel {
     pub async fn bucket_versioning(&self, conn: &Connection, bucket: &str) -> Result<VersioningView> {
@@ -119,4 +134,50 @@ impl Satchel {
         self.audit_log()?.record(&conn.name, bucket, &format!("legal hold of {key}"), word(before.legal_hold), word(on), via.as_str())?;
         object_lock::read_object(&s3, bucket, key, version).await
     }
+
+    pub async fn bucket_lifecycle(&self, conn: &Connection, bucket: &str) -> Result<LifecycleView> {
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let rules = lifecycle::read(&s3, bucket).await?;
+        Ok(lifecycle_view(&s3, bucket, rules).await)
+    }
+
+    /// Replaces the bucket's rules (none: deletes them). Checked first, so a refused rule sends
+    /// nothing; audited with the documents before and after.
+    pub async fn set_bucket_lifecycle(&self, conn: &Connection, bucket: &str, rules: &[LifecycleRule], via: Via) -> Result<LifecycleView> {
+        lifecycle::check(rules)?;
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let before = lifecycle::read(&s3, bucket).await?;
+        if before.as_slice() != rules {
+            lifecycle::apply(&s3, bucket, rules).await?;
+            let doc = |r: &[LifecycleRule]| if r.is_empty() { "none".to_string() } else { lifecycle::to_document(r).to_string() };
+            self.audit_log()?.record(&conn.name, bucket, "lifecycle", &doc(&before), &doc(rules), via.as_str())?;
+        }
+        self.bucket_lifecycle(conn, bucket).await
+    }
+
+    /// Adds (or replaces) Satchel's rule that aborts unfinished uploads after `days`, keeping
+    /// every other rule.
+    pub async fn abort_unfinished_uploads_after(&self, conn: &Connection, bucket: &str, days: u32, via: Via) -> Result<LifecycleView> {
+        let s3 = self.bucket_client(conn, bucket).await?;
+        let mut rules: Vec<LifecycleRule> = lifecycle::read(&s3, bucket).await?.into_iter().filter(|r| r.id.as_deref() != Some(lifecycle::ABORT_RULE_ID)).collect();
+        rules.push(lifecycle::abort_incomplete_rule(days));
+        self.set_bucket_lifecycle(conn, bucket, &rules, via).await
+    }
+}
+
+async fn lifecycle_view(s3: &crate::connect::client::S3, bucket: &str, rules: Vec<LifecycleRule>) -> LifecycleView {
+    let suggestion = if lifecycle::has_abort_rule(&rules) {
+        None
+    } else {
+        let held = match crate::buckets::multipart::list(s3, bucket).await {
+            Ok(u) if u.is_empty() => " None is unfinished now.".to_string(),
+            Ok(u) => {
+                let bytes: u64 = u.iter().filter_map(|x| x.bytes).sum();
+                format!(" {} unfinished upload{} hold{} {} now, billed as stored data.", u.len(), if u.len() == 1 { "" } else { "s" }, if u.len() == 1 { "s" } else { "" }, crate::format::bytes(bytes))
+            }
+            Err(_) => String::new(),
+        };
+        Some(format!("No rule aborts unfinished uploads: their parts stay, and are billed, until someone aborts them. Abort them after 7 days?{held}"))
+    };
+    LifecycleView { sentences: rules.iter().map(LifecycleRule::sentence).collect(), overlaps: lifecycle::overlaps(&rules), rules, suggestion }
 }
