@@ -4,7 +4,7 @@
 mod commands;
 mod drops;
 
-use commands::{buckets, connections, governance, objects, operations, share, tags, transfers, versions};
+use commands::{buckets, connections, governance, objects, operations, protection, share, tags, transfers, versions};
 use satchel_core::{Keychain, Paths, Satchel};
 use tauri_specta::{collect_commands, collect_events, Builder};
 use tauri::Manager;
@@ -62,6 +62,17 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         objects::copy_to_connection,
         objects::preview_object,
         objects::edit_metadata,
+        protection::bucket_encryption,
+        protection::set_bucket_encryption,
+        protection::bucket_object_lock,
+        protection::set_default_retention,
+        protection::object_lock,
+        protection::set_object_retention,
+        protection::set_legal_hold,
+        protection::bucket_lifecycle,
+        protection::set_bucket_lifecycle,
+        protection::abort_unfinished_uploads_after,
+        protection::check_lifecycle,
         versions::bucket_versioning,
         versions::set_bucket_versioning,
         versions::list_versions,

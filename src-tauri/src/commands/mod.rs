@@ -7,6 +7,7 @@ pub mod connections;
 pub mod governance;
 pub mod objects;
 pub mod operations;
+pub mod protection;
 pub mod share;
 pub mod tags;
 pub mod transfers;

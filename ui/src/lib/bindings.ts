@@ -115,6 +115,25 @@ export const commands = {
 	previewObject: (connectionId: string, bucket: string, key: string) => typedError<Preview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_object", { connectionId, bucket, key })),
 	/**  Rewrites an object's headers, user metadata or storage class in place (keeps tags and encryption). */
 	editMetadata: (connectionId: string, bucket: string, key: string, edit: MetadataEdit_Deserialize) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("edit_metadata", { connectionId, bucket, key, edit })),
+	bucketEncryption: (connectionId: string, bucket: string) => typedError<BucketEncryption_Serialize, AppError_Serialize>(__TAURI_INVOKE("bucket_encryption", { connectionId, bucket })),
+	setBucketEncryption: (connectionId: string, bucket: string, choice: EncryptionChoice_Deserialize) => typedError<BucketEncryption_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_bucket_encryption", { connectionId, bucket, choice })),
+	bucketObjectLock: (connectionId: string, bucket: string) => typedError<ObjectLockView_Serialize, AppError_Serialize>(__TAURI_INVOKE("bucket_object_lock", { connectionId, bucket })),
+	/**  Sets (or with `null` removes) the default retention; compliance needs `confirmed`. */
+	setDefaultRetention: (connectionId: string, bucket: string, next: DefaultRetention_Deserialize | null, confirmed: boolean) => typedError<ObjectLockView_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_default_retention", { connectionId, bucket, next, confirmed })),
+	/**  A version's retention and legal hold (`version_id` null: the current version). */
+	objectLock: (connectionId: string, bucket: string, key: string, versionId: string | null) => typedError<ObjectLock_Serialize, AppError_Serialize>(__TAURI_INVOKE("object_lock", { connectionId, bucket, key, versionId })),
+	/**
+	 *  Sets a version's retention until `until` (YYYY-MM-DD or RFC 3339). `bypass`: shortening a
+	 *  governance retention was confirmed; `compliance_confirmed`: a compliance lock was.
+	 */
+	setObjectRetention: (connectionId: string, bucket: string, key: string, versionId: string | null, mode: RetentionMode, until: string, bypass: boolean, complianceConfirmed: boolean) => typedError<ObjectLock_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_object_retention", { connectionId, bucket, key, versionId, mode, until, bypass, complianceConfirmed })),
+	setLegalHold: (connectionId: string, bucket: string, key: string, versionId: string | null, on: boolean) => typedError<ObjectLock_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_legal_hold", { connectionId, bucket, key, versionId, on })),
+	/**  The bucket's lifecycle rules, each as a sentence, overlaps, and the abort-uploads suggestion. */
+	bucketLifecycle: (connectionId: string, bucket: string) => typedError<LifecycleView_Serialize, AppError_Serialize>(__TAURI_INVOKE("bucket_lifecycle", { connectionId, bucket })),
+	/**  Replaces the rules (an empty list deletes them); a refused rule sends nothing. */
+	setBucketLifecycle: (connectionId: string, bucket: string, rules: LifecycleRule_Deserialize[]) => typedError<LifecycleView_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_bucket_lifecycle", { connectionId, bucket, rules })),
+	abortUnfinishedUploadsAfter: (connectionId: string, bucket: string, days: number) => typedError<LifecycleView_Serialize, AppError_Serialize>(__TAURI_INVOKE("abort_unfinished_uploads_after", { connectionId, bucket, days })),
+	checkLifecycle: (rules: LifecycleRule_Deserialize[]) => __TAURI_INVOKE<LifecycleDraftCheck_Serialize>("check_lifecycle", { rules }),
 	bucketVersioning: (connectionId: string, bucket: string) => typedError<VersioningView_Serialize, AppError_Serialize>(__TAURI_INVOKE("bucket_versioning", { connectionId, bucket })),
 	/**  Enables (`on`) or suspends versioning; recorded in the audit log. */
 	setBucketVersioning: (connectionId: string, bucket: string, on: boolean) => typedError<VersioningView_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_bucket_versioning", { connectionId, bucket, on })),
@@ -314,6 +333,27 @@ export type AuditEntry = {
 
 /**  How an audit log export is written. */
 export type AuditFormat = "csv" | "json";
+
+/**  A bucket's default encryption as read. */
+export type BucketEncryption = BucketEncryption_Serialize | BucketEncryption_Deserialize;
+
+/**  A bucket's default encryption as read. */
+export type BucketEncryption_Deserialize = 
+/**  No default: objects are stored as sent (Amazon S3 itself now applies SSE-S3 anyway). */
+{ kind: "none" } | { kind: "sse_s3" } | 
+/**  `key_id` `None`: the AWS-managed key (aws/s3). */
+{ kind: "sse_kms"; key_id?: string | null; bucket_key: boolean } | { kind: "dsse_kms"; key_id?: string | null } | 
+/**  An algorithm this version of Satchel doesn't know, as the storage named it. */
+{ kind: "other"; algorithm: string };
+
+/**  A bucket's default encryption as read. */
+export type BucketEncryption_Serialize = 
+/**  No default: objects are stored as sent (Amazon S3 itself now applies SSE-S3 anyway). */
+{ kind: "none" } | { kind: "sse_s3" } | 
+/**  `key_id` `None`: the AWS-managed key (aws/s3). */
+{ kind: "sse_kms"; key_id: string | null; bucket_key: boolean } | { kind: "dsse_kms"; key_id: string | null } | 
+/**  An algorithm this version of Satchel doesn't know, as the storage named it. */
+{ kind: "other"; algorithm: string };
 
 export type BucketOverview = {
 	name: string,
@@ -548,6 +588,25 @@ export type DefaultEncryption =
 /**  Leave the storage's own default. */
 { kind: "storage_default" };
 
+/**  How long new object versions are locked for, by default. */
+export type DefaultRetention = DefaultRetention_Serialize | DefaultRetention_Deserialize;
+
+/**  How long new object versions are locked for, by default. */
+export type DefaultRetention_Deserialize = {
+	mode: RetentionMode,
+	/**  Exactly one of `days` and `years` (S3's own rule). */
+	days?: number | null,
+	years?: number | null,
+};
+
+/**  How long new object versions are locked for, by default. */
+export type DefaultRetention_Serialize = {
+	mode: RetentionMode,
+	/**  Exactly one of `days` and `years` (S3's own rule). */
+	days: number | null,
+	years: number | null,
+};
+
 export type DeleteReport = {
 	deleted: number | null,
 	failed: KeyFailure[],
@@ -690,6 +749,19 @@ export type EmptyReport_Serialize = {
 	appeared: number | null,
 };
 
+/**  What can be chosen as the default. */
+export type EncryptionChoice = EncryptionChoice_Serialize | EncryptionChoice_Deserialize;
+
+/**  What can be chosen as the default. */
+export type EncryptionChoice_Deserialize = { kind: "sse_s3" } | 
+/**  `key_id` `None` (or empty): the AWS-managed key. */
+{ kind: "sse_kms"; key_id?: string | null; bucket_key: boolean };
+
+/**  What can be chosen as the default. */
+export type EncryptionChoice_Serialize = { kind: "sse_s3" } | 
+/**  `key_id` `None` (or empty): the AWS-managed key. */
+{ kind: "sse_kms"; key_id: string | null; bucket_key: boolean };
+
 export type Endpoint = 
 /**  Amazon S3 itself; the SDK picks the regional endpoint. */
 { kind: "aws" } | 
@@ -745,6 +817,20 @@ export type ErrorCode =
 "storage" | 
 /**  A failure inside Satchel itself. */
 "internal";
+
+export type Expiration = Expiration_Serialize | Expiration_Deserialize;
+
+export type Expiration_Deserialize = {
+	days?: number | null,
+	/**  As in [`Transition::date`]. */
+	date?: string | null,
+};
+
+export type Expiration_Serialize = {
+	days: number | null,
+	/**  As in [`Transition::date`]. */
+	date: string | null,
+};
 
 export type Exposure = "private" | 
 /**  Public through its policy and its ACL both. */
@@ -880,6 +966,120 @@ export type KeyFailure = {
 	reason: string,
 };
 
+/**  What a draft of rules says, checked as a save would check it; sends nothing. */
+export type LifecycleDraftCheck = LifecycleDraftCheck_Serialize | LifecycleDraftCheck_Deserialize;
+
+/**  What a draft of rules says, checked as a save would check it; sends nothing. */
+export type LifecycleDraftCheck_Deserialize = {
+	/**  The first problem, as a save would refuse it; `None` when the rules can be saved. */
+	problem?: string | null,
+	sentences: string[],
+	overlaps: string[],
+};
+
+/**  What a draft of rules says, checked as a save would check it; sends nothing. */
+export type LifecycleDraftCheck_Serialize = {
+	/**  The first problem, as a save would refuse it; `None` when the rules can be saved. */
+	problem: string | null,
+	sentences: string[],
+	overlaps: string[],
+};
+
+/**  One lifecycle rule. */
+export type LifecycleRule = LifecycleRule_Serialize | LifecycleRule_Deserialize;
+
+/**  One lifecycle rule. */
+export type LifecycleRule_Deserialize = {
+	/**  The storage names a rule without one. */
+	id?: string | null,
+	enabled?: boolean,
+	scope?: LifecycleScope_Deserialize,
+	/**  Moves of current versions to colder classes, in any order (`check` wants warmer first). */
+	transitions?: Transition_Deserialize[],
+	noncurrent_transitions?: NoncurrentTransition_Deserialize[],
+	/**  Deletion of current versions (a delete marker in a versioned bucket). */
+	expiration?: Expiration_Deserialize | null,
+	/**  Delete markers with no older version left are removed. */
+	expired_delete_markers?: boolean,
+	noncurrent_expiration?: NoncurrentExpiration_Deserialize | null,
+	abort_incomplete_after_days?: number | null,
+	/**
+	 *  Parts read from the storage or a file that this model doesn't express, in the AWS CLI's
+	 *  shape (`{"Transitions": [{"StorageClass": "NEW_CLASS", ...}]}`); crosses to the UI as JSON text.
+	 */
+	other?: string | null,
+};
+
+/**  One lifecycle rule. */
+export type LifecycleRule_Serialize = {
+	/**  The storage names a rule without one. */
+	id: string | null,
+	enabled: boolean,
+	scope: LifecycleScope_Serialize,
+	/**  Moves of current versions to colder classes, in any order (`check` wants warmer first). */
+	transitions: Transition_Serialize[],
+	noncurrent_transitions: NoncurrentTransition_Serialize[],
+	/**  Deletion of current versions (a delete marker in a versioned bucket). */
+	expiration: Expiration_Serialize | null,
+	/**  Delete markers with no older version left are removed. */
+	expired_delete_markers: boolean,
+	noncurrent_expiration: NoncurrentExpiration_Serialize | null,
+	abort_incomplete_after_days: number | null,
+	/**
+	 *  Parts read from the storage or a file that this model doesn't express, in the AWS CLI's
+	 *  shape (`{"Transitions": [{"StorageClass": "NEW_CLASS", ...}]}`); crosses to the UI as JSON text.
+	 */
+	other: string | null,
+};
+
+/**  Which objects a rule applies to: all of these conditions at once; none is the whole bucket. */
+export type LifecycleScope = LifecycleScope_Serialize | LifecycleScope_Deserialize;
+
+/**  Which objects a rule applies to: all of these conditions at once; none is the whole bucket. */
+export type LifecycleScope_Deserialize = {
+	prefix?: string | null,
+	tags?: Tag[],
+	/**  Bytes; objects strictly larger. */
+	size_greater_than?: number | null,
+	/**  Bytes; objects strictly smaller. */
+	size_less_than?: number | null,
+};
+
+/**  Which objects a rule applies to: all of these conditions at once; none is the whole bucket. */
+export type LifecycleScope_Serialize = {
+	prefix: string | null,
+	tags: Tag[],
+	/**  Bytes; objects strictly larger. */
+	size_greater_than: number | null,
+	/**  Bytes; objects strictly smaller. */
+	size_less_than: number | null,
+};
+
+/**  A bucket's lifecycle rules and what they say. */
+export type LifecycleView = LifecycleView_Serialize | LifecycleView_Deserialize;
+
+/**  A bucket's lifecycle rules and what they say. */
+export type LifecycleView_Deserialize = {
+	rules: LifecycleRule_Deserialize[],
+	/**  Each rule in a sentence, in the same order. */
+	sentences: string[],
+	/**  Rules that act on the same objects. */
+	overlaps: string[],
+	/**  Said when no rule aborts unfinished uploads, with what they hold now as the reason. */
+	suggestion?: string | null,
+};
+
+/**  A bucket's lifecycle rules and what they say. */
+export type LifecycleView_Serialize = {
+	rules: LifecycleRule_Serialize[],
+	/**  Each rule in a sentence, in the same order. */
+	sentences: string[],
+	/**  Rules that act on the same objects. */
+	overlaps: string[],
+	/**  Said when no rule aborts unfinished uploads, with what they hold now as the reason. */
+	suggestion: string | null,
+};
+
 /**  One page of a folder listing. */
 export type ListingPage = ListingPage_Serialize | ListingPage_Deserialize;
 
@@ -987,6 +1187,42 @@ export type NewBucket_Serialize = {
 	public_confirmed: boolean,
 };
 
+/**  Older versions are deleted some days after they stop being current. */
+export type NoncurrentExpiration = NoncurrentExpiration_Serialize | NoncurrentExpiration_Deserialize;
+
+/**  Older versions are deleted some days after they stop being current. */
+export type NoncurrentExpiration_Deserialize = {
+	days: number,
+	/**  This many newest older versions are kept however old. */
+	keep_newest?: number | null,
+};
+
+/**  Older versions are deleted some days after they stop being current. */
+export type NoncurrentExpiration_Serialize = {
+	days: number,
+	/**  This many newest older versions are kept however old. */
+	keep_newest: number | null,
+};
+
+/**  A move of older versions, some days after they stop being current. */
+export type NoncurrentTransition = NoncurrentTransition_Serialize | NoncurrentTransition_Deserialize;
+
+/**  A move of older versions, some days after they stop being current. */
+export type NoncurrentTransition_Deserialize = {
+	days: number,
+	class: StorageClassName,
+	/**  This many newest older versions stay where they are. */
+	newer_versions?: number | null,
+};
+
+/**  A move of older versions, some days after they stop being current. */
+export type NoncurrentTransition_Serialize = {
+	days: number,
+	class: StorageClassName,
+	/**  This many newest older versions stay where they are. */
+	newer_versions: number | null,
+};
+
 /**  One object as a listing shows it. */
 export type ObjectEntry = ObjectEntry_Serialize | ObjectEntry_Deserialize;
 
@@ -1008,6 +1244,43 @@ export type ObjectEntry_Serialize = {
 	last_modified: string | null,
 	storage_class: string | null,
 	etag: string | null,
+};
+
+/**  One object version's lock. */
+export type ObjectLock = ObjectLock_Serialize | ObjectLock_Deserialize;
+
+export type ObjectLockView = ObjectLockView_Serialize | ObjectLockView_Deserialize;
+
+export type ObjectLockView_Deserialize = {
+	/**  Object lock was turned on when the bucket was created (it can't be turned on later here). */
+	enabled: boolean,
+	default?: DefaultRetention_Deserialize | null,
+	says: string,
+};
+
+export type ObjectLockView_Serialize = {
+	/**  Object lock was turned on when the bucket was created (it can't be turned on later here). */
+	enabled: boolean,
+	default: DefaultRetention_Serialize | null,
+	says: string,
+};
+
+/**  One object version's lock. */
+export type ObjectLock_Deserialize = {
+	mode?: RetentionMode | null,
+	/**  RFC 3339. */
+	until?: string | null,
+	legal_hold: boolean,
+	says: string,
+};
+
+/**  One object version's lock. */
+export type ObjectLock_Serialize = {
+	mode: RetentionMode | null,
+	/**  RFC 3339. */
+	until: string | null,
+	legal_hold: boolean,
+	says: string,
 };
 
 /**  Everything the properties panel shows. */
@@ -1231,6 +1504,8 @@ export type RequiredTag_Serialize = {
 	allowed: string[],
 };
 
+export type RetentionMode = "governance" | "compliance";
+
 /**  A routing rule: requests under a prefix (or answered with an error) are redirected. */
 export type Route = Route_Serialize | Route_Deserialize;
 
@@ -1390,6 +1665,9 @@ export type Startup_Serialize = {
 	notices: string[],
 };
 
+/**  The classes a rule can move objects to, warmest first. */
+export type StorageClassName = "standard_ia" | "intelligent_tiering" | "onezone_ia" | "glacier_ir" | "glacier" | "deep_archive";
+
 /**  What syncing a folder into a prefix would do: the files are the new and changed ones. */
 export type SyncSummary = {
 	/**  The folder's name. */
@@ -1505,6 +1783,25 @@ export type TransferProgress_Serialize = {
 	retries: number | null,
 	/**  Why the latest retry happened, in words. */
 	last_retry: string | null,
+};
+
+/**  A move of current versions to another class, some days after creation or on a date. */
+export type Transition = Transition_Serialize | Transition_Deserialize;
+
+/**  A move of current versions to another class, some days after creation or on a date. */
+export type Transition_Deserialize = {
+	days?: number | null,
+	/**  ISO 8601 as written (`2030-01-01` or `2030-01-01T00:00:00Z`); S3 takes midnight UTC only. */
+	date?: string | null,
+	class: StorageClassName,
+};
+
+/**  A move of current versions to another class, some days after creation or on a date. */
+export type Transition_Serialize = {
+	days: number | null,
+	/**  ISO 8601 as written (`2030-01-01` or `2030-01-01T00:00:00Z`); S3 takes midnight UTC only. */
+	date: string | null,
+	class: StorageClassName,
 };
 
 /**  What a bulk undelete did. */
