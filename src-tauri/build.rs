@@ -44,6 +44,8 @@ const COMMANDS: &[&str] = &[
     "set_bucket_lifecycle",
     "abort_unfinished_uploads_after",
     "check_lifecycle",
+    "archive_status",
+    "restore_from_archive",
     "bucket_versioning",
     "set_bucket_versioning",
     "list_versions",

@@ -62,6 +62,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         objects::copy_to_connection,
         objects::preview_object,
         objects::edit_metadata,
+        objects::archive_status,
+        objects::restore_from_archive,
         protection::bucket_encryption,
         protection::set_bucket_encryption,
         protection::bucket_object_lock,

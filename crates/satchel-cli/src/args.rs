@@ -65,6 +65,10 @@ pub enum Command {
     /// Older versions and delete markers of a bucket with versioning: list, restore, delete for good.
     #[command(subcommand)]
     Version(VersionCommand),
+    /// Objects in an archive tier (Glacier Flexible Retrieval, Deep Archive): ask for a restored
+    /// copy, or see how a restore stands.
+    #[command(subcommand)]
+    Archive(ArchiveCommand),
     /// Object lock of one object version: retention and legal hold.
     #[command(subcommand)]
     Retention(RetentionCommand),
@@ -266,6 +270,30 @@ pub struct ObjectLockArgs {
     /// Remove the default retention (versions are then locked only by their own retention).
     #[arg(long, conflicts_with = "mode")]
     pub none: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ArchiveCommand {
+    /// Ask for a restored copy, readable for --days N: of one object, or with --recursive of
+    /// every archived object below a folder.
+    Restore {
+        /// s3://bucket/key, or s3://bucket/prefix/ with --recursive
+        target: String,
+        #[arg(long, short = 'r')]
+        recursive: bool,
+        /// How long the restored copy stays readable.
+        #[arg(long, value_name = "N")]
+        days: u32,
+        /// standard (3-5 hours; Deep Archive within 12), bulk (5-12 hours; Deep Archive within
+        /// 48) or expedited (1-5 minutes; not for Deep Archive).
+        #[arg(long, default_value = "standard")]
+        tier: String,
+    },
+    /// Whether an object is archived, being restored, or readable until when.
+    Status {
+        /// s3://bucket/key
+        target: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -83,6 +83,11 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let conn = chosen_connection(&engine, &cli.global, None).await?;
             versions::run(&engine, &conn, cmd, cli.global.json).await
         }
+        Command::Archive(cmd) => {
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            versions::archive(&engine, &conn, cmd, cli.global.json).await
+        }
         Command::Retention(cmd) => {
             let engine = open_engine()?;
             let conn = chosen_connection(&engine, &cli.global, None).await?;

@@ -1,4 +1,5 @@
-//! `satchel version ls|restore|rm` and `satchel undelete`: older versions and delete markers.
+//! `satchel version ls|restore|rm` and `satchel undelete`: older versions and delete markers;
+//! `satchel archive restore|status`: objects in archive tiers.
 
 use std::io::{IsTerminal, Write};
 
@@ -6,7 +7,7 @@ use satchel_core::objects::{self, VersionEntry};
 use satchel_core::{Connection, Error, ErrorCode, Satchel};
 use serde_json::json;
 
-use crate::args::{UndeleteArgs, VersionCommand};
+use crate::args::{ArchiveCommand, UndeleteArgs, VersionCommand};
 use crate::{emit, s3_address};
 
 pub async fn run(engine: &Satchel, conn: &Connection, cmd: VersionCommand, json: bool) -> Result<(), Error> {
@@ -124,4 +125,61 @@ pub async fn undelete(engine: &Satchel, conn: &Connection, args: UndeleteArgs, j
         return Err(Error::new(ErrorCode::Storage, format!("{} object(s) could not be undeleted.", report.failed.len())));
     }
     Ok(())
+}
+
+/// `archive restore s3://B/KEY [--recursive] --days N [--tier T]`, `archive status s3://B/KEY`.
+pub async fn archive(engine: &Satchel, conn: &Connection, cmd: ArchiveCommand, json: bool) -> Result<(), Error> {
+    use satchel_core::objects::archive::{self, RestoreAnswer, RestoreTier};
+    match cmd {
+        ArchiveCommand::Status { target } => {
+            let (bucket, key) = object_address(&target)?;
+            let st = archive::status(&engine.bucket_client(conn, &bucket).await?, &bucket, &key).await?;
+            emit(json, json!(st), || format!("{key}: {}", st.says));
+            Ok(())
+        }
+        ArchiveCommand::Restore { target, recursive, days, tier } => {
+            // Checked before anything is listed or sent.
+            let tier = RestoreTier::parse(&tier)?;
+            archive::check_request(days, tier, None)?;
+            let (bucket, key) = s3_address(&target)?;
+            let s3 = engine.bucket_client(conn, &bucket).await?;
+            if !recursive {
+                let (_, key) = object_address(&target)?;
+                let st = archive::status(&s3, &bucket, &key).await?;
+                archive::check_request(days, tier, st.storage_class.as_deref())?;
+                let answer = archive::request(&s3, &bucket, &key, days, tier).await?;
+                let class = st.storage_class.unwrap_or_default();
+                emit(json, json!({ "key": key, "answer": answer, "typical_time": tier.typical_time(&class) }), || match answer {
+                    RestoreAnswer::Started => format!("Restoring {key}: readable in {}, for {days} day{}.", tier.typical_time(&class), if days == 1 { "" } else { "s" }),
+                    RestoreAnswer::AlreadyRestoring => format!("{key} is already being restored."),
+                });
+                return Ok(());
+            }
+            let prefix = if key.is_empty() || key.ends_with('/') { key } else { format!("{key}/") };
+            let cancel = crate::cancel_on_ctrl_c();
+            let show = !json && std::io::stderr().is_terminal();
+            let report = archive::request_many(&s3, &bucket, &[prefix], days, tier, &cancel, |n| {
+                if show {
+                    eprint!("\rasked for {n}   ");
+                }
+            })
+            .await?;
+            if show {
+                eprintln!();
+            }
+            for f in &report.failed {
+                eprintln!("not restored {}: {}", f.key, f.reason);
+            }
+            emit(json, json!(report), || {
+                format!(
+                    "Asked to restore {} object(s); {} already being restored; {} not archived.",
+                    report.requested, report.already_restoring, report.not_archived
+                )
+            });
+            if !report.failed.is_empty() {
+                return Err(Error::new(ErrorCode::Storage, format!("{} restore request(s) failed.", report.failed.len())));
+            }
+            Ok(())
+        }
+    }
 }

@@ -1743,3 +1743,65 @@ async fn lifecycle_rules_are_checked_set_and_said() {
     let o = on_server(home.path(), m, "audit", &["--bucket", &bucket]);
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().filter(|l| l.contains("  lifecycle  ")).count(), 3, "{}", String::from_utf8_lossy(&o.stdout));
 }
+
+/// An archived object: reading it says to restore it first; a restore is asked for (moto restores
+/// at once) and its status read; a folder's archived objects are restored together; bad input
+/// sends nothing.
+#[tokio::test]
+async fn archived_objects_are_restored_and_their_status_shown() {
+    let m = moto();
+    let bucket = unique("archive");
+    m.create_bucket(&bucket).await;
+    let put = |key: &'static str, class: aws_sdk_s3::types::StorageClass| {
+        let c = m.client();
+        let bucket = bucket.clone();
+        async move { c.put_object().bucket(&bucket).key(key).storage_class(class).body(b"cold".to_vec().into()).send().await.unwrap() }
+    };
+    use aws_sdk_s3::types::StorageClass;
+    put("cold.txt", StorageClass::Glacier).await;
+    put("deep.txt", StorageClass::DeepArchive).await;
+    put("old/a.txt", StorageClass::Glacier).await;
+    put("old/b.txt", StorageClass::Glacier).await;
+    put("old/warm.txt", StorageClass::Standard).await;
+    let home = tempfile::tempdir().unwrap();
+    let sat = |command: &str, extra: &[&str]| on_server(home.path(), m, command, extra);
+
+    let o = sat("archive", &["status", &format!("s3://{bucket}/cold.txt"), "--json"]);
+    assert_eq!(stdout_json(&o)["archived"], true);
+    let o = sat("cp", &[&format!("s3://{bucket}/cold.txt"), home.path().join("cold.txt").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("Restore it from the archive first"), "{}", stderr(&o));
+    assert!(!home.path().join("cold.txt").exists());
+
+    for (bad, says) in [
+        (&["--days", "0"][..], "1 day or more"),
+        (&["--days", "3", "--tier", "fastest"], "standard, bulk or expedited"),
+    ] {
+        let o = sat("archive", &[&["restore", &format!("s3://{bucket}/cold.txt")][..], bad].concat());
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+    }
+    let o = sat("archive", &["restore", &format!("s3://{bucket}/deep.txt"), "--days", "1", "--tier", "expedited"]);
+    assert!(stderr(&o).contains("no expedited"), "{}", stderr(&o));
+    let head = m.client().head_object().bucket(&bucket).key("cold.txt").send().await.unwrap();
+    assert!(head.restore().is_none(), "nothing was sent");
+
+    let o = sat("archive", &["restore", &format!("s3://{bucket}/cold.txt"), "--days", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("3 to 5 hours"), "{}", String::from_utf8_lossy(&o.stdout));
+    let head = m.client().head_object().bucket(&bucket).key("cold.txt").send().await.unwrap();
+    assert!(head.restore().is_some(), "moto holds the restore");
+    let o = sat("archive", &["status", &format!("s3://{bucket}/cold.txt"), "--json"]);
+    let st = stdout_json(&o);
+    assert!(st["readable_until"].is_string() || st["restoring"] == true, "{st}");
+
+    let o = sat("archive", &["restore", &format!("s3://{bucket}/old"), "--recursive", "--days", "2", "--tier", "bulk", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = stdout_json(&o);
+    assert_eq!((r["requested"].as_u64(), r["not_archived"].as_u64()), (Some(2), Some(1)), "{r}");
+    for k in ["old/a.txt", "old/b.txt"] {
+        assert!(m.client().head_object().bucket(&bucket).key(k).send().await.unwrap().restore().is_some(), "{k}");
+    }
+    let o = sat("archive", &["restore", &format!("s3://{bucket}/old/warm.txt"), "--days", "2"]);
+    assert!(stderr(&o).contains("isn't archived"), "{}", stderr(&o));
+}

@@ -48,6 +48,9 @@ pub enum ErrorCode {
     /// The change would make something public; the message says what. Nothing was sent: ask the
     /// user, then send it again confirmed.
     NeedsConfirmation,
+    /// The object is in an archive storage class (Glacier Flexible Retrieval, Deep Archive): it
+    /// must be restored before it can be read or copied.
+    Archived,
     /// The storage answered with an error we have no better word for.
     Storage,
     /// A failure inside Satchel itself.

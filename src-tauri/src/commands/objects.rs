@@ -134,3 +134,31 @@ pub async fn preview_object(engine: Engine<'_>, connection_id: String, bucket: S
 pub async fn edit_metadata(engine: Engine<'_>, connection_id: String, bucket: String, key: String, edit: MetadataEdit) -> Result<(), Error> {
     objects::edit_metadata(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &key, &edit).await
 }
+
+/// Whether an object is archived, being restored, or readable until when.
+#[tauri::command]
+#[specta::specta]
+pub async fn archive_status(engine: Engine<'_>, connection_id: String, bucket: String, key: String) -> Result<objects::archive::ArchiveStatus, Error> {
+    objects::archive::status(&engine.bucket_client_of(&connection_id, &bucket).await?, &bucket, &key).await
+}
+
+/// Asks for a restored copy (kept `days` days) of every archived object in the selection (keys,
+/// and folders as `prefix/`); `progress` gets how many were handled.
+#[tauri::command]
+#[specta::specta]
+#[allow(clippy::too_many_arguments)]
+pub async fn restore_from_archive(
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    selection: Vec<String>,
+    days: u32,
+    tier: objects::archive::RestoreTier,
+    op_id: String,
+    progress: Channel<f64>,
+) -> Result<objects::archive::RestoreReport, Error> {
+    let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
+    let op = engine.operation(&op_id);
+    let progress = Throttled::new(progress);
+    objects::archive::request_many(&s3, &bucket, &selection, days, tier, op.token(), |n| progress.send(false, || n as f64)).await
+}

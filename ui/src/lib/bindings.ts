@@ -115,6 +115,13 @@ export const commands = {
 	previewObject: (connectionId: string, bucket: string, key: string) => typedError<Preview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_object", { connectionId, bucket, key })),
 	/**  Rewrites an object's headers, user metadata or storage class in place (keeps tags and encryption). */
 	editMetadata: (connectionId: string, bucket: string, key: string, edit: MetadataEdit_Deserialize) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("edit_metadata", { connectionId, bucket, key, edit })),
+	/**  Whether an object is archived, being restored, or readable until when. */
+	archiveStatus: (connectionId: string, bucket: string, key: string) => typedError<ArchiveStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("archive_status", { connectionId, bucket, key })),
+	/**
+	 *  Asks for a restored copy (kept `days` days) of every archived object in the selection (keys,
+	 *  and folders as `prefix/`); `progress` gets how many were handled.
+	 */
+	restoreFromArchive: (connectionId: string, bucket: string, selection: string[], days: number, tier: RestoreTier, opId: string, progress: Channel<number | null>) => typedError<RestoreReport, AppError_Serialize>(__TAURI_INVOKE("restore_from_archive", { connectionId, bucket, selection, days, tier, opId, progress })),
 	bucketEncryption: (connectionId: string, bucket: string) => typedError<BucketEncryption_Serialize, AppError_Serialize>(__TAURI_INVOKE("bucket_encryption", { connectionId, bucket })),
 	setBucketEncryption: (connectionId: string, bucket: string, choice: EncryptionChoice_Deserialize) => typedError<BucketEncryption_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_bucket_encryption", { connectionId, bucket, choice })),
 	bucketObjectLock: (connectionId: string, bucket: string) => typedError<ObjectLockView_Serialize, AppError_Serialize>(__TAURI_INVOKE("bucket_object_lock", { connectionId, bucket })),
@@ -314,6 +321,35 @@ export type AppError_Serialize = {
 	message: string,
 	/**  Technical detail for "show details": the S3 error code, HTTP status, request id. */
 	detail: string | null,
+};
+
+/**  Whether an object can be read now. */
+export type ArchiveStatus = ArchiveStatus_Serialize | ArchiveStatus_Deserialize;
+
+/**  Whether an object can be read now. */
+export type ArchiveStatus_Deserialize = {
+	key: string,
+	storage_class?: string | null,
+	archived: boolean,
+	/**  A restore was asked for and isn't done yet. */
+	restoring: boolean,
+	/**  The restored copy can be read until then (HTTP date, as S3 gives it). */
+	readable_until?: string | null,
+	/**  For people: "Archived in DEEP_ARCHIVE: restore it to read it." / "Restoring …" / "Readable until …". */
+	says: string,
+};
+
+/**  Whether an object can be read now. */
+export type ArchiveStatus_Serialize = {
+	key: string,
+	storage_class: string | null,
+	archived: boolean,
+	/**  A restore was asked for and isn't done yet. */
+	restoring: boolean,
+	/**  The restored copy can be read until then (HTTP date, as S3 gives it). */
+	readable_until: string | null,
+	/**  For people: "Archived in DEEP_ARCHIVE: restore it to read it." / "Restoring …" / "Readable until …". */
+	says: string,
 };
 
 /**  One change. */
@@ -813,6 +849,11 @@ export type ErrorCode =
  *  user, then send it again confirmed.
  */
 "needs_confirmation" | 
+/**
+ *  The object is in an archive storage class (Glacier Flexible Retrieval, Deep Archive): it
+ *  must be restored before it can be read or copied.
+ */
+"archived" | 
 /**  The storage answered with an error we have no better word for. */
 "storage" | 
 /**  A failure inside Satchel itself. */
@@ -1503,6 +1544,19 @@ export type RequiredTag_Serialize = {
 	/**  The values allowed; empty means any non-empty value. */
 	allowed: string[],
 };
+
+/**  What restoring a folder did. */
+export type RestoreReport = {
+	requested: number | null,
+	already_restoring: number | null,
+	/**  Objects below the folder that aren't archived (nothing to do). */
+	not_archived: number | null,
+	failed: KeyFailure[],
+	cancelled: boolean,
+};
+
+/**  How fast a restore is done, and what it costs: S3's three retrieval tiers. */
+export type RestoreTier = "expedited" | "standard" | "bulk";
 
 export type RetentionMode = "governance" | "compliance";
 

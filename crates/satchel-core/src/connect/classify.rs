@@ -152,6 +152,14 @@ pub fn from_answer(a: &Answer<'_>, attempt: Attempt<'_>) -> Error {
         "NotImplemented" | "MethodNotAllowed" => {
             (ErrorCode::Unsupported, format!("This storage does not support what's needed to {}.", attempt.action))
         }
+        // (RestoreObject answers it too, for an object that isn't archived: the archive module says that.)
+        "InvalidObjectState" => (
+            ErrorCode::Archived,
+            format!(
+                "Couldn't {}: the object is in an archive (Glacier Flexible Retrieval or Deep Archive). Restore it from the archive first; it can then be read for as many days as you ask.",
+                attempt.action
+            ),
+        ),
         "NoSuchBucket" => (ErrorCode::NotFound, "That bucket doesn't exist (or was just deleted).".to_string()),
         "NoSuchKey" | "NotFound" => (ErrorCode::NotFound, "That object doesn't exist (or was just deleted).".to_string()),
         "SlowDown" | "ServiceUnavailable" | "InternalError" => (

@@ -1,6 +1,7 @@
 //! Objects: listing, properties and metadata edits, delete, folders, copy/move/rename, previews and
 //! bulk tagging — everything done to objects already in a bucket.
 
+pub mod archive;
 mod bulk_tags;
 mod copy;
 mod delete;
