@@ -583,6 +583,14 @@ pub struct CpArgs {
     /// S3-to-S3: DST is in this saved connection (another storage); the bytes go through Satchel.
     #[arg(long, value_name = "NAME")]
     pub to_connection: Option<String>,
+    /// Uploads: the storage class of what is sent (STANDARD, INTELLIGENT_TIERING, STANDARD_IA,
+    /// ONEZONE_IA, GLACIER_IR, GLACIER, DEEP_ARCHIVE); the bucket's default otherwise.
+    #[arg(long, value_name = "CLASS")]
+    pub storage_class: Option<String>,
+    /// Uploads: the encryption of what is sent, sse-s3 or sse-kms[:KEY]; the bucket's default
+    /// otherwise.
+    #[arg(long, value_name = "KIND")]
+    pub sse: Option<String>,
 }
 
 #[derive(Debug, Args)]

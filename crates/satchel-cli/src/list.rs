@@ -83,8 +83,10 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
         return upload(engine, conn, args, json).await;
     }
     if args.dst.starts_with("s3://") {
-        if !args.tags.is_empty() || args.if_exists.is_some() || args.follow_symlinks {
-            return Err(Error::invalid("--tag, --if-exists and --follow-symlinks don't apply to copies between S3 locations: a copy keeps the source's tags and metadata."));
+        if !args.tags.is_empty() || args.if_exists.is_some() || args.follow_symlinks || args.storage_class.is_some() || args.sse.is_some() {
+            return Err(Error::invalid(
+                "--tag, --if-exists, --follow-symlinks, --storage-class and --sse don't apply to copies between S3 locations: a copy keeps the source's tags, metadata, class and encryption.",
+            ));
         }
         let req = crate::remote::RemoteCopy { src: &args.src, dst: &args.dst, recursive: args.recursive, remove_source: false, to_connection: args.to_connection.as_deref() };
         return crate::remote::run(engine, conn, req, json).await;
@@ -92,8 +94,8 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
     if args.to_connection.is_some() {
         return Err(Error::invalid("--to-connection goes with copies between S3 locations (s3://… to s3://…)."));
     }
-    if !args.tags.is_empty() {
-        return Err(Error::invalid("--tag applies to uploads; to tag objects already in S3, use `satchel tag set`."));
+    if !args.tags.is_empty() || args.storage_class.is_some() || args.sse.is_some() {
+        return Err(Error::invalid("--tag, --storage-class and --sse apply to uploads; a download keeps the object as it is."));
     }
     let if_exists = match (&args.if_exists, args.recursive) {
         (None, _) => IfExists::Overwrite,
@@ -160,8 +162,13 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
         concurrency: args.concurrency,
         checksum: Checksum::parse(&args.checksum)?,
         tags: args.tags.iter().map(|t| satchel_core::tags::parse_tag(t)).collect::<Result<_, _>>()?,
+        storage_class: args.storage_class.as_deref().map(transfer::parse_storage_class).transpose()?,
+        encryption: args.sse.as_deref().map(upload_encryption).transpose()?,
         ..UploadOptions::default()
     };
+    if let Some(class @ ("GLACIER" | "DEEP_ARCHIVE")) = opts.storage_class.as_ref().map(|c| c.as_str()) {
+        eprintln!("satchel: note: objects sent to {class} are archived: they must be restored (satchel archive restore) before they can be read again.");
+    }
     if meta.is_dir() {
         // The same command run again after an interruption skips what the first run finished.
         let from = src.canonicalize().unwrap_or_else(|_| src.clone());
@@ -253,4 +260,15 @@ pub(crate) async fn run_upload(
         ));
     }
     Ok(report)
+}
+
+/// `--sse sse-s3|sse-kms[:KEY]|sse-c:NAME`.
+fn upload_encryption(value: &str) -> Result<satchel_core::governance::encryption::EncryptionChoice, Error> {
+    if value.starts_with("sse-c") {
+        return Err(Error::new(
+            satchel_core::ErrorCode::Unsupported,
+            "Customer-provided keys (SSE-C) aren't in this version of Satchel yet: use sse-s3 or sse-kms[:KEY]. Nothing was sent.",
+        ));
+    }
+    satchel_core::governance::encryption::parse(value, false)
 }

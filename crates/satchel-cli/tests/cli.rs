@@ -1805,3 +1805,36 @@ async fn archived_objects_are_restored_and_their_status_shown() {
     let o = sat("archive", &["restore", &format!("s3://{bucket}/old/warm.txt"), "--days", "2"]);
     assert!(stderr(&o).contains("isn't archived"), "{}", stderr(&o));
 }
+
+/// `cp --storage-class --sse`: a small file and a multipart one arrive in the class and with the
+/// encryption asked for; a class or encryption that doesn't exist sends nothing.
+#[tokio::test]
+async fn cp_uploads_in_the_class_and_encryption_asked_for() {
+    let m = moto();
+    let bucket = unique("classes");
+    m.create_bucket(&bucket).await;
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("up");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("small.txt"), b"small").unwrap();
+    std::fs::write(dir.join("big.bin"), vec![7u8; 9 * 1024 * 1024]).unwrap();
+    let o = on_server(home.path(), m, "cp", &["--recursive", dir.to_str().unwrap(), &format!("s3://{bucket}/in/"), "--storage-class", "standard-ia", "--sse", "sse-kms:alias/data", "--part-size", "5M"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for key in ["in/small.txt", "in/big.bin"] {
+        let head = m.client().head_object().bucket(&bucket).key(key).send().await.unwrap();
+        assert_eq!(head.storage_class().map(|c| c.as_str()), Some("STANDARD_IA"), "{key}");
+        assert_eq!(head.server_side_encryption().map(|c| c.as_str()), Some("aws:kms"), "{key}");
+        assert!(head.ssekms_key_id().is_some(), "{key}: the KMS key is named");
+    }
+    let file = dir.join("small.txt");
+    for (flags, says) in [
+        (&["--storage-class", "FROZEN"][..], "isn't a storage class"),
+        (&["--sse", "sse-c:mine"], "SSE-C"),
+        (&["--sse", "aes"], "sse-s3, sse-kms"),
+    ] {
+        let o = on_server(home.path(), m, "cp", &[&[file.to_str().unwrap(), &format!("s3://{bucket}/refused.txt")][..], flags].concat());
+        assert_eq!(o.status.code(), Some(1), "{flags:?}");
+        assert!(stderr(&o).contains(says), "{flags:?}: {}", stderr(&o));
+    }
+    assert!(m.client().head_object().bucket(&bucket).key("refused.txt").send().await.is_err(), "nothing was sent");
+}

@@ -58,6 +58,40 @@ pub struct UploadOptions {
     /// journalled under it, a later run of the same name skips the files finished and unchanged
     /// since, and the record goes when a run finishes everything.
     pub batch: Option<String>,
+    /// The storage class of what is sent; `None`: the bucket's default (STANDARD).
+    pub storage_class: Option<aws_sdk_s3::types::StorageClass>,
+    /// The encryption of what is sent; `None`: the bucket's default encryption.
+    pub encryption: Option<crate::governance::encryption::EncryptionChoice>,
+}
+
+impl UploadOptions {
+    /// The headers `storage_class` and `encryption` become: (class, algorithm, KMS key, bucket key).
+    pub(crate) fn write_headers(
+        &self,
+    ) -> (Option<aws_sdk_s3::types::StorageClass>, Option<aws_sdk_s3::types::ServerSideEncryption>, Option<String>, Option<bool>) {
+        use crate::governance::encryption::EncryptionChoice;
+        use aws_sdk_s3::types::ServerSideEncryption;
+        match &self.encryption {
+            None => (self.storage_class.clone(), None, None, None),
+            Some(EncryptionChoice::SseS3) => (self.storage_class.clone(), Some(ServerSideEncryption::Aes256), None, None),
+            Some(EncryptionChoice::SseKms { key_id, bucket_key }) => (
+                self.storage_class.clone(),
+                Some(ServerSideEncryption::AwsKms),
+                key_id.as_deref().map(str::trim).filter(|k| !k.is_empty()).map(str::to_string),
+                bucket_key.then_some(true),
+            ),
+        }
+    }
+}
+
+/// A storage class for uploads by its S3 name (any case, `-` for `_`), or a plain error listing them.
+pub fn parse_storage_class(name: &str) -> Result<aws_sdk_s3::types::StorageClass> {
+    const CLASSES: [&str; 7] = ["STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"];
+    let wanted = name.trim().to_ascii_uppercase().replace('-', "_");
+    match CLASSES.iter().find(|c| **c == wanted) {
+        Some(c) => Ok(aws_sdk_s3::types::StorageClass::from(*c)),
+        None => Err(Error::invalid(format!("\"{name}\" isn't a storage class uploads can use: {}.", CLASSES.join(", ")))),
+    }
 }
 
 impl Default for UploadOptions {
@@ -71,6 +105,8 @@ impl Default for UploadOptions {
             resume: None,
             budget: None,
             batch: None,
+            storage_class: None,
+            encryption: None,
         }
     }
 }
@@ -434,6 +470,7 @@ async fn upload_one(shared: &Arc<Shared>, item: &UploadItem, checksum: Checksum)
         return Err(e);
     }
     let s3 = shared.client(checksum);
+    let (class, sse, kms_key, bucket_key) = shared.opts.write_headers();
     let sent = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("upload the file"), &|n| shared.tally.retried(&item.key, n), || {
         s3.client
             .put_object()
@@ -441,6 +478,10 @@ async fn upload_one(shared: &Arc<Shared>, item: &UploadItem, checksum: Checksum)
             .key(&item.key)
             .content_type(guess_type(&item.key))
             .set_tagging(tagging_header(&shared.opts.tags))
+            .set_storage_class(class.clone())
+            .set_server_side_encryption(sse.clone())
+            .set_ssekms_key_id(kms_key.clone())
+            .set_bucket_key_enabled(bucket_key)
             .set_checksum_algorithm(checksum.algorithm())
             .set_content_md5(body.md5.clone())
             .body(body.stream())

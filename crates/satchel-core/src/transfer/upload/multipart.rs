@@ -148,6 +148,7 @@ async fn start_multipart(
         }
     }
     let s3 = shared.client(checksum);
+    let (class, sse, kms_key, bucket_key) = shared.opts.write_headers();
     let created = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("start a multipart upload"), &|n| shared.tally.retried(&item.key, n), || {
         s3.client
             .create_multipart_upload()
@@ -155,6 +156,10 @@ async fn start_multipart(
             .key(&item.key)
             .content_type(guess_type(&item.key))
             .set_tagging(tagging_header(&shared.opts.tags))
+            .set_storage_class(class.clone())
+            .set_server_side_encryption(sse.clone())
+            .set_ssekms_key_id(kms_key.clone())
+            .set_bucket_key_enabled(bucket_key)
             .set_checksum_algorithm(checksum.algorithm())
             .send()
     })
