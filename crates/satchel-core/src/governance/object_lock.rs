@@ -188,7 +188,11 @@ pub async fn read_object(s3: &S3, bucket: &str, key: &str, version: Option<&str>
         .set_version_id(version.map(str::to_string))
         .send()
         .await
-        .map_err(|e| crate::objects::not_found_as_object(classify(&e, s3.attempt("read the object's lock")), bucket, key))?;
+        .map_err(|e| match classify(&e, s3.attempt("read the object's lock")) {
+            // Governance sits beside objects, so it says this itself.
+            e if e.code == ErrorCode::NotFound => Error::not_found(format!("There's no object s3://{bucket}/{key} (it may have just been deleted).")),
+            e => e,
+        })?;
     let mode = head.object_lock_mode().and_then(|m| match m {
         aws_sdk_s3::types::ObjectLockMode::Governance => Some(RetentionMode::Governance),
         aws_sdk_s3::types::ObjectLockMode::Compliance => Some(RetentionMode::Compliance),

@@ -27,5 +27,4 @@ pub use location::parse_s3_url;
 pub use metadata::{edit_metadata, MetadataEdit};
 pub use preview::{preview, preview_at, read_head, Preview, PREVIEW_BYTES, PREVIEW_IMAGE_BYTES};
 pub use properties::{properties, properties_at, ObjectProperties};
-pub(crate) use properties::not_found_as_object;
 pub use versions::{delete_version, deleted_keys, key_versions, list_versions, restore_version, undelete, undelete_many, UndeleteReport, VersionChange, VersionEntry, VersionPage};

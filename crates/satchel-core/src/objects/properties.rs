@@ -78,7 +78,7 @@ pub async fn properties_at(s3: &S3, bucket: &str, key: &str, version: Option<&st
 }
 
 /// A missing object said as one, not as a generic "not found".
-pub(crate) fn not_found_as_object(e: Error, bucket: &str, key: &str) -> Error {
+pub(super) fn not_found_as_object(e: Error, bucket: &str, key: &str) -> Error {
     if e.code == ErrorCode::NotFound {
         Error::not_found(format!("There's no object s3://{bucket}/{key} (it may have just been deleted)."))
     } else {
