@@ -73,6 +73,16 @@ pub struct Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// The same error, said in `message` when it is the storage lacking the feature: each
+    /// feature names itself better than a generic "not supported".
+    pub fn when_unsupported(self, message: &str) -> Error {
+        if self.code == ErrorCode::Unsupported {
+            Error { message: message.to_string(), ..self }
+        } else {
+            self
+        }
+    }
+
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error { code, message: message.into(), detail: None }
     }

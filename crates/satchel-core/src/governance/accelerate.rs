@@ -6,7 +6,7 @@ use aws_sdk_s3::types::{AccelerateConfiguration, BucketAccelerateStatus};
 
 use crate::connect::classify::classify;
 use crate::connect::client::S3;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 
 /// Whether the bucket has acceleration on (`None`: never set, which is off).
 pub async fn read(s3: &S3, bucket: &str) -> Result<bool> {
@@ -44,11 +44,7 @@ pub async fn apply(s3: &S3, bucket: &str, on: bool) -> Result<()> {
 }
 
 fn unsupported_or(e: Error) -> Error {
-    if e.code == ErrorCode::Unsupported {
-        Error::new(ErrorCode::Unsupported, "Transfer acceleration is an Amazon S3 feature: this storage doesn't support it.")
-    } else {
-        e
-    }
+    e.when_unsupported("Transfer acceleration is an Amazon S3 feature: this storage doesn't support it.")
 }
 
 /// `on`/`off` (or `enabled`/`suspended`).

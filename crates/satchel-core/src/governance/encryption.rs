@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::connect::classify::classify;
 use crate::connect::client::S3;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 
 /// A bucket's default encryption as read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -155,11 +155,7 @@ pub async fn apply(s3: &S3, bucket: &str, choice: &EncryptionChoice) -> Result<(
 }
 
 fn unsupported_or(e: Error) -> Error {
-    if e.code == ErrorCode::Unsupported {
-        Error::new(ErrorCode::Unsupported, "This storage doesn't support default encryption settings.")
-    } else {
-        e
-    }
+    e.when_unsupported("This storage doesn't support default encryption settings.")
 }
 
 #[cfg(test)]

@@ -1351,11 +1351,7 @@ pub async fn delete(s3: &S3, bucket: &str) -> Result<()> {
 }
 
 fn unsupported_or(e: Error) -> Error {
-    if e.code == ErrorCode::Unsupported {
-        Error { message: "This storage doesn't support lifecycle rules.".into(), ..e }
-    } else {
-        e
-    }
+    e.when_unsupported("This storage doesn't support lifecycle rules.")
 }
 
 /// The first part of `sent` that `held` doesn't have, in words ("the tag filter of rule \"tmp\""):

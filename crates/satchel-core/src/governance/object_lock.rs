@@ -270,11 +270,7 @@ pub async fn apply_legal_hold(s3: &S3, bucket: &str, key: &str, version: Option<
 }
 
 fn unsupported_or(e: Error) -> Error {
-    if e.code == ErrorCode::Unsupported {
-        Error::new(ErrorCode::Unsupported, "This storage doesn't support object lock.")
-    } else {
-        e
-    }
+    e.when_unsupported("This storage doesn't support object lock.")
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::connect::classify::classify;
 use crate::connect::client::S3;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -105,11 +105,7 @@ pub async fn apply(s3: &S3, bucket: &str, on: bool) -> Result<()> {
 }
 
 fn unsupported_or(e: Error) -> Error {
-    if e.code == ErrorCode::Unsupported {
-        Error::new(ErrorCode::Unsupported, "This storage doesn't support versioning.")
-    } else {
-        e
-    }
+    e.when_unsupported("This storage doesn't support versioning.")
 }
 
 /// `on`/`enabled` or `suspended`/`off`: the CLI's words.
