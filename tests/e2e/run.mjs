@@ -647,6 +647,92 @@ async function main() {
     await (await byTestId(browser, 'tab-objects')).click();
   });
 
+  await step('versions: turned on in the overview, a file written twice, its first version restored and previewed', async () => {
+    await (await byTestId(browser, 'tab-overview')).click();
+    const enable = await byTestId(browser, 'versioning-enable');
+    await enable.waitForDisplayed({ timeout: WAIT });
+    await enable.scrollIntoView();
+    await enable.click();
+    const state = await byTestId(browser, 'versioning-state');
+    await browser.waitUntil(async () => (await state.getProperty('textContent')).trim() === 'On', {
+      timeout: WAIT, timeoutMsg: 'the overview does not say versioning is on',
+    });
+    assert.match(await (await fetch(`${moto}/e2e-reports?versioning`)).text(), /<Status>Enabled<\/Status>/, 'moto has versioning on');
+    // The settings at the top are read again.
+    const setting = await browser.$('[data-testid="setting"][data-name="versioning"]');
+    await browser.waitUntil(async () => (await setting.getAttribute('data-state')) === 'on', {
+      timeout: WAIT, timeoutMsg: 'the settings list still says versioning is off',
+    });
+    await (await browser.$('#versioning-heading')).scrollIntoView();
+    await browser.pause(300);
+    await browser.saveScreenshot(path.join(shots, 'versioning-on.png'));
+
+    // Written twice through the CLI (a signed PUT: with Block Public Access on, moto refuses an
+    // anonymous one): two versions, the second current.
+    const file = path.join(home, 'notes.txt');
+    for (const body of ['first draft\n', 'second draft\n']) {
+      await writeFile(file, body);
+      const put = spawn(cli, ['--connection', 'Moto', 'cp', file, 's3://e2e-reports/notes.txt'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      put.stderr.on('data', (d) => (stderr += d));
+      assert.equal(await new Promise((r) => put.on('exit', r)), 0, stderr);
+    }
+    await (await byTestId(browser, 'tab-objects')).click();
+    await (await byTestId(browser, 'action-refresh')).click();
+    await (await objectRow('notes.txt')).waitForDisplayed({ timeout: WAIT });
+    await (await byTestId(browser, 'action-versions')).click();
+    const versionsOfNotes = () => browser.$$('[data-testid="version-row"][data-key="notes.txt"]');
+    await browser.waitUntil(async () => (await versionsOfNotes()).length === 2, { timeout: WAIT, timeoutMsg: 'the two versions of notes.txt are not listed' });
+    const older = await browser.$('[data-testid="version-row"][data-key="notes.txt"][data-current="false"]');
+    await older.click();
+    await (await byTestId(browser, 'version-restore')).click();
+    const done = await byTestId(browser, 'versions-done');
+    await done.waitForDisplayed({ timeout: WAIT });
+    assert.match(await done.getProperty('textContent'), /Restored notes\.txt/);
+    // Listed again: the restored copy is a third version, current and selected.
+    await browser.waitUntil(async () => (await versionsOfNotes()).length === 3, { timeout: WAIT, timeoutMsg: 'the restored copy is not listed' });
+    const current = await browser.$('[data-testid="version-row"][data-key="notes.txt"][data-current="true"]');
+    await browser.waitUntil(async () => (await current.getAttribute('aria-selected')) === 'true', {
+      timeout: WAIT, timeoutMsg: 'the current version is not selected after the restore',
+    });
+    const listed = await (await fetch(`${moto}/e2e-reports?versions&prefix=notes.txt`)).text();
+    assert.equal((listed.match(/<Version>/g) ?? []).length, 3, 'moto holds three versions');
+    await (await byTestId(browser, 'version-preview')).click();
+    const preview = await byTestId(browser, 'preview');
+    await preview.waitForDisplayed({ timeout: WAIT });
+    await browser.waitUntil(async () => (await preview.getAttribute('data-kind')) === 'text', { timeout: WAIT, timeoutMsg: 'the preview never showed' });
+    assert.match(await preview.getProperty('textContent'), /first draft/, 'the current version reads "first draft"');
+    // WebKit's screenshot can trail the DOM by a frame.
+    await browser.pause(300);
+    await browser.saveScreenshot(path.join(shots, 'version-restored-preview.png'));
+    await browser.keys('Escape');
+    await preview.waitForExist({ reverse: true, timeout: WAIT });
+  });
+
+  await step('deleted files: a file deleted in a versioned bucket is undeleted from the folder’s deleted files', async () => {
+    await (await byTestId(browser, 'action-versions')).click();
+    const row = await objectRow('notes.txt');
+    await row.waitForDisplayed({ timeout: WAIT });
+    await row.click();
+    await (await byTestId(browser, 'action-delete')).click();
+    await (await byTestId(browser, 'confirm')).click();
+    await (await objectRow('notes.txt')).waitForExist({ reverse: true, timeout: WAIT });
+    assert.ok(!(await exists('notes.txt')), 'moto no longer lists it');
+    await (await byTestId(browser, 'action-deleted')).click();
+    const file = await browser.$('[data-testid="deleted-file"][data-key="notes.txt"]');
+    await file.waitForDisplayed({ timeout: WAIT });
+    await (await file.$('input')).click();
+    await browser.pause(300);
+    await browser.saveScreenshot(path.join(shots, 'deleted-files.png'));
+    await (await byTestId(browser, 'undelete-selected')).click();
+    const report = await byTestId(browser, 'action-report');
+    await browser.waitUntil(async () => /Undeleted 1 file\./.test(await report.getProperty('textContent').catch(() => '')), {
+      timeout: WAIT, timeoutMsg: 'no report of the undelete',
+    });
+    await (await objectRow('notes.txt')).waitForDisplayed({ timeout: WAIT });
+    assert.ok(await exists('notes.txt'), 'moto lists it again');
+  });
+
   await step('a bucket is created through the wizard with safe defaults', async () => {
     await (await connectionRow(browser, 'Moto')).click();
     await (await byTestId(browser, 'new-bucket')).click();

@@ -15,6 +15,7 @@ export type ActionId =
   | 'tag'
   | 'delete'
   | 'properties'
+  | 'versions'
   | 'new-folder';
 
 export interface ActionState {
@@ -42,6 +43,7 @@ const MENU: readonly { id: ActionId; label: string; shortcut: string; group: num
   { id: 'tag', label: 'Tag…', shortcut: '', group: 2 },
   { id: 'delete', label: 'Delete', shortcut: 'Delete', group: 2 },
   { id: 'properties', label: 'Properties', shortcut: '', group: 3 },
+  { id: 'versions', label: 'Versions…', shortcut: '', group: 3 },
   { id: 'new-folder', label: 'New folder', shortcut: '', group: 3 },
 ];
 
@@ -58,6 +60,8 @@ function why(id: ActionId, count: number, files: number): string | null {
       return files > 0 ? null : 'Select one or more files to share';
     case 'rename':
       return one ? null : 'Select one item to rename';
+    case 'versions':
+      return one && files === 1 ? null : 'Select one file to see its versions';
     case 'copy':
     case 'move':
     case 'tag':

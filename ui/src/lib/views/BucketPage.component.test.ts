@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import BucketPage from './BucketPage.svelte';
-import type { BucketOverview, Census } from '$lib/bindings';
+import type { BucketOverview, Census, VersioningView_Serialize } from '$lib/bindings';
 import { answer, callsOf, deferred, engineError } from '../../test/ipc';
 
 vi.mock('@tauri-apps/api/core', async () => {
@@ -35,11 +35,18 @@ function setup(tab: 'objects' | 'overview' = 'objects') {
 }
 
 let census: unknown = CENSUS;
+let versioning: VersioningView_Serialize;
 
 beforeEach(() => {
   census = CENSUS;
+  versioning = { state: 'never', meaning: 'Overwriting or deleting an object loses it for good.', mfa_delete: null, locked_on: false };
   answer({
     bucket_overview: OVERVIEW,
+    bucket_versioning: () => versioning,
+    set_bucket_versioning: (a: Record<string, unknown>) => {
+      versioning = { ...versioning, state: a.on ? 'enabled' : 'suspended' };
+      return versioning;
+    },
     bucket_exposure: { exposure: 'private', why: 'Block Public Access is on.', block: null },
     audit_entries: [],
     bucket_policy: { text: null, summary: [] },
@@ -121,6 +128,17 @@ describe('BucketPage', () => {
     fail = false;
     await fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
     await waitFor(() => expect(screen.getAllByTestId('setting')[0]).toHaveAttribute('data-state', 'on'));
+  });
+
+  it('turns versioning on in its section, then reads the settings again', async () => {
+    setup('overview');
+    const section = screen.getByRole('region', { name: 'Versioning' });
+    expect(await within(section).findByTestId('versioning-state')).toHaveTextContent('Off (never turned on)');
+    await waitFor(() => expect(callsOf('bucket_overview')).toHaveLength(1));
+    await fireEvent.click(within(section).getByTestId('versioning-enable'));
+    await waitFor(() => expect(within(section).getByTestId('versioning-state')).toHaveTextContent('On'));
+    expect(callsOf('set_bucket_versioning')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', on: true }]);
+    await waitFor(() => expect(callsOf('bucket_overview')).toHaveLength(2));
   });
 
   it('counts objects and size on request, with human sizes', async () => {

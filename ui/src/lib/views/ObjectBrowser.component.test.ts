@@ -8,6 +8,8 @@ import type {
   ObjectProperties_Serialize,
   UploadReport_Serialize,
   UploadSummary_Serialize,
+  VersionEntry_Serialize,
+  VersionPage_Serialize,
 } from '$lib/bindings';
 import type { FakeChannel } from '../../test/channel';
 import { answer, callsOf, deferred, engineError } from '../../test/ipc';
@@ -16,6 +18,17 @@ import { Transfers } from '$lib/uploads/transfers.svelte';
 vi.mock('@tauri-apps/api/core', async () => {
   const { FakeChannel } = await import('../../test/channel');
   return { invoke: vi.fn(), Channel: FakeChannel };
+});
+
+const version = (key: string, id: string, latest: boolean, marker = false): VersionEntry_Serialize => ({
+  key,
+  version_id: id,
+  size: marker ? 0 : 1000,
+  last_modified: '2025-07-01T10:00:00Z',
+  storage_class: marker ? null : 'STANDARD',
+  etag: null,
+  is_latest: latest,
+  is_delete_marker: marker,
 });
 
 type ListArgs = { connectionId: string; bucket: string; prefix: string; recursive: boolean; opId: string; pages: FakeChannel<ListingPage_Serialize> };
@@ -500,6 +513,7 @@ describe('ObjectBrowser', () => {
       'tag',
       'delete',
       'properties',
+      'versions',
       'new-folder',
     ]);
     const download = items.find((i) => i.dataset.action === 'download')!;
@@ -589,5 +603,96 @@ describe('ObjectBrowser', () => {
     expect(screen.getByTestId('search-banner')).toHaveTextContent('Search stopped after 2 objects');
     await fireEvent.click(screen.getByTestId('search-close'));
     expect(rowKeys()).toEqual(['raw/']);
+  });
+
+  it('shows the folder’s versions in place of its objects, follows folders, and goes back', async () => {
+    const versionLists: { prefix: string; opId: string; pages: FakeChannel<VersionPage_Serialize>; finish: (n: number) => void }[] = [];
+    setHandlers({
+      list_versions: (a: unknown) => {
+        const args = a as { prefix: string; recursive: boolean; opId: string; pages: FakeChannel<VersionPage_Serialize> };
+        expect(args.recursive).toBe(false);
+        const d = deferred<unknown>();
+        versionLists.push({ prefix: args.prefix, opId: args.opId, pages: args.pages, finish: d.resolve });
+        return d.promise;
+      },
+    });
+    setup();
+    await listed(['raw/'], [obj('a.csv')]);
+    await fireEvent.click(row('a.csv'));
+    const toggle = screen.getByTestId('action-versions');
+    expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    await fireEvent.click(toggle);
+    expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.queryByTestId('object-table')).toBeNull();
+    expect(screen.queryByTestId('listing-status')).toBeNull();
+    await waitFor(() => expect(versionLists).toHaveLength(1));
+    expect(versionLists[0].prefix).toBe('');
+    versionLists[0].pages.send({ folders: ['raw/'], versions: [version('a.csv', 'v2', true), version('a.csv', 'v1', false)] });
+    versionLists[0].finish(2);
+    await waitFor(() => expect(screen.getByTestId('versions-status')).toHaveTextContent('2 versions'));
+
+    // Delete on a version asks to delete that version, not the objects selected before.
+    const versions = screen.getByTestId('version-table');
+    await fireEvent.click(document.querySelector('[data-testid="version-row"][data-version="v1"]')!);
+    await fireEvent.keyDown(versions, { key: 'Delete' });
+    expect(screen.getByTestId('delete-version-dialog')).toHaveTextContent('Delete the version v1 of “a.csv”');
+    expect(screen.queryByTestId('delete-objects-dialog')).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+
+    // A folder row opens the folder, still showing versions.
+    await fireEvent.click(document.querySelector('[data-testid="version-row"][data-kind="folder"]')!);
+    await fireEvent.keyDown(versions, { key: 'Enter' });
+    await waitFor(() => expect(versionLists).toHaveLength(2));
+    expect(versionLists[1].prefix).toBe('raw/');
+    expect(last().args.prefix).toBe('raw/');
+    expect(screen.getAllByTestId('breadcrumb').map((b) => b.textContent?.trim())).toEqual(['bucket-b', 'raw']);
+
+    // Back to the objects: the versions still being listed are no longer wanted.
+    await fireEvent.click(screen.getByTestId('action-versions'));
+    expect(screen.getByTestId('object-table')).toBeInTheDocument();
+    expect(screen.queryByTestId('versions')).toBeNull();
+    expect(callsOf('cancel_operation')).toContainEqual({ opId: versionLists[1].opId });
+  });
+
+  it('opens Versions… of one file from the context menu; a restore there lists the folder again', async () => {
+    setHandlers({
+      object_versions: [version('a.csv', 'v2', true), version('a.csv', 'v1', false)],
+      restore_version: { key: 'a.csv', current: 'v3', summary: 'Restored a.csv as it was on 2025-07-01T10:00:00Z; the version it replaced is kept.' },
+    });
+    setup();
+    await listed([], [obj('a.csv')]);
+    await fireEvent.click(row('a.csv'));
+    await fireEvent.keyDown(grid(), { key: 'F10', shiftKey: true });
+    await fireEvent.click(within(screen.getByTestId('context-menu')).getByText('Versions…'));
+    const dialog = screen.getByTestId('versions-dialog');
+    expect(dialog).toHaveTextContent('Versions of “a.csv”');
+    await waitFor(() => expect(within(dialog).getAllByTestId('version-row')).toHaveLength(2));
+    expect(callsOf('object_versions')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', key: 'a.csv' }]);
+    await fireEvent.click(within(dialog).getAllByTestId('version-row')[1]);
+    await fireEvent.click(within(dialog).getByTestId('version-restore'));
+    expect(await within(dialog).findByTestId('versions-done')).toHaveTextContent('Restored a.csv');
+    await waitFor(() => expect(listings).toHaveLength(2));
+    expect(callsOf('object_versions')).toHaveLength(2);
+    await fireEvent.click(screen.getByTestId('versions-close'));
+    expect(screen.queryByTestId('versions-dialog')).toBeNull();
+  });
+
+  it('undeletes deleted files of the folder, reports each failure and lists the folder again', async () => {
+    setHandlers({
+      deleted_objects: [version('gone.csv', 'm1', true, true), version('old.csv', 'm2', true, true)],
+      undelete_objects: { restored: 1, failed: [{ key: 'old.csv', reason: 'Access Denied' }], cancelled: false },
+    });
+    setup();
+    await listed([], [obj('a.csv')]);
+    await fireEvent.click(screen.getByTestId('action-deleted'));
+    await waitFor(() => expect(screen.getAllByTestId('deleted-file')).toHaveLength(2));
+    await fireEvent.click(screen.getByTestId('deleted-all'));
+    await fireEvent.click(screen.getByTestId('undelete-selected'));
+    const report = await screen.findByTestId('action-report');
+    expect(report).toHaveAttribute('data-tone', 'partial');
+    expect(report).toHaveTextContent('Undeleted 1 of 2 files; 1 could not be undeleted.');
+    expect(within(report).getByTestId('action-failure')).toHaveTextContent('old.csv — Access Denied');
+    expect(screen.queryByTestId('deleted-dialog')).toBeNull();
+    await waitFor(() => expect(listings).toHaveLength(2));
   });
 });
