@@ -21,8 +21,22 @@ pub fn parse_time(rfc3339: &str) -> Option<std::time::SystemTime> {
     std::time::SystemTime::try_from(t).ok()
 }
 
+/// `2026-12-01 21:51 UTC` from a listing's RFC 3339 time, for sentences; anything else as given.
+pub fn when(rfc3339: &str) -> String {
+    match (rfc3339.get(..16), rfc3339.ends_with('Z')) {
+        (Some(minutes), true) if rfc3339.as_bytes().get(10) == Some(&b'T') => format!("{} UTC", minutes.replace('T', " ")),
+        _ => rfc3339.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn times_in_sentences() {
+        assert_eq!(super::when("2026-12-01T21:51:12Z"), "2026-12-01 21:51 UTC");
+        assert_eq!(super::when("yesterday"), "yesterday");
+    }
+
     #[test]
     fn human_sizes() {
         assert_eq!(super::bytes(0), "0 B");

@@ -170,7 +170,7 @@ pub async fn restore_version(s3: &S3, bucket: &str, key: &str, version_id: &str)
     Ok(VersionChange {
         key: key.into(),
         current,
-        summary: format!("Restored {key} as it was{}; the version it replaced is kept.", v.last_modified.as_deref().map(|t| format!(" on {t}")).unwrap_or_default()),
+        summary: format!("Restored {key} as it was{}; the version it replaced is kept.", v.last_modified.as_deref().map(|t| format!(" on {}", crate::format::when(t))).unwrap_or_default()),
     })
 }
 
@@ -214,7 +214,7 @@ pub async fn delete_version(s3: &S3, bucket: &str, key: &str, version_id: &str) 
     Ok(VersionChange {
         key: key.into(),
         current: now,
-        summary: format!("Deleted {what} {version_id} of {key}{} for good.", v.last_modified.as_deref().map(|t| format!(" ({t})")).unwrap_or_default()),
+        summary: format!("Deleted {what} {version_id} of {key}{} for good.", v.last_modified.as_deref().map(|t| format!(" ({})", crate::format::when(t))).unwrap_or_default()),
     })
 }
 
