@@ -733,6 +733,38 @@ async function main() {
     assert.ok(await exists('notes.txt'), 'moto lists it again');
   });
 
+  await step('lifecycle: a rule built in the overview is said as a sentence and held by moto', async () => {
+    await (await byTestId(browser, 'tab-overview')).click();
+    const add = await byTestId(browser, 'lifecycle-add');
+    await add.waitForDisplayed({ timeout: WAIT });
+    await add.scrollIntoView();
+    await add.click();
+    await (await byTestId(browser, 'lifecycle-editor')).waitForDisplayed({ timeout: WAIT });
+    await (await byTestId(browser, 'rule-id')).setValue('old-logs');
+    await (await byTestId(browser, 'rule-scope-filter')).click();
+    await (await byTestId(browser, 'rule-prefix')).setValue('logs/');
+    await (await byTestId(browser, 'rule-expire')).click();
+    const days = await byTestId(browser, 'rule-expire-days');
+    await days.clearValue();
+    await days.setValue('365');
+    const sentence = await byTestId(browser, 'rule-sentence');
+    await browser.waitUntil(async () => /Objects under logs\/ are deleted after 365 days/.test(await sentence.getProperty('textContent').catch(() => '')), {
+      timeout: WAIT, timeoutMsg: 'the rule is not said as a sentence while it is built',
+    });
+    await browser.saveScreenshot(path.join(shots, 'lifecycle-editor.png'));
+    await (await byTestId(browser, 'rule-save')).click();
+    const rule = await byTestId(browser, 'lifecycle-rule');
+    await rule.waitForDisplayed({ timeout: WAIT });
+    assert.match(await rule.getProperty('textContent'), /Objects under logs\/ are deleted after 365 days/);
+    const held = await (await fetch(`${moto}/e2e-reports?lifecycle`)).text();
+    assert.match(held, /<ID>old-logs<\/ID>/, 'moto holds the rule');
+    assert.match(held, /<Days>365<\/Days>/);
+    await rule.scrollIntoView();
+    await browser.pause(300);
+    await browser.saveScreenshot(path.join(shots, 'lifecycle.png'));
+    await (await byTestId(browser, 'tab-objects')).click();
+  });
+
   await step('a bucket is created through the wizard with safe defaults', async () => {
     await (await connectionRow(browser, 'Moto')).click();
     await (await byTestId(browser, 'new-bucket')).click();
