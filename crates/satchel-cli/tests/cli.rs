@@ -1656,6 +1656,10 @@ async fn object_lock_default_and_per_object_retention() {
     }
     let o = sat("bucket", &["set", &plain, "object-lock", "--mode", "governance", "--days", "1"]);
     assert!(stderr(&o).contains("created without object lock"), "{}", stderr(&o));
+    m.put(&plain, "loose.txt", b"x").await;
+    let o = sat("retention", &["set", &format!("s3://{plain}/loose.txt"), "--legal-hold", "on"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("created without object lock"), "{}", stderr(&o));
 
     // (moto refuses to change the default retention of a bucket that holds objects; S3 doesn't.)
     let o = sat("bucket", &["set", &bucket, "object-lock", "--none"]);

@@ -252,7 +252,7 @@ pub async fn apply_retention(s3: &S3, bucket: &str, key: &str, version: Option<&
     if bypass {
         req = req.bypass_governance_retention(true);
     }
-    req.send().await.map(drop).map_err(|e| unsupported_or(classify(&e, s3.attempt("change the object's retention"))))
+    req.send().await.map(drop).map_err(|e| without_lock_or(unsupported_or(classify(&e, s3.attempt("change the object's retention")))))
 }
 
 pub async fn apply_legal_hold(s3: &S3, bucket: &str, key: &str, version: Option<&str>, on: bool) -> Result<()> {
@@ -266,7 +266,22 @@ pub async fn apply_legal_hold(s3: &S3, bucket: &str, key: &str, version: Option<
         .send()
         .await
         .map(drop)
-        .map_err(|e| unsupported_or(classify(&e, s3.attempt("change the object's legal hold"))))
+        .map_err(|e| without_lock_or(unsupported_or(classify(&e, s3.attempt("change the object's legal hold")))))
+}
+
+/// S3 refuses a retention or legal hold in a bucket made without object lock with a 400 whose
+/// words say so ("Bucket is missing Object Lock Configuration"; moto: "ObjectLockConfiguration"):
+/// say it as a limit of the bucket.
+fn without_lock_or(e: Error) -> Error {
+    let said = format!("{} {}", e.message, e.detail.as_deref().unwrap_or_default()).to_ascii_lowercase();
+    if said.replace(" ", "").contains("missingobjectlockconfiguration") {
+        Error::new(
+            ErrorCode::Unsupported,
+            "This bucket was created without object lock, so its objects can't have a retention or a legal hold (object lock can only be turned on when a bucket is created).",
+        )
+    } else {
+        e
+    }
 }
 
 fn unsupported_or(e: Error) -> Error {

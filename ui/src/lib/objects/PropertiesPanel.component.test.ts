@@ -183,6 +183,15 @@ describe('PropertiesPanel metadata', () => {
     );
   });
 
+  it('warns before moving an object into an archive class', async () => {
+    await startEditing();
+    expect(screen.queryByTestId('metadata-archive-warning')).toBeNull();
+    await fireEvent.change(storageClass(), { target: { value: 'DEEP_ARCHIVE' } });
+    expect(screen.getByTestId('metadata-archive-warning')).toHaveTextContent("can't be previewed, downloaded or copied until it is restored, which takes up to 48 hours");
+    await fireEvent.change(storageClass(), { target: { value: 'GLACIER_IR' } });
+    expect(screen.queryByTestId('metadata-archive-warning')).toBeNull();
+  });
+
   it('sends only the fields that changed, then reads the properties again', async () => {
     const onedited = await startEditing();
     await fireEvent.input(input('cache_control'), { target: { value: 'max-age=3600' } });
