@@ -96,7 +96,7 @@ pub fn check(choice: &EncryptionChoice) -> Result<()> {
     } else if let Some(name) = key.strip_prefix("alias/") {
         !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c)) && !name.starts_with("aws/")
     } else {
-        key.len() >= 1 && key.chars().all(|c| c.is_ascii_hexdigit() || c == '-' || c.is_ascii_alphanumeric())
+        !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     };
     if !ok || key.contains(char::is_whitespace) {
         return Err(Error::invalid(format!(
