@@ -13,6 +13,7 @@ export type ActionId =
   | 'copy'
   | 'move'
   | 'tag'
+  | 'restore-archive'
   | 'delete'
   | 'properties'
   | 'versions'
@@ -41,6 +42,7 @@ const MENU: readonly { id: ActionId; label: string; shortcut: string; group: num
   { id: 'copy', label: 'Copy to…', shortcut: '', group: 2 },
   { id: 'move', label: 'Move to…', shortcut: '', group: 2 },
   { id: 'tag', label: 'Tag…', shortcut: '', group: 2 },
+  { id: 'restore-archive', label: 'Restore from archive…', shortcut: '', group: 2 },
   { id: 'delete', label: 'Delete', shortcut: 'Delete', group: 2 },
   { id: 'properties', label: 'Properties', shortcut: '', group: 3 },
   { id: 'versions', label: 'Versions…', shortcut: '', group: 3 },
@@ -67,6 +69,8 @@ function why(id: ActionId, count: number, files: number): string | null {
     case 'tag':
     case 'delete':
       return count > 0 ? null : `Select what to ${id}`;
+    case 'restore-archive':
+      return count > 0 ? null : 'Select archived files, or folders that hold some';
     default:
       return null;
   }

@@ -1,7 +1,7 @@
 // What the object actions say: the delete confirmation, and the outcome of a delete, copy, move,
 // rename or tagging in plain words with every failed key kept.
 
-import type { BulkTagReport, CopyReport, DeleteReport, KeyFailure, SettingState, DownloadReport } from '$lib/bindings';
+import type { BulkTagReport, CopyReport, DeleteReport, KeyFailure, RestoreReport, SettingState, DownloadReport } from '$lib/bindings';
 import { formatBytes, formatCount, plural } from '$lib/shared/format';
 import { summarize, type Row } from './rows';
 
@@ -120,6 +120,21 @@ export function describeTargets(rows: readonly Row[]): string {
 }
 
 /** A finished (or cancelled) bulk tagging: how many objects were tagged, and every one that failed. */
+/** A restore from the archive: how many were asked for, and what was left alone and why. */
+export function describeRestored(report: RestoreReport): ActionOutcome {
+  const failures = report.failed;
+  const [requested, restoring, plain] = [report.requested ?? 0, report.already_restoring ?? 0, report.not_archived ?? 0];
+  const parts: string[] = [];
+  if (requested > 0) parts.push(`Asked to restore ${plural(requested, 'archived object', 'archived objects')}: each can be read once its copy is ready.`);
+  if (restoring > 0) parts.push(`${plural(restoring, 'object was', 'objects were')} already being restored.`);
+  if (plain > 0) parts.push(`${plural(plain, 'object isn’t', 'objects aren’t')} archived and can be read as they are.`);
+  if (failures.length > 0) parts.push(`${formatCount(failures.length)} could not be restored.`);
+  if (report.cancelled) parts.unshift('Cancelled.');
+  const text = parts.length ? parts.join(' ') : 'The selection holds no objects.';
+  const tone = failures.length > 0 || report.cancelled ? 'partial' : 'ok';
+  return { tone, text, failures };
+}
+
 export function describeTagged(report: BulkTagReport): ActionOutcome {
   const tagged = report.tagged ?? 0;
   const failed = report.failed.length;

@@ -127,6 +127,7 @@ const REPORT: UploadReport_Serialize = {
   next_plan: null,
   skipped: 0,
   already_sent: 0,
+  notes: [],
 };
 
 function setup(props: { onopenbucket?: (b: string) => void; transfers?: Transfers; active?: boolean } = {}) {
@@ -511,6 +512,7 @@ describe('ObjectBrowser', () => {
       'copy',
       'move',
       'tag',
+      'restore-archive',
       'delete',
       'properties',
       'versions',
