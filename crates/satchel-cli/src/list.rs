@@ -250,6 +250,9 @@ pub(crate) async fn run_upload(
     for key in &report.restarted {
         eprintln!("restarted {key} from the beginning: the file changed since the earlier, unfinished upload");
     }
+    for note in &report.notes {
+        eprintln!("satchel: warning: {note}");
+    }
     if report.checksum == "md5" && opts.checksum != Checksum::Md5 {
         eprintln!("this storage refused {} checksums; Content-MD5 was used instead", opts.checksum.name());
     }

@@ -6,7 +6,7 @@ use satchel_core::transfer::{
     ConflictChoice, DownloadReport, HeldSources, IfExists, TransferProgress, UnfinishedUpload, UploadReport,
     UploadSummary,
 };
-use satchel_core::{DownloadSummary, Error};
+use satchel_core::{DownloadSummary, Error, UploadWrite};
 use tauri::ipc::Channel;
 
 use super::{in_dialog, Engine, Throttled};
@@ -109,7 +109,8 @@ pub async fn plan_sync(engine: Engine<'_>, connection_id: String, bucket: String
 
 /// Starts a planned upload with tags on every object; progress (bytes, files, files in flight,
 /// retries) comes through `progress` at ~10 Hz. A sync's plan with `remove_missing` removes the
-/// objects its folder lacks once everything else is there.
+/// objects its folder lacks once everything else is there. `write`: the storage class and
+/// encryption of what is sent (nulls: the bucket's defaults).
 #[tauri::command]
 #[specta::specta]
 pub async fn start_upload(
@@ -118,13 +119,14 @@ pub async fn start_upload(
     tags: Vec<Tag>,
     conflicts: ConflictChoice,
     remove_missing: bool,
+    write: UploadWrite,
     op_id: String,
     progress: Channel<TransferProgress>,
 ) -> Result<UploadReport, Error> {
     let op = engine.operation(&op_id);
     let progress = Throttled::new(progress);
     engine
-        .start_upload(&plan_id, tags, conflicts, remove_missing, op.control(), &|p| {
+        .start_upload_with(&plan_id, tags, conflicts, remove_missing, &write, op.control(), &|p| {
             progress.send(p.bytes_done == p.bytes_total && p.files_done + p.files_failed == p.files_total, || p.clone())
         })
         .await

@@ -207,9 +207,10 @@ export const commands = {
 	/**
 	 *  Starts a planned upload with tags on every object; progress (bytes, files, files in flight,
 	 *  retries) comes through `progress` at ~10 Hz. A sync's plan with `remove_missing` removes the
-	 *  objects its folder lacks once everything else is there.
+	 *  objects its folder lacks once everything else is there. `write`: the storage class and
+	 *  encryption of what is sent (nulls: the bucket's defaults).
 	 */
-	startUpload: (planId: string, tags: Tag[], conflicts: ConflictChoice, removeMissing: boolean, opId: string, progress: Channel<TransferProgress_Deserialize>) => typedError<UploadReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("start_upload", { planId, tags, conflicts, removeMissing, opId, progress })),
+	startUpload: (planId: string, tags: Tag[], conflicts: ConflictChoice, removeMissing: boolean, write: UploadWrite_Deserialize, opId: string, progress: Channel<TransferProgress_Deserialize>) => typedError<UploadReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("start_upload", { planId, tags, conflicts, removeMissing, write, opId, progress })),
 	/**  Uploads a crash, a kill or a pause left unfinished (from the journal). */
 	unfinishedUploads: () => typedError<UnfinishedUpload[], AppError_Serialize>(__TAURI_INVOKE("unfinished_uploads")),
 	/**  A plan resuming the journalled uploads into one bucket. */
@@ -1904,6 +1905,11 @@ export type UploadReport_Deserialize = {
 	skipped: number | null,
 	/**  Files an earlier, interrupted run of the same batch had finished: not sent again. */
 	already_sent: number | null,
+	/**
+	 *  What the user should know about how the objects were stored (a storage class or an
+	 *  encryption the storage didn't keep).
+	 */
+	notes: string[],
 };
 
 export type UploadReport_Serialize = {
@@ -1928,6 +1934,11 @@ export type UploadReport_Serialize = {
 	skipped: number | null,
 	/**  Files an earlier, interrupted run of the same batch had finished: not sent again. */
 	already_sent: number | null,
+	/**
+	 *  What the user should know about how the objects were stored (a storage class or an
+	 *  encryption the storage didn't keep).
+	 */
+	notes: string[],
 };
 
 /**  What uploads into one bucket must carry, and the values to offer first. */
@@ -1994,6 +2005,29 @@ export type UploadSummary_Serialize = {
 	eta_seconds: number | null,
 	/**  For "Sync a folder here": what the comparison found. */
 	sync: SyncSummary | null,
+};
+
+/**  How what an upload sends is stored: `None`s leave the bucket's defaults. */
+export type UploadWrite = UploadWrite_Serialize | UploadWrite_Deserialize;
+
+/**  How what an upload sends is stored: `None`s leave the bucket's defaults. */
+export type UploadWrite_Deserialize = {
+	/**
+	 *  An S3 class name (STANDARD, INTELLIGENT_TIERING, STANDARD_IA, ONEZONE_IA, GLACIER_IR,
+	 *  GLACIER, DEEP_ARCHIVE).
+	 */
+	storage_class?: string | null,
+	encryption?: EncryptionChoice_Deserialize | null,
+};
+
+/**  How what an upload sends is stored: `None`s leave the bucket's defaults. */
+export type UploadWrite_Serialize = {
+	/**
+	 *  An S3 class name (STANDARD, INTELLIGENT_TIERING, STANDARD_IA, ONEZONE_IA, GLACIER_IR,
+	 *  GLACIER, DEEP_ARCHIVE).
+	 */
+	storage_class: string | null,
+	encryption: EncryptionChoice_Serialize | null,
 };
 
 /**  What a restore or undelete did. */

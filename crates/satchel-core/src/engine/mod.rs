@@ -27,6 +27,7 @@ pub use downloads::DownloadSummary;
 pub use governance::{AuditFormat, PolicyChange, PolicyPreview, PolicyView, PublicAccessChange, Via, WebsiteView};
 pub use operations::Operation;
 pub use protection::LifecycleView;
+pub use uploads::UploadWrite;
 pub use sandbox::SandboxInfo;
 
 use crate::config::{make_private, Paths};

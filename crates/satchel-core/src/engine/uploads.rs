@@ -24,6 +24,16 @@ use crate::objects;
 use crate::transfer::summary::{existing_keys, ConflictChoice, StagedUpload, SyncSummary, UploadSummary};
 use crate::transfer::{self, Resume, TransferProgress, UploadItem, UploadOptions, UploadReport};
 
+/// How what an upload sends is stored: `None`s leave the bucket's defaults.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UploadWrite {
+    /// An S3 class name (STANDARD, INTELLIGENT_TIERING, STANDARD_IA, ONEZONE_IA, GLACIER_IR,
+    /// GLACIER, DEEP_ARCHIVE).
+    pub storage_class: Option<String>,
+    pub encryption: Option<crate::governance::encryption::EncryptionChoice>,
+}
+
 impl Satchel {
     /// Holds files or folders the user dropped or picked; the UI gets an id and names, not paths.
     pub fn hold_sources(&self, paths: Vec<PathBuf>) -> HeldSources {
@@ -140,6 +150,26 @@ impl Satchel {
         control: &Arc<Control>,
         progress: &(dyn Fn(&TransferProgress) + Send + Sync),
     ) -> Result<UploadReport> {
+        self.start_upload_with(plan_id, tags, conflicts, remove_missing, &UploadWrite::default(), control, progress).await
+    }
+
+    /// [`Satchel::start_upload`], with the storage class and encryption of what is sent (the
+    /// upload sheet's choice). A class or key that can't be sent refuses it before anything is.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn start_upload_with(
+        &self,
+        plan_id: &str,
+        tags: Vec<Tag>,
+        conflicts: ConflictChoice,
+        remove_missing: bool,
+        write: &UploadWrite,
+        control: &Arc<Control>,
+        progress: &(dyn Fn(&TransferProgress) + Send + Sync),
+    ) -> Result<UploadReport> {
+        let storage_class = write.storage_class.as_deref().map(transfer::parse_storage_class).transpose()?;
+        if let Some(choice) = &write.encryption {
+            crate::governance::encryption::check(choice)?;
+        }
         let staged = self
             .staging
             .plans
@@ -154,7 +184,7 @@ impl Satchel {
         self.release_sources(staged.sources_id.as_deref());
         let conn = self.connection(&staged.connection_id).await?;
         let (items, skipped) = staged.resolve(conflicts);
-        let opts = UploadOptions { tags, ..UploadOptions::default() };
+        let opts = UploadOptions { tags, storage_class, encryption: write.encryption.clone(), ..UploadOptions::default() };
         let mut report = self.send_checked(&conn, &staged.bucket, items, &opts, &staged.rules, control, progress).await?;
         report.skipped = skipped;
         report.failed.extend(staged.problems.iter().cloned());
@@ -260,7 +290,11 @@ impl Satchel {
         if let (Some(r), Some(batch)) = (&opts.resume, &opts.batch) {
             opts.batch = Some(format!("{} {batch}", r.storage));
         }
-        let report = transfer::upload(&s3, bucket, items, &opts, control, progress).await?;
+        let probe = items.first().map(|i| i.key.clone());
+        let mut report = transfer::upload(&s3, bucket, items, &opts, control, progress).await?;
+        if let Some(key) = probe.filter(|k| report.files > 0 && !report.failed.iter().any(|f| &f.key == k)) {
+            report.notes.extend(transfer::kept_as_asked(&s3, bucket, &key, &opts).await);
+        }
         let secs = started.elapsed().as_secs_f64();
         if report.bytes > 0 && secs > 0.0 && !report.cancelled {
             self.staging.rates.lock().expect("rates lock").insert(conn.id.clone(), report.bytes as f64 / secs);

@@ -25,4 +25,4 @@ pub use progress::{FileProgress, TransferProgress};
 pub use retry::RetryPolicy;
 pub use staging::HeldSources;
 pub use summary::{ConflictChoice, UploadSummary};
-pub use upload::{guess_type, parse_storage_class, tagging_header, upload, UploadOptions, UploadReport};
+pub use upload::{guess_type, kept_as_asked, parse_storage_class, tagging_header, upload, UploadOptions, UploadReport};

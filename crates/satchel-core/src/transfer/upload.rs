@@ -84,6 +84,28 @@ impl UploadOptions {
     }
 }
 
+/// Whether `key`, just uploaded with `opts`, was stored as asked: a sentence when the storage
+/// kept another class or no encryption (garage accepts both headers and ignores them), so a
+/// batch never claims what the storage didn't do.
+pub async fn kept_as_asked(s3: &S3, bucket: &str, key: &str, opts: &UploadOptions) -> Option<String> {
+    if opts.storage_class.is_none() && opts.encryption.is_none() {
+        return None;
+    }
+    let head = s3.client.head_object().bucket(bucket).key(key).send().await.ok()?;
+    let mut lost = Vec::new();
+    if let Some(asked) = &opts.storage_class {
+        // S3 leaves the header out for STANDARD.
+        let held = head.storage_class().map(|c| c.as_str()).unwrap_or("STANDARD");
+        if held != asked.as_str() {
+            lost.push(format!("the storage class {} (it stored them as {held})", asked.as_str()));
+        }
+    }
+    if opts.encryption.is_some() && head.server_side_encryption().is_none() {
+        lost.push("the encryption asked for (it reports none)".to_string());
+    }
+    (!lost.is_empty()).then(|| format!("This storage didn't keep {} for what was uploaded.", lost.join(" or ")))
+}
+
 /// A storage class for uploads by its S3 name (any case, `-` for `_`), or a plain error listing them.
 pub fn parse_storage_class(name: &str) -> Result<aws_sdk_s3::types::StorageClass> {
     const CLASSES: [&str; 7] = ["STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"];
@@ -145,6 +167,9 @@ pub struct UploadReport {
     /// Files an earlier, interrupted run of the same batch had finished: not sent again.
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub already_sent: u64,
+    /// What the user should know about how the objects were stored (a storage class or an
+    /// encryption the storage didn't keep).
+    pub notes: Vec<String>,
 }
 
 /// Buffers at least this big are pooled; smaller ones are cheap to allocate.

@@ -364,3 +364,39 @@ async fn a_folder_synced_into_a_prefix_sends_what_changed_and_removes_only_when_
     keys.sort();
     assert_eq!(keys, ["p/changed.txt", "p/same.txt", "p/sub/new.txt"]);
 }
+
+/// The app's upload sheet chooses the class and encryption: moto keeps both; garage takes the
+/// headers and keeps neither, which the report says; a class that doesn't exist sends nothing.
+#[tokio::test]
+async fn an_upload_is_stored_in_the_class_asked_for_or_says_it_was_not() {
+    use satchel_core::governance::encryption::EncryptionChoice;
+    use satchel_core::UploadWrite;
+    let write = UploadWrite { storage_class: Some("ONEZONE_IA".into()), encryption: Some(EncryptionChoice::SseS3) };
+    for s in [moto(), &garage().server] {
+        let w = world(s).await;
+        let bucket = format!("class-{:08x}", rand::random::<u32>());
+        s.create_bucket(&bucket).await;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), b"a").unwrap();
+        let plan = || async { w.engine.plan_upload(&w.conn, &bucket, "", &w.engine.hold_sources(vec![dir.path().join("a.txt")]).sources_id, false, &CancellationToken::new()).await.unwrap() };
+
+        let bad = UploadWrite { storage_class: Some("FROZEN".into()), encryption: None };
+        let p = plan().await;
+        let e = w.engine.start_upload_with(&p.plan_id, vec![], ConflictChoice::Overwrite, false, &bad, &Control::new(), &|_| {}).await.unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert!(s.keys(&bucket).await.is_empty(), "nothing was sent");
+
+        let p = plan().await;
+        let report = w.engine.start_upload_with(&p.plan_id, vec![], ConflictChoice::Overwrite, false, &write, &Control::new(), &|_| {}).await.unwrap();
+        assert_eq!(report.files, 1);
+        let head = s.client().head_object().bucket(&bucket).key("a.txt").send().await.unwrap();
+        if s.name == "moto" {
+            assert_eq!(head.storage_class().map(|c| c.as_str()), Some("ONEZONE_IA"));
+            assert_eq!(head.server_side_encryption().map(|c| c.as_str()), Some("AES256"));
+            assert!(report.notes.is_empty(), "{:?}", report.notes);
+        } else {
+            assert_eq!(report.notes.len(), 1, "{:?}", report.notes);
+            assert!(report.notes[0].contains("didn't keep the storage class ONEZONE_IA"), "{}", report.notes[0]);
+        }
+    }
+}

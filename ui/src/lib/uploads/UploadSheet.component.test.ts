@@ -1,9 +1,11 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import UploadSheet from './UploadSheet.svelte';
-import type { UploadSummary_Serialize } from '$lib/bindings';
+import type { ConflictChoice, Tag, UploadReport_Serialize, UploadSummary, UploadSummary_Serialize, UploadWrite_Deserialize } from '$lib/bindings';
 import { answer, callsOf, deferred, engineError } from '../../test/ipc';
 import type { SheetRequest } from './transfers.svelte';
+import { UploadBatch } from './batch.svelte';
+import BatchCard from './BatchCard.svelte';
 
 vi.mock('@tauri-apps/api/core', async () => {
   const { FakeChannel } = await import('../../test/channel');
@@ -41,10 +43,13 @@ function setup(request: SheetRequest = REQUEST) {
   return { ...result, onstart, onclose };
 }
 
+const DEFAULTS = { storage_class: null, encryption: null };
+
 const start = () => screen.getByTestId('upload-start');
 const ready = () => waitFor(() => expect(screen.getByTestId('upload-sheet-body')).toHaveAttribute('data-step', 'ready'));
 
 beforeEach(() => {
+  localStorage.clear();
   answer({ plan_upload: SUMMARY, plan_unfinished: { ...SUMMARY, prefix: '', conflicts: [], conflict_count: 0, problems: [] }, discard_upload: null, cancel_operation: true });
 });
 
@@ -141,6 +146,7 @@ describe('UploadSheet', () => {
       ],
       'keep_both',
       false,
+      DEFAULTS,
     );
     // Handed to a batch: nothing is let go.
     expect(callsOf('discard_upload')).toEqual([]);
@@ -191,7 +197,7 @@ describe('UploadSheet', () => {
     expect(screen.queryByTestId('upload-conflicts')).toBeNull();
     await fireEvent.change(screen.getAllByTestId('upload-tag-value')[0], { target: { value: 'apollo' } });
     await fireEvent.click(start());
-    expect(onstart).toHaveBeenCalledWith(expect.objectContaining({ plan_id: 'plan-1' }), expect.any(Array), 'skip', false);
+    expect(onstart).toHaveBeenCalledWith(expect.objectContaining({ plan_id: 'plan-1' }), expect.any(Array), 'skip', false, DEFAULTS);
   });
 
   describe('Sync a folder here', () => {
@@ -224,7 +230,7 @@ describe('UploadSheet', () => {
       expect(start()).toHaveTextContent('Sync');
       await fireEvent.click(remove);
       await fireEvent.click(start());
-      expect(onstart).toHaveBeenCalledWith(expect.objectContaining({ plan_id: 'sync-1' }), [], 'skip', true);
+      expect(onstart).toHaveBeenCalledWith(expect.objectContaining({ plan_id: 'sync-1' }), [], 'skip', true, DEFAULTS);
     });
 
     it('says when there is nothing to do, and lets a sync with only removals start once they are ticked', async () => {
@@ -242,7 +248,173 @@ describe('UploadSheet', () => {
       await fireEvent.click(screen.getByTestId('sync-remove-missing'));
       expect(start()).toHaveAttribute('aria-disabled', 'false');
       await fireEvent.click(start());
-      expect(onstart).toHaveBeenCalledWith(expect.objectContaining({ plan_id: 'sync-1' }), [], 'skip', true);
+      expect(onstart).toHaveBeenCalledWith(expect.objectContaining({ plan_id: 'sync-1' }), [], 'skip', true, DEFAULTS);
+    });
+  });
+
+  describe('Stored as', () => {
+    const PLAIN: UploadSummary_Serialize = { ...SUMMARY, conflicts: [], conflict_count: 0, problems: [], rules: { required: [], defaults: [] } };
+    const REPORT: UploadReport_Serialize = {
+      files: 1204,
+      bytes: 3.2e9,
+      failed: [],
+      cancelled: false,
+      paused: false,
+      resumed_bytes: 0,
+      restarted: [],
+      removed: 0,
+      checksum: 'crc32c',
+      next_plan: null,
+      skipped: 0,
+      already_sent: 0,
+      notes: [],
+    };
+    const classSelect = () => screen.getByTestId<HTMLSelectElement>('upload-storage-class');
+    const encryptionSelect = () => screen.getByTestId<HTMLSelectElement>('upload-encryption');
+
+    /** The sheet as the window wires it: Start runs an upload batch, which calls start_upload. */
+    function wired(request: SheetRequest = REQUEST) {
+      const batches: UploadBatch[] = [];
+      const onstart = (summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, removeMissing: boolean, write: UploadWrite_Deserialize) => {
+        const batch = new UploadBatch(summary, tags, conflicts, 'c1', { removeMissing, write });
+        batches.push(batch);
+        void batch.run(summary.plan_id);
+      };
+      const result = render(UploadSheet, { props: { request, onstart, onclose: vi.fn() } });
+      return { ...result, batches };
+    }
+
+    beforeEach(() => {
+      answer({ plan_upload: PLAIN, start_upload: REPORT, discard_upload: null, cancel_operation: true });
+    });
+
+    it("sends nulls, the bucket's defaults, when nothing is chosen", async () => {
+      wired();
+      await ready();
+      expect(classSelect().selectedOptions[0]).toHaveTextContent('Bucket default');
+      expect(encryptionSelect().value).toBe('default');
+      expect(screen.queryByTestId('upload-kms-key')).toBeNull();
+      expect(screen.getByTestId('upload-write')).toHaveTextContent('Storage other than Amazon S3 may ignore a class');
+      await fireEvent.click(start());
+      await waitFor(() => expect(callsOf('start_upload')).toHaveLength(1));
+      expect(callsOf('start_upload')[0]).toEqual(expect.objectContaining({ planId: 'plan-1', write: { storage_class: null, encryption: null } }));
+    });
+
+    it('sends the chosen class and SSE-KMS key to start_upload, and the same again when the batch is retried', async () => {
+      const failed = [{ key: '/home/ana/a.csv', reason: 'Connection reset.' }];
+      let runs = 0;
+      answer({
+        plan_upload: PLAIN,
+        start_upload: () => (++runs === 1 ? { ...REPORT, failed, next_plan: 'plan-2' } : REPORT),
+        discard_upload: null,
+        cancel_operation: true,
+      });
+      const { batches } = wired();
+      await ready();
+      const labels = [...classSelect().options].map((o) => o.textContent);
+      expect(labels).toEqual([
+        'Bucket default',
+        'Standard',
+        'Intelligent-Tiering',
+        'Standard-IA',
+        'One Zone-IA',
+        'Glacier Instant Retrieval',
+        'Glacier Flexible Retrieval',
+        'Glacier Deep Archive',
+      ]);
+      await fireEvent.change(classSelect(), { target: { value: 'STANDARD_IA' } });
+      await fireEvent.change(encryptionSelect(), { target: { value: 'sse_kms' } });
+      await fireEvent.input(screen.getByTestId('upload-kms-key'), { target: { value: ' alias/data ' } });
+      await fireEvent.click(screen.getByTestId('upload-bucket-key'));
+      await fireEvent.click(start());
+      const write = { storage_class: 'STANDARD_IA', encryption: { kind: 'sse_kms', key_id: 'alias/data', bucket_key: true } };
+      await waitFor(() => expect(batches[0]?.state).toBe('incomplete'));
+      expect(callsOf('start_upload')).toEqual([expect.objectContaining({ planId: 'plan-1', write })]);
+      await batches[0].run(batches[0].nextPlan!);
+      expect(callsOf('start_upload')).toEqual([expect.objectContaining({ planId: 'plan-1', write }), expect.objectContaining({ planId: 'plan-2', write })]);
+    });
+
+    it('sends SSE-S3 and an empty KMS key as the AWS-managed key', async () => {
+      const { onstart } = setup();
+      answer({ plan_upload: PLAIN, discard_upload: null });
+      await ready();
+      await fireEvent.change(encryptionSelect(), { target: { value: 'sse_s3' } });
+      await fireEvent.click(start());
+      expect(onstart).toHaveBeenLastCalledWith(PLAIN, [], 'skip', false, { storage_class: null, encryption: { kind: 'sse_s3' } });
+    });
+
+    it('remembers the choice for the same bucket of the connection, not for another bucket', async () => {
+      const first = wired();
+      await ready();
+      await fireEvent.change(classSelect(), { target: { value: 'ONEZONE_IA' } });
+      await fireEvent.change(encryptionSelect(), { target: { value: 'sse_kms' } });
+      await fireEvent.input(screen.getByTestId('upload-kms-key'), { target: { value: 'alias/data' } });
+      await fireEvent.click(start());
+      await waitFor(() => expect(callsOf('start_upload')).toHaveLength(1));
+      first.unmount();
+
+      // Closing without Start remembers nothing.
+      const again = wired();
+      await ready();
+      expect(classSelect().value).toBe('ONEZONE_IA');
+      expect(encryptionSelect().value).toBe('sse_kms');
+      expect(screen.getByTestId<HTMLInputElement>('upload-kms-key').value).toBe('alias/data');
+      expect(screen.getByTestId<HTMLInputElement>('upload-bucket-key')).not.toBeChecked();
+      await fireEvent.change(classSelect(), { target: { value: 'DEEP_ARCHIVE' } });
+      await fireEvent.click(screen.getByTestId('upload-cancel'));
+      again.unmount();
+
+      wired();
+      await ready();
+      expect(classSelect().value).toBe('ONEZONE_IA');
+      cleanup();
+
+      answer({ plan_upload: { ...PLAIN, bucket: 'bucket-c' }, start_upload: REPORT, discard_upload: null, cancel_operation: true });
+      wired({ ...REQUEST, place: { connectionId: 'c1', bucket: 'bucket-c', prefix: 'raw/' } });
+      await ready();
+      expect(classSelect().selectedOptions[0]).toHaveTextContent('Bucket default');
+      expect(encryptionSelect().value).toBe('default');
+      cleanup();
+
+      answer({ plan_upload: PLAIN, start_upload: REPORT, discard_upload: null, cancel_operation: true });
+      wired({ ...REQUEST, place: { connectionId: 'c2', bucket: 'bucket-b', prefix: 'raw/' } });
+      await ready();
+      expect(encryptionSelect().value).toBe('default');
+    });
+
+    it('ignores a remembered choice it cannot read', async () => {
+      localStorage.setItem('satchel.uploads.write', JSON.stringify({ 'c1/bucket-b': { storageClass: 'COLD', encryption: 'rot13', kmsKeyId: 7 } }));
+      const { onstart } = setup();
+      answer({ plan_upload: PLAIN, discard_upload: null });
+      await ready();
+      expect(encryptionSelect().value).toBe('default');
+      await fireEvent.click(start());
+      expect(onstart).toHaveBeenLastCalledWith(PLAIN, [], 'skip', false, DEFAULTS);
+    });
+
+    it('warns that Glacier Flexible Retrieval and Deep Archive objects must be restored before use', async () => {
+      wired();
+      await ready();
+      expect(screen.queryByTestId('upload-archive-warning')).toBeNull();
+      await fireEvent.change(classSelect(), { target: { value: 'GLACIER' } });
+      expect(screen.getByTestId('upload-archive-warning')).toHaveTextContent(
+        'These objects must be restored before they can be previewed, downloaded or copied.',
+      );
+      await fireEvent.change(classSelect(), { target: { value: 'GLACIER_IR' } });
+      expect(screen.queryByTestId('upload-archive-warning')).toBeNull();
+      await fireEvent.change(classSelect(), { target: { value: 'DEEP_ARCHIVE' } });
+      expect(screen.getByTestId('upload-archive-warning')).toBeInTheDocument();
+    });
+
+    it("shows the report's notes as warnings where the batch's outcome is shown", async () => {
+      const note = "This storage didn't keep the storage class ONEZONE_IA (it stored them as STANDARD) for what was uploaded.";
+      answer({ start_upload: { ...REPORT, notes: [note] } });
+      const batch = new UploadBatch(PLAIN, [], 'skip', 'c1', { write: { storage_class: 'ONEZONE_IA', encryption: null } });
+      await batch.run('plan-1');
+      render(BatchCard, { props: { batch, onresume: vi.fn(), ondismiss: vi.fn() } });
+      const outcome = screen.getByTestId('batch-outcome');
+      expect(outcome).toHaveTextContent('Uploaded 1,204 files (3.2 GB).');
+      expect(within(outcome).getAllByTestId('batch-warning').map((w) => w.textContent)).toEqual([note]);
     });
   });
 });

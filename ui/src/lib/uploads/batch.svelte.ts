@@ -18,12 +18,14 @@ import {
   type TransferProgress,
   type UploadReport,
   type UploadSummary,
+  type UploadWrite_Deserialize,
 } from '$lib/bindings';
 import { newOperationId } from '$lib/shared/operations';
 import { run, type AppError, type Result } from '$lib/shared/errors';
 import type { CopyRequest } from '$lib/shared/copyRequest';
 import { mergeReports } from './outcome';
 import { RateMeter } from './rate';
+import { BUCKET_DEFAULTS } from './writeChoice';
 
 export type BatchState =
   | 'running'
@@ -51,6 +53,7 @@ const EMPTY_CANCELLED: UploadReport = {
   next_plan: null,
   skipped: 0,
   already_sent: 0,
+  notes: [],
 };
 
 let batches = 0;
@@ -113,10 +116,18 @@ export function asTransferReport(d: DownloadReport): UploadReport {
     next_plan: d.next_plan,
     skipped: d.skipped,
     already_sent: 0,
+    notes: [],
   };
 }
 
-function uploadSpec(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string, removeMissing: boolean): BatchSpec {
+function uploadSpec(
+  summary: UploadSummary,
+  tags: Tag[],
+  conflicts: ConflictChoice,
+  connectionId: string,
+  removeMissing: boolean,
+  write: UploadWrite_Deserialize,
+): BatchSpec {
   return {
     kind: 'upload',
     connectionId,
@@ -126,7 +137,7 @@ function uploadSpec(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoi
     plannedFiles: summary.files,
     plannedBytes: summary.bytes,
     problems: summary.problems,
-    start: (planId, opId, channel) => run(() => commands.startUpload(planId, tags, conflicts, removeMissing, opId, channel)),
+    start: (planId, opId, channel) => run(() => commands.startUpload(planId, tags, conflicts, removeMissing, write, opId, channel)),
     discard: discardPlan,
     pausable: true,
   };
@@ -378,21 +389,27 @@ export class TransferBatch {
   }
 }
 
-/** An upload batch, from its summary sheet: the tags and the conflict choice go with every run. */
+/**
+ * An upload batch, from its summary sheet: the tags, the conflict choice and how the objects are
+ * stored (class, encryption; the bucket's defaults unless chosen) go with every run.
+ */
 export class UploadBatch extends TransferBatch {
   readonly tags: Tag[];
   readonly conflicts: ConflictChoice;
+  readonly write: UploadWrite_Deserialize;
 
   constructor(
     summary: UploadSummary,
     tags: Tag[],
     conflicts: ConflictChoice,
     connectionId: string,
-    options: { now?: () => number; removeMissing?: boolean } = {},
+    options: { now?: () => number; removeMissing?: boolean; write?: UploadWrite_Deserialize } = {},
   ) {
-    super(uploadSpec(summary, tags, conflicts, connectionId, options.removeMissing ?? false), options);
+    const write = options.write ?? BUCKET_DEFAULTS;
+    super(uploadSpec(summary, tags, conflicts, connectionId, options.removeMissing ?? false, write), options);
     this.tags = tags;
     this.conflicts = conflicts;
+    this.write = write;
   }
 }
 

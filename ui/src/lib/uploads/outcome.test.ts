@@ -15,6 +15,7 @@ const report = (over: Partial<UploadReport> = {}): UploadReport => ({
   removed: 0,
   checksum: 'crc32c',
   next_plan: null,
+  notes: [],
   ...over,
 });
 
@@ -24,13 +25,14 @@ describe('describeBatch', () => {
     expect(describeCancelledPause(paused, 1204)).toEqual({
       tone: 'partial',
       lines: ['Cancelled while paused, after 300 of 1,204 files (800 MB).', 'Parts already sent were deleted.'],
+      warnings: [],
     });
     expect(describeCancelledPause(paused, null).lines[0]).toBe('Cancelled while paused, after 300 files (800 MB).');
     expect(describeCancelledPause(null, 2).lines[0]).toBe('Cancelled while paused, after 0 of 2 files (0 bytes).');
   });
 
   it('says what was uploaded, and what was resumed from an earlier run', () => {
-    expect(describeBatch(report(), 1204)).toEqual({ tone: 'ok', lines: ['Uploaded 1,204 files (3.2 GB).'] });
+    expect(describeBatch(report(), 1204)).toEqual({ tone: 'ok', lines: ['Uploaded 1,204 files (3.2 GB).'], warnings: [] });
     expect(describeBatch(report({ resumed_bytes: 1.1e9 }), 1204).lines[0]).toBe('Uploaded 1,204 files (3.2 GB), resumed 1.1 GB from an earlier run.');
   });
 
@@ -45,13 +47,18 @@ describe('describeBatch', () => {
   });
 
   it('tells paused, cancelled and failed runs apart', () => {
-    expect(describeBatch(report({ files: 300, paused: true }), 1204)).toEqual({ tone: 'partial', lines: ['Paused after 300 of 1,204 files.'] });
+    expect(describeBatch(report({ files: 300, paused: true }), 1204)).toEqual({ tone: 'partial', lines: ['Paused after 300 of 1,204 files.'], warnings: [] });
     expect(describeBatch(report({ files: 3, bytes: 3000, cancelled: true }), 10).lines[0]).toBe(
       'Cancelled after 3 files (3 KB); parts of unfinished files were deleted.',
     );
     const failed = [{ key: '/home/ana/x.csv', reason: 'Permission denied' }];
-    expect(describeBatch(report({ files: 1203, bytes: 3.1e9, failed }), 1204)).toEqual({ tone: 'partial', lines: ['Uploaded 1,203 files (3.1 GB); 1 failed.'] });
-    expect(describeBatch(report({ files: 0, bytes: 0, failed }), 1)).toEqual({ tone: 'failed', lines: ['Nothing was uploaded: 1 file failed.'] });
+    expect(describeBatch(report({ files: 1203, bytes: 3.1e9, failed }), 1204)).toEqual({ tone: 'partial', lines: ['Uploaded 1,203 files (3.1 GB); 1 failed.'], warnings: [] });
+    expect(describeBatch(report({ files: 0, bytes: 0, failed }), 1)).toEqual({ tone: 'failed', lines: ['Nothing was uploaded: 1 file failed.'], warnings: [] });
+  });
+
+  it('passes on what the storage did otherwise than asked as warnings', () => {
+    const note = "This storage didn't keep the storage class ONEZONE_IA (it stored them as STANDARD) for what was uploaded.";
+    expect(describeBatch(report({ notes: [note] }), 1204)).toEqual({ tone: 'ok', lines: ['Uploaded 1,204 files (3.2 GB).'], warnings: [note] });
   });
 });
 
@@ -61,6 +68,11 @@ describe('mergeReports', () => {
     const second = report({ files: 904, bytes: 2.2e9, resumed_bytes: 5e6, failed: [{ key: 'k', reason: 'r' }], restarted: ['x'] });
     expect(mergeReports(null, first)).toBe(first);
     expect(mergeReports(first, second)).toEqual({ ...second, files: 1204, bytes: 3.2e9, resumed_bytes: 5e6, skipped: 0, restarted: ['x'], checksum: 'md5' });
+  });
+
+  it("keeps each run's notes once", () => {
+    const merged = mergeReports(report({ notes: ['Class not kept.'] }), report({ notes: ['Class not kept.', 'Encryption not kept.'] }));
+    expect(merged.notes).toEqual(['Class not kept.', 'Encryption not kept.']);
   });
 });
 

@@ -54,6 +54,7 @@ export function mergeReports(before: UploadReport | null, next: UploadReport): U
     removed: (before.removed ?? 0) + (next.removed ?? 0),
     restarted: [...before.restarted, ...next.restarted],
     checksum: before.checksum === 'md5' ? 'md5' : next.checksum,
+    notes: [...new Set([...(before.notes ?? []), ...(next.notes ?? [])])],
   };
 }
 
@@ -61,6 +62,8 @@ export interface Outcome {
   tone: Tone;
   /** The headline, then the notes that matter (resumed, skipped, restarted, checksum). */
   lines: string[];
+  /** What the storage did otherwise than asked (a storage class or encryption it didn't keep). */
+  warnings: string[];
 }
 
 /** A batch's end: `Uploaded 1,204 files (3.2 GB), resumed 1.1 GB from an earlier run.` and its notes. */
@@ -96,7 +99,7 @@ export function describeBatch(report: UploadReport, filesPlanned: number | null,
   if (removed > 0) lines.push(`Removed ${plural(removed, 'object', 'objects')} the folder no longer has.`);
   if (report.restarted.length) lines.push(`${words.restarted.replace('{it}', report.restarted.length === 1 ? 'it' : 'they')}: ${names(report.restarted)}.`);
   if (report.checksum === 'md5') lines.push('Content-MD5 used: this storage refused CRC32C.');
-  return { tone, lines };
+  return { tone, lines, warnings: [...(report.notes ?? [])] };
 }
 
 /**
@@ -113,6 +116,7 @@ export function describeCancelledPause(report: UploadReport | null, filesPlanned
       `Cancelled while paused, after ${done} (${formatBytes(bytes)}).`,
       direction === 'upload' ? 'Parts already sent were deleted.' : 'Files already downloaded stay.',
     ],
+    warnings: [...(report?.notes ?? [])],
   };
 }
 

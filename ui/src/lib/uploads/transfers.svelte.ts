@@ -15,6 +15,7 @@ import {
   type Tag,
   type UnfinishedUpload,
   type UploadSummary,
+  type UploadWrite_Deserialize,
 } from '$lib/bindings';
 import { run, type AppError } from '$lib/shared/errors';
 import { plural } from '$lib/shared/format';
@@ -23,6 +24,7 @@ import type { CopyRequest } from '$lib/shared/copyRequest';
 import { CopyBatch, discardPlan, DownloadBatch, UploadBatch, type BatchKind, type DownloadOrigin, type TransferBatch } from './batch.svelte';
 import { describeBatch, describeCancelledPause, groupInterrupted, notificationOf, type InterruptedGroup, type Outcome, type Tone } from './outcome';
 import { combined } from './rate';
+import { BUCKET_DEFAULTS } from './writeChoice';
 
 /** A folder of a bucket that uploads go into. */
 export interface UploadPlace {
@@ -46,6 +48,8 @@ export interface HistoryEntry {
   place: string;
   tone: Tone;
   lines: string[];
+  /** What the storage did otherwise than asked (a storage class it didn't keep). */
+  warnings: string[];
   failures: KeyFailure[];
   endedAt: number;
 }
@@ -187,10 +191,18 @@ export class Transfers {
 
   /**
    * Start in the summary sheet: a new batch runs the plan (a sync's removes what its folder lacks
-   * at the end with `removeMissing`).
+   * at the end with `removeMissing`), storing the objects as `write` says (the bucket's defaults
+   * when not given); a resume or retry of the batch stores them the same way.
    */
-  start(summary: UploadSummary, tags: Tag[], conflicts: ConflictChoice, connectionId: string, removeMissing = false): UploadBatch {
-    const batch = new UploadBatch(summary, tags, conflicts, connectionId, { now: this.#now, removeMissing });
+  start(
+    summary: UploadSummary,
+    tags: Tag[],
+    conflicts: ConflictChoice,
+    connectionId: string,
+    removeMissing = false,
+    write: UploadWrite_Deserialize = BUCKET_DEFAULTS,
+  ): UploadBatch {
+    const batch = new UploadBatch(summary, tags, conflicts, connectionId, { now: this.#now, removeMissing, write });
     this.#nextSheet();
     this.batches = [batch, ...this.batches];
     void this.#drive(batch, summary.plan_id);
@@ -375,13 +387,14 @@ export class Transfers {
       told ??
       (batch.report
         ? describeBatch(batch.report, batch.plannedFiles, batch.kind)
-        : { tone: 'failed' as const, lines: [batch.error?.message ?? `The ${batch.kind} did not start.`] });
+        : { tone: 'failed' as const, lines: [batch.error?.message ?? `The ${batch.kind} did not start.`], warnings: [] });
     const entry: HistoryEntry = {
       id: batch.id,
       kind: batch.kind,
       place: batch.place,
       tone: outcome.tone,
       lines: outcome.lines,
+      warnings: outcome.warnings,
       failures: batch.state === 'incomplete' ? (batch.last?.failed ?? []) : [],
       endedAt: batch.endedAt ?? this.#now(),
     };

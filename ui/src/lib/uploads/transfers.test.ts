@@ -121,6 +121,18 @@ describe('Transfers', () => {
     expect(t.history[0].lines).toContain('Removed 2 objects the folder no longer has.');
   });
 
+  it('runs with the storage class and encryption chosen, and keeps what the storage did otherwise in the history as warnings', async () => {
+    const note = "This storage didn't keep the storage class GLACIER (it stored them as STANDARD) for what was uploaded.";
+    answer({ start_upload: { ...REPORT, notes: [note] }, unfinished_uploads: [] });
+    const t = setup();
+    const write = { storage_class: 'GLACIER', encryption: { kind: 'sse_s3' as const } };
+    t.start(SUMMARY, [], 'skip', 'c1', false, write);
+    await vi.waitFor(() => expect(t.history).toHaveLength(1));
+    expect(callsOf('start_upload')).toEqual([expect.objectContaining({ planId: SUMMARY.plan_id, write })]);
+    expect(t.history[0].tone).toBe('ok');
+    expect(t.history[0].warnings).toEqual([note]);
+  });
+
   it('keeps the last fifty finished batches, newest first', async () => {
     const t = setup();
     for (let i = 0; i < HISTORY_LIMIT + 3; i++) t.start({ ...SUMMARY, prefix: `p${i}/` }, [], 'skip', 'c1');

@@ -39,6 +39,7 @@ const report = (over: Partial<UploadReport_Serialize> = {}): UploadReport_Serial
   next_plan: null,
   skipped: 0,
   already_sent: 0,
+  notes: [],
   ...over,
 });
 

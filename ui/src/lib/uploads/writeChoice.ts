@@ -1,0 +1,89 @@
+// How an upload stores what it sends: a storage class and an encryption, each "the bucket's default"
+// unless chosen in the summary sheet. The choice is remembered per connection and bucket
+// (localStorage); a value that can't be read or written is ignored: the bucket's defaults are fine.
+
+import type { EncryptionChoice_Deserialize, UploadWrite_Deserialize } from '$lib/bindings';
+
+/** The S3 classes an upload can ask for, in the order the sheet offers them. */
+export const STORAGE_CLASSES = [
+  { value: 'STANDARD', label: 'Standard' },
+  { value: 'INTELLIGENT_TIERING', label: 'Intelligent-Tiering' },
+  { value: 'STANDARD_IA', label: 'Standard-IA' },
+  { value: 'ONEZONE_IA', label: 'One Zone-IA' },
+  { value: 'GLACIER_IR', label: 'Glacier Instant Retrieval' },
+  { value: 'GLACIER', label: 'Glacier Flexible Retrieval' },
+  { value: 'DEEP_ARCHIVE', label: 'Glacier Deep Archive' },
+] as const;
+
+export type StorageClass = (typeof STORAGE_CLASSES)[number]['value'];
+
+/** Classes whose objects must be restored before they can be read (previewed, downloaded, copied). */
+export function isArchiveClass(cls: string | null): boolean {
+  return cls === 'GLACIER' || cls === 'DEEP_ARCHIVE';
+}
+
+export type EncryptionKind = 'default' | 'sse_s3' | 'sse_kms';
+
+/** What the sheet's fields hold. */
+export interface WriteChoice {
+  /** null: the bucket's default class. */
+  storageClass: StorageClass | null;
+  encryption: EncryptionKind;
+  /** For SSE-KMS; empty: the AWS-managed key. */
+  kmsKeyId: string;
+  bucketKey: boolean;
+}
+
+export const DEFAULT_CHOICE: WriteChoice = { storageClass: null, encryption: 'default', kmsKeyId: '', bucketKey: false };
+
+/** Nothing chosen: the bucket's defaults. */
+export const BUCKET_DEFAULTS: UploadWrite_Deserialize = { storage_class: null, encryption: null };
+
+/** The choice as `start_upload` takes it. */
+export function toUploadWrite(c: WriteChoice): UploadWrite_Deserialize {
+  let encryption: EncryptionChoice_Deserialize | null = null;
+  if (c.encryption === 'sse_s3') encryption = { kind: 'sse_s3' };
+  else if (c.encryption === 'sse_kms') encryption = { kind: 'sse_kms', key_id: c.kmsKeyId.trim() || null, bucket_key: c.bucketKey };
+  return { storage_class: c.storageClass, encryption };
+}
+
+const KEY = 'satchel.uploads.write';
+const CLASS_IDS: readonly string[] = STORAGE_CLASSES.map((c) => c.value);
+const KINDS: readonly string[] = ['default', 'sse_s3', 'sse_kms'];
+
+const id = (connectionId: string, bucket: string) => `${connectionId}/${bucket}`;
+
+function all(): Record<string, unknown> {
+  try {
+    const raw = localStorage.getItem(KEY);
+    const v: unknown = raw === null ? null : JSON.parse(raw);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The choice last started into this bucket, or the bucket's defaults; each unreadable part is ignored. */
+export function savedChoice(connectionId: string, bucket: string): WriteChoice {
+  const v = all()[id(connectionId, bucket)] as Partial<Record<keyof WriteChoice, unknown>> | undefined;
+  if (!v || typeof v !== 'object') return { ...DEFAULT_CHOICE };
+  return {
+    storageClass: typeof v.storageClass === 'string' && CLASS_IDS.includes(v.storageClass) ? (v.storageClass as StorageClass) : null,
+    encryption: typeof v.encryption === 'string' && KINDS.includes(v.encryption) ? (v.encryption as EncryptionKind) : 'default',
+    kmsKeyId: typeof v.kmsKeyId === 'string' ? v.kmsKeyId : '',
+    bucketKey: v.bucketKey === true,
+  };
+}
+
+/** Remembers the choice for this bucket; the bucket's defaults are remembered by forgetting. */
+export function rememberChoice(connectionId: string, bucket: string, c: WriteChoice): void {
+  const saved = all();
+  const key = id(connectionId, bucket);
+  if (c.storageClass === null && c.encryption === 'default') delete saved[key];
+  else saved[key] = { storageClass: c.storageClass, encryption: c.encryption, kmsKeyId: c.kmsKeyId.trim(), bucketKey: c.bucketKey };
+  try {
+    localStorage.setItem(KEY, JSON.stringify(saved));
+  } catch {
+    // Storage full or off: nothing is remembered.
+  }
+}
