@@ -207,30 +207,22 @@ pub async fn request_many(
     if tier == RestoreTier::Expedited && archived.iter().any(|(_, c)| c == "DEEP_ARCHIVE") {
         check_request(days, tier, Some("DEEP_ARCHIVE"))?;
     }
-    const IN_FLIGHT: usize = 8;
-    let mut queue = archived.into_iter();
-    let mut running = tokio::task::JoinSet::new();
     let mut handled = 0u64;
-    loop {
-        while running.len() < IN_FLIGHT && !cancel.is_cancelled() {
-            let Some((key, _)) = queue.next() else { break };
-            let (s3, bucket) = (s3.clone(), bucket.to_string());
-            running.spawn(async move {
-                let r = request(&s3, &bucket, &key, days, tier).await;
-                (key, r)
-            });
-        }
-        let Some(done) = running.join_next().await else { break };
-        match done {
-            Ok((_, Ok(RestoreAnswer::AlreadyRestoring))) => report.already_restoring += 1,
-            Ok((_, Ok(_))) => report.requested += 1,
-            Ok((key, Err(e))) => report.failed.push(KeyFailure { key, reason: e.message }),
-            Err(e) => report.failed.push(KeyFailure { key: String::new(), reason: format!("internal error: {e}") }),
+    let work = |(key, _class): (String, String)| {
+        let (s3, bucket) = (s3.clone(), bucket.to_string());
+        async move { Ok(request(&s3, &bucket, &key, days, tier).await.map_err(|e| KeyFailure { key, reason: e.message })) }
+    };
+    report.cancelled = super::each_at_most(archived, 8, cancel, work, |r| {
+        match r {
+            Ok(Ok(RestoreAnswer::AlreadyRestoring)) => report.already_restoring += 1,
+            Ok(Ok(RestoreAnswer::Started)) => report.requested += 1,
+            Ok(Err(failure)) => report.failed.push(failure),
+            Err(e) => report.failed.push(KeyFailure { key: String::new(), reason: e.message }),
         }
         handled += 1;
         on_done(handled);
-    }
-    report.cancelled = cancel.is_cancelled() && queue.next().is_some();
+    })
+    .await;
     Ok(report)
 }
 

@@ -260,27 +260,20 @@ pub struct UndeleteReport {
 /// Undeletes many keys (their delete markers removed, several at once); `on_done` is told after
 /// each with the count so far. Cancelling stops after those in flight.
 pub async fn undelete_many(s3: &S3, bucket: &str, markers: &[VersionEntry], cancel: &CancellationToken, on_done: impl Fn(u64)) -> UndeleteReport {
-    const IN_FLIGHT: usize = 8;
     let mut report = UndeleteReport::default();
-    let mut queue = markers.iter().filter(|m| m.is_delete_marker);
-    let mut running = tokio::task::JoinSet::new();
-    loop {
-        while running.len() < IN_FLIGHT && !cancel.is_cancelled() {
-            let Some(m) = queue.next() else { break };
-            let (s3, bucket, m) = (s3.clone(), bucket.to_string(), m.clone());
-            running.spawn(async move {
-                let r = delete_one(&s3, &bucket, &m.key, &m.version_id).await;
-                (m.key, r)
-            });
-        }
-        let Some(done) = running.join_next().await else { break };
-        match done {
-            Ok((_, Ok(()))) => report.restored += 1,
-            Ok((key, Err(e))) => report.failed.push(KeyFailure { key, reason: e.message }),
-            Err(e) => report.failed.push(KeyFailure { key: String::new(), reason: format!("internal error: {e}") }),
+    let markers = markers.iter().filter(|m| m.is_delete_marker).cloned();
+    let work = |m: VersionEntry| {
+        let (s3, bucket) = (s3.clone(), bucket.to_string());
+        async move { Ok(delete_one(&s3, &bucket, &m.key, &m.version_id).await.map_err(|e| KeyFailure { key: m.key, reason: e.message })) }
+    };
+    report.cancelled = super::each_at_most(markers, 8, cancel, work, |r| {
+        match r {
+            Ok(Ok(())) => report.restored += 1,
+            Ok(Err(failure)) => report.failed.push(failure),
+            Err(e) => report.failed.push(KeyFailure { key: String::new(), reason: e.message }),
         }
         on_done(report.restored);
-    }
-    report.cancelled = cancel.is_cancelled() && report.restored + (report.failed.len() as u64) < markers.iter().filter(|m| m.is_delete_marker).count() as u64;
+    })
+    .await;
     report
 }
