@@ -261,7 +261,8 @@ pub struct UndeleteReport {
 /// each with the count so far. Cancelling stops after those in flight.
 pub async fn undelete_many(s3: &S3, bucket: &str, markers: &[VersionEntry], cancel: &CancellationToken, on_done: impl Fn(u64)) -> UndeleteReport {
     let mut report = UndeleteReport::default();
-    let markers = markers.iter().filter(|m| m.is_delete_marker).cloned();
+    // Collected, not a borrowing iterator: the future must be Send for any caller's lifetimes.
+    let markers: Vec<VersionEntry> = markers.iter().filter(|m| m.is_delete_marker).cloned().collect();
     let work = |m: VersionEntry| {
         let (s3, bucket) = (s3.clone(), bucket.to_string());
         async move { Ok(delete_one(&s3, &bucket, &m.key, &m.version_id).await.map_err(|e| KeyFailure { key: m.key, reason: e.message })) }
