@@ -5,19 +5,15 @@
 // missing number the rule's type requires.
 import type { LifecycleRule_Deserialize, LifecycleRule_Serialize, StorageClassName } from '$lib/bindings';
 import { editRows, isBlank, type KeyValueRow } from '$lib/shared/keyValueRows';
+import { storageClassLabel } from '$lib/shared/storageClasses';
 
 /** The classes a rule can move objects to, warmest first, by the names people know. */
-export const CLASSES: { value: StorageClassName; label: string }[] = [
-  { value: 'standard_ia', label: 'Standard-IA' },
-  { value: 'intelligent_tiering', label: 'Intelligent-Tiering' },
-  { value: 'onezone_ia', label: 'One Zone-IA' },
-  { value: 'glacier_ir', label: 'Glacier Instant Retrieval' },
-  { value: 'glacier', label: 'Glacier Flexible Retrieval' },
-  { value: 'deep_archive', label: 'Glacier Deep Archive' },
-];
+export const CLASSES: { value: StorageClassName; label: string }[] = (
+  ['standard_ia', 'intelligent_tiering', 'onezone_ia', 'glacier_ir', 'glacier', 'deep_archive'] as const
+).map((value) => ({ value, label: storageClassLabel(value) }));
 
 export function classLabel(c: StorageClassName): string {
-  return CLASSES.find((x) => x.value === c)?.label ?? c;
+  return storageClassLabel(c);
 }
 
 /** Decimal units, as the engine's sentences say sizes ("larger than 1.0 MB"). */

@@ -4,23 +4,9 @@
 
 import type { EncryptionChoice_Deserialize, UploadWrite_Deserialize } from '$lib/bindings';
 
-/** The S3 classes an upload can ask for, in the order the sheet offers them. */
-export const STORAGE_CLASSES = [
-  { value: 'STANDARD', label: 'Standard' },
-  { value: 'INTELLIGENT_TIERING', label: 'Intelligent-Tiering' },
-  { value: 'STANDARD_IA', label: 'Standard-IA' },
-  { value: 'ONEZONE_IA', label: 'One Zone-IA' },
-  { value: 'GLACIER_IR', label: 'Glacier Instant Retrieval' },
-  { value: 'GLACIER', label: 'Glacier Flexible Retrieval' },
-  { value: 'DEEP_ARCHIVE', label: 'Glacier Deep Archive' },
-] as const;
+import { STORAGE_CLASSES, type StorageClass } from '$lib/shared/storageClasses';
 
-export type StorageClass = (typeof STORAGE_CLASSES)[number]['value'];
-
-/** Classes whose objects must be restored before they can be read (previewed, downloaded, copied). */
-export function isArchiveClass(cls: string | null): boolean {
-  return cls === 'GLACIER' || cls === 'DEEP_ARCHIVE';
-}
+export { STORAGE_CLASSES, isArchiveClass, type StorageClass } from '$lib/shared/storageClasses';
 
 export type EncryptionKind = 'default' | 'sse_s3' | 'sse_kms';
 
