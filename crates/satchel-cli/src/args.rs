@@ -72,6 +72,11 @@ pub enum Command {
     /// Object lock of one object version: retention and legal hold.
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// Customer keys (SSE-C) of the connection, kept in the system keychain: `cp --sse sse-c:NAME`
+    /// encrypts uploads with one, and reads find the key that opens an object themselves. Losing a
+    /// key loses what it encrypted: export it somewhere safe.
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Bring back a deleted object (its delete marker removed, so the version under it is current
     /// again): `undelete s3://b/key`, or everything deleted below a folder with --recursive.
     Undelete(UndeleteArgs),
@@ -293,6 +298,29 @@ pub enum ArchiveCommand {
     Status {
         /// s3://bucket/key
         target: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Save a new key: --generate makes a random 256-bit key, --stdin reads one in base64 (a
+    /// hidden prompt when neither is given).
+    Add {
+        name: String,
+        #[arg(long, conflicts_with = "stdin")]
+        generate: bool,
+        #[arg(long)]
+        stdin: bool,
+    },
+    /// The connection's keys: name, fingerprint (the start of the key's MD5) and when added.
+    Ls,
+    /// Forget a key. What it encrypted can't be read without it: export it first if unsure.
+    Rm { name: String },
+    /// Write a key, in base64, to FILE (readable by you only), to keep somewhere safe.
+    Export {
+        name: String,
+        #[arg(long, value_name = "FILE")]
+        to: std::path::PathBuf,
     },
 }
 
@@ -587,7 +615,8 @@ pub struct CpArgs {
     /// ONEZONE_IA, GLACIER_IR, GLACIER, DEEP_ARCHIVE); the bucket's default otherwise.
     #[arg(long, value_name = "CLASS")]
     pub storage_class: Option<String>,
-    /// Uploads: the encryption of what is sent, sse-s3 or sse-kms[:KEY]; the bucket's default
+    /// Uploads: the encryption of what is sent, sse-s3, sse-kms[:KEY] or sse-c:NAME (a customer
+    /// key saved with `satchel key add`); the bucket's default
     /// otherwise.
     #[arg(long, value_name = "KIND")]
     pub sse: Option<String>,

@@ -163,9 +163,11 @@ async fn upload(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -
         checksum: Checksum::parse(&args.checksum)?,
         tags: args.tags.iter().map(|t| satchel_core::tags::parse_tag(t)).collect::<Result<_, _>>()?,
         storage_class: args.storage_class.as_deref().map(transfer::parse_storage_class).transpose()?,
-        encryption: args.sse.as_deref().map(upload_encryption).transpose()?,
         ..UploadOptions::default()
     };
+    if let Some(sse) = args.sse.as_deref() {
+        (opts.encryption, opts.customer_key) = upload_encryption(engine, conn, sse).await?;
+    }
     if let Some(class @ ("GLACIER" | "DEEP_ARCHIVE")) = opts.storage_class.as_ref().map(|c| c.as_str()) {
         eprintln!("satchel: note: objects sent to {class} are archived: they must be restored (satchel archive restore) before they can be read again.");
     }
@@ -265,13 +267,17 @@ pub(crate) async fn run_upload(
     Ok(report)
 }
 
-/// `--sse sse-s3|sse-kms[:KEY]|sse-c:NAME`.
-fn upload_encryption(value: &str) -> Result<satchel_core::governance::encryption::EncryptionChoice, Error> {
-    if value.starts_with("sse-c") {
-        return Err(Error::new(
-            satchel_core::ErrorCode::Unsupported,
-            "Customer-provided keys (SSE-C) aren't in this version of Satchel yet: use sse-s3 or sse-kms[:KEY]. Nothing was sent.",
-        ));
+/// `--sse sse-s3|sse-kms[:KEY]|sse-c:NAME`: the encryption, or the saved customer key.
+async fn upload_encryption(
+    engine: &Satchel,
+    conn: &Connection,
+    value: &str,
+) -> Result<(Option<satchel_core::governance::encryption::EncryptionChoice>, Option<satchel_core::CustomerKey>), Error> {
+    match value.strip_prefix("sse-c") {
+        Some(rest) => match rest.strip_prefix(':').filter(|n| !n.is_empty()) {
+            Some(name) => Ok((None, Some(engine.customer_keys(conn).get(name).await?))),
+            None => Err(Error::invalid("Name the customer key: --sse sse-c:NAME (satchel key ls lists them). Nothing was sent.")),
+        },
+        None => Ok((Some(satchel_core::governance::encryption::parse(value, false)?), None)),
     }
-    satchel_core::governance::encryption::parse(value, false)
 }

@@ -6,6 +6,7 @@
 
 mod args;
 mod buckets;
+mod keys;
 mod list;
 mod remote;
 mod secret;
@@ -92,6 +93,11 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let engine = open_engine()?;
             let conn = chosen_connection(&engine, &cli.global, None).await?;
             buckets::retention(&engine, &conn, cmd, cli.global.json).await
+        }
+        Command::Key(cmd) => {
+            let engine = open_engine()?;
+            let conn = chosen_connection(&engine, &cli.global, None).await?;
+            keys::run(&engine, &conn, cmd, cli.global.json).await
         }
         Command::Undelete(args) => {
             let engine = open_engine()?;

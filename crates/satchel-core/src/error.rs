@@ -51,6 +51,9 @@ pub enum ErrorCode {
     /// The object is in an archive storage class (Glacier Flexible Retrieval, Deep Archive): it
     /// must be restored before it can be read or copied.
     Archived,
+    /// The object is encrypted with a customer key (SSE-C) that none of the connection's saved
+    /// keys matches: the key must be added before it can be read.
+    CustomerKeyNeeded,
     /// The storage answered with an error we have no better word for.
     Storage,
     /// A failure inside Satchel itself.

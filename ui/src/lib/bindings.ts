@@ -23,6 +23,19 @@ export const commands = {
 	sandboxInfo: () => typedError<SandboxInfo | null, AppError_Serialize>(__TAURI_INVOKE("sandbox_info")),
 	/**  Who the connection's keys belong to (account, user or role), when the storage can say. */
 	connectionIdentity: (id: string) => typedError<Identity_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("connection_identity", { id })),
+	/**  The connection's customer keys (SSE-C): names and fingerprints, never the keys. */
+	customerKeys: (connectionId: string) => typedError<CustomerKeyInfo[], AppError_Serialize>(__TAURI_INVOKE("customer_keys", { connectionId })),
+	/**
+	 *  Saves a customer key in the keychain: `pasted` (base64) when the user has one, else a new
+	 *  random key. The key never comes back to the window.
+	 */
+	addCustomerKey: (connectionId: string, name: string, pasted: string | null) => typedError<CustomerKeyInfo, AppError_Serialize>(__TAURI_INVOKE("add_customer_key", { connectionId, name, pasted })),
+	removeCustomerKey: (connectionId: string, name: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("remove_customer_key", { connectionId, name })),
+	/**
+	 *  Saves a customer key to a file the user picks, to keep somewhere safe; the file's path when
+	 *  saved, `None` when the dialog was cancelled.
+	 */
+	exportCustomerKey: (connectionId: string, name: string) => typedError<string | null, AppError_Serialize>(__TAURI_INVOKE("export_customer_key", { connectionId, name })),
 	listBuckets: (connectionId: string) => typedError<BucketSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_buckets", { connectionId })),
 	/**  Checks a bucket name as the user types: the message names the broken rule. */
 	checkBucketName: (name: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("check_bucket_name", { name })),
@@ -616,6 +629,15 @@ export type CredentialSource =
 /**  The standard AWS chain: environment variables, default profile, SSO, instance roles. */
 { kind: "environment" };
 
+/**  A saved key as the lists show it: never the key itself. */
+export type CustomerKeyInfo = {
+	name: string,
+	/**  The start of the key's MD5, to tell keys apart. */
+	fingerprint: string,
+	/**  When it was added (RFC 3339). */
+	added: string,
+};
+
 /**  Default encryption for new objects. */
 export type DefaultEncryption = 
 /**  SSE-S3 (AES-256, keys managed by the storage). */
@@ -855,6 +877,11 @@ export type ErrorCode =
  *  must be restored before it can be read or copied.
  */
 "archived" | 
+/**
+ *  The object is encrypted with a customer key (SSE-C) that none of the connection's saved
+ *  keys matches: the key must be added before it can be read.
+ */
+"customer_key_needed" | 
 /**  The storage answered with an error we have no better word for. */
 "storage" | 
 /**  A failure inside Satchel itself. */
@@ -1340,6 +1367,8 @@ export type ObjectProperties_Deserialize = {
 	storage_class?: string | null,
 	encryption?: string | null,
 	kms_key_id?: string | null,
+	/**  SSE-C: the name of the connection's customer key that opens it. */
+	customer_key?: string | null,
 	version_id?: string | null,
 	last_modified?: string | null,
 	/**  (algorithm, value) pairs the storage returned. */
@@ -1360,6 +1389,8 @@ export type ObjectProperties_Serialize = {
 	storage_class: string | null,
 	encryption: string | null,
 	kms_key_id: string | null,
+	/**  SSE-C: the name of the connection's customer key that opens it. */
+	customer_key: string | null,
 	version_id: string | null,
 	last_modified: string | null,
 	/**  (algorithm, value) pairs the storage returned. */
@@ -2018,6 +2049,8 @@ export type UploadWrite_Deserialize = {
 	 */
 	storage_class?: string | null,
 	encryption?: EncryptionChoice_Deserialize | null,
+	/**  SSE-C: the name of one of the connection's customer keys (instead of `encryption`). */
+	customer_key?: string | null,
 };
 
 /**  How what an upload sends is stored: `None`s leave the bucket's defaults. */
@@ -2028,6 +2061,8 @@ export type UploadWrite_Serialize = {
 	 */
 	storage_class: string | null,
 	encryption: EncryptionChoice_Serialize | null,
+	/**  SSE-C: the name of one of the connection's customer keys (instead of `encryption`). */
+	customer_key: string | null,
 };
 
 /**  What a restore or undelete did. */

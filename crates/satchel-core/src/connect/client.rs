@@ -64,6 +64,8 @@ pub struct S3 {
     pub credentials: ResolvedCredentials,
     /// The ARN behind the credentials when it is known, so a refusal can say who was refused.
     pub identity: Option<String>,
+    /// The connection's SSE-C keys, for reads of objects encrypted with one.
+    pub customer_keys: super::customer_keys::CustomerKeys,
 }
 
 /// How long one transfer request may take before it is given up and retried: generous enough for
@@ -187,6 +189,7 @@ pub fn build(target: &Target, creds: ResolvedCredentials, patience: Patience) ->
         endpoint_url: target.endpoint_url.clone(),
         credentials: creds,
         identity: None,
+        customer_keys: Default::default(),
     }
 }
 

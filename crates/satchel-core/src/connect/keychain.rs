@@ -60,15 +60,22 @@ impl Keychain {
 
     /// Reads the secret for a connection.
     pub async fn load(&self, connection_id: &str, connection_name: &str) -> Result<SecretKey> {
-        let (service, user, name) = (self.service.clone(), connection_id.to_string(), connection_name.to_string());
+        self.read(connection_id).await?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::CredentialsMissing,
+                format!("The secret key for \"{connection_name}\" is not in the system keychain. Edit the connection and enter it again."),
+            )
+        })
+    }
+
+    /// Reads the entry filed under `user`, `None` when there is none.
+    pub async fn read(&self, user: &str) -> Result<Option<SecretKey>> {
+        let (service, user) = (self.service.clone(), user.to_string());
         blocking(move || {
             let entry = keyring::Entry::new(&service, &user).map_err(|e| unavailable(&e, "read"))?;
             match entry.get_password() {
-                Ok(p) => Ok(SecretKey(p)),
-                Err(keyring::Error::NoEntry) => Err(Error::new(
-                    ErrorCode::CredentialsMissing,
-                    format!("The secret key for \"{name}\" is not in the system keychain. Edit the connection and enter it again."),
-                )),
+                Ok(p) => Ok(Some(SecretKey(p))),
+                Err(keyring::Error::NoEntry) => Ok(None),
                 Err(e) => Err(unavailable(&e, "read")),
             }
         })

@@ -4,6 +4,7 @@
 pub mod classify;
 pub mod client;
 pub mod connection;
+pub mod customer_keys;
 pub mod identity;
 pub mod keychain;
 pub mod profiles;
@@ -15,3 +16,4 @@ pub use client::S3;
 pub use identity::{Identity, PrincipalKind};
 pub use connection::{Addressing, Connection, ConnectionDraft, CredentialSource, Endpoint};
 pub use keychain::{Keychain, SecretKey};
+pub use customer_keys::{CustomerKey, CustomerKeyInfo, CustomerKeys};

@@ -32,9 +32,11 @@ impl Satchel {
         self.identities.lock().expect("identities lock").remove(id);
     }
 
-    /// Gives a client the identity known for its connection, for its error messages.
+    /// Gives a client what is known of its connection: the identity, for its error messages, and
+    /// the customer keys, for reads of SSE-C objects.
     pub(super) fn with_identity(&self, id: &str, mut s3: S3) -> S3 {
         s3.identity = self.identities.lock().expect("identities lock").get(id).cloned().flatten().map(|i| i.arn);
+        s3.customer_keys = crate::connect::CustomerKeys::of(&self.keychain, &self.paths, id);
         s3
     }
 }

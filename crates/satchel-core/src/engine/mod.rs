@@ -6,6 +6,7 @@ mod buckets;
 mod clients;
 mod connections;
 mod copies;
+mod customer_keys;
 mod downloads;
 mod governance;
 mod identity;
@@ -23,6 +24,7 @@ use tokio::sync::Mutex;
 
 pub use connections::{Startup, TestReport};
 pub use copies::BucketOf;
+pub use customer_keys::NewKey;
 pub use downloads::DownloadSummary;
 pub use governance::{AuditFormat, PolicyChange, PolicyPreview, PolicyView, PublicAccessChange, Via, WebsiteView};
 pub use operations::Operation;

@@ -32,6 +32,9 @@ pub struct UploadWrite {
     /// GLACIER, DEEP_ARCHIVE).
     pub storage_class: Option<String>,
     pub encryption: Option<crate::governance::encryption::EncryptionChoice>,
+    /// SSE-C: the name of one of the connection's customer keys (instead of `encryption`).
+    #[serde(default)]
+    pub customer_key: Option<String>,
 }
 
 impl Satchel {
@@ -180,11 +183,16 @@ impl Satchel {
             .ok_or_else(|| Error::not_found("This upload was already started or closed."))?;
         validate_tags(&tags, TagTarget::Object)?;
         staged.rules.check(&tags)?;
+        let conn = self.connection(&staged.connection_id).await?;
+        let customer_key = match (&write.customer_key, &write.encryption) {
+            (Some(_), Some(_)) => return Err(Error::invalid("Pick one encryption: a customer key (SSE-C) or SSE-S3/SSE-KMS, not both.")),
+            (Some(name), None) => Some(self.customer_keys(&conn).get(name).await?),
+            (None, _) => None,
+        };
         self.staging.plans.lock().expect("plans lock").remove(plan_id);
         self.release_sources(staged.sources_id.as_deref());
-        let conn = self.connection(&staged.connection_id).await?;
         let (items, skipped) = staged.resolve(conflicts);
-        let opts = UploadOptions { tags, storage_class, encryption: write.encryption.clone(), ..UploadOptions::default() };
+        let opts = UploadOptions { tags, storage_class, encryption: write.encryption.clone(), customer_key, ..UploadOptions::default() };
         let mut report = self.send_checked(&conn, &staged.bucket, items, &opts, &staged.rules, control, progress).await?;
         report.skipped = skipped;
         report.failed.extend(staged.problems.iter().cloned());

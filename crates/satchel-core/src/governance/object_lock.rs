@@ -13,6 +13,7 @@ use aws_sdk_s3::types::{
 use serde::{Deserialize, Serialize};
 
 use crate::connect::classify::classify;
+use crate::connect::customer_keys::{with_key_if_needed, CustomerKey, SendsCustomerKey};
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, Result};
 
@@ -180,19 +181,15 @@ pub struct ObjectLock {
 /// instead of two, and GetObjectRetention on a version without retention is an error on S3 (and
 /// a 500 on moto).
 pub async fn read_object(s3: &S3, bucket: &str, key: &str, version: Option<&str>) -> Result<ObjectLock> {
-    let head = s3
-        .client
-        .head_object()
-        .bucket(bucket)
-        .key(key)
-        .set_version_id(version.map(str::to_string))
-        .send()
-        .await
-        .map_err(|e| match classify(&e, s3.attempt("read the object's lock")) {
-            // Governance sits beside objects, so it says this itself.
-            e if e.code == ErrorCode::NotFound => Error::not_found(format!("There's no object s3://{bucket}/{key} (it may have just been deleted).")),
-            e => e,
-        })?;
+    let read = |k: Option<CustomerKey>| {
+        s3.client.head_object().bucket(bucket).key(key).set_version_id(version.map(str::to_string)).customer_key(k.as_ref()).send()
+    };
+    let (head, _) = with_key_if_needed(s3, (bucket, key, version), read, |e| match classify(&e, s3.attempt("read the object's lock")) {
+        // Governance sits beside objects, so it says this itself.
+        e if e.code == ErrorCode::NotFound => Error::not_found(format!("There's no object s3://{bucket}/{key} (it may have just been deleted).")),
+        e => e,
+    })
+    .await?;
     let mode = head.object_lock_mode().and_then(|m| match m {
         aws_sdk_s3::types::ObjectLockMode::Governance => Some(RetentionMode::Governance),
         aws_sdk_s3::types::ObjectLockMode::Compliance => Some(RetentionMode::Compliance),

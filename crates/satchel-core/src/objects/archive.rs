@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 use super::listing::list_all;
 use super::properties::not_found_as_object;
 use crate::connect::classify::classify;
+use crate::connect::customer_keys::{with_key_if_needed, CustomerKey, SendsCustomerKey};
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, KeyFailure, Result};
 
@@ -87,14 +88,9 @@ fn parse_restore_header(value: &str) -> (bool, Option<String>) {
 }
 
 pub async fn status(s3: &S3, bucket: &str, key: &str) -> Result<ArchiveStatus> {
-    let head = s3
-        .client
-        .head_object()
-        .bucket(bucket)
-        .key(key)
-        .send()
-        .await
-        .map_err(|e| not_found_as_object(classify(&e, s3.attempt("read the object's archive status")), bucket, key))?;
+    let read = |k: Option<CustomerKey>| s3.client.head_object().bucket(bucket).key(key).customer_key(k.as_ref()).send();
+    let fail = |e| not_found_as_object(classify(&e, s3.attempt("read the object's archive status")), bucket, key);
+    let (head, _) = with_key_if_needed(s3, (bucket, key, None), read, fail).await?;
     let class = head.storage_class().map(|c| c.as_str().to_string());
     let archived = is_archive_class(class.as_deref());
     let (restoring, readable_until) = head.restore().map(parse_restore_header).unwrap_or((false, None));

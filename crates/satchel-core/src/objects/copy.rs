@@ -19,6 +19,7 @@ use super::listing::list_all;
 use super::properties::not_found_as_object;
 use crate::connect::classify::{classify, precondition_failed};
 use crate::connect::client::S3;
+use crate::connect::customer_keys::{with_key_if_needed, CopiesWithCustomerKey, CustomerKey, SendsCustomerKey};
 use crate::error::{Error, ErrorCode, KeyFailure, Result};
 use crate::tags::{self, Tag};
 
@@ -55,17 +56,19 @@ impl<'a> End<'a> {
 /// over 5 GiB are copied in parts. With `pin`, only that version (by ETag) is copied. Returns the
 /// ETag of the version copied.
 pub async fn copy_object(from: End<'_>, to: End<'_>, pin: Option<&str>) -> Result<Option<String>> {
-    let head = from
-        .s3
-        .client
-        .head_object()
-        .bucket(from.bucket)
-        .key(from.key)
-        .set_version_id(from.version.map(str::to_string))
-        .set_if_match(pin.map(str::to_string))
-        .send()
-        .await
-        .map_err(|e| changed_or(e, from, "read the object to copy"))?;
+    let read = |k: Option<CustomerKey>| {
+        from.s3
+            .client
+            .head_object()
+            .bucket(from.bucket)
+            .key(from.key)
+            .set_version_id(from.version.map(str::to_string))
+            .set_if_match(pin.map(str::to_string))
+            .customer_key(k.as_ref())
+            .send()
+    };
+    let (head, customer_key) =
+        with_key_if_needed(from.s3, (from.bucket, from.key, from.version), read, |e| changed_or(e, from, "read the object to copy")).await?;
     let size = head.content_length().unwrap_or(0).max(0) as u64;
     let etag = head.e_tag().map(str::to_string);
     if size <= MAX_SINGLE_COPY {
@@ -78,7 +81,10 @@ pub async fn copy_object(from: End<'_>, to: End<'_>, pin: Option<&str>) -> Resul
             .copy_source(from.source())
             .set_copy_source_if_match(etag.clone())
             .metadata_directive(MetadataDirective::Copy)
-            .tagging_directive(TaggingDirective::Copy);
+            .tagging_directive(TaggingDirective::Copy)
+            // An SSE-C copy is read with its key and written with the same one.
+            .source_customer_key(customer_key.as_ref())
+            .customer_key(customer_key.as_ref());
         if let Some(class) = head.storage_class() {
             req = req.storage_class(class.clone());
         }
@@ -92,7 +98,8 @@ pub async fn copy_object(from: End<'_>, to: End<'_>, pin: Option<&str>) -> Resul
         req.send().await.map_err(|e| changed_or(e, from, "copy the object"))?;
         return Ok(etag);
     }
-    copy_in_parts(from, to, size, &Headers::of(&head), COPY_PART, etag.as_deref()).await?;
+    let headers = Headers { customer_key, ..Headers::of(&head) };
+    copy_in_parts(from, to, size, &headers, COPY_PART, etag.as_deref()).await?;
     Ok(etag)
 }
 
@@ -112,14 +119,16 @@ where
 macro_rules! with_headers {
     ($req:expr, $headers:expr) => {{
         let h: &$crate::objects::Headers = &$headers;
-        $req.set_metadata(h.metadata.clone())
+        let req = $req
+            .set_metadata(h.metadata.clone())
             .set_content_type(h.content_type.clone())
             .set_cache_control(h.cache_control.clone())
             .set_content_disposition(h.content_disposition.clone())
             .set_content_encoding(h.content_encoding.clone())
             .set_storage_class(h.storage_class.clone())
             .set_server_side_encryption(h.encryption.clone())
-            .set_ssekms_key_id(h.kms_key.clone())
+            .set_ssekms_key_id(h.kms_key.clone());
+        $crate::connect::customer_keys::SendsCustomerKey::customer_key(req, h.customer_key.as_ref())
     }};
 }
 pub(super) use with_headers;
@@ -135,6 +144,8 @@ pub struct Headers {
     pub storage_class: Option<aws_sdk_s3::types::StorageClass>,
     pub encryption: Option<aws_sdk_s3::types::ServerSideEncryption>,
     pub kms_key: Option<String>,
+    /// SSE-C: the key the source opened with, which the copy is written with too.
+    pub customer_key: Option<CustomerKey>,
 }
 
 impl Headers {
@@ -148,6 +159,7 @@ impl Headers {
             storage_class: head.storage_class().cloned(),
             encryption: head.server_side_encryption().cloned(),
             kms_key: head.ssekms_key_id().map(str::to_string),
+            customer_key: None,
         }
     }
 }
@@ -164,7 +176,8 @@ pub async fn copy_in_parts(from: End<'_>, to: End<'_>, size: u64, headers: &Head
         .await
         .map_err(|e| classify(&e, s3.attempt("start a multipart copy")))?;
     let upload_id = upload.upload_id().unwrap_or_default().to_string();
-    let finished = match copy_parts(from, to, &upload_id, size, part, pin).await {
+    let customer_key = headers.customer_key.as_ref();
+    let finished = match copy_parts(from, to, &upload_id, size, part, pin, customer_key).await {
         Ok(parts) => s3
             .client
             .complete_multipart_upload()
@@ -172,6 +185,7 @@ pub async fn copy_in_parts(from: End<'_>, to: End<'_>, size: u64, headers: &Head
             .key(dst_key)
             .upload_id(&upload_id)
             .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
+            .customer_key(customer_key)
             .send()
             .await
             .map(drop)
@@ -186,7 +200,15 @@ pub async fn copy_in_parts(from: End<'_>, to: End<'_>, size: u64, headers: &Head
     write_tags(s3, dst_bucket, dst_key, tags).await
 }
 
-async fn copy_parts(from: End<'_>, to: End<'_>, upload_id: &str, size: u64, part: u64, pin: Option<&str>) -> Result<Vec<CompletedPart>> {
+async fn copy_parts(
+    from: End<'_>,
+    to: End<'_>,
+    upload_id: &str,
+    size: u64,
+    part: u64,
+    pin: Option<&str>,
+    customer_key: Option<&CustomerKey>,
+) -> Result<Vec<CompletedPart>> {
     let (s3, bucket, key, source) = (to.s3, to.bucket, to.key, from.source());
     let mut parts = Vec::new();
     let mut start = 0u64;
@@ -203,6 +225,8 @@ async fn copy_parts(from: End<'_>, to: End<'_>, upload_id: &str, size: u64, part
             .copy_source(&source)
             .copy_source_range(format!("bytes={start}-{end}"))
             .set_copy_source_if_match(pin.map(str::to_string))
+            .source_customer_key(customer_key)
+            .customer_key(customer_key)
             .send()
             .await
             .map_err(|e| changed_or(e, from, "copy a part"))?;

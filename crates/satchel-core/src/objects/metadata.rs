@@ -9,6 +9,7 @@ use super::copy::{copy_in_parts, encode_key, with_headers, End, Headers, COPY_PA
 use super::properties::not_found_as_object;
 use crate::connect::classify::classify;
 use crate::connect::client::S3;
+use crate::connect::customer_keys::{with_key_if_needed, CopiesWithCustomerKey, CustomerKey, SendsCustomerKey};
 use crate::error::{Error, Result};
 
 /// New headers and user metadata for an object; `None` keeps what is there.
@@ -36,14 +37,9 @@ pub async fn edit_metadata(s3: &S3, bucket: &str, key: &str, edit: &MetadataEdit
             }
         }
     }
-    let head = s3
-        .client
-        .head_object()
-        .bucket(bucket)
-        .key(key)
-        .send()
-        .await
-        .map_err(|e| not_found_as_object(classify(&e, s3.attempt("read the object")), bucket, key))?;
+    let read = |k: Option<CustomerKey>| s3.client.head_object().bucket(bucket).key(key).customer_key(k.as_ref()).send();
+    let (head, customer_key) =
+        with_key_if_needed(s3, (bucket, key, None), read, |e| not_found_as_object(classify(&e, s3.attempt("read the object")), bucket, key)).await?;
     let size = head.content_length().unwrap_or(0).max(0) as u64;
     let pick = |new: &Option<String>, old: Option<&str>| new.clone().or_else(|| old.map(str::to_string)).filter(|v| !v.is_empty());
     let metadata: HashMap<String, String> = match &edit.metadata {
@@ -64,6 +60,7 @@ pub async fn edit_metadata(s3: &S3, bucket: &str, key: &str, edit: &MetadataEdit
         storage_class: class,
         encryption: head.server_side_encryption().cloned(),
         kms_key: head.ssekms_key_id().map(str::to_string),
+        customer_key: customer_key.clone(),
     };
     if size > MAX_SINGLE_COPY {
         // In place, from the version just read: a rewrite meanwhile is not stitched into it.
@@ -78,7 +75,8 @@ pub async fn edit_metadata(s3: &S3, bucket: &str, key: &str, edit: &MetadataEdit
         .copy_source(format!("{bucket}/{}", encode_key(key)))
         .set_copy_source_if_match(head.e_tag().map(str::to_string))
         .metadata_directive(MetadataDirective::Replace)
-        .tagging_directive(TaggingDirective::Copy);
+        .tagging_directive(TaggingDirective::Copy)
+        .source_customer_key(customer_key.as_ref());
     let req = with_headers!(req, headers);
     req.send().await.map_err(|e| classify(&e, s3.attempt("rewrite the object's metadata")))?;
     Ok(())

@@ -2,30 +2,57 @@
 
 use serde::Serialize;
 
-use super::properties::{not_found_as_object, properties_at};
+use super::properties::{not_found_as_object, opened_at};
 use crate::connect::classify::classify;
 use crate::connect::client::S3;
+use crate::connect::customer_keys::{with_key_if_needed, CustomerKey, SendsCustomerKey};
 use crate::error::{Error, ErrorCode, Result};
 
 /// The first `max_bytes` of an object, for previews.
 pub async fn read_head(s3: &S3, bucket: &str, key: &str, max_bytes: u64) -> Result<Vec<u8>> {
-    read_head_at(s3, bucket, key, None, max_bytes).await
-}
-
-async fn read_head_at(s3: &S3, bucket: &str, key: &str, version: Option<&str>, max_bytes: u64) -> Result<Vec<u8>> {
     if max_bytes == 0 {
         return Ok(Vec::new());
     }
-    let out = s3
-        .client
+    let get = |k: Option<CustomerKey>| read_range(s3, bucket, key, None, max_bytes, k);
+    let (bytes, _) = with_key_if_needed(s3, (bucket, key, None), get, |e| not_found_as_object(classify(&e, s3.attempt("read the object")), bucket, key)).await?;
+    finish_read(bytes, max_bytes).await
+}
+
+/// The first `max_bytes` of one version, with the customer key that opens it (SSE-C).
+async fn read_head_at(s3: &S3, bucket: &str, key: &str, version: Option<&str>, max_bytes: u64, customer_key: Option<&CustomerKey>) -> Result<Vec<u8>> {
+    if max_bytes == 0 {
+        return Ok(Vec::new());
+    }
+    let out = read_range(s3, bucket, key, version, max_bytes, customer_key.cloned())
+        .await
+        .map_err(|e| not_found_as_object(classify(&e, s3.attempt("read the object")), bucket, key))?;
+    finish_read(out, max_bytes).await
+}
+
+fn read_range(
+    s3: &S3,
+    bucket: &str,
+    key: &str,
+    version: Option<&str>,
+    max_bytes: u64,
+    customer_key: Option<CustomerKey>,
+) -> impl std::future::Future<
+    Output = std::result::Result<
+        aws_sdk_s3::operation::get_object::GetObjectOutput,
+        aws_sdk_s3::error::SdkError<aws_sdk_s3::operation::get_object::GetObjectError, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+    >,
+> {
+    s3.client
         .get_object()
         .bucket(bucket)
         .key(key)
         .set_version_id(version.map(str::to_string))
         .range(format!("bytes=0-{}", max_bytes - 1))
+        .customer_key(customer_key.as_ref())
         .send()
-        .await
-        .map_err(|e| not_found_as_object(classify(&e, s3.attempt("read the object")), bucket, key))?;
+}
+
+async fn finish_read(out: aws_sdk_s3::operation::get_object::GetObjectOutput, max_bytes: u64) -> Result<Vec<u8>> {
     let bytes = out.body.collect().await.map_err(|e| Error::new(ErrorCode::Storage, format!("The download broke off: {e}.")))?;
     let mut v = bytes.into_bytes().to_vec();
     v.truncate(max_bytes as usize);
@@ -57,7 +84,7 @@ pub async fn preview(s3: &S3, bucket: &str, key: &str) -> Result<Preview> {
 
 /// The preview of one version of an object (`None`: the current one).
 pub async fn preview_at(s3: &S3, bucket: &str, key: &str, version: Option<&str>) -> Result<Preview> {
-    let props = properties_at(s3, bucket, key, version).await?;
+    let (props, customer_key) = opened_at(s3, bucket, key, version).await?;
     let ct = props.content_type.clone().unwrap_or_default().to_ascii_lowercase();
     let ext = key.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     let image_mime = match ext.as_str() {
@@ -72,10 +99,10 @@ pub async fn preview_at(s3: &S3, bucket: &str, key: &str, version: Option<&str>)
         if props.size > PREVIEW_IMAGE_BYTES {
             return Ok(Preview::None { reason: format!("The image is {}; previews show images up to {}.", crate::format::bytes(props.size), crate::format::bytes(PREVIEW_IMAGE_BYTES)) });
         }
-        let bytes = read_head_at(s3, bucket, key, version, props.size).await?;
-        return Ok(Preview::Image { data_url: format!("data:{mime};base64,{}", base64(&bytes)) });
+        let bytes = read_head_at(s3, bucket, key, version, props.size, customer_key.as_ref()).await?;
+        return Ok(Preview::Image { data_url: format!("data:{mime};base64,{}", aws_smithy_types::base64::encode(&bytes)) });
     }
-    let bytes = read_head_at(s3, bucket, key, version, PREVIEW_BYTES.min(props.size)).await?;
+    let bytes = read_head_at(s3, bucket, key, version, PREVIEW_BYTES.min(props.size), customer_key.as_ref()).await?;
     let truncated = props.size > bytes.len() as u64;
     // Cut at the last full UTF-8 character; binary data is not text.
     let text = match std::str::from_utf8(&bytes) {
@@ -87,28 +114,4 @@ pub async fn preview_at(s3: &S3, bucket: &str, key: &str, version: Option<&str>)
         return Ok(Preview::None { reason: "This file isn't text or an image Satchel can preview.".into() });
     }
     Ok(Preview::Text { text, truncated, content_type: props.content_type })
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = (u32::from(chunk[0]) << 16) | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8) | u32::from(*chunk.get(2).unwrap_or(&0));
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if chunk.len() > 2 { T[n as usize & 63] as char } else { '=' });
-    }
-    out
-}
-
-#[cfg(test)]
-mod preview_tests {
-    #[test]
-    fn base64_matches_the_standard() {
-        assert_eq!(super::base64(b""), "");
-        assert_eq!(super::base64(b"f"), "Zg==");
-        assert_eq!(super::base64(b"fo"), "Zm8=");
-        assert_eq!(super::base64(b"foobar"), "Zm9vYmFy");
-    }
 }

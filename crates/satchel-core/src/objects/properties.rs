@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::connect::classify::classify;
 use crate::connect::client::S3;
+use crate::connect::customer_keys::{with_key_if_needed, CustomerKey, SendsCustomerKey};
 use crate::error::{Error, ErrorCode, Result};
 
 /// Everything the properties panel shows.
@@ -21,6 +22,8 @@ pub struct ObjectProperties {
     pub storage_class: Option<String>,
     pub encryption: Option<String>,
     pub kms_key_id: Option<String>,
+    /// SSE-C: the name of the connection's customer key that opens it.
+    pub customer_key: Option<String>,
     pub version_id: Option<String>,
     pub last_modified: Option<String>,
     /// (algorithm, value) pairs the storage returned.
@@ -35,16 +38,26 @@ pub async fn properties(s3: &S3, bucket: &str, key: &str) -> Result<ObjectProper
 
 /// The properties of one version of an object (`None`: the current one).
 pub async fn properties_at(s3: &S3, bucket: &str, key: &str, version: Option<&str>) -> Result<ObjectProperties> {
-    let h = s3
-        .client
-        .head_object()
-        .bucket(bucket)
-        .key(key)
-        .set_version_id(version.map(str::to_string))
-        .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
-        .send()
-        .await
-        .map_err(|e| not_found_as_object(classify(&e, s3.attempt("read the object's properties")), bucket, key))?;
+    Ok(opened_at(s3, bucket, key, version).await?.0)
+}
+
+/// The properties of an object with the customer key that opened it (SSE-C), for the reads that
+/// follow.
+pub(crate) async fn opened_at(s3: &S3, bucket: &str, key: &str, version: Option<&str>) -> Result<(ObjectProperties, Option<CustomerKey>)> {
+    let head = |k: Option<CustomerKey>| {
+        s3.client
+            .head_object()
+            .bucket(bucket)
+            .key(key)
+            .set_version_id(version.map(str::to_string))
+            .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
+            .customer_key(k.as_ref())
+            .send()
+    };
+    let (h, opened_with) = with_key_if_needed(s3, (bucket, key, version), head, |e| {
+        not_found_as_object(classify(&e, s3.attempt("read the object's properties")), bucket, key)
+    })
+    .await?;
     let mut checksums = Vec::new();
     for (name, v) in [
         ("CRC32", h.checksum_crc32()),
@@ -59,7 +72,7 @@ pub async fn properties_at(s3: &S3, bucket: &str, key: &str, version: Option<&st
     }
     let mut metadata: Vec<(String, String)> = h.metadata().map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
     metadata.sort();
-    Ok(ObjectProperties {
+    let props = ObjectProperties {
         key: key.to_string(),
         size: h.content_length().unwrap_or(0).max(0) as u64,
         etag: h.e_tag().map(str::to_string),
@@ -70,11 +83,13 @@ pub async fn properties_at(s3: &S3, bucket: &str, key: &str, version: Option<&st
         storage_class: h.storage_class().map(|c| c.as_str().to_string()),
         encryption: h.server_side_encryption().map(|e| e.as_str().to_string()),
         kms_key_id: h.ssekms_key_id().map(str::to_string),
+        customer_key: opened_with.as_ref().map(|k| k.name().to_string()),
         version_id: h.version_id().map(str::to_string),
         last_modified: h.last_modified().and_then(|d| d.fmt(aws_smithy_types::date_time::Format::DateTime).ok()),
         checksums,
         metadata,
-    })
+    };
+    Ok((props, opened_with))
 }
 
 /// A missing object said as one, not as a generic "not found".

@@ -2,7 +2,8 @@
 //! come down one GET and go up as a PUT or a multipart upload, part by part, so memory holds one
 //! part per object in flight whatever the object's size. The object keeps its content type,
 //! metadata, caching headers and tags; its storage class and encryption are the destination
-//! bucket's own (another storage may have neither the class nor the key). Pinned like a
+//! bucket's own (another storage may have neither the class nor the key), except that an SSE-C
+//! object stays encrypted with its customer key, never stored in the clear. Pinned like a
 //! server-side copy: the GET asks for the version planned, so a source rewritten meanwhile is
 //! reported, never sent half old and half new.
 
@@ -13,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::copy::{changed_or, read_tags, with_headers, CopyWatch, End, Headers};
 use crate::connect::classify::classify;
+use crate::connect::customer_keys::{with_key_if_needed, CustomerKey, SendsCustomerKey};
 use crate::error::{Error, ErrorCode, Result};
 use crate::tags::tagging_header;
 
@@ -23,9 +25,20 @@ const PART: u64 = 8 * 1024 * 1024;
 /// ETag of the source version copied. A cancel stops it between chunks (a multipart upload begun
 /// is aborted), so nothing half-copied takes the destination's name.
 pub async fn stream_object(from: End<'_>, to: End<'_>, pin: Option<&str>, cancel: &CancellationToken, watch: &dyn CopyWatch) -> Result<Option<String>> {
-    let request = from.s3.client.get_object().bucket(from.bucket).key(from.key).set_if_match(pin.map(str::to_string)).send();
-    let got = tokio::select! {
-        got = request => got.map_err(|e| changed_or(e, from, "read the object to copy"))?,
+    let read = |k: Option<CustomerKey>| {
+        from.s3
+            .client
+            .get_object()
+            .bucket(from.bucket)
+            .key(from.key)
+            .set_version_id(from.version.map(str::to_string))
+            .set_if_match(pin.map(str::to_string))
+            .customer_key(k.as_ref())
+            .send()
+    };
+    let request = with_key_if_needed(from.s3, (from.bucket, from.key, from.version), read, |e| changed_or(e, from, "read the object to copy"));
+    let (got, customer_key) = tokio::select! {
+        got = request => got?,
         _ = cancel.cancelled() => return Err(Error::cancelled()),
     };
     let size = got.content_length().unwrap_or(0).max(0) as u64;
@@ -36,6 +49,7 @@ pub async fn stream_object(from: End<'_>, to: End<'_>, pin: Option<&str>, cancel
         cache_control: got.cache_control().map(str::to_string),
         content_disposition: got.content_disposition().map(str::to_string),
         content_encoding: got.content_encoding().map(str::to_string),
+        customer_key: customer_key.clone(),
         ..Headers::default()
     };
     let tags = read_tags(from).await?;
@@ -67,7 +81,7 @@ pub async fn stream_object(from: End<'_>, to: End<'_>, pin: Option<&str>, cancel
         .await
         .map_err(|e| classify(&e, to.s3.attempt("start the copy")))?;
     let upload_id = upload.upload_id().unwrap_or_default().to_string();
-    let sent = send_parts(from, to, &upload_id, &mut body, size, part).await;
+    let sent = send_parts(from, to, &upload_id, &mut body, size, part, customer_key.as_ref()).await;
     let finished = match sent {
         Ok(parts) => to
             .s3
@@ -77,6 +91,7 @@ pub async fn stream_object(from: End<'_>, to: End<'_>, pin: Option<&str>, cancel
             .key(to.key)
             .upload_id(&upload_id)
             .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
+            .customer_key(customer_key.as_ref())
             .send()
             .await
             .map(drop)
@@ -114,7 +129,15 @@ impl Chunks<'_> {
 }
 
 
-async fn send_parts(from: End<'_>, to: End<'_>, upload_id: &str, body: &mut Chunks<'_>, size: u64, part: u64) -> Result<Vec<CompletedPart>> {
+async fn send_parts(
+    from: End<'_>,
+    to: End<'_>,
+    upload_id: &str,
+    body: &mut Chunks<'_>,
+    size: u64,
+    part: u64,
+    customer_key: Option<&CustomerKey>,
+) -> Result<Vec<CompletedPart>> {
     let mut parts = Vec::new();
     // The part's buffer is taken before any byte of it is read, and reused.
     let mut buf = bytes::BytesMut::with_capacity(part as usize);
@@ -130,7 +153,7 @@ async fn send_parts(from: End<'_>, to: End<'_>, upload_id: &str, body: &mut Chun
                 buf.extend_from_slice(&rest[..take]);
                 rest = &rest[take..];
                 if buf.len() as u64 == part {
-                    parts.push(send_part(to, upload_id, parts.len() as i32 + 1, buf.split().freeze()).await?);
+                    parts.push(send_part(to, upload_id, parts.len() as i32 + 1, buf.split().freeze(), customer_key).await?);
                 }
             }
         }
@@ -142,12 +165,12 @@ async fn send_parts(from: End<'_>, to: End<'_>, upload_id: &str, body: &mut Chun
         return Err(changed(from));
     }
     if !buf.is_empty() {
-        parts.push(send_part(to, upload_id, parts.len() as i32 + 1, buf.split().freeze()).await?);
+        parts.push(send_part(to, upload_id, parts.len() as i32 + 1, buf.split().freeze(), customer_key).await?);
     }
     Ok(parts)
 }
 
-async fn send_part(to: End<'_>, upload_id: &str, number: i32, bytes: bytes::Bytes) -> Result<CompletedPart> {
+async fn send_part(to: End<'_>, upload_id: &str, number: i32, bytes: bytes::Bytes, customer_key: Option<&CustomerKey>) -> Result<CompletedPart> {
     let out = to
         .s3
         .client
@@ -158,6 +181,7 @@ async fn send_part(to: End<'_>, upload_id: &str, number: i32, bytes: bytes::Byte
         .part_number(number)
         .checksum_algorithm(ChecksumAlgorithm::Crc32C)
         .body(ByteStream::from(bytes))
+        .customer_key(customer_key)
         .send()
         .await
         .map_err(|e| classify(&e, to.s3.attempt("send a part of the copy")))?;

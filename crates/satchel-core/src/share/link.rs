@@ -130,6 +130,13 @@ pub async fn share(s3: &S3, req: &ShareRequest) -> Result<ShareLink> {
     let url = match req.kind {
         ShareKind::Download => {
             s3.client.head_object().bucket(&req.bucket).key(&req.key).send().await.map_err(|e| {
+                if crate::connect::customer_keys::needs_customer_key(&e) {
+                    // A presigned URL can't carry the key's headers: whoever opened it would be refused.
+                    return Error::new(
+                        ErrorCode::Unsupported,
+                        format!("{where_} is encrypted with a customer key (SSE-C), which a link can't carry: download it and share it another way."),
+                    );
+                }
                 let err = classify(&e, s3.attempt("read this object"));
                 match err.code {
                     ErrorCode::NotFound => Error::not_found(format!("There's no object at {where_}, so there is nothing to share.")),

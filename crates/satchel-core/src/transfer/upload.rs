@@ -36,6 +36,7 @@ use super::plan::UploadItem;
 use super::progress::{Tally, TransferProgress};
 use super::retry::{with_retries, RetryPolicy};
 use crate::connect::client::S3;
+use crate::connect::customer_keys::SendsCustomerKey;
 use crate::control::Control;
 use crate::error::{Error, ErrorCode, KeyFailure, Result};
 use crate::tags::{validate_tags, Tag, TagTarget};
@@ -62,6 +63,8 @@ pub struct UploadOptions {
     pub storage_class: Option<aws_sdk_s3::types::StorageClass>,
     /// The encryption of what is sent; `None`: the bucket's default encryption.
     pub encryption: Option<crate::governance::encryption::EncryptionChoice>,
+    /// SSE-C: the customer key what is sent is encrypted with (instead of `encryption`).
+    pub customer_key: Option<crate::connect::CustomerKey>,
 }
 
 impl UploadOptions {
@@ -88,10 +91,10 @@ impl UploadOptions {
 /// kept another class or no encryption (garage accepts both headers and ignores them), so a
 /// batch never claims what the storage didn't do.
 pub async fn kept_as_asked(s3: &S3, bucket: &str, key: &str, opts: &UploadOptions) -> Option<String> {
-    if opts.storage_class.is_none() && opts.encryption.is_none() {
+    if opts.storage_class.is_none() && opts.encryption.is_none() && opts.customer_key.is_none() {
         return None;
     }
-    let head = s3.client.head_object().bucket(bucket).key(key).send().await.ok()?;
+    let head = s3.client.head_object().bucket(bucket).key(key).customer_key(opts.customer_key.as_ref()).send().await.ok()?;
     let mut lost = Vec::new();
     if let Some(asked) = &opts.storage_class {
         // S3 leaves the header out for STANDARD.
@@ -102,6 +105,9 @@ pub async fn kept_as_asked(s3: &S3, bucket: &str, key: &str, opts: &UploadOption
     }
     if opts.encryption.is_some() && head.server_side_encryption().is_none() {
         lost.push("the encryption asked for (it reports none)".to_string());
+    }
+    if opts.customer_key.is_some() && head.sse_customer_algorithm().is_none() {
+        lost.push("the customer key (it reports no SSE-C)".to_string());
     }
     (!lost.is_empty()).then(|| format!("This storage didn't keep {} for what was uploaded.", lost.join(" or ")))
 }
@@ -129,6 +135,7 @@ impl Default for UploadOptions {
             batch: None,
             storage_class: None,
             encryption: None,
+            customer_key: None,
         }
     }
 }
@@ -507,6 +514,7 @@ async fn upload_one(shared: &Arc<Shared>, item: &UploadItem, checksum: Checksum)
             .set_server_side_encryption(sse.clone())
             .set_ssekms_key_id(kms_key.clone())
             .set_bucket_key_enabled(bucket_key)
+            .customer_key(shared.opts.customer_key.as_ref())
             .set_checksum_algorithm(checksum.algorithm())
             .set_content_md5(body.md5.clone())
             .body(body.stream())

@@ -371,7 +371,7 @@ async fn a_folder_synced_into_a_prefix_sends_what_changed_and_removes_only_when_
 async fn an_upload_is_stored_in_the_class_asked_for_or_says_it_was_not() {
     use satchel_core::governance::encryption::EncryptionChoice;
     use satchel_core::UploadWrite;
-    let write = UploadWrite { storage_class: Some("ONEZONE_IA".into()), encryption: Some(EncryptionChoice::SseS3) };
+    let write = UploadWrite { storage_class: Some("ONEZONE_IA".into()), encryption: Some(EncryptionChoice::SseS3), customer_key: None };
     for s in [moto(), &garage().server] {
         let w = world(s).await;
         let bucket = format!("class-{:08x}", rand::random::<u32>());
@@ -380,7 +380,7 @@ async fn an_upload_is_stored_in_the_class_asked_for_or_says_it_was_not() {
         std::fs::write(dir.path().join("a.txt"), b"a").unwrap();
         let plan = || async { w.engine.plan_upload(&w.conn, &bucket, "", &w.engine.hold_sources(vec![dir.path().join("a.txt")]).sources_id, false, &CancellationToken::new()).await.unwrap() };
 
-        let bad = UploadWrite { storage_class: Some("FROZEN".into()), encryption: None };
+        let bad = UploadWrite { storage_class: Some("FROZEN".into()), ..UploadWrite::default() };
         let p = plan().await;
         let e = w.engine.start_upload_with(&p.plan_id, vec![], ConflictChoice::Overwrite, false, &bad, &Control::new(), &|_| {}).await.unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidInput);
@@ -399,4 +399,72 @@ async fn an_upload_is_stored_in_the_class_asked_for_or_says_it_was_not() {
             assert!(report.notes[0].contains("didn't keep the storage class ONEZONE_IA"), "{}", report.notes[0]);
         }
     }
+}
+
+/// SSE-C from the app's side on garage: the upload sheet's customer key encrypts what is sent; the
+/// properties name the key that opens it, the preview reads it, a metadata edit and a copy keep it
+/// encrypted with the same key (read back with an independent client), and a connection without
+/// the key is told a customer key is needed.
+#[tokio::test]
+async fn a_customer_key_encrypts_uploads_and_opens_every_read() {
+    use satchel_core::objects::{self, MetadataEdit, Preview};
+    use satchel_core::{NewKey, UploadWrite};
+    let g = &garage().server;
+    let w = world(g).await;
+    let bucket = format!("ssec-{:08x}", rand::random::<u32>());
+    g.create_bucket(&bucket).await;
+    let info = w.engine.add_customer_key(&w.conn, "finance", NewKey::Generate).await.unwrap();
+    assert_eq!(w.engine.customer_keys(&w.conn).list().unwrap(), vec![info]);
+    let exported = w.dir.path().join("finance.key");
+    w.engine.export_customer_key(&w.conn, "finance", &exported).await.unwrap();
+    let key_b64 = std::fs::read_to_string(&exported).unwrap().trim().to_string();
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report.csv"), b"region,total\nnorth,12\n").unwrap();
+    let held = w.engine.hold_sources(vec![dir.path().join("report.csv")]);
+    let p = w.engine.plan_upload(&w.conn, &bucket, "", &held.sources_id, false, &CancellationToken::new()).await.unwrap();
+    let write = UploadWrite { customer_key: Some("finance".into()), ..UploadWrite::default() };
+    let report = w.engine.start_upload_with(&p.plan_id, vec![], ConflictChoice::Overwrite, false, &write, &Control::new(), &|_| {}).await.unwrap();
+    assert_eq!(report.files, 1, "{:?}", report.failed);
+    assert!(report.notes.is_empty(), "garage keeps SSE-C: {:?}", report.notes);
+
+    let independent = |key: &'static str| {
+        let (c, bucket, key_b64) = (g.client(), bucket.clone(), key_b64.clone());
+        async move {
+            use md5::Digest;
+            let md5 = aws_smithy_types::base64::encode(md5::Md5::digest(aws_smithy_types::base64::decode(&key_b64).unwrap()));
+            let plain = c.get_object().bucket(&bucket).key(key).send().await;
+            let keyed = c.get_object().bucket(&bucket).key(key).sse_customer_algorithm("AES256").sse_customer_key(key_b64).sse_customer_key_md5(md5).send().await.unwrap();
+            (plain.is_err(), keyed.body.collect().await.unwrap().into_bytes().to_vec())
+        }
+    };
+    assert_eq!(independent("report.csv").await, (true, b"region,total\nnorth,12\n".to_vec()));
+
+    let s3 = w.engine.bucket_client(&w.conn, &bucket).await.unwrap();
+    let props = objects::properties(&s3, &bucket, "report.csv").await.unwrap();
+    assert_eq!(props.customer_key.as_deref(), Some("finance"));
+    match objects::preview(&s3, &bucket, "report.csv").await.unwrap() {
+        Preview::Text { text, .. } => assert!(text.starts_with("region,total"), "{text}"),
+        other => panic!("not previewed: {other:?}"),
+    }
+    let edit = MetadataEdit { content_type: Some("text/csv".into()), ..MetadataEdit::default() };
+    objects::edit_metadata(&s3, &bucket, "report.csv", &edit).await.unwrap();
+    let ends = objects::Buckets { src: &s3, src_bucket: &bucket, dst: &s3, dst_bucket: &bucket, across: false };
+    objects::transfer_one(ends, "report.csv", "copy.csv", false, &CancellationToken::new()).await.unwrap();
+    for key in ["report.csv", "copy.csv"] {
+        assert_eq!(independent(key).await, (true, b"region,total\nnorth,12\n".to_vec()), "{key} stays encrypted with the key");
+    }
+    assert_eq!(objects::properties(&s3, &bucket, "report.csv").await.unwrap().content_type.as_deref(), Some("text/csv"));
+
+    // Another connection to the same storage has no key: it is told what is missing.
+    let other = world(g).await;
+    let s3 = other.engine.bucket_client(&other.conn, &bucket).await.unwrap();
+    let e = objects::preview(&s3, &bucket, "report.csv").await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::CustomerKeyNeeded, "{e:?}");
+    assert!(e.message.contains("customer key"), "{}", e.message);
+
+    // A wrong-sized key is refused and nothing is saved.
+    let short = satchel_core::SecretKey::new(aws_smithy_types::base64::encode([1u8; 31]));
+    assert!(w.engine.add_customer_key(&w.conn, "short", NewKey::Base64(short)).await.unwrap_err().message.contains("31 bytes"));
+    assert_eq!(w.engine.customer_keys(&w.conn).list().unwrap().len(), 1);
 }

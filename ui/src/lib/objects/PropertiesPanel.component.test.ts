@@ -22,6 +22,7 @@ const PROPS: ObjectProperties_Serialize = {
   storage_class: 'STANDARD',
   encryption: null,
   kms_key_id: null,
+  customer_key: null,
   version_id: null,
   last_modified: '2025-07-01T10:00:00Z',
   checksums: [],

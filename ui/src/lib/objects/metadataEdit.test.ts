@@ -14,6 +14,7 @@ const PROPS: ObjectProperties_Serialize = {
   storage_class: null,
   encryption: null,
   kms_key_id: null,
+  customer_key: null,
   version_id: null,
   last_modified: null,
   checksums: [],

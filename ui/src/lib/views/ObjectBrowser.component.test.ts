@@ -70,6 +70,7 @@ const PROPS: ObjectProperties_Serialize = {
   storage_class: 'STANDARD',
   encryption: 'aws:kms',
   kms_key_id: 'arn:aws:kms:eu-west-1:1:key/abc',
+  customer_key: null,
   version_id: null,
   last_modified: '2025-07-01T10:00:00Z',
   checksums: [['CRC64NVME', 'kL0Zs1v8bX4=']],

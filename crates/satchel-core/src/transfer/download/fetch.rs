@@ -18,6 +18,7 @@ use super::verify::{self, Expected, RangeDigest, Running};
 use super::{PART_SIZE, RANGED_THRESHOLD};
 use crate::connect::classify::{classify, precondition_failed};
 use crate::connect::client::S3;
+use crate::connect::customer_keys::{needs_customer_key, SendsCustomerKey};
 use crate::error::{Error, ErrorCode, Result};
 use crate::objects;
 use crate::transfer::progress::Tally;
@@ -63,6 +64,8 @@ enum Stop {
     Changed,
     /// The bytes that arrived don't hash to what the storage says the object holds.
     Corrupt,
+    /// The object is encrypted with a customer key (SSE-C) that wasn't sent.
+    KeyNeeded,
     Failed(Error),
 }
 
@@ -92,11 +95,19 @@ pub(super) async fn download_one(
     walk_parent(&plan.root, path, true).map_err(|why| Error::new(ErrorCode::Config, format!("Not downloaded: {why}.")))?;
     let (mut size, mut etag, mut modified) = (plan.size, plan.etag.clone(), plan.modified);
     let (mut changes, mut corrupt) = (0, 0);
+    // An SSE-C object's requests all carry its key, found once the storage asks for one.
+    let mut keyed: Option<S3> = None;
     loop {
         let sent = AtomicU64::new(0);
-        let stop = match fetch_whole(s3, bucket, &plan.key, path, (size, etag.as_deref(), modified), resume, slots, &sent, tally, cancel).await {
+        let with = keyed.as_ref().unwrap_or(s3);
+        let stop = match fetch_whole(with, bucket, &plan.key, path, (size, etag.as_deref(), modified), resume, slots, &sent, tally, cancel).await {
             Ok(w) => return Ok(Fetched { size, changed: changes > 0, verified: w.verified, resumed: w.resumed, restarted: w.restarted }),
             Err(Stop::Failed(e)) => return Err(e),
+            Err(Stop::KeyNeeded) => {
+                let key = s3.customer_keys.opening(s3, bucket, &plan.key, None).await?;
+                keyed = Some(S3 { customer_keys: s3.customer_keys.holding(key), ..s3.clone() });
+                continue;
+            }
             Err(stop) => stop,
         };
         // The bytes of the discarded copy no longer count as done.
@@ -117,7 +128,7 @@ pub(super) async fn download_one(
             return Err(Error::new(ErrorCode::Storage, format!("{} kept changing during the download ({FETCHES} tries); nothing was written.", plan.key)));
         }
         tracing::info!(key = %plan.key, changes, "object changed during its download; fetching it again");
-        let now = objects::properties(s3, bucket, &plan.key).await?;
+        let now = objects::properties(keyed.as_ref().unwrap_or(s3), bucket, &plan.key).await?;
         (size, etag, modified) = (now.size, now.etag, now.last_modified.as_deref().and_then(crate::format::parse_time));
     }
 }
@@ -307,6 +318,7 @@ async fn ranged_check(s3: &S3, bucket: &str, key: &str, etag: Option<&str>, size
             .set_if_match(etag.map(str::to_string))
             .set_part_number(part)
             .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
+            .customer_key(s3.customer_keys.held())
             .send()
     };
     let h = match head(None).await {
@@ -352,7 +364,8 @@ pub(crate) async fn content_check(s3: &S3, bucket: &str, key: &str, etag: Option
 async fn parts_are_even(s3: &S3, bucket: &str, key: &str, etag: Option<&str>, size: u64, step: u64) -> bool {
     let parts = size.div_ceil(step);
     for n in 2..parts {
-        let h = s3.client.head_object().bucket(bucket).key(key).set_if_match(etag.map(str::to_string)).part_number(n as i32).send().await;
+        let h = s3.client.head_object().bucket(bucket).key(key).set_if_match(etag.map(str::to_string)).part_number(n as i32);
+        let h = h.customer_key(s3.customer_keys.held()).send().await;
         if h.ok().and_then(|h| h.content_length()) != Some(step as i64) {
             return false;
         }
@@ -395,7 +408,7 @@ async fn fetch_range(
     if start == end {
         return Ok(Range { start, len: 0, digest: None, expected: None, checked_by_sdk: false });
     }
-    let mut req = s3.client.get_object().bucket(bucket).key(key).set_if_match(etag.map(str::to_string));
+    let mut req = s3.client.get_object().bucket(bucket).key(key).set_if_match(etag.map(str::to_string)).customer_key(s3.customer_keys.held());
     if ranged {
         req = req.range(format!("bytes={start}-{}", end - 1));
     }
@@ -407,6 +420,7 @@ async fn fetch_range(
     let out = match sent {
         Ok(out) => out,
         Err(e) if precondition_failed(&e) => return Err(Stop::Changed),
+        Err(e) if needs_customer_key(&e) && s3.customer_keys.held().is_none() => return Err(Stop::KeyNeeded),
         Err(e) => return Err(Stop::Failed(classify(&e, s3.attempt("download the object")))),
     };
     // A store that ignores If-Match still names the version it sent.

@@ -9,6 +9,7 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 
 use super::{guess_type, log_journal, planned_stamp, tagging_header, unchanged_since, FileOutcome, PartBody, Shared};
 use crate::connect::client::S3;
+use crate::connect::customer_keys::SendsCustomerKey;
 use crate::error::{Error, ErrorCode, Result};
 use crate::transfer::checksum::Checksum;
 use crate::transfer::journal::{FileStamp, JournalPart, TransferTarget};
@@ -160,6 +161,7 @@ async fn start_multipart(
             .set_server_side_encryption(sse.clone())
             .set_ssekms_key_id(kms_key.clone())
             .set_bucket_key_enabled(bucket_key)
+            .customer_key(shared.opts.customer_key.as_ref())
             .set_checksum_algorithm(checksum.algorithm())
             .send()
     })
@@ -270,6 +272,7 @@ async fn send_parts(
                     .key(&item.key)
                     .upload_id(&upload_id)
                     .part_number(number)
+                    .customer_key(shared.opts.customer_key.as_ref())
                     .set_checksum_algorithm(checksum.algorithm())
                     .set_content_md5(body.md5.clone())
                     .body(body.stream())
@@ -331,6 +334,7 @@ async fn send_streamed_part(shared: &Shared, item: &UploadItem, upload_id: &str,
                     .key(&item.key)
                     .upload_id(upload_id)
                     .part_number(number)
+                    .customer_key(shared.opts.customer_key.as_ref())
                     .content_length(len as i64)
                     .body(body)
                     .customize()
@@ -408,7 +412,14 @@ async fn complete(shared: &Shared, item: &UploadItem, upload_id: &str, parts: Ve
     // The SDK turns a 200 answer that carries an <Error> body into an error, so it is retried or
     // reported like any other.
     let done = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("finish the multipart upload"), &on_retry, || {
-        s3.client.complete_multipart_upload().bucket(&shared.bucket).key(&item.key).upload_id(upload_id).multipart_upload(body.clone()).send()
+        s3.client
+            .complete_multipart_upload()
+            .bucket(&shared.bucket)
+            .key(&item.key)
+            .upload_id(upload_id)
+            .multipart_upload(body.clone())
+            .customer_key(shared.opts.customer_key.as_ref())
+            .send()
     })
     .await;
     match done {
@@ -416,7 +427,7 @@ async fn complete(shared: &Shared, item: &UploadItem, upload_id: &str, parts: Ve
         // A first Complete that the storage carried out but whose answer was lost: the retry
         // finds no upload. The object itself says whether it is the one just sent.
         Err(e) if retried.load(std::sync::atomic::Ordering::Relaxed) && e.detail.as_deref().is_some_and(|d| d.contains("NoSuchUpload")) => {
-            let head = shared.s3.client.head_object().bucket(&shared.bucket).key(&item.key).send().await;
+            let head = shared.s3.client.head_object().bucket(&shared.bucket).key(&item.key).customer_key(shared.opts.customer_key.as_ref()).send().await;
             match head {
                 Ok(h) if expected.matches(h.content_length().unwrap_or(-1), h.e_tag()) => {
                     tracing::info!(key = %item.key, "Complete was retried and found done; the object is the one sent");
