@@ -43,7 +43,7 @@ function setup(request: SheetRequest = REQUEST) {
   return { ...result, onstart, onclose };
 }
 
-const DEFAULTS = { storage_class: null, encryption: null };
+const DEFAULTS = { storage_class: null, encryption: null, customer_key: null };
 
 const start = () => screen.getByTestId('upload-start');
 const ready = () => waitFor(() => expect(screen.getByTestId('upload-sheet-body')).toHaveAttribute('data-step', 'ready'));
@@ -297,7 +297,7 @@ describe('UploadSheet', () => {
       expect(screen.getByTestId('upload-write')).toHaveTextContent('Storage other than Amazon S3 may ignore a class');
       await fireEvent.click(start());
       await waitFor(() => expect(callsOf('start_upload')).toHaveLength(1));
-      expect(callsOf('start_upload')[0]).toEqual(expect.objectContaining({ planId: 'plan-1', write: { storage_class: null, encryption: null } }));
+      expect(callsOf('start_upload')[0]).toEqual(expect.objectContaining({ planId: 'plan-1', write: { storage_class: null, encryption: null, customer_key: null } }));
     });
 
     it('sends the chosen class and SSE-KMS key to start_upload, and the same again when the batch is retried', async () => {
@@ -327,7 +327,7 @@ describe('UploadSheet', () => {
       await fireEvent.input(screen.getByTestId('upload-kms-key'), { target: { value: ' alias/data ' } });
       await fireEvent.click(screen.getByTestId('upload-bucket-key'));
       await fireEvent.click(start());
-      const write = { storage_class: 'STANDARD_IA', encryption: { kind: 'sse_kms', key_id: 'alias/data', bucket_key: true } };
+      const write = { storage_class: 'STANDARD_IA', encryption: { kind: 'sse_kms', key_id: 'alias/data', bucket_key: true }, customer_key: null };
       await waitFor(() => expect(batches[0]?.state).toBe('incomplete'));
       expect(callsOf('start_upload')).toEqual([expect.objectContaining({ planId: 'plan-1', write })]);
       await batches[0].run(batches[0].nextPlan!);
@@ -340,7 +340,7 @@ describe('UploadSheet', () => {
       await ready();
       await fireEvent.change(encryptionSelect(), { target: { value: 'sse_s3' } });
       await fireEvent.click(start());
-      expect(onstart).toHaveBeenLastCalledWith(PLAIN, [], 'skip', false, { storage_class: null, encryption: { kind: 'sse_s3' } });
+      expect(onstart).toHaveBeenLastCalledWith(PLAIN, [], 'skip', false, { storage_class: null, encryption: { kind: 'sse_s3' }, customer_key: null });
     });
 
     it('remembers the choice for the same bucket of the connection, not for another bucket', async () => {
@@ -390,6 +390,26 @@ describe('UploadSheet', () => {
       expect(encryptionSelect().value).toBe('default');
       await fireEvent.click(start());
       expect(onstart).toHaveBeenLastCalledWith(PLAIN, [], 'skip', false, DEFAULTS);
+    });
+
+    it("encrypts with one of the connection's customer keys by name, and keeps Start off until there is one", async () => {
+      const onstart = vi.fn();
+      const onmanagekeys = vi.fn();
+      const result = render(UploadSheet, { props: { request: REQUEST, onstart, onclose: vi.fn(), onmanagekeys, keysChanged: 0 } });
+      answer({ plan_upload: PLAIN, discard_upload: null, customer_keys: [] });
+      await ready();
+      await fireEvent.change(encryptionSelect(), { target: { value: 'sse_c' } });
+      await waitFor(() => expect(screen.getByTestId('upload-customer-key')).toHaveTextContent('No keys yet'));
+      expect(screen.getByTestId('upload-blocked')).toHaveTextContent('Choose a customer key, or another encryption.');
+      await fireEvent.click(screen.getByTestId('upload-manage-keys'));
+      expect(onmanagekeys).toHaveBeenCalledWith('c1');
+      // A key added in the keys dialog: the chooser reloads and picks it.
+      answer({ plan_upload: PLAIN, discard_upload: null, customer_keys: [{ name: 'finance', fingerprint: 'a1b2c3d4e5f6', added: '2026-12-01T10:00:00Z' }] });
+      await result.rerender({ keysChanged: 1 });
+      await waitFor(() => expect(screen.getByTestId('upload-customer-key')).toHaveValue('finance'));
+      await fireEvent.click(start());
+      expect(onstart).toHaveBeenLastCalledWith(PLAIN, [], 'skip', false, { storage_class: null, encryption: null, customer_key: 'finance' });
+      expect(JSON.parse(localStorage.getItem('satchel.uploads.write')!)['c1/bucket-b']).toMatchObject({ encryption: 'sse_c', customerKey: 'finance' });
     });
 
     it('warns that Glacier Flexible Retrieval and Deep Archive objects must be restored before use', async () => {

@@ -8,7 +8,7 @@ import { STORAGE_CLASSES, type StorageClass } from '$lib/shared/storageClasses';
 
 export { STORAGE_CLASSES, isArchiveClass, type StorageClass } from '$lib/shared/storageClasses';
 
-export type EncryptionKind = 'default' | 'sse_s3' | 'sse_kms';
+export type EncryptionKind = 'default' | 'sse_s3' | 'sse_kms' | 'sse_c';
 
 /** What the sheet's fields hold. */
 export interface WriteChoice {
@@ -18,24 +18,27 @@ export interface WriteChoice {
   /** For SSE-KMS; empty: the AWS-managed key. */
   kmsKeyId: string;
   bucketKey: boolean;
+  /** For SSE-C: the name of one of the connection's customer keys. */
+  customerKey: string;
 }
 
-export const DEFAULT_CHOICE: WriteChoice = { storageClass: null, encryption: 'default', kmsKeyId: '', bucketKey: false };
+export const DEFAULT_CHOICE: WriteChoice = { storageClass: null, encryption: 'default', kmsKeyId: '', bucketKey: false, customerKey: '' };
 
 /** Nothing chosen: the bucket's defaults. */
-export const BUCKET_DEFAULTS: UploadWrite_Deserialize = { storage_class: null, encryption: null };
+export const BUCKET_DEFAULTS: UploadWrite_Deserialize = { storage_class: null, encryption: null, customer_key: null };
 
 /** The choice as `start_upload` takes it. */
 export function toUploadWrite(c: WriteChoice): UploadWrite_Deserialize {
   let encryption: EncryptionChoice_Deserialize | null = null;
   if (c.encryption === 'sse_s3') encryption = { kind: 'sse_s3' };
   else if (c.encryption === 'sse_kms') encryption = { kind: 'sse_kms', key_id: c.kmsKeyId.trim() || null, bucket_key: c.bucketKey };
-  return { storage_class: c.storageClass, encryption };
+  const customer_key = c.encryption === 'sse_c' && c.customerKey ? c.customerKey : null;
+  return { storage_class: c.storageClass, encryption, customer_key };
 }
 
 const KEY = 'satchel.uploads.write';
 const CLASS_IDS: readonly string[] = STORAGE_CLASSES.map((c) => c.value);
-const KINDS: readonly string[] = ['default', 'sse_s3', 'sse_kms'];
+const KINDS: readonly string[] = ['default', 'sse_s3', 'sse_kms', 'sse_c'];
 
 const id = (connectionId: string, bucket: string) => `${connectionId}/${bucket}`;
 
@@ -58,6 +61,7 @@ export function savedChoice(connectionId: string, bucket: string): WriteChoice {
     encryption: typeof v.encryption === 'string' && KINDS.includes(v.encryption) ? (v.encryption as EncryptionKind) : 'default',
     kmsKeyId: typeof v.kmsKeyId === 'string' ? v.kmsKeyId : '',
     bucketKey: v.bucketKey === true,
+    customerKey: typeof v.customerKey === 'string' ? v.customerKey : '',
   };
 }
 
@@ -66,7 +70,14 @@ export function rememberChoice(connectionId: string, bucket: string, c: WriteCho
   const saved = all();
   const key = id(connectionId, bucket);
   if (c.storageClass === null && c.encryption === 'default') delete saved[key];
-  else saved[key] = { storageClass: c.storageClass, encryption: c.encryption, kmsKeyId: c.kmsKeyId.trim(), bucketKey: c.bucketKey };
+  else
+    saved[key] = {
+      storageClass: c.storageClass,
+      encryption: c.encryption,
+      kmsKeyId: c.kmsKeyId.trim(),
+      bucketKey: c.bucketKey,
+      customerKey: c.customerKey,
+    };
   try {
     localStorage.setItem(KEY, JSON.stringify(saved));
   } catch {
