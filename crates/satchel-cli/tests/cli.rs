@@ -1833,7 +1833,7 @@ async fn cp_uploads_in_the_class_and_encryption_asked_for() {
     let file = dir.join("small.txt");
     for (flags, says) in [
         (&["--storage-class", "FROZEN"][..], "isn't a storage class"),
-        (&["--sse", "sse-c:mine"], "SSE-C"),
+        (&["--sse", "sse-c:mine"], "no customer key named \"mine\""),
         (&["--sse", "aes"], "sse-s3, sse-kms"),
     ] {
         let o = on_server(home.path(), m, "cp", &[&[file.to_str().unwrap(), &format!("s3://{bucket}/refused.txt")][..], flags].concat());
@@ -1947,4 +1947,25 @@ async fn customer_keys_encrypt_uploads_and_open_reads() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("customer key"), "{}", stderr(&o));
     assert!(!lost.exists());
+}
+
+/// Garage takes a storage class and keeps STANDARD: the first upload says so afterwards, and the
+/// next one asking for a class is refused before anything is sent.
+#[tokio::test]
+async fn a_class_the_storage_ignored_is_refused_before_sending_next_time() {
+    let g = &garage().server;
+    let bucket = unique("classes");
+    g.create_bucket(&bucket).await;
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("a.txt");
+    std::fs::write(&file, b"a").unwrap();
+    let o = on_server(home.path(), g, "cp", &[file.to_str().unwrap(), &format!("s3://{bucket}/a.txt"), "--storage-class", "standard-ia"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("didn't keep the storage class STANDARD_IA"), "{}", stderr(&o));
+    let o = on_server(home.path(), g, "cp", &[file.to_str().unwrap(), &format!("s3://{bucket}/b.txt"), "--storage-class", "standard-ia"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("doesn't keep storage classes") && stderr(&o).contains("Nothing was sent"), "{}", stderr(&o));
+    assert!(!g.keys(&bucket).await.contains(&"b.txt".to_string()), "nothing was sent");
+    let o = on_server(home.path(), g, "cp", &[file.to_str().unwrap(), &format!("s3://{bucket}/b.txt")]);
+    assert!(o.status.success(), "without a class it goes: {}", stderr(&o));
 }

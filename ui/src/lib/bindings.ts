@@ -2013,6 +2013,11 @@ export type UploadSummary_Deserialize = {
 	eta_seconds?: number | null,
 	/**  For "Sync a folder here": what the comparison found. */
 	sync?: SyncSummary | null,
+	/**
+	 *  Set when this storage kept another class than an earlier upload asked for: choosing a
+	 *  class is refused, and this says why.
+	 */
+	classes_ignored?: string | null,
 };
 
 /**  The upload summary sheet. */
@@ -2036,6 +2041,11 @@ export type UploadSummary_Serialize = {
 	eta_seconds: number | null,
 	/**  For "Sync a folder here": what the comparison found. */
 	sync: SyncSummary | null,
+	/**
+	 *  Set when this storage kept another class than an earlier upload asked for: choosing a
+	 *  class is refused, and this says why.
+	 */
+	classes_ignored: string | null,
 };
 
 /**  How what an upload sends is stored: `None`s leave the bucket's defaults. */

@@ -189,6 +189,11 @@ impl Satchel {
             (Some(name), None) => Some(self.customer_keys(&conn).get(name).await?),
             (None, _) => None,
         };
+        if storage_class.as_ref().is_some_and(|c| c.as_str() != "STANDARD") {
+            if let Some(refusal) = self.staging.seen.class_refusal(&storage_name(&conn)) {
+                return Err(refusal);
+            }
+        }
         self.staging.plans.lock().expect("plans lock").remove(plan_id);
         self.release_sources(staged.sources_id.as_deref());
         let (items, skipped) = staged.resolve(conflicts);
@@ -288,6 +293,12 @@ impl Satchel {
         control: &Arc<Control>,
         progress: &(dyn Fn(&TransferProgress) + Send + Sync),
     ) -> Result<UploadReport> {
+        let storage = storage_name(conn);
+        if opts.storage_class.as_ref().is_some_and(|c| c.as_str() != "STANDARD") {
+            if let Some(refusal) = self.staging.seen.class_refusal(&storage) {
+                return Err(refusal);
+            }
+        }
         let s3 = self.transfer_client(conn, bucket).await?;
         let started = Instant::now();
         let mut opts = opts.clone();
@@ -301,7 +312,13 @@ impl Satchel {
         let probe = items.first().map(|i| i.key.clone());
         let mut report = transfer::upload(&s3, bucket, items, &opts, control, progress).await?;
         if let Some(key) = probe.filter(|k| report.files > 0 && !report.failed.iter().any(|f| &f.key == k)) {
-            report.notes.extend(transfer::kept_as_asked(&s3, bucket, &key, &opts).await);
+            let kept = transfer::kept_as_asked(&s3, bucket, &key, &opts).await;
+            if let (Some(asked), Some(other)) = (&opts.storage_class, &kept.other_class) {
+                if let Err(e) = self.staging.seen.saw_class_ignored(&storage, asked.as_str(), other) {
+                    tracing::warn!(error = %e.message, "couldn't remember that the storage ignores storage classes");
+                }
+            }
+            report.notes.extend(kept.note);
         }
         let secs = started.elapsed().as_secs_f64();
         if report.bytes > 0 && secs > 0.0 && !report.cancelled {

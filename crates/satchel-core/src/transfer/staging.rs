@@ -27,6 +27,8 @@ pub struct Staging {
     journal: OnceLock<Option<Arc<Journal>>>,
     /// What the user should hear about the journal (set aside, or unusable), told once.
     journal_notice: Mutex<Option<String>>,
+    /// What each storage did with the classes uploads asked for.
+    pub(crate) seen: super::seen::SeenStorage,
 }
 
 impl Staging {
@@ -39,6 +41,7 @@ impl Staging {
             journal_path: paths.data_dir.join("transfers.db"),
             journal: OnceLock::new(),
             journal_notice: Mutex::new(None),
+            seen: super::seen::SeenStorage::new(paths),
         }
     }
 
@@ -72,7 +75,8 @@ impl Staging {
     pub(crate) fn keep_plan(&self, staged: StagedUpload, prefix: &str) -> UploadSummary {
         let plan_id = new_id();
         let rate = self.rates.lock().expect("rates lock").get(&staged.connection_id).copied();
-        let summary = staged.summary(&plan_id, prefix, rate);
+        let mut summary = staged.summary(&plan_id, prefix, rate);
+        summary.classes_ignored = self.seen.class_refusal(&staged.connection_id).map(|e| e.message);
         self.plans.lock().expect("plans lock").insert(plan_id, staged);
         summary
     }

@@ -57,6 +57,9 @@ pub struct UploadSummary {
     pub eta_seconds: Option<f64>,
     /// For "Sync a folder here": what the comparison found.
     pub sync: Option<SyncSummary>,
+    /// Set when this storage kept another class than an earlier upload asked for: choosing a
+    /// class is refused, and this says why.
+    pub classes_ignored: Option<String>,
 }
 
 /// What syncing a folder into a prefix would do: the files are the new and changed ones.
@@ -141,6 +144,7 @@ impl StagedUpload {
             rules: self.rules.clone(),
             eta_seconds: bytes_per_second.filter(|r| *r > 0.0).map(|r| bytes as f64 / r),
             sync: self.sync.as_ref().map(|(s, _)| s.clone()),
+            classes_ignored: None,
         }
     }
 

@@ -87,20 +87,33 @@ impl UploadOptions {
     }
 }
 
+/// What a storage kept of what an upload asked for.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Kept {
+    /// A sentence when the storage kept another class or no encryption.
+    pub note: Option<String>,
+    /// The class it stored instead of the one asked for.
+    pub other_class: Option<String>,
+}
+
 /// Whether `key`, just uploaded with `opts`, was stored as asked: a sentence when the storage
 /// kept another class or no encryption (garage accepts both headers and ignores them), so a
 /// batch never claims what the storage didn't do.
-pub async fn kept_as_asked(s3: &S3, bucket: &str, key: &str, opts: &UploadOptions) -> Option<String> {
+pub async fn kept_as_asked(s3: &S3, bucket: &str, key: &str, opts: &UploadOptions) -> Kept {
     if opts.storage_class.is_none() && opts.encryption.is_none() && opts.customer_key.is_none() {
-        return None;
+        return Kept::default();
     }
-    let head = s3.client.head_object().bucket(bucket).key(key).customer_key(opts.customer_key.as_ref()).send().await.ok()?;
+    let Ok(head) = s3.client.head_object().bucket(bucket).key(key).customer_key(opts.customer_key.as_ref()).send().await else {
+        return Kept::default();
+    };
     let mut lost = Vec::new();
+    let mut other_class = None;
     if let Some(asked) = &opts.storage_class {
         // S3 leaves the header out for STANDARD.
         let held = head.storage_class().map(|c| c.as_str()).unwrap_or("STANDARD");
         if held != asked.as_str() {
             lost.push(format!("the storage class {} (it stored them as {held})", asked.as_str()));
+            other_class = Some(held.to_string());
         }
     }
     if opts.encryption.is_some() && head.server_side_encryption().is_none() {
@@ -109,7 +122,8 @@ pub async fn kept_as_asked(s3: &S3, bucket: &str, key: &str, opts: &UploadOption
     if opts.customer_key.is_some() && head.sse_customer_algorithm().is_none() {
         lost.push("the customer key (it reports no SSE-C)".to_string());
     }
-    (!lost.is_empty()).then(|| format!("This storage didn't keep {} for what was uploaded.", lost.join(" or ")))
+    let note = (!lost.is_empty()).then(|| format!("This storage didn't keep {} for what was uploaded.", lost.join(" or ")));
+    Kept { note, other_class }
 }
 
 /// A storage class for uploads by its S3 name (any case, `-` for `_`), or a plain error listing them.

@@ -397,6 +397,18 @@ async fn an_upload_is_stored_in_the_class_asked_for_or_says_it_was_not() {
         } else {
             assert_eq!(report.notes.len(), 1, "{:?}", report.notes);
             assert!(report.notes[0].contains("didn't keep the storage class ONEZONE_IA"), "{}", report.notes[0]);
+            // Seen once, said before anything is sent: the sheet knows, and a start asking for a
+            // class is refused with the plan kept.
+            std::fs::write(dir.path().join("b.txt"), b"b").unwrap();
+            let held = w.engine.hold_sources(vec![dir.path().join("b.txt")]);
+            let p = w.engine.plan_upload(&w.conn, &bucket, "", &held.sources_id, false, &CancellationToken::new()).await.unwrap();
+            assert!(p.classes_ignored.as_deref().is_some_and(|m| m.contains("doesn't keep storage classes")), "{:?}", p.classes_ignored);
+            let e = w.engine.start_upload_with(&p.plan_id, vec![], ConflictChoice::Overwrite, false, &write, &Control::new(), &|_| {}).await.unwrap_err();
+            assert_eq!(e.code, ErrorCode::Unsupported, "{e:?}");
+            assert!(!s.keys(&bucket).await.contains(&"b.txt".to_string()), "nothing was sent");
+            let plain = UploadWrite::default();
+            let report = w.engine.start_upload_with(&p.plan_id, vec![], ConflictChoice::Overwrite, false, &plain, &Control::new(), &|_| {}).await.unwrap();
+            assert_eq!(report.files, 1, "the plan was kept for another try");
         }
     }
 }

@@ -34,6 +34,7 @@ const SUMMARY: UploadSummary_Serialize = {
   },
   eta_seconds: 250,
   sync: null,
+  classes_ignored: null,
 };
 
 function setup(request: SheetRequest = REQUEST) {
@@ -410,6 +411,18 @@ describe('UploadSheet', () => {
       await fireEvent.click(start());
       expect(onstart).toHaveBeenLastCalledWith(PLAIN, [], 'skip', false, { storage_class: null, encryption: null, customer_key: 'finance' });
       expect(JSON.parse(localStorage.getItem('satchel.uploads.write')!)['c1/bucket-b']).toMatchObject({ encryption: 'sse_c', customerKey: 'finance' });
+    });
+
+    it('says before anything is sent that this storage keeps no storage class, when it was seen to', async () => {
+      const said = "This storage doesn't keep storage classes: it stored an upload asked as ONEZONE_IA as STANDARD. Nothing was sent; upload with the bucket's default class instead.";
+      answer({ plan_upload: { ...PLAIN, classes_ignored: said }, discard_upload: null });
+      const { onstart } = setup();
+      await ready();
+      expect(screen.getByTestId('upload-classes-ignored')).toHaveTextContent(said);
+      await fireEvent.change(classSelect(), { target: { value: 'ONEZONE_IA' } });
+      expect(screen.getByTestId('upload-blocked')).toHaveTextContent('This storage keeps no storage class: choose Bucket default.');
+      await fireEvent.click(start());
+      expect(onstart).not.toHaveBeenCalled();
     });
 
     it('warns that Glacier Flexible Retrieval and Deep Archive objects must be restored before use', async () => {

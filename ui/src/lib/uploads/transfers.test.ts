@@ -24,6 +24,7 @@ const SUMMARY: UploadSummary_Serialize = {
   rules: { required: [], defaults: [] },
   eta_seconds: null,
   sync: null,
+  classes_ignored: null,
 };
 const REPORT = { files: 2, bytes: 2000, failed: [], cancelled: false, paused: false, resumed_bytes: 0, restarted: [], removed: 0, checksum: 'crc32c', next_plan: null, skipped: 0 };
 const HELD = { sources_id: 'src-1', count: 1, names: ['a.csv'] };

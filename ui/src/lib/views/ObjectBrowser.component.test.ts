@@ -113,6 +113,7 @@ const SUMMARY: UploadSummary_Serialize = {
   rules: { required: [], defaults: [] },
   eta_seconds: null,
   sync: null,
+  classes_ignored: null,
 };
 
 const REPORT: UploadReport_Serialize = {

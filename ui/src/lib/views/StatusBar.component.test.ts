@@ -24,6 +24,7 @@ const SUMMARY: UploadSummary_Serialize = {
   rules: { required: [], defaults: [] },
   eta_seconds: null,
   sync: null,
+  classes_ignored: null,
 };
 
 const report = (over: Partial<UploadReport_Serialize> = {}): UploadReport_Serialize => ({
