@@ -55,6 +55,7 @@ const COMMANDS: &[&str] = &[
     "list_versions",
     "object_versions",
     "preview_version",
+    "download_version",
     "restore_version",
     "delete_version",
     "undelete_object",

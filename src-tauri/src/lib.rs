@@ -84,6 +84,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         versions::list_versions,
         versions::object_versions,
         versions::preview_version,
+        versions::download_version,
         versions::restore_version,
         versions::delete_version,
         versions::undelete_object,

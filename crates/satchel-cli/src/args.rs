@@ -588,6 +588,10 @@ pub struct CpArgs {
     pub dst: String,
     #[arg(long, short = 'r')]
     pub recursive: bool,
+    /// Downloads of one object: that older version (from `satchel version ls`) instead of the
+    /// current one.
+    #[arg(long, value_name = "ID")]
+    pub version_id: Option<String>,
     /// Parts (and files) in flight at once; memory stays near this x the part size.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,

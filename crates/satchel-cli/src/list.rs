@@ -79,6 +79,9 @@ pub async fn remove(engine: &Satchel, conn: &Connection, args: RmArgs, json: boo
 }
 
 pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool) -> Result<(), Error> {
+    if args.version_id.is_some() && !(args.src.starts_with("s3://") && !args.dst.starts_with("s3://")) {
+        return Err(Error::invalid("--version-id goes with downloads (cp s3://bucket/key FILE); `satchel version restore` makes an older version current."));
+    }
     if !args.src.starts_with("s3://") {
         return upload(engine, conn, args, json).await;
     }
@@ -110,6 +113,9 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
     // on from the ranges already written.
     let cancel = crate::cancel_on_ctrl_c();
     let resume = engine.resume_for(conn);
+    if args.version_id.is_some() && args.recursive {
+        return Err(Error::invalid("--version-id names one object's version; it doesn't go with --recursive."));
+    }
     let report = if args.recursive {
         // Like `aws s3 cp --recursive`: the keys under the prefix land in DST by their relative path.
         let prefix = if key.is_empty() || key.ends_with('/') { key } else { format!("{key}/") };
@@ -119,7 +125,10 @@ pub async fn copy(engine: &Satchel, conn: &Connection, args: CpArgs, json: bool)
         if key.is_empty() || key.ends_with('/') {
             return Err(Error::invalid("That is a folder: add --recursive to copy everything below it."));
         }
-        if dst.is_dir() || args.dst.ends_with('/') {
+        if let Some(version) = args.version_id.as_deref() {
+            let target = if dst.is_dir() || args.dst.ends_with('/') { dst.join(key.rsplit('/').next().unwrap_or(&key)) } else { dst };
+            transfer::download_version(&s3, &bucket, &key, Some(version), &target, None, &cancel, &|_| {}).await?
+        } else if dst.is_dir() || args.dst.ends_with('/') {
             // Into a folder, under the key's own name.
             transfer::download(&s3, &bucket, &[key.clone()], &dst, IfExists::Overwrite, resume, &cancel, &|_| {}).await?
         } else {

@@ -1563,6 +1563,17 @@ async fn versions_are_listed_restored_undeleted_and_deleted() {
     assert_eq!(versions[0]["is_delete_marker"], true);
     assert_eq!(versions[0]["is_latest"], true);
     let first = versions[3]["version_id"].as_str().unwrap().to_string();
+    // An older version downloads as it was, even while the key is deleted.
+    let second = versions[2]["version_id"].as_str().unwrap().to_string();
+    let got = home.path().join("second.txt");
+    let o = sat("cp", &[&format!("s3://{bucket}/notes.txt"), got.to_str().unwrap(), "--version-id", &second]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&got).unwrap(), b"second");
+    let o = sat("cp", &[&format!("s3://{bucket}/notes.txt"), home.path().join("none.txt").to_str().unwrap(), "--version-id", "no-such-version"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!home.path().join("none.txt").exists());
+    let o = sat("cp", &["--recursive", &format!("s3://{bucket}/"), home.path().join("all").to_str().unwrap(), "--version-id", &second]);
+    assert!(stderr(&o).contains("doesn't go with --recursive"), "{}", stderr(&o));
     let o = sat("version", &["ls", &format!("s3://{bucket}/notes.txt")]);
     assert!(String::from_utf8_lossy(&o.stdout).lines().next().unwrap().contains("deleted"), "{}", String::from_utf8_lossy(&o.stdout));
 

@@ -109,3 +109,17 @@ pub async fn undelete_objects(
     let progress = Throttled::new(progress);
     Ok(objects::undelete_many(&s3, &bucket, &markers, op.token(), |n| progress.send(n == total, || n as f64)).await)
 }
+
+/// Saves one version of a file where the user picks (a native Save dialog, named after the file);
+/// the path saved to, `None` when the dialog was closed. Cancellable with `cancel_operation(op_id)`.
+#[tauri::command]
+#[specta::specta]
+pub async fn download_version(engine: Engine<'_>, connection_id: String, bucket: String, key: String, version_id: String, op_id: String) -> Result<Option<String>, Error> {
+    let name = key.rsplit('/').next().unwrap_or(&key).to_string();
+    let Some(path) = super::in_dialog("Save this version as…", move |d| d.set_file_name(name).save_file()).await? else {
+        return Ok(None);
+    };
+    let op = engine.operation(&op_id);
+    engine.download_version(&engine.connection(&connection_id).await?, &bucket, &key, &version_id, &path, op.token(), &|_| {}).await?;
+    Ok(Some(path.display().to_string()))
+}

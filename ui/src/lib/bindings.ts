@@ -165,6 +165,11 @@ export const commands = {
 	/**  Every version and delete marker of one object, newest first. */
 	objectVersions: (connectionId: string, bucket: string, key: string) => typedError<VersionEntry_Serialize[], AppError_Serialize>(__TAURI_INVOKE("object_versions", { connectionId, bucket, key })),
 	previewVersion: (connectionId: string, bucket: string, key: string, versionId: string) => typedError<Preview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_version", { connectionId, bucket, key, versionId })),
+	/**
+	 *  Saves one version of a file where the user picks (a native Save dialog, named after the file);
+	 *  the path saved to, `None` when the dialog was closed. Cancellable with `cancel_operation(op_id)`.
+	 */
+	downloadVersion: (connectionId: string, bucket: string, key: string, versionId: string, opId: string) => typedError<string | null, AppError_Serialize>(__TAURI_INVOKE("download_version", { connectionId, bucket, key, versionId, opId })),
 	/**  Makes an older version current again (a copy that keeps its metadata and tags). */
 	restoreVersion: (connectionId: string, bucket: string, key: string, versionId: string) => typedError<VersionChange_Serialize, AppError_Serialize>(__TAURI_INVOKE("restore_version", { connectionId, bucket, key, versionId })),
 	/**  Deletes one version or delete marker for good (object lock decides). */

@@ -105,4 +105,24 @@ impl Satchel {
             held.plan.discard_partials(&held.bucket);
         }
     }
+
+    /// Downloads one version of `key` to exactly the file `to` (the app's Save as…), through a
+    /// temporary file beside it, renamed over it only when complete.
+    pub async fn download_version(
+        &self,
+        conn: &Connection,
+        bucket: &str,
+        key: &str,
+        version: &str,
+        to: &Path,
+        cancel: &CancellationToken,
+        progress: &(dyn Fn(&TransferProgress) + Send + Sync),
+    ) -> Result<DownloadReport> {
+        let s3 = self.transfer_client(conn, bucket).await?;
+        let report = crate::transfer::download_version(&s3, bucket, key, Some(version), to, None, cancel, progress).await?;
+        if let Some(failed) = report.failed.first() {
+            return Err(Error::new(crate::error::ErrorCode::Storage, failed.reason.clone()));
+        }
+        Ok(report)
+    }
 }

@@ -174,6 +174,16 @@ describe('VersionsPane of a folder', () => {
     await waitFor(() => expect(rowOf('raw/a.csv', 'v4')).toHaveAttribute('aria-selected', 'true'));
   });
 
+  it('saves an older version where the user picks, and says where', async () => {
+    setHandlers({ download_version: '/home/ana/Downloads/a.csv' });
+    setupFolder();
+    await listed([], HISTORY);
+    await fireEvent.click(rowOf('raw/a.csv', 'v2'));
+    await fireEvent.click(screen.getByTestId('version-download'));
+    expect(await screen.findByTestId('versions-done')).toHaveTextContent('Saved this version of “a.csv” as /home/ana/Downloads/a.csv.');
+    expect(callsOf('download_version')).toEqual([{ connectionId: 'c1', bucket: 'bucket-b', key: 'raw/a.csv', versionId: 'v2', opId: expect.any(String) }]);
+  });
+
   it('undeletes a deleted file from its current delete marker; a marker has nothing to preview or restore', async () => {
     setHandlers({ undelete_object: { key: 'raw/gone.txt', current: 'g1', summary: 'raw/gone.txt is back.' } });
     const { onchanged } = setupFolder();

@@ -45,8 +45,8 @@ describe('version actions', () => {
       .map((a) => a.id);
 
   it('offer what each kind of version allows', () => {
-    expect(enabled(entry('k', 'v', { is_latest: true }))).toEqual(['preview', 'delete']);
-    expect(enabled(entry('k', 'v'))).toEqual(['preview', 'restore', 'delete']);
+    expect(enabled(entry('k', 'v', { is_latest: true }))).toEqual(['preview', 'download', 'delete']);
+    expect(enabled(entry('k', 'v'))).toEqual(['preview', 'download', 'restore', 'delete']);
     expect(enabled(entry('k', 'm', { is_delete_marker: true, is_latest: true }))).toEqual(['undelete', 'delete']);
     expect(enabled(entry('k', 'm', { is_delete_marker: true }))).toEqual(['delete']);
     expect(versionActions(null).every((a) => !a.enabled && a.reason === 'Select a version first')).toBe(true);

@@ -103,7 +103,7 @@ export function versionMark(row: VersionRow): string {
   return row.current ? 'Current' : 'Older version';
 }
 
-export type VersionActionId = 'preview' | 'restore' | 'undelete' | 'delete';
+export type VersionActionId = 'preview' | 'download' | 'restore' | 'undelete' | 'delete';
 
 export interface VersionActionState {
   id: VersionActionId;
@@ -115,6 +115,7 @@ export interface VersionActionState {
 
 const VERSION_ACTIONS: readonly { id: VersionActionId; label: string }[] = [
   { id: 'preview', label: 'Preview' },
+  { id: 'download', label: 'Download…' },
   { id: 'restore', label: 'Restore' },
   { id: 'undelete', label: 'Undelete' },
   { id: 'delete', label: 'Delete for good…' },
@@ -126,6 +127,8 @@ function versionWhy(id: VersionActionId, row: VersionRow | null): string | null 
   switch (id) {
     case 'preview':
       return marker ? 'A delete marker has no content to preview' : null;
+    case 'download':
+      return marker ? 'A delete marker has no content to download' : null;
     case 'restore':
       if (marker) return 'A delete marker has no content to restore';
       return row.current ? 'This version is already the current one' : null;

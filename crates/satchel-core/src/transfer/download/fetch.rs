@@ -39,6 +39,8 @@ pub(super) struct Planned {
     pub size: u64,
     /// The version the download is pinned to, as read when planning.
     pub etag: Option<String>,
+    /// An older version by id (versioned buckets); `None`: the current one.
+    pub version: Option<String>,
     /// The object's last-modified time, given to the file (as `aws s3 cp` does), so a later sync
     /// sees it unchanged.
     pub modified: Option<std::time::SystemTime>,
@@ -100,11 +102,11 @@ pub(super) async fn download_one(
     loop {
         let sent = AtomicU64::new(0);
         let with = keyed.as_ref().unwrap_or(s3);
-        let stop = match fetch_whole(with, bucket, &plan.key, path, (size, etag.as_deref(), modified), resume, slots, &sent, tally, cancel).await {
+        let stop = match fetch_whole(with, bucket, &plan.key, plan.version.as_deref(), path, (size, etag.as_deref(), modified), resume, slots, &sent, tally, cancel).await {
             Ok(w) => return Ok(Fetched { size, changed: changes > 0, verified: w.verified, resumed: w.resumed, restarted: w.restarted }),
             Err(Stop::Failed(e)) => return Err(e),
             Err(Stop::KeyNeeded) => {
-                let key = s3.customer_keys.opening(s3, bucket, &plan.key, None).await?;
+                let key = s3.customer_keys.opening(s3, bucket, &plan.key, plan.version.as_deref()).await?;
                 keyed = Some(S3 { customer_keys: s3.customer_keys.holding(key), ..s3.clone() });
                 continue;
             }
@@ -128,7 +130,7 @@ pub(super) async fn download_one(
             return Err(Error::new(ErrorCode::Storage, format!("{} kept changing during the download ({FETCHES} tries); nothing was written.", plan.key)));
         }
         tracing::info!(key = %plan.key, changes, "object changed during its download; fetching it again");
-        let now = objects::properties(keyed.as_ref().unwrap_or(s3), bucket, &plan.key).await?;
+        let now = objects::properties_at(keyed.as_ref().unwrap_or(s3), bucket, &plan.key, plan.version.as_deref()).await?;
         (size, etag, modified) = (now.size, now.etag, now.last_modified.as_deref().and_then(crate::format::parse_time));
     }
 }
@@ -141,6 +143,7 @@ async fn fetch_whole(
     s3: &S3,
     bucket: &str,
     key: &str,
+    version: Option<&str>,
     path: &Path,
     (size, etag, modified): (u64, Option<&str>, Option<std::time::SystemTime>),
     resume: Option<&Resume>,
@@ -152,7 +155,7 @@ async fn fetch_whole(
     let io = |e: std::io::Error| Stop::Failed(Error::new(ErrorCode::Config, format!("Couldn't write {}: {e}.", path.display())));
     let ranged = is_ranged(size, etag);
     // A ranged GET carries no checksum of the whole object: ask for it once, before the ranges.
-    let (expected, step) = if ranged { ranged_check(s3, bucket, key, etag, size).await? } else { (None, size) };
+    let (expected, step) = if ranged { ranged_check(s3, bucket, key, version, etag, size).await? } else { (None, size) };
     let partial = if ranged {
         Partial::resumable(resume, &Version { bucket, key, path, etag, size, part_size: step })
     } else {
@@ -164,9 +167,9 @@ async fn fetch_whole(
         partial.file.set_len(size).map_err(io)?;
     }
     let resumed = partial.resumed_bytes();
-    let got = match get_ranges(s3, bucket, key, etag, (size, step, ranged), expected, &partial, sent, tally, slots, cancel).await {
+    let got = match get_ranges(s3, bucket, key, version, etag, (size, step, ranged), expected, &partial, sent, tally, slots, cancel).await {
         // A composite that doesn't match may come of parts of uneven sizes, not of damage.
-        Err(Stop::Corrupt) if matches!(expected, Some(Expected::Composite(..))) && !parts_are_even(s3, bucket, key, etag, size, step).await => Ok(false),
+        Err(Stop::Corrupt) if matches!(expected, Some(Expected::Composite(..))) && !parts_are_even(s3, bucket, key, version, etag, size, step).await => Ok(false),
         got => got,
     };
     match got {
@@ -213,6 +216,7 @@ async fn get_ranges(
     s3: &S3,
     bucket: &str,
     key: &str,
+    version: Option<&str>,
     etag: Option<&str>,
     (size, step, ranged): (u64, u64, bool),
     expected: Option<Expected>,
@@ -239,10 +243,10 @@ async fn get_ranges(
             _ = cancel.cancelled() => break,
         };
         let (s3, bucket, key, file, cancel) = (s3.clone(), bucket.to_string(), key.to_string(), partial.file.clone(), cancel.clone());
-        let pin = etag.map(str::to_string);
+        let (pin, version) = (etag.map(str::to_string), version.map(str::to_string));
         parts.spawn(async move {
             let _permit = permit;
-            fetch_range(&s3, &bucket, &key, pin.as_deref(), &file, (start, end), ranged, expected, &cancel).await
+            fetch_range(&s3, &bucket, &key, version.as_deref(), pin.as_deref(), &file, (start, end), ranged, expected, &cancel).await
         });
     }
     let mut stop = None;
@@ -309,12 +313,13 @@ pub(super) fn is_ranged(size: u64, etag: Option<&str>) -> bool {
 /// full-object CRC with ranges of `PART_SIZE`; or, for a multipart object with a composite
 /// checksum, the composite with ranges that are its parts (told by a HEAD of its first and last
 /// part, all pinned to the ETag). Neither: nothing to check, ranges of `PART_SIZE`.
-async fn ranged_check(s3: &S3, bucket: &str, key: &str, etag: Option<&str>, size: u64) -> std::result::Result<(Option<Expected>, u64), Stop> {
+async fn ranged_check(s3: &S3, bucket: &str, key: &str, version: Option<&str>, etag: Option<&str>, size: u64) -> std::result::Result<(Option<Expected>, u64), Stop> {
     let head = |part: Option<i32>| {
         s3.client
             .head_object()
             .bucket(bucket)
             .key(key)
+            .set_version_id(version.map(str::to_string))
             .set_if_match(etag.map(str::to_string))
             .set_part_number(part)
             .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
@@ -352,7 +357,7 @@ pub(crate) async fn content_check(s3: &S3, bucket: &str, key: &str, etag: Option
     if let Some(md5) = etag.filter(|e| !verify::is_multipart_etag(e)).and_then(|e| verify::md5_etag(e, false)) {
         return Some((md5, size.max(1)));
     }
-    match ranged_check(s3, bucket, key, etag, size).await {
+    match ranged_check(s3, bucket, key, None, etag, size).await {
         Ok((Some(expected), step)) => Some((expected, step)),
         _ => None,
     }
@@ -361,10 +366,10 @@ pub(crate) async fn content_check(s3: &S3, bucket: &str, key: &str, etag: Option
 /// Whether every part but the last has the size of the first: only then are ranges of that size
 /// the parts a composite checksum was made from (asked when the check fails, before calling the
 /// bytes damaged).
-async fn parts_are_even(s3: &S3, bucket: &str, key: &str, etag: Option<&str>, size: u64, step: u64) -> bool {
+async fn parts_are_even(s3: &S3, bucket: &str, key: &str, version: Option<&str>, etag: Option<&str>, size: u64, step: u64) -> bool {
     let parts = size.div_ceil(step);
     for n in 2..parts {
-        let h = s3.client.head_object().bucket(bucket).key(key).set_if_match(etag.map(str::to_string)).part_number(n as i32);
+        let h = s3.client.head_object().bucket(bucket).key(key).set_version_id(version.map(str::to_string)).set_if_match(etag.map(str::to_string)).part_number(n as i32);
         let h = h.customer_key(s3.customer_keys.held()).send().await;
         if h.ok().and_then(|h| h.content_length()) != Some(step as i64) {
             return false;
@@ -398,6 +403,7 @@ async fn fetch_range(
     s3: &S3,
     bucket: &str,
     key: &str,
+    version: Option<&str>,
     etag: Option<&str>,
     file: &std::fs::File,
     (start, end): (u64, u64),
@@ -408,7 +414,14 @@ async fn fetch_range(
     if start == end {
         return Ok(Range { start, len: 0, digest: None, expected: None, checked_by_sdk: false });
     }
-    let mut req = s3.client.get_object().bucket(bucket).key(key).set_if_match(etag.map(str::to_string)).customer_key(s3.customer_keys.held());
+    let mut req = s3
+        .client
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .set_version_id(version.map(str::to_string))
+        .set_if_match(etag.map(str::to_string))
+        .customer_key(s3.customer_keys.held());
     if ranged {
         req = req.range(format!("bytes={start}-{}", end - 1));
     }

@@ -112,7 +112,7 @@ impl DownloadPlan {
         let root = plan.dest.root.clone();
         for (key, path, size, etag, modified) in entries {
             match walk_parent(&root, &path, false) {
-                Ok(()) => plan.items.push(Planned { key, path, size, etag, modified, root: root.clone() }),
+                Ok(()) => plan.items.push(Planned { key, path, size, etag, modified, root: root.clone(), version: None }),
                 Err(why) => plan.refused.push(KeyFailure { key, reason: format!("Not downloaded: {why}.") }),
             }
         }
@@ -214,7 +214,7 @@ impl DownloadPlan {
         for (key, size, etag, modified) in entries {
             let modified = modified.as_deref().and_then(crate::format::parse_time);
             match local_path(&root, parent, &key, self.dest.rules).and_then(|path| walk_parent(&root, &path, false).map(|()| path)) {
-                Ok(path) => self.items.push(Planned { key, path, size, etag, modified, root: root.clone() }),
+                Ok(path) => self.items.push(Planned { key, path, size, etag, modified, root: root.clone(), version: None }),
                 Err(why) if why == "it is a folder marker" => {}
                 Err(why) => self.refused.push(KeyFailure { key, reason: format!("Not downloaded: {why}.") }),
             }
@@ -291,6 +291,21 @@ pub async fn download_file(
     cancel: &CancellationToken,
     progress: &(dyn Fn(&TransferProgress) + Send + Sync),
 ) -> Result<DownloadReport> {
+    download_version(s3, bucket, key, None, target, resume, cancel, progress).await
+}
+
+/// [`download_file`] of one version of the key (`None`: the current one).
+#[allow(clippy::too_many_arguments)]
+pub async fn download_version(
+    s3: &S3,
+    bucket: &str,
+    key: &str,
+    version: Option<&str>,
+    target: &Path,
+    resume: Option<Resume>,
+    cancel: &CancellationToken,
+    progress: &(dyn Fn(&TransferProgress) + Send + Sync),
+) -> Result<DownloadReport> {
     if target.is_dir() {
         return Err(Error::invalid(format!("{} is a folder; name a file, or end the path with / to download into it.", target.display())));
     }
@@ -299,17 +314,17 @@ pub async fn download_file(
         _ => PathBuf::from("."),
     };
     create_folder(&root)?;
-    let props = objects::properties(s3, bucket, key).await?;
+    let props = objects::properties_at(s3, bucket, key, version).await?;
     let path = root.join(target.file_name().ok_or_else(|| Error::invalid(format!("{} names no file.", target.display())))?);
     let modified = props.last_modified.as_deref().and_then(crate::format::parse_time);
-    let plan = vec![Planned { key: key.to_string(), path: path.clone(), size: props.size, etag: props.etag, modified, root }];
+    let version = version.map(str::to_string);
+    let plan = vec![Planned { key: key.to_string(), path: path.clone(), size: props.size, etag: props.etag, modified, root, version }];
     let (report, _) = run(s3, bucket, plan, resume.as_ref(), DownloadReport::default(), cancel, progress).await?;
     if let (true, Some(resume)) = (report.cancelled, &resume) {
         partial::discard(resume, bucket, key, &path);
     }
     Ok(report)
 }
-
 
 /// Downloads a settled plan, several files and ranges at once; returns the report and the keys
 /// that did not finish.
