@@ -765,6 +765,26 @@ async function main() {
     await (await byTestId(browser, 'tab-objects')).click();
   });
 
+  await step('customer keys: a key made for the connection is listed by name with the warning that losing it loses the data', async () => {
+    await (await byTestId(browser, 'customer-keys')).click();
+    await (await byTestId(browser, 'customer-keys-dialog')).waitForDisplayed({ timeout: WAIT });
+    await (await byTestId(browser, 'customer-keys-none')).waitForDisplayed({ timeout: WAIT });
+    await (await byTestId(browser, 'key-name')).setValue('finance');
+    await (await byTestId(browser, 'key-add')).click();
+    const added = await byTestId(browser, 'customer-key-added');
+    await added.waitForDisplayed({ timeout: WAIT });
+    assert.match(await added.getProperty('textContent'), /if the key is lost, so is the data/);
+    const row = await browser.$('[data-testid="customer-key"][data-name="finance"]');
+    await row.waitForDisplayed({ timeout: WAIT });
+    await browser.saveScreenshot(path.join(shots, 'customer-keys.png'));
+    const index = JSON.parse(await readFile(path.join(env.SATCHEL_CONFIG_DIR, 'customer-keys.json'), 'utf8'));
+    const listed = Object.values(index).flat();
+    assert.deepEqual(listed.map((k) => k.name), ['finance'], 'the name is listed');
+    assert.ok(listed.every((k) => Object.keys(k).sort().join() === 'added,fingerprint,name'), 'no key in the file');
+    await browser.keys('Escape');
+    await (await byTestId(browser, 'customer-keys-dialog')).waitForDisplayed({ reverse: true, timeout: WAIT });
+  });
+
   await step('a bucket is created through the wizard with safe defaults', async () => {
     await (await connectionRow(browser, 'Moto')).click();
     await (await byTestId(browser, 'new-bucket')).click();

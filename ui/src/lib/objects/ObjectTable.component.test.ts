@@ -129,3 +129,31 @@ describe('ObjectTable', () => {
     expect(selectedKeys()).toEqual(['citrus.txt']);
   });
 });
+
+describe('ObjectTable archive marks', () => {
+  it('marks archived files, and says when a restore is under way or done', () => {
+    const objects = ['a.csv', 'b.csv', 'c.csv', 'd.csv'].map((name, i) => ({
+      key: `cold/${name}`,
+      size: 10,
+      last_modified: '2025-07-01T10:00:00Z',
+      storage_class: i === 3 ? 'STANDARD' : i === 2 ? 'DEEP_ARCHIVE' : 'GLACIER',
+      etag: null,
+    }));
+    const cold = rowsOfPage({ folders: [], objects, next: null }, 'cold/', false);
+    const restoreMarks = new Map([
+      ['cold/a.csv', { state: 'restoring' as const, says: 'Archived in GLACIER; a restore is under way.' }],
+      ['cold/b.csv', { state: 'readable' as const, says: 'Archived in GLACIER; a restored copy can be read until Fri, 05 Dec 2026 00:00:00 GMT.' }],
+    ]);
+    render(ObjectTable, {
+      props: { rows: cold, selection: NO_SELECTION, sort: DEFAULT_SORT, skeleton: false, location: 'cold/', label: 'Contents of cold/', onsort: vi.fn(), onopen: vi.fn(), oncontextmenu: vi.fn(), restoreMarks },
+    });
+    const marks = screen.getAllByTestId('archive-mark');
+    expect(marks.map((m) => [m.textContent?.trim(), m.dataset.restore])).toEqual([
+      ['GLACIER· restoring', 'restoring'],
+      ['GLACIER· readable', 'readable'],
+      ['DEEP_ARCHIVE', 'archived'],
+    ]);
+    expect(marks[1]).toHaveAttribute('title', expect.stringContaining('can be read until'));
+    expect(marks[2]).toHaveAttribute('title', 'Archived: restore it before reading it');
+  });
+});

@@ -232,3 +232,16 @@ export function summarize(rows: readonly Row[]): SelectionSummary {
   }
   return { files, folders, bytes };
 }
+
+/** What is known of an archived file's restore, for its mark in the table. */
+export interface RestoreMark {
+  state: 'archived' | 'restoring' | 'readable';
+  /** The sentence the storage's status gives ("Archived in GLACIER; a restore is under way."). */
+  says: string;
+}
+
+/** The mark of an archive status read from the storage. */
+export function restoreMarkOf(s: { archived: boolean; restoring: boolean; readable_until: string | null; says: string }): RestoreMark | null {
+  if (!s.archived) return null;
+  return { state: s.restoring ? 'restoring' : s.readable_until ? 'readable' : 'archived', says: s.says };
+}
