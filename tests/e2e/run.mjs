@@ -773,7 +773,7 @@ async function main() {
     await (await byTestId(browser, 'key-add')).click();
     const added = await byTestId(browser, 'customer-key-added');
     await added.waitForDisplayed({ timeout: WAIT });
-    assert.match(await added.getProperty('textContent'), /if the key is lost, so is the data/);
+    assert.match((await added.getProperty('textContent')).replace(/\s+/g, ' '), /if the key is lost, so is the data/);
     const row = await browser.$('[data-testid="customer-key"][data-name="finance"]');
     await row.waitForDisplayed({ timeout: WAIT });
     await browser.saveScreenshot(path.join(shots, 'customer-keys.png'));

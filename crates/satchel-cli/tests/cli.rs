@@ -1787,6 +1787,14 @@ async fn archived_objects_are_restored_and_their_status_shown() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("Restore it from the archive first"), "{}", stderr(&o));
     assert!(!home.path().join("cold.txt").exists());
+    // A folder's download names its archived keys, for the app to offer their restore.
+    let o = sat("--json", &["cp", "--recursive", &format!("s3://{bucket}/old/"), home.path().join("old").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: Value = String::from_utf8_lossy(&o.stdout).lines().find_map(|l| serde_json::from_str::<Value>(l).ok().filter(|v| v.get("archived").is_some())).unwrap();
+    let mut archived: Vec<&str> = report["archived"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    archived.sort();
+    assert_eq!(archived, ["old/a.txt", "old/b.txt"], "{report}");
+    assert_eq!(report["files"], 1, "the warm file came down");
 
     for (bad, says) in [
         (&["--days", "0"][..], "1 day or more"),

@@ -582,6 +582,11 @@ export type CopyReport = {
 	deleted: number | null,
 	failed: KeyFailure[],
 	/**
+	 *  Of the failed keys, those archived (Glacier Flexible Retrieval, Deep Archive): a restore
+	 *  makes them copyable.
+	 */
+	archived: string[],
+	/**
 	 *  Stopped by a cancel: what was copied stays, nothing half-copied was kept, and a move deleted
 	 *  only the originals already copied.
 	 */
@@ -705,6 +710,11 @@ export type DownloadReport_Deserialize = {
 	 */
 	restarted: string[],
 	/**
+	 *  Of the failed keys, those archived (Glacier Flexible Retrieval, Deep Archive): a restore
+	 *  makes them readable.
+	 */
+	archived: string[],
+	/**
 	 *  Stopped by a pause: `next_plan` downloads what is left (large files in flight go on from
 	 *  the ranges they have, small ones start over).
 	 */
@@ -739,6 +749,11 @@ export type DownloadReport_Serialize = {
 	 *  again from the start.
 	 */
 	restarted: string[],
+	/**
+	 *  Of the failed keys, those archived (Glacier Flexible Retrieval, Deep Archive): a restore
+	 *  makes them readable.
+	 */
+	archived: string[],
 	/**
 	 *  Stopped by a pause: `next_plan` downloads what is left (large files in flight go on from
 	 *  the ranges they have, small ones start over).

@@ -278,6 +278,9 @@ pub struct CopyReport {
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub deleted: u64,
     pub failed: Vec<KeyFailure>,
+    /// Of the failed keys, those archived (Glacier Flexible Retrieval, Deep Archive): a restore
+    /// makes them copyable.
+    pub archived: Vec<String>,
     /// Stopped by a cancel: what was copied stays, nothing half-copied was kept, and a move deleted
     /// only the originals already copied.
     pub cancelled: bool,
@@ -495,7 +498,12 @@ async fn run_plan(
                 }
             }
             Err(e) if e.code == ErrorCode::Cancelled => {}
-            Err(e) => report.failed.push(KeyFailure { key: src, reason: e.message }),
+            Err(e) => {
+                if e.code == ErrorCode::Archived {
+                    report.archived.push(src.clone());
+                }
+                report.failed.push(KeyFailure { key: src, reason: e.message })
+            }
         }
     }
     if remove_source && !(copied.is_empty() && unpinned.is_empty()) {

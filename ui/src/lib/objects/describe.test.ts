@@ -51,11 +51,11 @@ describe('outcomes', () => {
   });
 
   it('reports copies, moves and renames', () => {
-    expect(describeCopied({ copied: 3, bytes: 0, cancelled: false, deleted: 0, failed: [] }, false, 's3://b/x/').text).toBe('Copied 3 objects to s3://b/x/.');
-    const partial = describeCopied({ copied: 2, bytes: 0, cancelled: false, deleted: 1, failed: [{ key: 'k', reason: 'r' }] }, true, 's3://b/x/');
+    expect(describeCopied({ copied: 3, bytes: 0, cancelled: false, deleted: 0, failed: [], archived: [] }, false, 's3://b/x/').text).toBe('Copied 3 objects to s3://b/x/.');
+    const partial = describeCopied({ copied: 2, bytes: 0, cancelled: false, deleted: 1, failed: [{ key: 'k', reason: 'r' }], archived: [] }, true, 's3://b/x/');
     expect(partial.tone).toBe('partial');
     expect(partial.text).toBe('Moved 2 objects to s3://b/x/; 1 failed. Objects that were copied but not deleted are now in both places.');
-    expect(describeRenamed({ copied: 12, bytes: 0, cancelled: false, deleted: 12, failed: [] }, '2024', '2024-archive').text).toBe(
+    expect(describeRenamed({ copied: 12, bytes: 0, cancelled: false, deleted: 12, failed: [], archived: [] }, '2024', '2024-archive').text).toBe(
       'Renamed “2024” to “2024-archive” (12 objects).',
     );
   });

@@ -77,6 +77,9 @@ export function discardDownloadPlan(id: string): void {
 
 export type BatchKind = 'upload' | 'download' | 'copy' | 'move';
 
+/** A run's report in the upload's shape, with the keys that failed because they are archived. */
+export type RunReport = UploadReport & { archived?: string[] };
+
 /** What makes a batch an upload, a download, a copy or a move. */
 export interface BatchSpec {
   kind: BatchKind;
@@ -90,7 +93,7 @@ export interface BatchSpec {
   /** Files or keys the plan already refused: the first run's report lists them. */
   problems: KeyFailure[];
   /** Runs a plan in the engine; the report in the upload's shape. */
-  start: (planId: string, opId: string, channel: Channel<TransferProgress>) => Promise<Result<UploadReport>>;
+  start: (planId: string, opId: string, channel: Channel<TransferProgress>) => Promise<Result<RunReport>>;
   /** Lets the engine forget a plan (with `abort`, an upload's sent parts are deleted). */
   discard: (planId: string, abort: boolean) => void;
   /** It can stop and go on later (a copy can only be cancelled). */
@@ -102,8 +105,9 @@ export interface BatchSpec {
  * objects fetched again because they changed, during the download or since an interrupted one, are
  * `restarted`.
  */
-export function asTransferReport(d: DownloadReport): UploadReport {
+export function asTransferReport(d: DownloadReport): RunReport {
   return {
+    archived: d.archived,
     files: d.files,
     bytes: d.bytes,
     failed: [...d.refused, ...d.failed],
@@ -169,8 +173,8 @@ function downloadSpec(summary: DownloadSummary, choice: IfExists, origin: Downlo
 }
 
 /** A copy's report in the shape the panel and the history read. */
-export function copyAsTransferReport(c: CopyReport): UploadReport {
-  return { ...EMPTY_CANCELLED, files: c.copied, bytes: c.bytes, failed: c.failed, cancelled: c.cancelled };
+export function copyAsTransferReport(c: CopyReport): RunReport {
+  return { ...EMPTY_CANCELLED, files: c.copied, bytes: c.bytes, failed: c.failed, cancelled: c.cancelled, archived: c.archived };
 }
 
 function copySpec(req: CopyRequest): BatchSpec {
@@ -229,6 +233,10 @@ export class TransferBatch {
   /** The latest run's report: its failures and the plan that resumes or retries it. */
   last = $state.raw<UploadReport | null>(null);
   error = $state.raw<AppError | null>(null);
+  /** Keys the latest run couldn't read because they are archived: a restore is offered for them. */
+  archived = $state.raw<string[]>([]);
+  /** What asking for their restore did, once asked. */
+  restoreNote = $state<string | null>(null);
 
   #before = { files: 0, bytes: 0 };
   /** Files the plan found unreadable: only the first run's report lists them (a resume doesn't see them). */
@@ -363,8 +371,9 @@ export class TransferBatch {
     if (plan) this.#spec.discard(plan, abort);
   }
 
-  #ended(ran: UploadReport) {
-    let report = ran;
+  #ended(ran: RunReport) {
+    this.archived = ran.archived ?? [];
+    let report: UploadReport = ran;
     if (this.#runs > 1 && this.#problems.length > 0) {
       // The unreadable files are still not uploaded: the batch's last word says so again.
       const listed = new Set(ran.failed.map((f) => f.key));

@@ -318,3 +318,29 @@ describe('Transfers bar and panel', () => {
     expect(transfers.sheet).toEqual({ kind: 'interrupted', connectionId: 'c1', bucket: 'b' });
   });
 });
+
+describe('Archived files in a download', () => {
+  it('says which files are archived and asks for their restore from the batch', async () => {
+    const transfers = setup();
+    transfers.panelOpen = true;
+    const failed = [
+      { key: 'cold/a.csv', reason: 'cold/a.csv is archived (GLACIER): restore it before reading it.' },
+      { key: 'cold/b.csv', reason: 'cold/b.csv is archived (GLACIER): restore it before reading it.' },
+    ];
+    answer({
+      start_download: { files: 1, bytes: 10, refused: [], failed, archived: ['cold/a.csv', 'cold/b.csv'], cancelled: false, skipped: 0, changed: [], verified: 1, resumed_bytes: 0, restarted: [], paused: false, next_plan: 'dl-2' },
+      restore_from_archive: { requested: 2, already_restoring: 0, not_archived: 0, failed: [], cancelled: false },
+      discard_download: null,
+      unfinished_uploads: [],
+    });
+    transfers.startDownload({ plan_id: 'dl-1', folder: 'Downloads', files: 3, bytes: 30, conflicts: [], conflict_count: 0, refused: [] }, 'overwrite', { connectionId: 'c1', bucket: 'bucket-b', prefix: 'cold/' });
+    const archived = await screen.findByTestId('batch-archived');
+    expect(archived).toHaveTextContent('2 files are archived (Glacier Flexible Retrieval or Deep Archive) and must be restored before they can be downloaded.');
+    await fireEvent.click(within(archived).getByTestId('batch-restore-archived'));
+    const dialog = await screen.findByTestId('archive-restore-dialog');
+    await fireEvent.click(within(dialog).getByTestId('restore-ok'));
+    await waitFor(() => expect(callsOf('restore_from_archive')).toEqual([expect.objectContaining({ connectionId: 'c1', bucket: 'bucket-b', selection: ['cold/a.csv', 'cold/b.csv'], days: 7, tier: 'standard' })]));
+    expect(await screen.findByTestId('batch-restore-note')).toHaveTextContent('Asked to restore 2 archived objects: each can be read once its copy is ready. Download them again once they are readable.');
+    expect(screen.queryByTestId('batch-archived')).toBeNull();
+  });
+});

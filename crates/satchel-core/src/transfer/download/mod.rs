@@ -84,6 +84,9 @@ pub struct DownloadReport {
     /// Keys whose interrupted download was dropped because the object changed since: fetched
     /// again from the start.
     pub restarted: Vec<String>,
+    /// Of the failed keys, those archived (Glacier Flexible Retrieval, Deep Archive): a restore
+    /// makes them readable.
+    pub archived: Vec<String>,
     /// Stopped by a pause: `next_plan` downloads what is left (large files in flight go on from
     /// the ranges they have, small ones start over).
     pub paused: bool,
@@ -415,6 +418,9 @@ fn settle(done: Done, report: &mut DownloadReport, left: &mut Vec<Planned>) {
             }
         }
         Ok((planned, Err(e))) => {
+            if e.code == ErrorCode::Archived {
+                report.archived.push(planned.key.clone());
+            }
             if e.code != ErrorCode::Cancelled {
                 report.failed.push(KeyFailure { key: planned.key.clone(), reason: e.message });
             }
