@@ -20,6 +20,10 @@ const motoServer = path.join(root, '.venv/bin/moto_server');
 const cli = path.join(root, 'target/debug/satchel');
 const shots = path.join(root, 'target/e2e');
 const WAIT = 20_000;
+// axe-core, injected into the real window to audit each main screen.
+const axeSource = await readFile(path.join(import.meta.dirname, 'node_modules/axe-core/axe.min.js'), 'utf8');
+/** Screens audited, with what axe found there (serious and critical only). */
+const audited = [];
 
 const children = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
@@ -144,6 +148,22 @@ async function grabScreen(name) {
   await new Promise((resolve) => spawn('import', ['-window', 'root', path.join(shots, `screen-${name}.png`)], { stdio: 'ignore' }).on('exit', resolve));
 }
 
+/**
+ * Runs axe-core on the window as it is now and fails on any serious or critical violation, naming
+ * the rule and the first elements it found.
+ */
+async function audit(screen) {
+  if (!(await browser.execute(() => typeof window.axe !== 'undefined'))) await browser.execute(axeSource);
+  const found = await browser.executeAsync((done) => {
+    window.axe
+      .run(document, { resultTypes: ['violations'] })
+      .then((r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))))
+      .catch((e) => done([{ id: 'axe-failed', impact: 'critical', help: String(e), nodes: [] }]));
+  });
+  audited.push({ screen, violations: found.length });
+  assert.deepEqual(found, [], `accessibility of ${screen}: ${JSON.stringify(found, null, 1)}`);
+}
+
 // ---- helpers over the UI's stable test hooks ----
 const byTestId = (b, id) => b.$(`[data-testid="${id}"]`);
 const connectionRow = (b, name) => b.$(`[data-testid="connection"][data-name="${name}"]`);
@@ -252,6 +272,7 @@ async function main() {
     await (await byTestId(browser, 'test-selected')).click();
     const r = await outcome(browser, 'test-selected-result');
     assert.equal(r.code, 'ok', r.text);
+    await audit('the start (the sandbox, no buckets)');
   });
 
   await step('a second launch hands over to the open window and exits', async () => {
@@ -283,6 +304,7 @@ async function main() {
     await err.waitForDisplayed({ timeout: WAIT });
     assert.match(await err.getText(), /http/i);
     assert.ok(await (await byTestId(browser, 'connection-form')).isDisplayed(), 'the form stays open');
+    await audit('the connection form, with an error');
   });
 
   await step('an endpoint where nothing listens is reported as unreachable', async () => {
@@ -307,6 +329,10 @@ async function main() {
     await (await byTestId(browser, 'connection-form')).waitForDisplayed({ reverse: true, timeout: WAIT });
     await (await connectionRow(browser, 'Moto')).waitForDisplayed({ timeout: WAIT });
     await (await bucketRow(browser, 'e2e-reports')).waitForDisplayed({ timeout: WAIT });
+  });
+
+  await step('accessibility: the bucket list', async () => {
+    await audit('the bucket list');
   });
 
   await step('the secret is in no file, only in the keychain', async () => {
@@ -392,10 +418,13 @@ async function main() {
     await browser.keys('Enter');
     await (await objectRow('2024/q1.csv')).waitForDisplayed({ timeout: WAIT });
     await (await objectRow('2024/q1.csv')).click();
+    await audit('the objects of a folder, one selected, with its properties');
     await browser.keys(['Shift', 'ArrowDown']);
     await browser.waitUntil(async () => (await (await objectRow('2024/q2.csv')).getAttribute('aria-selected')) === 'true',
       { timeout: WAIT, timeoutMsg: 'shift+down did not extend the selection' });
     await (await byTestId(browser, 'action-delete')).click();
+    await (await byTestId(browser, 'confirm')).waitForDisplayed({ timeout: WAIT });
+    await audit('the delete confirmation');
     await (await byTestId(browser, 'confirm')).click();
     await (await objectRow('2024/q1.csv')).waitForExist({ reverse: true, timeout: WAIT });
     await (await objectRow('2024/q2.csv')).waitForExist({ reverse: true, timeout: WAIT });
@@ -428,6 +457,7 @@ async function main() {
     const urlField = await byTestId(browser, 'share-url');
     await urlField.waitForDisplayed({ timeout: WAIT });
     const url = await urlField.getValue();
+    await audit('the share dialog with a link');
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/e2e-reports\/readme\.txt\?.*X-Amz-Expires=3600/);
     const got = await fetch(url);
     assert.equal(got.status, 200);
@@ -467,6 +497,7 @@ async function main() {
     await acceptFolderDialog('Download to');
     const dialog = await byTestId(browser, 'download-conflicts');
     await dialog.waitForDisplayed({ timeout: WAIT });
+    await audit('the download conflicts question');
     assert.match(await dialog.getText(), /1 file is already in “Downloads”/);
     await browser.saveScreenshot(path.join(shots, 'download-conflicts.png'));
     await (await byTestId(browser, 'download-conflict-rename')).click();
@@ -501,6 +532,7 @@ async function main() {
       for (const e of entries) if (/Downloaded 2 files/.test(await e.getText())) return true;
       return false;
     }, { timeout: WAIT, timeoutMsg: 'no history entry for the folder download' });
+    await audit('the transfers panel with its history');
     assert.equal(await readFile(path.join(downloads, '2024-archive', 'sub', 'x.txt'), 'utf8').then((t) => t.length > 0), true);
     assert.ok((await readFile(path.join(downloads, '2024-archive', 'q3.csv'))).length > 0);
     await (await byTestId(browser, 'transfer-status')).click();
@@ -666,6 +698,7 @@ async function main() {
     await (await browser.$('#versioning-heading')).scrollIntoView();
     await browser.pause(300);
     await browser.saveScreenshot(path.join(shots, 'versioning-on.png'));
+    await audit('the bucket overview');
 
     // Written twice through the CLI (a signed PUT: with Block Public Access on, moto refuses an
     // anonymous one): two versions, the second current.
@@ -741,6 +774,7 @@ async function main() {
     await add.click();
     await (await byTestId(browser, 'lifecycle-editor')).waitForDisplayed({ timeout: WAIT });
     await (await byTestId(browser, 'rule-id')).setValue('old-logs');
+    await audit('the lifecycle rule editor');
     await (await byTestId(browser, 'rule-scope-filter')).click();
     await (await byTestId(browser, 'rule-prefix')).setValue('logs/');
     await (await byTestId(browser, 'rule-expire')).click();
@@ -776,6 +810,7 @@ async function main() {
     assert.match((await added.getProperty('textContent')).replace(/\s+/g, ' '), /if the key is lost, so is the data/);
     const row = await browser.$('[data-testid="customer-key"][data-name="finance"]');
     await row.waitForDisplayed({ timeout: WAIT });
+    await audit('the customer keys dialog');
     await browser.saveScreenshot(path.join(shots, 'customer-keys.png'));
     const index = JSON.parse(await readFile(path.join(env.SATCHEL_CONFIG_DIR, 'customer-keys.json'), 'utf8'));
     const listed = Object.values(index).flat();
@@ -792,6 +827,7 @@ async function main() {
     await fill(browser, 'bucket-name', 'Bad_Name');
     const rule = await browser.$('[data-testid="field-error"][data-field="bucket-name"]');
     await rule.waitForDisplayed({ timeout: WAIT });
+    await audit('the new bucket wizard, with an error');
     assert.match(await rule.getText(), /capital/i);
     await fill(browser, 'bucket-name', 'e2e-wizard');
     await setChecked(browser, 'bucket-versioning', true);
@@ -802,6 +838,11 @@ async function main() {
     // What moto now holds, read with a plain request: versioning is on.
     const v = await (await fetch(`${moto}/e2e-wizard?versioning`)).text();
     assert.match(v, /<Status>Enabled<\/Status>/);
+    // An empty bucket's objects.
+    await (await bucketRow(browser, 'e2e-wizard')).click();
+    await (await byTestId(browser, 'object-table')).waitForDisplayed({ timeout: WAIT });
+    await (await byTestId(browser, 'empty-state')).waitForDisplayed({ timeout: WAIT });
+    await audit('the objects of an empty bucket');
   });
 
   await step('the bucket is deleted through the dialog after typing its name', async () => {
@@ -813,6 +854,7 @@ async function main() {
     await browser.waitUntil(async () => /1 object/.test(await census.getProperty('textContent')), {
       timeout: WAIT, timeoutMsg: 'the dialog never said what it would delete',
     });
+    await audit('the delete bucket dialog');
     const confirm = await byTestId(browser, 'delete-confirm');
     await fill(browser, 'delete-confirm-name', 'e2e-wizar');
     assert.ok(!(await confirm.isEnabled()) || (await confirm.getAttribute('aria-disabled')) === 'true', 'disabled until the name matches');
@@ -843,6 +885,7 @@ async function main() {
   await browser.deleteSession().catch(() => {});
   const failed = results.filter((r) => !r.ok);
   console.log(`\n${results.length - failed.length} passed, ${failed.length} failed; screenshots in ${path.relative(root, shots)}/`);
+  console.log(`${audited.length} screens audited with axe-core: ${audited.filter((a) => a.violations === 0).length} with no serious or critical violation`);
   process.exit(failed.length ? 1 : 0);
 }
 

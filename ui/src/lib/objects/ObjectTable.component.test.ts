@@ -157,3 +157,16 @@ describe('ObjectTable archive marks', () => {
     expect(marks[2]).toHaveAttribute('title', 'Archived: restore it before reading it');
   });
 });
+
+describe('ObjectTable when empty', () => {
+  it('keeps to grid semantics: the empty state is one row’s one cell, and placeholders are hidden', () => {
+    render(ObjectTable, {
+      props: { rows: [], selection: NO_SELECTION, sort: DEFAULT_SORT, skeleton: false, location: '', label: 'Contents of b', onsort: vi.fn(), onopen: vi.fn(), oncontextmenu: vi.fn() },
+    });
+    const grid = screen.getByRole('grid');
+    const rowsInGrid = screen.getAllByRole('row');
+    expect(rowsInGrid).toHaveLength(2);
+    expect(screen.getByRole('gridcell')).toHaveAttribute('aria-colspan', '4');
+    expect(grid.querySelectorAll('[role="rowgroup"]')).toHaveLength(2);
+  });
+});

@@ -85,3 +85,10 @@ describe('durations and ages', () => {
     expect(formatAge(ago(3 * 86400 + 100), now)).toBe('3 days');
   });
 });
+
+describe('counts in the POSIX locale', () => {
+  it('group digits as en-US does rather than writing 100000', () => {
+    expect(formatCount(100_000, 'en-US-u-va-posix')).toBe('100,000');
+    expect(formatCount(100_000, 'de-DE')).toBe('100.000');
+  });
+});

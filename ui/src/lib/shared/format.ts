@@ -39,10 +39,19 @@ export function formatEta(seconds: number): string {
 /** `1,204`, in the user's way of grouping digits. */
 const numberFormats = new Map<string, Intl.NumberFormat>();
 
+/**
+ * The locale numbers are written in: the user's, except the POSIX "C" locale (a session without a
+ * LANG, as under Xvfb), which groups no digits ("100000"): that reads as en-US ("100,000").
+ */
+export function countLocale(locale?: string): string | undefined {
+  const resolved = locale ?? new Intl.NumberFormat().resolvedOptions().locale;
+  return /-u-va-posix$/i.test(resolved) ? 'en-US' : locale;
+}
+
 export function formatCount(n: number, locale?: string): string {
   let f = numberFormats.get(locale ?? '');
   if (!f) {
-    f = new Intl.NumberFormat(locale);
+    f = new Intl.NumberFormat(countLocale(locale));
     numberFormats.set(locale ?? '', f);
   }
   return f.format(n);
