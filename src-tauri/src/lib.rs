@@ -189,11 +189,14 @@ fn focus_main(app: &tauri::AppHandle) {
 }
 
 /// Logs go to a daily file in the data folder's private `logs` (and stderr), kept 14 days; they never
-/// contain secrets because no type holding one prints it.
+/// contain secrets because no type holding one prints it, and the SDK's request traces are capped.
 fn init_logging(paths: &Paths) {
     use tracing_subscriber::prelude::*;
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SATCHEL_LOG")
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("SATCHEL_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,aws_config=warn,aws_smithy_runtime=warn"));
+    for cap in satchel_core::LOG_CAPS {
+        filter = filter.add_directive(cap.parse().expect("a valid directive"));
+    }
     let dir = paths.data_dir.join("logs");
     let _ = satchel_core::config::make_private(&dir);
     // A file a day, the last 14 kept: older ones are removed as new ones start.

@@ -418,8 +418,11 @@ fn init_logging(verbose: u8) {
         1 => "satchel_core=info",
         _ => "satchel_core=debug,aws_smithy_runtime=debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SATCHEL_LOG")
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("SATCHEL_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    for cap in satchel_core::LOG_CAPS {
+        filter = filter.add_directive(cap.parse().expect("a valid directive"));
+    }
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 

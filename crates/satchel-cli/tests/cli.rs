@@ -1931,10 +1931,19 @@ async fn customer_keys_encrypt_uploads_and_open_reads() {
     assert_eq!(read("s.txt", true).await.unwrap(), b"secret numbers");
     assert_eq!(read("big.bin", true).await.unwrap(), big, "the multipart upload reads back byte for byte");
 
-    // Reads find the key: a download, and a server-side copy that keeps the object encrypted.
+    // Reads find the key: a download, and a server-side copy that keeps the object encrypted. The
+    // most talkative logging (the SDK's signer logs each request's headers at trace) shows no key.
     let down = home.path().join("down");
-    let o = on_server(home.path(), g, "cp", &[&format!("s3://{bucket}/big.bin"), &format!("{}/", down.display())]);
+    let mut traced = satchel(home.path());
+    traced
+        .env("AWS_ACCESS_KEY_ID", &g.access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &g.secret_access_key)
+        .env("SATCHEL_LOG", "trace")
+        .args(["--endpoint", &g.endpoint, "--region", &g.region, "--path-style", "cp", &format!("s3://{bucket}/big.bin"), &format!("{}/", down.display())]);
+    let o = run(traced, "");
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("TRACE"), "it logs at trace");
+    assert!(!stderr(&o).contains(&key_b64), "the key was logged");
     assert_eq!(std::fs::read(down.join("big.bin")).unwrap(), big);
     let o = on_server(home.path(), g, "cp", &[&format!("s3://{bucket}/s.txt"), &format!("s3://{bucket}/copy.txt")]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -39,3 +39,7 @@ pub use connect::{Addressing, Connection, ConnectionDraft, CredentialSource, Cus
 pub use engine::{AuditFormat, BucketOf, NewKey, DownloadSummary, LifecycleView, PolicyChange, PolicyPreview, PolicyView, PublicAccessChange, SandboxInfo, Satchel, Startup, TestReport, UploadWrite, Via, WebsiteView};
 pub use error::{Error, ErrorCode, KeyFailure, Result};
 pub use tokio_util::sync::CancellationToken;
+
+/// Log directives added after whatever `SATCHEL_LOG` asks for: at trace level, the SDK's signer logs
+/// each request with its headers, and an SSE-C request carries the customer key in one.
+pub const LOG_CAPS: &[&str] = &["aws_sigv4=debug"];
