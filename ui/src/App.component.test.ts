@@ -359,7 +359,7 @@ describe('App', () => {
     expect(callsOf('plan_upload')).toEqual([{ connectionId: 'c2', bucket: 'photos', prefix: '', sourcesId: 'src-1', followLinks: false, opId: expect.any(String) }]);
     await fireEvent.click(screen.getByTestId('upload-start'));
     await waitFor(() => expect(screen.queryByTestId('upload-sheet')).toBeNull());
-    expect(callsOf('start_upload')).toEqual([{ planId: 'plan-1', tags: [], conflicts: 'skip', removeMissing: false, write: { storage_class: null, encryption: null }, opId: expect.any(String), progress: expect.anything() }]);
+    expect(callsOf('start_upload')).toEqual([{ planId: 'plan-1', tags: [], conflicts: 'skip', removeMissing: false, write: { storage_class: null, encryption: null, customer_key: null }, opId: expect.any(String), progress: expect.anything() }]);
     expect(screen.getByTestId('transfer-status')).toHaveTextContent('Transfers: 1 running');
     await fireEvent.click(screen.getByTestId('transfer-status'));
     expect(screen.getByTestId('batch')).toHaveAttribute('data-state', 'running');
