@@ -927,6 +927,44 @@ async function main() {
     assert.ok(!config.includes('Moto'), 'removed from the config file');
   });
 
+  await step('keyboard alone: a connection is added, tested by saving, and lists its buckets', async () => {
+    const focused = () => browser.execute(() => document.activeElement?.id ?? '');
+    // Tab on until one of `ids` has the focus (hints and toggles may sit between fields).
+    const tabTo = async (...ids) => {
+      for (let i = 0; i < 8; i++) {
+        if (ids.includes(await focused())) return;
+        await browser.keys('Tab');
+      }
+      throw new Error(`Tab never reached ${ids.join(' or ')} (the focus is on #${await focused()})`);
+    };
+    await browser.keys(['Control', 'n']);
+    await (await byTestId(browser, 'connection-form')).waitForDisplayed({ timeout: WAIT });
+    assert.equal(await focused(), 'conn-name');
+    await browser.keys('Keyboard moto');
+    await tabTo('conn-storage-aws', 'conn-storage-custom');
+    for (let i = 0; i < 3 && !(await (await browser.$('#conn-storage-custom')).isSelected()); i++) await browser.keys('ArrowDown');
+    assert.ok(await (await browser.$('#conn-storage-custom')).isSelected(), 'the arrow keys chose an S3-compatible service');
+    await tabTo('conn-url');
+    // Typed into the focused field (WebKitWebDriver's key actions drop '/').
+    await (await browser.$('#conn-url')).addValue(moto);
+    await tabTo('conn-region');
+    await browser.keys(['Control', 'a']);
+    await browser.keys('us-east-1');
+    await tabTo('conn-path-style');
+    if (!(await (await browser.$('#conn-path-style')).isSelected())) await browser.keys(' ');
+    await tabTo('conn-cred-keys', 'conn-cred-profile', 'conn-cred-env');
+    for (let i = 0; i < 3 && !(await (await browser.$('#conn-cred-keys')).isSelected()); i++) await browser.keys('ArrowUp');
+    assert.ok(await (await browser.$('#conn-cred-keys')).isSelected(), 'keys chosen with the arrow keys');
+    await tabTo('conn-access-key');
+    await browser.keys('AKIAE2EKEYBOARD');
+    await tabTo('conn-secret');
+    await browser.keys(secret);
+    await browser.keys('Enter');
+    await (await byTestId(browser, 'connection-form')).waitForDisplayed({ reverse: true, timeout: WAIT });
+    await (await connectionRow(browser, 'Keyboard moto')).waitForDisplayed({ timeout: WAIT });
+    await (await bucketRow(browser, 'e2e-reports')).waitForDisplayed({ timeout: WAIT });
+  });
+
   await browser.deleteSession().catch(() => {});
   const failed = results.filter((r) => !r.ok);
   console.log(`\n${results.length - failed.length} passed, ${failed.length} failed; screenshots in ${path.relative(root, shots)}/`);
