@@ -252,6 +252,11 @@ async function main() {
   for (const key of ['2024/q1.csv', '2024/q2.csv', '2024/q3.csv', '2024/sub/x.txt', 'readme.txt']) {
     assert.equal((await fetch(`${moto}/e2e-reports/${key}`, { method: 'PUT', body: `contents of ${key}\n` })).status, 200);
   }
+  // A folder of more than a thousand, to see counts written as people read them.
+  assert.equal((await fetch(`${moto}/e2e-many`, { method: 'PUT' })).status, 200);
+  for (let i = 0; i < 1_200; i += 100) {
+    await Promise.all(Array.from({ length: 100 }, (_, j) => fetch(`${moto}/e2e-many/k${String(i + j).padStart(4, '0')}`, { method: 'PUT', body: 'x' })));
+  }
 
   const home = await mkdtemp(path.join(os.tmpdir(), 'satchel-e2e-'));
   // The user's Downloads folder, where the download dialog opens.
@@ -339,6 +344,14 @@ async function main() {
 
   await step('accessibility: the bucket list', async () => {
     await audit('the bucket list');
+  });
+
+  await step('a folder of 1,200 objects is counted as people write numbers', async () => {
+    await (await bucketRow(browser, 'e2e-many')).click();
+    const status = await byTestId(browser, 'listing-status');
+    await browser.waitUntil(async () => (await status.getAttribute('data-state')) === 'done', { timeout: WAIT, timeoutMsg: 'the listing never finished' });
+    assert.match(await status.getProperty('textContent'), /1,200 items/);
+    await (await connectionRow(browser, 'Moto')).click();
   });
 
   await step('the secret is in no file, only in the keychain', async () => {
