@@ -188,17 +188,15 @@ impl CustomerKeys {
         if !self.list()?.iter().any(|k| k.name == name) {
             return Err(not_saved(name));
         }
-        let secret = place.keychain.read(&entry(place, name)).await?.ok_or_else(|| {
-            Error::new(ErrorCode::CredentialsMissing, format!("The customer key \"{name}\" is listed but no longer in the system keychain."))
-        })?;
-        CustomerKey::from_base64(name, secret.expose())
+        load(place, name).await
     }
 
     /// The saved key that opens `key` (the object, or one version of it): each is tried with a
     /// HEAD, since the storage says only that some key is needed, not which.
     pub async fn opening(&self, s3: &S3, bucket: &str, key: &str, version: Option<&str>) -> Result<CustomerKey> {
-        for info in self.list()? {
-            let candidate = self.get(&info.name).await?;
+        let Some(place) = self.place.as_deref() else { return Err(key_needed(key)) };
+        for info in read_index(place)?.remove(&place.connection_id).unwrap_or_default() {
+            let candidate = load(place, &info.name).await?;
             let head = s3.client.head_object().bucket(bucket).key(key).set_version_id(version.map(str::to_string)).customer_key(Some(&candidate));
             if head.send().await.is_ok() {
                 return Ok(candidate);
@@ -206,6 +204,14 @@ impl CustomerKeys {
         }
         Err(key_needed(key))
     }
+}
+
+/// A listed key from the keychain.
+async fn load(place: &Place, name: &str) -> Result<CustomerKey> {
+    let secret = place.keychain.read(&entry(place, name)).await?.ok_or_else(|| {
+        Error::new(ErrorCode::CredentialsMissing, format!("The customer key \"{name}\" is listed but no longer in the system keychain."))
+    })?;
+    CustomerKey::from_base64(name, secret.expose())
 }
 
 fn entry(place: &Place, name: &str) -> String {

@@ -189,11 +189,7 @@ impl Satchel {
             (Some(name), None) => Some(self.customer_keys(&conn).get(name).await?),
             (None, _) => None,
         };
-        if storage_class.as_ref().is_some_and(|c| c.as_str() != "STANDARD") {
-            if let Some(refusal) = self.staging.seen.class_refusal(&storage_name(&conn)) {
-                return Err(refusal);
-            }
-        }
+        self.staging.seen.check_class(&storage_name(&conn), storage_class.as_ref())?;
         self.staging.plans.lock().expect("plans lock").remove(plan_id);
         self.release_sources(staged.sources_id.as_deref());
         let (items, skipped) = staged.resolve(conflicts);
@@ -277,6 +273,7 @@ impl Satchel {
     ) -> Result<UploadReport> {
         let rules = self.staging.rules.for_bucket(&conn.id, bucket)?;
         rules.check(&opts.tags)?;
+        self.staging.seen.check_class(&storage_name(conn), opts.storage_class.as_ref())?;
         self.send_checked(conn, bucket, items, opts, &rules, control, progress).await
     }
 
@@ -294,11 +291,6 @@ impl Satchel {
         progress: &(dyn Fn(&TransferProgress) + Send + Sync),
     ) -> Result<UploadReport> {
         let storage = storage_name(conn);
-        if opts.storage_class.as_ref().is_some_and(|c| c.as_str() != "STANDARD") {
-            if let Some(refusal) = self.staging.seen.class_refusal(&storage) {
-                return Err(refusal);
-            }
-        }
         let s3 = self.transfer_client(conn, bucket).await?;
         let started = Instant::now();
         let mut opts = opts.clone();

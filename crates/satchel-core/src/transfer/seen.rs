@@ -44,6 +44,14 @@ impl SeenStorage {
         ))
     }
 
+    /// Refuses an upload asking for `class` (other than STANDARD) of a storage seen to ignore classes.
+    pub(crate) fn check_class(&self, storage: &str, class: Option<&aws_sdk_s3::types::StorageClass>) -> Result<()> {
+        match class {
+            Some(c) if c.as_str() != "STANDARD" => self.class_refusal(storage).map_or(Ok(()), Err),
+            _ => Ok(()),
+        }
+    }
+
     /// Remembers that `storage` kept `kept` when asked for `asked`.
     pub(crate) fn saw_class_ignored(&self, storage: &str, asked: &str, kept: &str) -> Result<()> {
         let _lock = lock_settings(&self.path)?;
