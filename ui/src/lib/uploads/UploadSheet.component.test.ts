@@ -1,8 +1,9 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import UploadSheet from './UploadSheet.svelte';
-import type { ConflictChoice, Tag, UploadReport_Serialize, UploadSummary, UploadSummary_Serialize, UploadWrite_Deserialize } from '$lib/bindings';
+import type { ConflictChoice, Tag, UploadSummary, UploadSummary_Serialize, UploadWrite_Deserialize } from '$lib/bindings';
 import { answer, callsOf, deferred, engineError } from '../../test/ipc';
+import { uploadReport } from '../../test/reports';
 import type { SheetRequest } from './transfers.svelte';
 import { UploadBatch } from './batch.svelte';
 import BatchCard from './BatchCard.svelte';
@@ -255,21 +256,7 @@ describe('UploadSheet', () => {
 
   describe('Stored as', () => {
     const PLAIN: UploadSummary_Serialize = { ...SUMMARY, conflicts: [], conflict_count: 0, problems: [], rules: { required: [], defaults: [] } };
-    const REPORT: UploadReport_Serialize = {
-      files: 1204,
-      bytes: 3.2e9,
-      failed: [],
-      cancelled: false,
-      paused: false,
-      resumed_bytes: 0,
-      restarted: [],
-      removed: 0,
-      checksum: 'crc32c',
-      next_plan: null,
-      skipped: 0,
-      already_sent: 0,
-      notes: [],
-    };
+    const REPORT = uploadReport();
     const classSelect = () => screen.getByTestId<HTMLSelectElement>('upload-storage-class');
     const encryptionSelect = () => screen.getByTestId<HTMLSelectElement>('upload-encryption');
 

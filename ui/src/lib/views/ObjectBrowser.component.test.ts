@@ -6,13 +6,13 @@ import type {
   ListingPage_Serialize,
   ObjectEntry_Serialize,
   ObjectProperties_Serialize,
-  UploadReport_Serialize,
   UploadSummary_Serialize,
   VersionEntry_Serialize,
   VersionPage_Serialize,
 } from '$lib/bindings';
 import type { FakeChannel } from '../../test/channel';
 import { answer, callsOf, deferred, engineError } from '../../test/ipc';
+import { uploadReport } from '../../test/reports';
 import { Transfers } from '$lib/uploads/transfers.svelte';
 
 vi.mock('@tauri-apps/api/core', async () => {
@@ -116,21 +116,7 @@ const SUMMARY: UploadSummary_Serialize = {
   classes_ignored: null,
 };
 
-const REPORT: UploadReport_Serialize = {
-  files: 2,
-  bytes: 2000,
-  failed: [],
-  cancelled: false,
-  paused: false,
-  resumed_bytes: 0,
-  restarted: [],
-  removed: 0,
-  checksum: 'crc32c',
-  next_plan: null,
-  skipped: 0,
-  already_sent: 0,
-  notes: [],
-};
+const REPORT = uploadReport({ files: 2, bytes: 2000 });
 
 function setup(props: { onopenbucket?: (b: string) => void; transfers?: Transfers; active?: boolean } = {}) {
   return render(ObjectBrowser, { props: { connectionId: 'c1', bucket: 'bucket-b', ...props } });

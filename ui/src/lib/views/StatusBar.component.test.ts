@@ -4,6 +4,7 @@ import StatusBar from './StatusBar.svelte';
 import type { TransferProgress_Serialize, UnfinishedUpload, UploadReport_Serialize, UploadSummary_Serialize } from '$lib/bindings';
 import type { FakeChannel } from '../../test/channel';
 import { answer, callsOf, deferred } from '../../test/ipc';
+import { uploadReport } from '../../test/reports';
 import { Transfers } from '$lib/uploads/transfers.svelte';
 
 vi.mock('@tauri-apps/api/core', async () => {
@@ -27,22 +28,7 @@ const SUMMARY: UploadSummary_Serialize = {
   classes_ignored: null,
 };
 
-const report = (over: Partial<UploadReport_Serialize> = {}): UploadReport_Serialize => ({
-  files: 1204,
-  bytes: 3.2e9,
-  failed: [],
-  cancelled: false,
-  paused: false,
-  resumed_bytes: 0,
-  restarted: [],
-  removed: 0,
-  checksum: 'crc32c',
-  next_plan: null,
-  skipped: 0,
-  already_sent: 0,
-  notes: [],
-  ...over,
-});
+const report = uploadReport;
 
 const progress = (over: Partial<TransferProgress_Serialize> = {}): TransferProgress_Serialize => ({
   bytes_done: 0,
