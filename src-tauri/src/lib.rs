@@ -153,6 +153,7 @@ pub fn run() {
     tauri::Builder::default()
         // First, so a second launch hands over before it opens a window or touches the settings.
         .plugin(tauri_plugin_single_instance::Builder::new().dbus_id(instance).callback(|app, _args, _cwd| focus_main(app)).build())
+        .plugin(tauri_plugin_notification::init())
         .manage(engine)
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {

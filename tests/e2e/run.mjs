@@ -24,6 +24,8 @@ const WAIT = 20_000;
 const axeSource = await readFile(path.join(import.meta.dirname, 'node_modules/axe-core/axe.min.js'), 'utf8');
 /** Screens audited, with what axe found there (serious and critical only). */
 const audited = [];
+/** Where notifications.py writes each desktop notification it receives. */
+let notificationsFile;
 
 const children = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
@@ -259,6 +261,15 @@ async function main() {
   }
 
   const home = await mkdtemp(path.join(os.tmpdir(), 'satchel-e2e-'));
+  // The desktop's notification server on this D-Bus session: what the app shows lands here.
+  notificationsFile = path.join(home, 'notifications.jsonl');
+  await writeFile(notificationsFile, '');
+  const notifier = spawn(path.join(root, '.venv/bin/python'), [path.join(import.meta.dirname, 'notifications.py'), notificationsFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(notifier);
+  await new Promise((resolve, reject) => {
+    notifier.stdout.once('data', resolve);
+    notifier.once('exit', (code) => reject(new Error(`notifications.py exited with ${code}`)));
+  });
   // The user's Downloads folder, where the download dialog opens.
   const downloads = path.join(home, 'Downloads');
   await mkdir(path.join(home, 'xdg'), { recursive: true });
@@ -537,7 +548,17 @@ async function main() {
     await (await byTestId(browser, 'transfer-status')).click();
   });
 
-  await step('a folder downloads through the transfers panel with its inner paths', async () => {
+  await step('a folder downloads through the transfers panel with its inner paths, and the desktop is told when the window is elsewhere', async () => {
+    // Seen from the window, it is in the background and its clock runs 100,000 times fast: this
+    // short download is "a long batch that ended while the user was away", and the notification
+    // goes out through the plugin to the session's notification server (notifications.py).
+    await browser.execute(() => {
+      const real = Date.now;
+      const from = real();
+      window.__realDateNow = real;
+      Date.now = () => from + (real() - from) * 100_000;
+      document.hasFocus = () => false;
+    });
     await (await objectRow('2024-archive/')).click();
     await (await byTestId(browser, 'action-download')).click();
     await acceptFolderDialog('Download to');
@@ -551,6 +572,14 @@ async function main() {
       for (const e of entries) if (/Downloaded 2 files/.test(await e.getText())) return true;
       return false;
     }, { timeout: WAIT, timeoutMsg: 'no history entry for the folder download' });
+    await browser.execute(() => {
+      Date.now = window.__realDateNow;
+      delete document.hasFocus;
+    });
+    await waitFor('the desktop notification', async () => (await readFile(notificationsFile, 'utf8')).includes('Download finished'), 10_000);
+    const told = (await readFile(notificationsFile, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(told.at(-1).summary, 'Download finished');
+    assert.match(told.at(-1).body, /^2 files \(.+\) from /);
     await audit('the transfers panel with its history');
     assert.equal(await readFile(path.join(downloads, '2024-archive', 'sub', 'x.txt'), 'utf8').then((t) => t.length > 0), true);
     assert.ok((await readFile(path.join(downloads, '2024-archive', 'q3.csv'))).length > 0);

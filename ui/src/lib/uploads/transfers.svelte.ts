@@ -4,6 +4,7 @@
 // object browser that shows a folder registers it as the place drops go to.
 
 import { untrack } from 'svelte';
+import { isPermissionGranted, requestPermission, sendNotification } from '@tauri-apps/plugin-notification';
 import {
   commands,
   events,
@@ -109,7 +110,8 @@ export class Transfers {
   constructor(options: TransfersOptions) {
     this.#notify = options.notify;
     this.#known = options.knownConnections;
-    this.#now = options.now ?? Date.now;
+    // Looked up at each call, not kept: the end-to-end test runs the window's clock fast.
+    this.#now = options.now ?? (() => Date.now());
   }
 
   /** Where a drop goes now: the folder the object browser shows, if one does. */
@@ -409,25 +411,20 @@ export class Transfers {
     if (batch.endedAt === null || batch.endedAt - batch.runStartedAt <= NOTIFY_AFTER_MS) return;
     if (typeof document !== 'undefined' && document.hasFocus()) return;
     const { title, body } = notificationOf(batch.report ?? report, batch.place, batch.kind);
-    desktopNotification(title, body);
+    void desktopNotification(title, body);
   }
 }
 
-/** The Web Notification API, where the webview has it and the user allows it. */
-export function desktopNotification(title: string, body: string): void {
-  if (typeof Notification === 'undefined') return;
-  const show = () => {
-    try {
-      new Notification(title, { body });
-    } catch {
-      // Some webviews have the constructor but refuse it outside a service worker.
-    }
-  };
-  if (Notification.permission === 'granted') show();
-  else if (Notification.permission === 'default') {
-    void Promise.resolve()
-      .then(() => Notification.requestPermission())
-      .then((p) => p === 'granted' && show())
-      .catch(() => {});
+/**
+ * A desktop notification through Tauri's notification plugin (the webview's own Notification API
+ * reaches no one on WebKitGTK or WKWebView). Asks for permission the first time where the system
+ * wants it; a desktop without a notification service only loses the toast, the history keeps it.
+ */
+export async function desktopNotification(title: string, body: string): Promise<void> {
+  try {
+    const granted = (await isPermissionGranted()) || (await requestPermission()) === 'granted';
+    if (granted) sendNotification({ title, body });
+  } catch {
+    // No notification service on this desktop.
   }
 }

@@ -173,7 +173,8 @@ describe('Transfers', () => {
     clock = 25_000;
     ends[1].resolve(REPORT);
     await vi.waitFor(() => expect(t.history).toHaveLength(2));
-    expect(shown).toEqual([['Upload finished', '2 files (2 KB) to bucket-b/raw/']]);
+    // Through the notification plugin, which shows what it is given as the webview's Notification.
+    await vi.waitFor(() => expect(shown).toEqual([['Upload finished', '2 files (2 KB) to bucket-b/raw/']]));
     focus.mockRestore();
   });
 
