@@ -71,7 +71,7 @@ impl Satchel {
         let mut problems = Vec::new();
         for path in paths {
             let under = if path.is_dir() {
-                format!("{prefix}{}/", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+                format!("{prefix}{}/", path.file_name().map(crate::transfer::key_segment).unwrap_or_default())
             } else {
                 prefix.to_string()
             };

@@ -21,7 +21,7 @@ pub use copy::copy_with_progress;
 pub use download::{download, download_file, download_version, plan_download, plan_download_contents, run_download, run_plan, Destination, DownloadPlan, DownloadReport, IfExists};
 pub use journal::{Journal, Resume, UnfinishedUpload};
 pub use parts::{parse_size, part_size_for, DEFAULT_PART, MAX_OBJECT, MAX_PART, MAX_PARTS, MIN_PART};
-pub use plan::{plan, take_out_same_keys, UploadItem};
+pub use plan::{key_segment, plan, take_out_same_keys, UploadItem};
 pub use progress::{FileProgress, TransferProgress};
 pub use retry::RetryPolicy;
 pub use staging::HeldSources;

@@ -1,6 +1,9 @@
 //! Which files an upload sends: a file or a folder walked into keys under a prefix.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+
+use unicode_normalization::UnicodeNormalization;
 
 use crate::error::KeyFailure;
 
@@ -32,7 +35,7 @@ pub fn plan(source: &Path, prefix: &str, follow_file_links: bool) -> (Vec<Upload
         }
     };
     if meta.is_file() {
-        let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = source.file_name().map(key_segment).unwrap_or_default();
         items.push(UploadItem { path: source.to_path_buf(), key: format!("{prefix}{name}"), size: meta.len() });
         return (items, problems);
     }
@@ -47,7 +50,7 @@ pub fn plan(source: &Path, prefix: &str, follow_file_links: bool) -> (Vec<Upload
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let name = key_segment(&entry.file_name());
             let Ok(kind) = entry.file_type() else { continue };
             if kind.is_symlink() && path.is_dir() {
                 problems.push(KeyFailure { key: path.display().to_string(), reason: "A link to a folder is not followed.".into() });
@@ -68,6 +71,13 @@ pub fn plan(source: &Path, prefix: &str, follow_file_links: bool) -> (Vec<Upload
     }
     items.sort_by(|a, b| a.key.cmp(&b.key));
     (items, problems)
+}
+
+/// A file or folder name as it goes into a key: in NFC, the form keys are typed and listed in. macOS
+/// file systems hand out names decomposed (NFD: "é" as "e" + U+0301); sent as they come, "café.csv"
+/// from a Mac and from anywhere else would be two keys that look the same.
+pub fn key_segment(name: &OsStr) -> String {
+    name.to_string_lossy().nfc().collect()
 }
 
 /// Files of one upload that would become the same key (`a/report.csv` and `b/report.csv` dropped
@@ -92,6 +102,20 @@ pub fn take_out_same_keys(items: &mut Vec<UploadItem>) -> Vec<KeyFailure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decomposed_names_become_keys_in_nfc() {
+        let dir = tempfile::tempdir().unwrap();
+        let nfd = "cafe\u{301}";
+        std::fs::create_dir(dir.path().join(format!("{nfd} notes"))).unwrap();
+        std::fs::write(dir.path().join(format!("{nfd} notes")).join(format!("{nfd}.csv")), b"x").unwrap();
+        let (items, problems) = plan(dir.path(), "in/", false);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].key, "in/caf\u{e9} notes/caf\u{e9}.csv");
+        // The file is still read from the name it has on disk.
+        assert!(items[0].path.ends_with(format!("{nfd} notes/{nfd}.csv")));
+    }
 
     #[test]
     fn two_files_for_one_key_keep_the_first_and_name_the_other() {
