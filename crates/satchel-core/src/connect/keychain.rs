@@ -109,7 +109,40 @@ fn unavailable(e: &keyring::Error, verb: &str) -> Error {
         keyring::Error::NoDefaultStore | keyring::Error::PlatformFailure(_) => format!(
             "Satchel couldn't reach the system keychain to {verb} the secret key. On Linux this needs a Secret Service such as GNOME Keyring or KWallet running in your session."
         ),
+        // Windows' Credential Manager holds at most 2,560 bytes; the store refuses rather than cut.
+        keyring::Error::TooLong(_, limit) => {
+            return Error::invalid(format!(
+                "This secret is longer than the system keychain can hold ({} bytes at most), so it wasn't saved. Check that only the key was pasted.",
+                thousands(*limit)
+            ))
+            .with_detail(e.to_string());
+        }
         _ => format!("The system keychain refused to {verb} the secret key."),
     };
     Error::new(ErrorCode::KeychainUnavailable, message).with_detail(e.to_string())
+}
+
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_too_long_for_the_store_is_refused_in_plain_words() {
+        let e = unavailable(&keyring::Error::TooLong("password".into(), 2560), "save");
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert!(e.message.contains("2,560 bytes"), "{}", e.message);
+        assert!(!e.message.contains("password"), "{}", e.message);
+    }
 }
