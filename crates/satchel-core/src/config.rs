@@ -34,7 +34,9 @@ impl Paths {
         };
         Ok(Paths {
             config_dir: pick("SATCHEL_CONFIG_DIR", dirs::config_dir())?,
-            data_dir: pick("SATCHEL_DATA_DIR", dirs::data_dir())?,
+            // Local, not roaming, on Windows: the sandbox's buckets and the resume journal belong to
+            // this machine and must not travel with a roaming profile. The same folder elsewhere.
+            data_dir: pick("SATCHEL_DATA_DIR", dirs::data_local_dir())?,
         })
     }
 

@@ -96,9 +96,9 @@ pub async fn remove_customer_key(engine: Engine<'_>, connection_id: String, name
 /// saved, `None` when the dialog was cancelled.
 #[tauri::command]
 #[specta::specta]
-pub async fn export_customer_key(engine: Engine<'_>, connection_id: String, name: String) -> Result<Option<String>, Error> {
+pub async fn export_customer_key(window: tauri::WebviewWindow, engine: Engine<'_>, connection_id: String, name: String) -> Result<Option<String>, Error> {
     let file = format!("satchel-key-{name}.txt");
-    let Some(path) = super::in_dialog("Save a copy of the customer key", move |d| d.set_file_name(file).save_file()).await? else {
+    let Some(path) = super::in_dialog(&window, "Save a copy of the customer key", move |d| d.set_file_name(file).save_file()).await? else {
         return Ok(None);
     };
     engine.export_customer_key(&engine.connection(&connection_id).await?, &name, &path).await?;

@@ -162,13 +162,13 @@ pub async fn set_acl(
 /// name when saved, `None` when the dialog was cancelled.
 #[tauri::command]
 #[specta::specta]
-pub async fn export_audit(engine: Engine<'_>, bucket: Option<String>, format: AuditFormat) -> Result<Option<String>, Error> {
+pub async fn export_audit(window: tauri::WebviewWindow, engine: Engine<'_>, bucket: Option<String>, format: AuditFormat) -> Result<Option<String>, Error> {
     let ext = match format {
         AuditFormat::Csv => "csv",
         AuditFormat::Json => "json",
     };
     let name = format!("satchel-audit{}.{ext}", bucket.as_deref().map(|b| format!("-{b}")).unwrap_or_default());
-    let Some(path) = super::in_dialog("Export the audit log", move |d| d.set_file_name(name).add_filter(ext.to_uppercase(), &[ext]).save_file()).await? else {
+    let Some(path) = super::in_dialog(&window, "Export the audit log", move |d| d.set_file_name(name).add_filter(ext.to_uppercase(), &[ext]).save_file()).await? else {
         return Ok(None);
     };
     engine.export_audit(bucket.as_deref(), format, &path)?;

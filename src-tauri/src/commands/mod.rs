@@ -20,10 +20,16 @@ use tauri::State;
 
 pub(crate) type Engine<'a> = State<'a, Satchel>;
 
-/// A native file dialog. It blocks until answered, so it runs off the async workers (on the main
-/// thread it showed nothing).
-pub(crate) async fn in_dialog<T: Send + 'static>(title: &'static str, pick: impl FnOnce(rfd::FileDialog) -> T + Send + 'static) -> Result<T, Error> {
-    tokio::task::spawn_blocking(move || pick(rfd::FileDialog::new().set_title(title)))
+/// A native file dialog, modal to the window on Windows and macOS (a sheet there); rfd's GTK backend
+/// takes no parent. It blocks until answered, so it runs off the async workers (on the main thread
+/// it showed nothing on Linux; on macOS rfd hands the panel to the main thread itself).
+pub(crate) async fn in_dialog<T: Send + 'static>(
+    window: &tauri::WebviewWindow,
+    title: &'static str,
+    pick: impl FnOnce(rfd::FileDialog) -> T + Send + 'static,
+) -> Result<T, Error> {
+    let dialog = rfd::FileDialog::new().set_title(title).set_parent(window);
+    tokio::task::spawn_blocking(move || pick(dialog))
         .await
         .map_err(|e| Error::internal(format!("the file dialog failed: {e}")))
 }

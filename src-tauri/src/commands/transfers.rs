@@ -17,19 +17,19 @@ use super::{in_dialog, Engine, Throttled};
 #[tauri::command]
 #[specta::specta]
 pub async fn plan_download(
-    app: tauri::AppHandle,
+    window: tauri::WebviewWindow,
     engine: Engine<'_>,
     connection_id: String,
     bucket: String,
     selection: Vec<String>,
     op_id: String,
 ) -> Result<Option<DownloadSummary>, Error> {
-    let start = tauri::Manager::path(&app).download_dir().ok().filter(|d| d.is_dir());
+    let start = tauri::Manager::path(&window).download_dir().ok().filter(|d| d.is_dir());
     let pick = move |d: rfd::FileDialog| match start {
         Some(dir) => d.set_directory(dir).pick_folder(),
         None => d.pick_folder(),
     };
-    let Some(dest) = in_dialog("Download to…", pick).await? else { return Ok(None) };
+    let Some(dest) = in_dialog(&window, "Download to…", pick).await? else { return Ok(None) };
     let conn = engine.connection(&connection_id).await?;
     let op = engine.operation(&op_id);
     engine.plan_download(&conn, &bucket, &selection, &dest, op.token()).await.map(Some)
@@ -66,16 +66,16 @@ pub fn discard_download(engine: Engine<'_>, plan_id: String) -> Result<(), Error
 /// the dialog was closed. Paths stay in Rust; the window gets an id and names.
 #[tauri::command]
 #[specta::specta]
-pub async fn pick_upload_sources(engine: Engine<'_>, folder: bool) -> Result<Option<HeldSources>, Error> {
-    let picked = pick_sources(folder).await?;
+pub async fn pick_upload_sources(window: tauri::WebviewWindow, engine: Engine<'_>, folder: bool) -> Result<Option<HeldSources>, Error> {
+    let picked = pick_sources(&window, folder).await?;
     Ok((!picked.is_empty()).then(|| engine.hold_sources(picked)))
 }
 
 /// Asks for the folder to sync with the native dialog and holds it; `None` when it was closed.
 #[tauri::command]
 #[specta::specta]
-pub async fn pick_sync_folder(engine: Engine<'_>) -> Result<Option<HeldSources>, Error> {
-    let picked = in_dialog("Sync a folder into this one", |d| d.pick_folder()).await?;
+pub async fn pick_sync_folder(window: tauri::WebviewWindow, engine: Engine<'_>) -> Result<Option<HeldSources>, Error> {
+    let picked = in_dialog(&window, "Sync a folder into this one", |d| d.pick_folder()).await?;
     Ok(picked.map(|folder| engine.hold_sources(vec![folder])))
 }
 
@@ -162,10 +162,10 @@ pub async fn discard_upload(engine: Engine<'_>, id: String, abort: bool) -> Resu
     Ok(())
 }
 
-async fn pick_sources(folder: bool) -> Result<Vec<std::path::PathBuf>, Error> {
+async fn pick_sources(window: &tauri::WebviewWindow, folder: bool) -> Result<Vec<std::path::PathBuf>, Error> {
     if folder {
-        Ok(in_dialog("Upload a folder", |d| d.pick_folder()).await?.into_iter().collect())
+        Ok(in_dialog(window, "Upload a folder", |d| d.pick_folder()).await?.into_iter().collect())
     } else {
-        Ok(in_dialog("Upload files", |d| d.pick_files()).await?.unwrap_or_default())
+        Ok(in_dialog(window, "Upload files", |d| d.pick_files()).await?.unwrap_or_default())
     }
 }

@@ -114,9 +114,9 @@ pub async fn undelete_objects(
 /// the path saved to, `None` when the dialog was closed. Cancellable with `cancel_operation(op_id)`.
 #[tauri::command]
 #[specta::specta]
-pub async fn download_version(engine: Engine<'_>, connection_id: String, bucket: String, key: String, version_id: String, op_id: String) -> Result<Option<String>, Error> {
+pub async fn download_version(window: tauri::WebviewWindow, engine: Engine<'_>, connection_id: String, bucket: String, key: String, version_id: String, op_id: String) -> Result<Option<String>, Error> {
     let name = key.rsplit('/').next().unwrap_or(&key).to_string();
-    let Some(path) = super::in_dialog("Save this version as…", move |d| d.set_file_name(name).save_file()).await? else {
+    let Some(path) = super::in_dialog(&window, "Save this version as…", move |d| d.set_file_name(name).save_file()).await? else {
         return Ok(None);
     };
     let op = engine.operation(&op_id);
