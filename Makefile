@@ -13,7 +13,7 @@ TEST_ENV := env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOK
 # A private D-Bus session with an unlocked gnome-keyring: the real Secret Service, not a mock.
 WITH_KEYRING := dbus-run-session -- tests/with-keyring
 
-.PHONY: run app ui-build test test-rust test-ui test-e2e deps test-deps bindings clean bench bench-deps bench-build bench-bucket-rm bench-list bench-upload bench-download bench-sync
+.PHONY: run app ui-build test test-rust test-ui test-e2e test-dist test-windows tidy-debug tidy-release dist dist-windows deps test-deps bindings clean bench bench-deps bench-build bench-bucket-rm bench-list bench-upload bench-download bench-sync
 
 run: deps app
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
@@ -25,7 +25,7 @@ deps:
 	.ci/deps system ui
 
 test-deps: deps
-	.ci/deps venv e2e tauri-driver garage
+	.ci/deps venv e2e tauri-driver garage dist windows
 
 ui-build:
 	cd ui && npm run build
@@ -34,7 +34,7 @@ ui-build:
 app: ui-build
 	cargo build -p satchel-app --features custom-protocol
 
-test: test-deps test-rust test-ui test-e2e
+test: test-deps test-rust test-ui test-e2e tidy-debug test-dist tidy-release test-windows
 	@echo "All tests passed."
 
 # One feature set for every build `make test` does: the app with its window's files embedded (hence
@@ -53,6 +53,28 @@ test-ui:
 test-e2e: ui-build
 	cargo test $(TEST_BUILD) --no-run
 	$(TEST_ENV) $(WITH_KEYRING) xvfb-run -a -s "-screen 0 1400x900x24" node tests/e2e/run.mjs
+
+# CI's disk is small: with TIDY=1 (.ci/run sets it) each build's outputs go once no later step of
+# `make test` needs them. Locally they stay, so the next run rebuilds nothing.
+tidy-debug:
+	$(if $(TIDY),rm -rf target/debug)
+tidy-release:
+	$(if $(TIDY),rm -rf target/release/deps target/release/build target/release/.fingerprint)
+
+# Packages: the release app and CLI, bundled by Tauri's bundler (from the npm CLI, no downloads) into
+# a .deb and an .rpm under target/release/bundle/.
+dist: deps ui-build
+	cargo build --release --locked -p satchel-app -p satchel-cli --features satchel-app/custom-protocol
+	ui/node_modules/.bin/tauri bundle --bundles deb,rpm
+	@ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+
+# Installs the .deb, checks and launches it, removes it (needs root or sudo: apt).
+test-dist: dist
+	$(TEST_ENV) $(WITH_KEYRING) tests/dist/check-installed
+
+# The Windows CLI, cross-built with mingw-w64 and run under Wine.
+test-windows:
+	$(TEST_ENV) tests/wine/run
 
 # Regenerates ui/src/lib/bindings.ts from the Rust commands (a test fails when it drifts).
 bindings:
