@@ -68,6 +68,13 @@ dist: deps ui-build
 	ui/node_modules/.bin/tauri bundle --bundles deb,rpm
 	@ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
 
+# The Windows app and CLI, cross-built with mingw-w64 into target/x86_64-pc-windows-gnu/release/.
+# Not part of `make test`: the app needs Microsoft's WebView2, which Wine lacks, and no installer can
+# be bundled here (README, "Packages").
+dist-windows: deps ui-build
+	.ci/deps windows
+	cargo build --release --locked --target x86_64-pc-windows-gnu -p satchel-app -p satchel-cli --features satchel-app/custom-protocol
+
 # Installs the .deb, checks and launches it, removes it (needs root or sudo: apt).
 test-dist: dist
 	$(TEST_ENV) $(WITH_KEYRING) tests/dist/check-installed
