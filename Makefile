@@ -77,10 +77,12 @@ dist-windows: deps ui-build
 
 # Installs the .deb, checks and launches it, removes it (needs root or sudo: apt).
 test-dist: dist
+	.ci/deps dist e2e tauri-driver
 	$(TEST_ENV) $(WITH_KEYRING) tests/dist/check-installed
 
 # The Windows CLI, cross-built with mingw-w64 and run under Wine.
 test-windows:
+	.ci/deps venv windows
 	$(TEST_ENV) tests/wine/run
 
 # Regenerates ui/src/lib/bindings.ts from the Rust commands (a test fails when it drifts).
