@@ -15,6 +15,19 @@ pub fn bytes(n: u64) -> String {
     format!("{v:.1} {}", UNITS[unit])
 }
 
+/// `2,560`: a count with thousands separated, as the window writes them.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A time as listings give it (RFC 3339, the storage's clock), for comparing with file times.
 pub fn parse_time(rfc3339: &str) -> Option<std::time::SystemTime> {
     let t = aws_smithy_types::DateTime::from_str(rfc3339, aws_smithy_types::date_time::Format::DateTime).ok()?;
@@ -35,6 +48,15 @@ mod tests {
     fn times_in_sentences() {
         assert_eq!(super::when("2026-12-01T21:51:12Z"), "2026-12-01 21:51 UTC");
         assert_eq!(super::when("yesterday"), "yesterday");
+    }
+
+    #[test]
+    fn counts_with_separators() {
+        assert_eq!(super::count(0), "0");
+        assert_eq!(super::count(999), "999");
+        assert_eq!(super::count(2560), "2,560");
+        assert_eq!(super::count(100_000), "100,000");
+        assert_eq!(super::count(1_234_567), "1,234,567");
     }
 
     #[test]

@@ -113,25 +113,13 @@ fn unavailable(e: &keyring::Error, verb: &str) -> Error {
         keyring::Error::TooLong(_, limit) => {
             return Error::invalid(format!(
                 "This secret is longer than the system keychain can hold ({} bytes at most), so it wasn't saved. Check that only the key was pasted.",
-                thousands(*limit)
+                crate::format::count(u64::from(*limit))
             ))
             .with_detail(e.to_string());
         }
         _ => format!("The system keychain refused to {verb} the secret key."),
     };
     Error::new(ErrorCode::KeychainUnavailable, message).with_detail(e.to_string())
-}
-
-fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
