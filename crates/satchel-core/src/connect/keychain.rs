@@ -102,24 +102,27 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
 }
 
 fn unavailable(e: &keyring::Error, verb: &str) -> Error {
-    let message = match e {
-        keyring::Error::NoStorageAccess(_) => format!(
-            "The system keychain is locked, so Satchel couldn't {verb} the secret key. Unlock your keychain (log in to the desktop session) and try again."
+    let (code, message) = match e {
+        keyring::Error::NoStorageAccess(_) => (
+            ErrorCode::KeychainUnavailable,
+            format!("The system keychain is locked, so Satchel couldn't {verb} the secret key. Unlock your keychain (log in to the desktop session) and try again."),
         ),
-        keyring::Error::NoDefaultStore | keyring::Error::PlatformFailure(_) => format!(
-            "Satchel couldn't reach the system keychain to {verb} the secret key. On Linux this needs a Secret Service such as GNOME Keyring or KWallet running in your session."
+        keyring::Error::NoDefaultStore | keyring::Error::PlatformFailure(_) => (
+            ErrorCode::KeychainUnavailable,
+            format!("Satchel couldn't reach the system keychain to {verb} the secret key. On Linux this needs a Secret Service such as GNOME Keyring or KWallet running in your session."),
         ),
         // Windows' Credential Manager holds at most 2,560 bytes; the store refuses rather than cut.
-        keyring::Error::TooLong(_, limit) => {
-            return Error::invalid(format!(
+        // The secret is what's wrong, not the keychain.
+        keyring::Error::TooLong(_, limit) => (
+            ErrorCode::InvalidInput,
+            format!(
                 "This secret is longer than the system keychain can hold ({} bytes at most), so it wasn't saved. Check that only the key was pasted.",
                 crate::format::count(u64::from(*limit))
-            ))
-            .with_detail(e.to_string());
-        }
-        _ => format!("The system keychain refused to {verb} the secret key."),
+            ),
+        ),
+        _ => (ErrorCode::KeychainUnavailable, format!("The system keychain refused to {verb} the secret key.")),
     };
-    Error::new(ErrorCode::KeychainUnavailable, message).with_detail(e.to_string())
+    Error::new(code, message).with_detail(e.to_string())
 }
 
 #[cfg(test)]
