@@ -78,7 +78,7 @@ dist-windows: deps ui-build
 # Installs the .deb, checks and launches it, removes it (needs root or sudo: apt).
 test-dist: dist
 	.ci/deps dist e2e tauri-driver
-	$(TEST_ENV) $(WITH_KEYRING) tests/dist/check-installed
+	$(TEST_ENV) $(WITH_KEYRING) tests/package/check-installed
 
 # The Windows CLI, cross-built with mingw-w64 and run under Wine.
 test-windows:

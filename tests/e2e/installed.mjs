@@ -1,5 +1,5 @@
 // The installed package's app, opened as a user would after `apt install`: it must come up on the
-// local sandbox with nothing configured. Used by tests/dist/check-installed (make test-dist) with
+// local sandbox with nothing configured. Used by tests/package/check-installed (make test-dist) with
 // the installed binary's path; leaves a screenshot in target/dist/.
 
 import { spawn } from 'node:child_process';
@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { remote } from 'webdriverio';
+import { waitFor } from './wait.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const application = process.argv[2] ?? '/usr/bin/satchel-app';
@@ -25,20 +26,7 @@ setTimeout(() => {
   process.exit(1);
 }, 120_000).unref();
 
-async function until(what, check, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not there yet
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-await until('tauri-driver', async () => (await fetch('http://127.0.0.1:4454/status')).ok);
+await waitFor('tauri-driver', async () => (await fetch('http://127.0.0.1:4454/status')).ok, 30_000);
 const browser = await remote({
   hostname: '127.0.0.1',
   port: 4454,
@@ -49,14 +37,14 @@ try {
   assert.equal(await browser.getTitle(), 'Satchel');
   const row = await browser.$('[data-testid="connection"][data-name="Local sandbox"]');
   await row.waitForDisplayed({ timeout: 30_000 });
-  await until('the sandbox selected', async () => (await row.getAttribute('aria-selected')) === 'true');
+  await waitFor('the sandbox selected', async () => (await row.getAttribute('aria-selected')) === 'true', 30_000);
   const location = await browser.$('[data-testid="location"]');
-  await until('the header naming the sandbox', async () => /sandbox/i.test(await location.getProperty('textContent')));
+  await waitFor('the header naming the sandbox', async () => /sandbox/i.test(await location.getProperty('textContent')), 30_000);
   // The sandbox answers: the connection test goes through the installed engine to its server.
   await (await browser.$('[data-testid="test-selected"]')).click();
   const result = await browser.$('[data-testid="test-selected-result"]');
   let outcome;
-  await until('the connection test', async () => (outcome = await result.getAttribute('data-outcome')) && outcome !== 'pending');
+  await waitFor('the connection test', async () => (outcome = await result.getAttribute('data-outcome')) && outcome !== 'pending', 30_000);
   const text = (await result.getProperty('textContent')).replace(/\s+/g, ' ').trim();
   assert.equal(outcome, 'ok', `the sandbox connection test said: ${text}`);
   await mkdir(shots, { recursive: true });

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { remote } from 'webdriverio';
+import { waitFor } from './wait.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const appBinary = path.join(root, 'target/debug/satchel-app');
@@ -40,19 +41,6 @@ function freePort() {
       srv.close(() => resolve(port));
     });
   });
-}
-
-async function waitFor(what, check, timeoutMs = 60_000, everyMs = 200) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 function start(cmd, args, env) {

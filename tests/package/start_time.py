@@ -1,6 +1,6 @@
 """How long Satchel takes from process start to its window, measured as a user would see it: the
 window mapped on the X screen, then painted (its pixels hold the interface rather than one flat
-colour). Run under Xvfb: `xvfb-run -a python3 tests/dist/start_time.py /usr/bin/satchel-app`.
+colour). Run under Xvfb: `xvfb-run -a python3 tests/package/start_time.py /usr/bin/satchel-app`.
 
 The first run starts on empty settings (the sandbox is created); the others find it. Painting is
 checked by grabbing the window, every ~60 ms, so that figure is good to about 0.1 s. Xvfb renders
