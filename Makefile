@@ -13,7 +13,7 @@ TEST_ENV := env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOK
 # A private D-Bus session with an unlocked gnome-keyring: the real Secret Service, not a mock.
 WITH_KEYRING := dbus-run-session -- tests/with-keyring
 
-.PHONY: run app ui-build test test-rust test-ui test-e2e test-dist test-windows tidy-debug tidy-release dist dist-windows deps test-deps bindings clean bench bench-deps bench-build bench-bucket-rm bench-list bench-upload bench-download bench-sync
+.PHONY: run app ui-build test test-rust test-ui test-e2e test-dist test-windows tidy-debug tidy-release dist dist-windows deps test-deps bindings clean bench bench-deps bench-build bench-bucket-rm bench-list bench-upload bench-download bench-sync bench-app
 
 run: deps app
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
@@ -97,10 +97,16 @@ clean:
 bench-deps: test-deps
 	.ci/deps bench
 
-bench: bench-list bench-bucket-rm bench-upload bench-download bench-sync
+bench: bench-list bench-bucket-rm bench-upload bench-download bench-sync bench-app
 
-bench-build: bench-deps
-	cargo build --release -p satchel-cli -p satchel-harness --bins
+# One feature set for every benchmark's build, the packages' own (`make dist` then compiles nothing
+# again): the app with its window embedded, the CLI, the servers, and the bare window the app's
+# memory and start are measured against.
+BENCH_BUILD := --release --locked -p satchel-app -p satchel-cli -p satchel-harness -p bare-window \
+	--features satchel-app/custom-protocol,bare-window/custom-protocol
+
+bench-build: bench-deps ui-build
+	cargo build $(BENCH_BUILD)
 
 bench-bucket-rm: bench-build
 	$(BENCH_ENV) .venv/bin/python tests/bench/bucket_rm.py
@@ -116,3 +122,9 @@ bench-download: bench-build
 
 bench-sync: bench-build
 	$(BENCH_ENV) .venv/bin/python tests/bench/sync.py
+
+# The real window (release build) under Xvfb through tauri-driver, beside the CLI: listing, scrolling,
+# memory, start, uploads (tests/bench/app.mjs).
+bench-app: bench-build
+	.ci/deps e2e tauri-driver
+	$(TEST_ENV) $(BENCH_ENV) $(WITH_KEYRING) xvfb-run -a -s "-screen 0 1400x900x24 -noreset" node tests/bench/app.mjs
