@@ -6,7 +6,7 @@ import { Channel } from '@tauri-apps/api/core';
 import { commands, type ListingPage } from '$lib/bindings';
 import { newOperationId } from '$lib/shared/operations';
 import { run, type AppError } from '$lib/shared/errors';
-import { comparator, mergeSorted, resortRows, reverseWithinKinds, rowsOfPage, type Row, type SortSpec } from './rows';
+import { comparator, mergeSorted, resortRows, reverseWithinKinds, rowsOfPage, sortInPlace, type Row, type SortSpec } from './rows';
 
 export type ListingStatus = 'loading' | 'done' | 'error' | 'cancelled';
 
@@ -112,10 +112,11 @@ export class Listing {
     this.started = true;
     this.objects = this.#received;
     if (this.#pending.length === 0) return;
-    const batch = this.#pending.sort(comparator(this.#sort));
+    const cmp = comparator(this.#sort);
+    const batch = sortInPlace(this.#pending, cmp);
     this.#pending = [];
     this.#byName = null;
-    this.rows = mergeSorted(this.rows, batch, comparator(this.#sort));
+    this.rows = mergeSorted(this.rows, batch, cmp);
   }
 
   #finish() {

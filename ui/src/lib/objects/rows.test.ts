@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ListingPage_Serialize } from '$lib/bindings';
-import { comparator, filterRows, mergeSorted, naturalKey, resortRows, rowsOfPage, sortRows, summarize, type Row } from './rows';
+import { comparator, filterRows, mergeSorted, naturalKey, resortRows, rowsOfPage, sortInPlace, sortRows, summarize, type Row } from './rows';
 import { MAX_HEIGHT, rowWindow, scrollToReveal } from './virtual';
 
 const obj = (key: string, size = 1, last_modified: string | null = '2025-07-01T10:00:00Z', storage_class: string | null = 'STANDARD') => ({
@@ -56,6 +56,25 @@ describe('sorting', () => {
     });
     expect(sorted.map((r) => r.name)).toEqual(['émile.txt', 'Eve.txt', 'img007.png', 'img8.png', 'img10.png', 'Zebra.txt']);
     expect(naturalKey('A10')).toBe(naturalKey('a0010'));
+  });
+
+  it('gives ASCII and accented names the same key when only accents differ, with every number run', () => {
+    expect(naturalKey('Résumé 2 v010.txt')).toBe(naturalKey('resume 02 v10.txt'));
+    expect(naturalKey('x000')).toBe(naturalKey('x0'));
+    expect(naturalKey('7')).not.toBe(naturalKey('07a'));
+    expect(naturalKey('no digits')).toBe('no digits');
+    const names = ['b2c10', 'b2c9', 'b10c1', 'b02c1'];
+    expect([...names].sort((x, y) => (naturalKey(x) < naturalKey(y) ? -1 : 1))).toEqual(['b02c1', 'b2c9', 'b2c10', 'b10c1']);
+  });
+
+  it('merges a page that comes after every row shown, and sorts only a batch out of order', () => {
+    const cmp = comparator({ column: 'name', descending: false });
+    const shown = sortRows(rows('a.txt', 'b.txt'), { column: 'name', descending: false });
+    const later = sortRows(rows('c.txt', 'd.txt'), { column: 'name', descending: false });
+    expect(mergeSorted(shown, later, cmp).map((r) => r.name)).toEqual(['a.txt', 'b.txt', 'c.txt', 'd.txt']);
+    const inOrder = rows('c.txt', 'd.txt');
+    expect(sortInPlace(inOrder, cmp)).toBe(inOrder);
+    expect(sortInPlace(rows('d.txt', 'c.txt', 'dir/'), cmp).map((r) => r.name)).toEqual(['dir', 'c.txt', 'd.txt']);
   });
 
   it('reverses for the same column the other way, exactly as sorting would', () => {
