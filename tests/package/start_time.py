@@ -1,6 +1,8 @@
 """How long Satchel takes from process start to its window, measured as a user would see it: the
 window mapped on the X screen, then painted (its pixels hold the interface rather than one flat
-colour). Run under Xvfb: `xvfb-run -a python3 tests/package/start_time.py /usr/bin/satchel-app`.
+colour). Run under Xvfb: `xvfb-run -a -s "-noreset" python3 tests/package/start_time.py /usr/bin/satchel-app`.
+Without -noreset Xvfb resets itself when its last client leaves, and a start that falls in that
+moment fails in GTK ("Failed to initialize GTK") and shows no window: an Xvfb matter, not the app's.
 
 The first run starts on empty settings (the sandbox is created); the others find it. Painting is
 checked by grabbing the window, every ~60 ms, so that figure is good to about 0.1 s. Xvfb renders
