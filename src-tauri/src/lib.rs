@@ -3,6 +3,7 @@
 
 mod commands;
 mod drops;
+mod painting;
 
 use commands::{buckets, connections, governance, objects, operations, protection, share, tags, transfers, versions};
 use satchel_core::{Keychain, Paths, Satchel};
@@ -145,8 +146,10 @@ fn tempfile_dir() -> std::path::PathBuf {
 }
 
 pub fn run() {
+    painting::choose();
     let paths = Paths::from_env().expect("a folder for Satchel's settings");
     init_logging(&paths);
+    tracing::info!("{}", painting::describe());
     let instance = instance_name(&paths);
     let engine = Satchel::open(paths, Keychain::new()).expect("open Satchel's settings");
     let builder = specta_builder();

@@ -1,0 +1,41 @@
+//! How WebKitGTK paints the window, chosen before it starts. Since 2.46 it paints with Skia on the
+//! GPU by default. Where no GPU is reachable (no DRM render node: a virtual machine without one, a
+//! container, a virtual X server as in CI), that "GPU" is Mesa's software rasteriser: every tile
+//! goes through an emulated GL pipeline run on the CPU, and the first time a shader is needed the
+//! window stops drawing while it is compiled (with Mesa's shader cache empty, a dialog's fade-in
+//! stayed stuck near transparent for over 5 s). Skia's own CPU painting, on its worker threads, does
+//! the same work with neither cost. There the web process is told to paint with the CPU; a value
+//! the user set wins, either way.
+
+use std::path::Path;
+
+const CPU_RENDERING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
+
+/// Sets the variable the web process reads when this machine has no GPU to paint with. Call before
+/// any thread starts: it changes the environment the WebKit processes inherit.
+pub fn choose() {
+    if !cfg!(target_os = "linux") || std::env::var_os(CPU_RENDERING).is_some() {
+        return;
+    }
+    let software = std::env::var_os("LIBGL_ALWAYS_SOFTWARE").is_some_and(|v| v != "0" && !v.is_empty());
+    if software || !has_gpu(Path::new("/dev")) {
+        std::env::set_var(CPU_RENDERING, "1");
+    }
+}
+
+/// Whether a GPU driver is there to render with: a DRM render node, or NVIDIA's own device (its
+/// proprietary driver renders without one on older releases).
+fn has_gpu(dev: &Path) -> bool {
+    let render_node = std::fs::read_dir(dev.join("dri"))
+        .map(|entries| entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD")))
+        .unwrap_or(false);
+    render_node || dev.join("nvidia0").exists()
+}
+
+/// Said once the log is open, so a report of slow drawing shows which way the window paints.
+pub fn describe() -> &'static str {
+    match std::env::var(CPU_RENDERING).as_deref() {
+        Ok(v) if v != "0" => "the window paints with the CPU (no GPU render node, or WEBKIT_SKIA_ENABLE_CPU_RENDERING set)",
+        _ => "the window paints with the GPU",
+    }
+}
