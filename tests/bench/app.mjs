@@ -13,6 +13,7 @@ import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { paintsWithCpu } from '../e2e/painting.mjs';
 import { waitFor } from '../e2e/wait.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -127,16 +128,6 @@ function windowId(title) {
 function colours(id) {
   const r = spawnSync('import', ['-window', id, '-format', '%k', 'info:']);
   return r.status === 0 ? Number(r.stdout.toString()) || 0 : 0;
-}
-
-/** Whether a GPU driver is there to render with (the rule of src-tauri/src/painting.rs). */
-function gpuRenderNode() {
-  try {
-    if (readdirSync('/dev/dri').some((n) => n.startsWith('renderD'))) return true;
-  } catch {
-    // no /dev/dri at all
-  }
-  return existsSync('/dev/nvidia0');
 }
 
 /** Starts `binary` alone (no WebDriver), times it to its window painted, then measures it idle. */
@@ -375,7 +366,7 @@ async function main() {
   if (ONLY.has('start')) await startAndIdle(appBinary, 'Satchel', env);
   // Where no GPU render node is, Satchel has WebKit paint with the CPU (src-tauri/src/painting.rs):
   // the bare window is measured both as Tauri paints by default and painting as Satchel does.
-  const cpuPainting = !gpuRenderNode() && process.env.WEBKIT_SKIA_ENABLE_CPU_RENDERING === undefined;
+  const cpuPainting = paintsWithCpu() && process.env.WEBKIT_SKIA_ENABLE_CPU_RENDERING === undefined;
   const starts = { satchel: [], bare: [], bareCpu: [], cpuPainting };
   const bareEnv = { ...env, SATCHEL_CONFIG_DIR: undefined };
   for (let r = 0; ONLY.has('start') && r < ROUNDS; r++) {

@@ -6,12 +6,13 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { remote } from 'webdriverio';
+import { paintsWithCpu } from './painting.mjs';
 import { waitFor } from './wait.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -309,15 +310,7 @@ async function main() {
   await step('with no GPU to draw with, the window paints with the CPU', async () => {
     // Under Xvfb with no render node, Mesa's GL is software: painting through it stalled the window
     // while shaders compiled (src-tauri/src/painting.rs). The app's log says which way it paints.
-    let gpu = existsSync('/dev/nvidia0');
-    try {
-      gpu ||= readdirSync('/dev/dri').some((n) => n.startsWith('renderD'));
-    } catch {
-      // no /dev/dri
-    }
-    const set = process.env.WEBKIT_SKIA_ENABLE_CPU_RENDERING;
-    const software = !['', '0', undefined].includes(process.env.LIBGL_ALWAYS_SOFTWARE);
-    const cpu = set !== undefined ? set !== '0' : software || !gpu;
+    const cpu = paintsWithCpu();
     const expected = cpu ? 'paints with the CPU' : 'paints with the GPU';
     const logs = path.join(env.SATCHEL_DATA_DIR, 'logs');
     const text = (await Promise.all((await readdir(logs)).map((f) => readFile(path.join(logs, f), 'utf8')))).join('');
