@@ -1,6 +1,6 @@
 //! Objects in a bucket: listing, properties, delete, folders, rename, copy/move, preview, metadata.
 
-use satchel_core::objects::{self, CopyReport, DeleteReport, ListingPage, MetadataEdit, ObjectProperties, Preview};
+use satchel_core::objects::{self, CopyReport, DeleteReport, ListingColumns, MetadataEdit, ObjectProperties, Preview};
 use satchel_core::transfer::TransferProgress;
 use satchel_core::{BucketOf, Error};
 use tauri::ipc::Channel;
@@ -18,13 +18,13 @@ pub async fn list_objects(
     prefix: String,
     recursive: bool,
     op_id: String,
-    pages: Channel<ListingPage>,
+    pages: Channel<ListingColumns>,
 ) -> Result<f64, Error> {
     let s3 = engine.bucket_client_of(&connection_id, &bucket).await?;
     let op = engine.operation(&op_id);
     let cancel = op.token();
     let count = objects::list_all(&s3, &bucket, &prefix, recursive, cancel, |p| {
-        let _ = pages.send(p);
+        let _ = pages.send(p.into());
     })
     .await?;
     Ok(count as f64)

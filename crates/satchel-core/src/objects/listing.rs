@@ -32,6 +32,59 @@ pub struct ListingPage {
     pub next: Option<String>,
 }
 
+/// A listing page as the window takes it: one array per column rather than one object per entry,
+/// times as milliseconds, each storage class named once, and no ETag (no row shows one). The
+/// window builds its rows from these; at 100,000 keys, entries as objects cost it a fifth more
+/// JSON to parse and about a million short-lived objects and strings (dates, ETags, classes) it
+/// only threw away, the garbage that set how much memory a large folder took.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ListingColumns {
+    /// Sub-folders (common prefixes), each ending with the delimiter.
+    pub folders: Vec<String>,
+    pub keys: Vec<String>,
+    /// Bytes (exact as numbers up to 8 PiB).
+    pub sizes: Vec<f64>,
+    /// Last written, in milliseconds since 1970; null where the storage gave no date.
+    pub modified: Vec<Option<f64>>,
+    /// Each key's storage class as an index into `classes`; null where the storage named none.
+    pub class_of: Vec<Option<u32>>,
+    pub classes: Vec<String>,
+}
+
+impl From<ListingPage> for ListingColumns {
+    fn from(page: ListingPage) -> Self {
+        let n = page.objects.len();
+        let mut c = ListingColumns {
+            folders: page.folders,
+            keys: Vec::with_capacity(n),
+            sizes: Vec::with_capacity(n),
+            modified: Vec::with_capacity(n),
+            class_of: Vec::with_capacity(n),
+            classes: Vec::new(),
+        };
+        for o in page.objects {
+            c.sizes.push(o.size as f64);
+            c.modified.push(o.last_modified.as_deref().and_then(millis_of));
+            c.class_of.push(o.storage_class.map(|name| match c.classes.iter().position(|k| *k == name) {
+                Some(i) => i as u32,
+                None => {
+                    c.classes.push(name);
+                    (c.classes.len() - 1) as u32
+                }
+            }));
+            c.keys.push(o.key);
+        }
+        c
+    }
+}
+
+/// Milliseconds since 1970 of an RFC 3339 time as `list_page` writes it.
+fn millis_of(rfc3339: &str) -> Option<f64> {
+    let t = aws_smithy_types::DateTime::from_str(rfc3339, aws_smithy_types::date_time::Format::DateTime).ok()?;
+    Some(t.to_millis().ok()? as f64)
+}
+
 /// One page of `prefix` as a folder (delimiter `/`), or of everything below it when `recursive`.
 pub async fn list_page(s3: &S3, bucket: &str, prefix: &str, recursive: bool, token: Option<String>) -> Result<ListingPage> {
     let mut req = s3.client.list_objects_v2().bucket(bucket).prefix(prefix).set_continuation_token(token);
@@ -109,4 +162,52 @@ pub async fn expand(s3: &S3, bucket: &str, selection: &[String], cancel: &Cancel
     keys.sort();
     keys.dedup();
     Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(key: &str, size: u64, when: Option<&str>, class: Option<&str>) -> ObjectEntry {
+        ObjectEntry {
+            key: key.into(),
+            size,
+            last_modified: when.map(str::to_string),
+            storage_class: class.map(str::to_string),
+            etag: Some("\"0cc175b9c0f1b6a831c399e269772661\"".into()),
+        }
+    }
+
+    #[test]
+    fn columns_keep_each_entry_in_order_with_times_in_millis_and_classes_named_once() {
+        let page = ListingPage {
+            folders: vec!["raw/2024/".into()],
+            objects: vec![
+                entry("raw/a.csv", 12, Some("2025-07-01T10:00:00Z"), Some("STANDARD")),
+                entry("raw/b.csv", 5_000_000_000_000, Some("2025-07-01T10:00:00.250Z"), Some("GLACIER")),
+                entry("raw/c.csv", 0, None, Some("STANDARD")),
+                entry("raw/d.csv", 1, Some("not a date"), None),
+            ],
+            next: Some("token".into()),
+        };
+        let c = ListingColumns::from(page);
+        assert_eq!(c.folders, ["raw/2024/"]);
+        assert_eq!(c.keys, ["raw/a.csv", "raw/b.csv", "raw/c.csv", "raw/d.csv"]);
+        assert_eq!(c.sizes, [12.0, 5e12, 0.0, 1.0]);
+        assert_eq!(c.modified, [Some(1_751_364_000_000.0), Some(1_751_364_000_250.0), None, None]);
+        assert_eq!(c.class_of, [Some(0), Some(1), Some(0), None]);
+        assert_eq!(c.classes, ["STANDARD", "GLACIER"]);
+    }
+
+    #[test]
+    fn columns_as_json_carry_no_etag_and_one_name_per_class() {
+        let page = ListingPage {
+            folders: vec![],
+            objects: (0..3).map(|i| entry(&format!("k{i}"), i, Some("2025-07-01T10:00:00Z"), Some("STANDARD"))).collect(),
+            next: None,
+        };
+        let json = serde_json::to_string(&ListingColumns::from(page)).unwrap();
+        assert!(!json.contains("0cc175b9"), "{json}");
+        assert_eq!(json.matches("STANDARD").count(), 1, "{json}");
+    }
 }

@@ -22,7 +22,7 @@ pub use copy::{
 };
 pub use delete::{delete_keys, DeleteReport};
 pub use folders::{create_folder, validate_folder_name};
-pub use listing::{expand, list_all, list_page, ListingPage, ObjectEntry};
+pub use listing::{expand, list_all, list_page, ListingColumns, ListingPage, ObjectEntry};
 pub use location::parse_s3_url;
 pub use metadata::{edit_metadata, MetadataEdit};
 pub use preview::{preview, preview_at, read_head, Preview, PREVIEW_BYTES, PREVIEW_IMAGE_BYTES};

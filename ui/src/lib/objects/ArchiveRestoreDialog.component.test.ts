@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import ArchiveRestoreDialog from './ArchiveRestoreDialog.svelte';
 import { rowsOfPage } from './rows';
+import { columns } from '../../test/listing';
 import { describeRestored } from './describe';
 
 const invoke = vi.fn();
@@ -13,7 +14,7 @@ vi.mock('@tauri-apps/api/core', () => ({
 }));
 
 const rows = (cls: string) =>
-  rowsOfPage({ folders: ['old/'], objects: [{ key: 'cold.csv', size: 10, last_modified: null, storage_class: cls, etag: null }], next: null }, '', false);
+  rowsOfPage(columns(['old/'], [{ key: 'cold.csv', size: 10, last_modified: null, storage_class: cls }]), '', false);
 
 describe('ArchiveRestoreDialog', () => {
   beforeEach(() => invoke.mockReset());

@@ -5,15 +5,16 @@ import type { BulkTagReport } from '$lib/bindings';
 import type { FakeChannel } from '../../test/channel';
 import { answer, callsOf, deferred, engineError } from '../../test/ipc';
 import { rowsOfPage } from './rows';
+import { columns } from '../../test/listing';
 
 vi.mock('@tauri-apps/api/core', async () => {
   const { FakeChannel } = await import('../../test/channel');
   return { invoke: vi.fn(), Channel: FakeChannel };
 });
 
-const object = (key: string) => ({ key, size: 10, last_modified: null, storage_class: null, etag: null });
+const object = (key: string) => ({ key, size: 10, last_modified: null, storage_class: null });
 const selection = () =>
-  rowsOfPage({ folders: ['logs/', 'raw/'], objects: [object('a.csv'), object('b.csv'), object('c.csv')], next: null }, '', false);
+  rowsOfPage(columns(['logs/', 'raw/'], [object('a.csv'), object('b.csv'), object('c.csv')]), '', false);
 
 const OK: BulkTagReport = { tagged: 12, failed: [], cancelled: false };
 

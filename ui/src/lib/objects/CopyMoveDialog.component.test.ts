@@ -3,14 +3,15 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import CopyMoveDialog from './CopyMoveDialog.svelte';
 import { answer, callsOf } from '../../test/ipc';
 import { rowsOfPage } from './rows';
+import { columns } from '../../test/listing';
 
 vi.mock('@tauri-apps/api/core', async () => {
   const { FakeChannel } = await import('../../test/channel');
   return { invoke: vi.fn(), Channel: FakeChannel };
 });
 
-const object = (key: string, size = 10) => ({ key, size, last_modified: null, storage_class: null, etag: null });
-const rows = () => rowsOfPage({ folders: [], objects: [object('raw/a.csv', 100), object('raw/b.csv', 50)], next: null }, 'raw/', false);
+const object = (key: string, size = 10) => ({ key, size, last_modified: null, storage_class: null });
+const rows = () => rowsOfPage(columns([], [object('raw/a.csv', 100), object('raw/b.csv', 50)]), 'raw/', false);
 const connection = (id: string, name: string) => ({ id, name });
 
 beforeEach(() => {

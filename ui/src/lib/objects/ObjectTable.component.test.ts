@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import ObjectTable from './ObjectTable.svelte';
 import { NO_SELECTION } from './gridSelection';
 import { DEFAULT_SORT, rowsOfPage, type Row } from './rows';
+import { columns } from '../../test/listing';
 
 const COUNT = 100_000;
 
@@ -14,7 +15,7 @@ function manyRows(n: number): Row[] {
     storage_class: 'STANDARD',
     etag: null,
   }));
-  return rowsOfPage({ folders: [], objects, next: null }, 'raw/', false);
+  return rowsOfPage(columns([], objects), 'raw/', false);
 }
 
 function setup(rows: Row[]) {
@@ -115,11 +116,7 @@ describe('ObjectTable', () => {
 
   it('moves to a name by typing its first letters', async () => {
     const mixed = rowsOfPage(
-      {
-        folders: ['apples/', 'bananas/'],
-        objects: ['cherry.txt', 'citrus.txt'].map((k) => ({ key: k, size: 1, last_modified: null, storage_class: null, etag: null })),
-        next: null,
-      },
+      columns(['apples/', 'bananas/'], ['cherry.txt', 'citrus.txt'].map((k) => ({ key: k, size: 1, last_modified: null, storage_class: null }))),
       '',
       false,
     );
@@ -139,7 +136,7 @@ describe('ObjectTable archive marks', () => {
       storage_class: i === 3 ? 'STANDARD' : i === 2 ? 'DEEP_ARCHIVE' : 'GLACIER',
       etag: null,
     }));
-    const cold = rowsOfPage({ folders: [], objects, next: null }, 'cold/', false);
+    const cold = rowsOfPage(columns([], objects), 'cold/', false);
     const restoreMarks = new Map([
       ['cold/a.csv', { state: 'restoring' as const, says: 'Archived in GLACIER; a restore is under way.' }],
       ['cold/b.csv', { state: 'readable' as const, says: 'Archived in GLACIER; a restored copy can be read until Fri, 05 Dec 2026 00:00:00 GMT.' }],

@@ -4,6 +4,7 @@ import PropertiesPanel from './PropertiesPanel.svelte';
 import type { ObjectProperties_Serialize, Tag } from '$lib/bindings';
 import { answer, callsOf, engineError } from '../../test/ipc';
 import { rowsOfPage } from './rows';
+import { columns } from '../../test/listing';
 
 vi.mock('@tauri-apps/api/core', async () => {
   const { FakeChannel } = await import('../../test/channel');
@@ -30,7 +31,7 @@ const PROPS: ObjectProperties_Serialize = {
 };
 
 const file = () =>
-  rowsOfPage({ folders: [], objects: [{ key: KEY, size: 1000, last_modified: '2025-07-01T10:00:00Z', storage_class: 'STANDARD', etag: '"abc"' }], next: null }, 'raw/', false);
+  rowsOfPage(columns([], [{ key: KEY, size: 1000, last_modified: '2025-07-01T10:00:00Z', storage_class: 'STANDARD' }]), 'raw/', false);
 
 /** The tags the fake storage holds; `set_object_tags` replaces them, as S3 does. */
 let stored: Tag[] = [];

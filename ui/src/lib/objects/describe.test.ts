@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { describeCopied, describeDelete, describeDeleted, describeRenamed, describeTagged, describeTargets, VERSIONS_NOTE } from './describe';
 import { newFolderRow, rowsOfPage } from './rows';
+import { columns } from '../../test/listing';
 
 const files = rowsOfPage(
-  {
-    folders: [],
-    objects: [
-      { key: 'a.csv', size: 1_200_000, last_modified: null, storage_class: null, etag: null },
-      { key: 'b.csv', size: 2_000_000, last_modified: null, storage_class: null, etag: null },
-    ],
-    next: null,
-  },
+  columns([], [
+      { key: 'a.csv', size: 1_200_000, last_modified: null, storage_class: null },
+      { key: 'b.csv', size: 2_000_000, last_modified: null, storage_class: null },
+    ]),
   '',
   false,
 );

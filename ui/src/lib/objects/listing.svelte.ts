@@ -3,7 +3,7 @@
 // so a fast stream doesn't redraw the table a hundred times a second. The first page shows at once.
 
 import { Channel } from '@tauri-apps/api/core';
-import { commands, type ListingPage } from '$lib/bindings';
+import { commands, type ListingColumns } from '$lib/bindings';
 import { newOperationId } from '$lib/shared/operations';
 import { run, type AppError } from '$lib/shared/errors';
 import { comparator, mergeSorted, resortRows, reverseWithinKinds, rowsOfPage, sortInPlace, type Row, type SortSpec } from './rows';
@@ -68,7 +68,7 @@ export class Listing {
     this.#live = opId;
     const { connectionId, bucket, prefix, recursive } = this.target;
     const res = await run(() => {
-      const pages = new Channel<ListingPage>();
+      const pages = new Channel<ListingColumns>();
       pages.onmessage = (page) => this.#receive(opId, page);
       return commands.listObjects(connectionId, bucket, prefix, recursive, opId, pages);
     });
@@ -89,10 +89,10 @@ export class Listing {
     else this.#lateTimer = setTimeout(() => this.#finish(), LATE_PAGE_MS);
   }
 
-  #receive(opId: string, page: ListingPage) {
+  #receive(opId: string, page: ListingColumns) {
     if (this.#live !== opId) return;
     const rows = rowsOfPage(page, this.target.prefix, this.target.recursive);
-    this.#received += page.objects.length;
+    this.#received += page.keys.length;
     for (const r of rows) this.#pending.push(r);
     if (this.status === 'loading' && this.#expected !== null && this.#received >= this.#expected) {
       this.#finish();

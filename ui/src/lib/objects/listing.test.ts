@@ -1,8 +1,9 @@
 import { waitFor } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ListingPage_Serialize } from '$lib/bindings';
+import type { ListingColumns } from '$lib/bindings';
 import type { FakeChannel } from '../../test/channel';
 import { answer, callsOf, deferred } from '../../test/ipc';
+import { columns } from '../../test/listing';
 import { Listing } from './listing.svelte';
 import { DEFAULT_SORT } from './rows';
 
@@ -11,16 +12,16 @@ vi.mock('@tauri-apps/api/core', async () => {
   return { invoke: vi.fn(), Channel: FakeChannel };
 });
 
-const obj = (key: string) => ({ key, size: 1, last_modified: null, storage_class: null, etag: null });
+const obj = (key: string) => ({ key, size: 1, last_modified: null, storage_class: null });
 
-let channel: FakeChannel<ListingPage_Serialize>;
+let channel: FakeChannel<ListingColumns>;
 let answerWith: ReturnType<typeof deferred<unknown>>;
 
 beforeEach(() => {
   answerWith = deferred<unknown>();
   answer({
     list_objects: (a: Record<string, unknown> | undefined) => {
-      channel = a?.pages as FakeChannel<ListingPage_Serialize>;
+      channel = a?.pages as FakeChannel<ListingColumns>;
       return answerWith.promise;
     },
     cancel_operation: true,
@@ -37,10 +38,10 @@ describe('Listing', () => {
   it('merges pages into sorted rows, the first one at once', async () => {
     const l = start();
     await waitFor(() => expect(channel).toBeDefined());
-    channel.send({ folders: [], objects: [obj('m'), obj('c')], next: 'x' });
+    channel.send(columns([], [obj('m'), obj('c')]));
     expect(l.started).toBe(true);
     expect(l.rows.map((r) => r.key)).toEqual(['c', 'm']);
-    channel.send({ folders: ['z/'], objects: [obj('a')], next: null });
+    channel.send(columns(['z/'], [obj('a')]));
     answerWith.resolve(3);
     await waitFor(() => expect(l.status).toBe('done'));
     expect(l.rows.map((r) => r.key)).toEqual(['z/', 'a', 'c', 'm']);
@@ -49,11 +50,11 @@ describe('Listing', () => {
   it('waits for pages that arrive after the answer', async () => {
     const l = start();
     await waitFor(() => expect(channel).toBeDefined());
-    channel.send({ folders: [], objects: [obj('a')], next: 'x' });
+    channel.send(columns([], [obj('a')]));
     answerWith.resolve(2);
     await new Promise((r) => setTimeout(r, 10));
     expect(l.status).toBe('loading');
-    channel.send({ folders: ['only-folders/'], objects: [obj('b')], next: null });
+    channel.send(columns(['only-folders/'], [obj('b')]));
     await waitFor(() => expect(l.status).toBe('done'));
     expect(l.rows.map((r) => r.key)).toEqual(['only-folders/', 'a', 'b']);
   });
@@ -61,11 +62,11 @@ describe('Listing', () => {
   it('cancels through the engine and drops later pages', async () => {
     const l = start();
     await waitFor(() => expect(channel).toBeDefined());
-    channel.send({ folders: [], objects: [obj('a')], next: 'x' });
+    channel.send(columns([], [obj('a')]));
     await l.cancel();
     expect(l.status).toBe('cancelled');
     expect(callsOf('cancel_operation')).toHaveLength(1);
-    channel.send({ folders: [], objects: [obj('b')], next: null });
+    channel.send(columns([], [obj('b')]));
     await new Promise((r) => setTimeout(r, 150));
     expect(l.rows.map((r) => r.key)).toEqual(['a']);
   });
@@ -75,7 +76,7 @@ describe('Listing sort', () => {
   it('re-sorts, and comes back to name order from a kept copy', async () => {
     const l = start();
     await waitFor(() => expect(channel).toBeDefined());
-    channel.send({ folders: ['f/'], objects: [{ ...obj('b'), size: 1 }, { ...obj('a'), size: 3 }, { ...obj('c'), size: 2 }], next: null });
+    channel.send(columns(['f/'], [{ ...obj('b'), size: 1 }, { ...obj('a'), size: 3 }, { ...obj('c'), size: 2 }]));
     answerWith.resolve(3);
     await waitFor(() => expect(l.status).toBe('done'));
     const byName = l.rows;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ListingPage_Serialize } from '$lib/bindings';
+import { columns } from '../../test/listing';
 import { comparator, filterRows, mergeSorted, naturalKey, resortRows, rowsOfPage, sortInPlace, sortRows, summarize, type Row } from './rows';
 import { MAX_HEIGHT, rowWindow, scrollToReveal } from './virtual';
 
@@ -11,7 +11,7 @@ const obj = (key: string, size = 1, last_modified: string | null = '2025-07-01T1
   etag: null,
 });
 
-const page = (folders: string[], objects: ReturnType<typeof obj>[]): ListingPage_Serialize => ({ folders, objects, next: null });
+const page = (folders: string[], objects: ReturnType<typeof obj>[]) => columns(folders, objects);
 
 describe('rowsOfPage', () => {
   it('names folder rows and objects by their last segment', () => {

@@ -2,7 +2,7 @@
 // filter, and how sorted batches merge as pages stream in. Pure functions over plain objects, so a
 // folder of 100,000 objects costs one small object per row and no reactive proxies.
 
-import type { ListingPage, ObjectProperties } from '$lib/bindings';
+import type { ListingColumns, ObjectProperties } from '$lib/bindings';
 import { formatBytes, formatExact, formatWhen } from '$lib/shared/format';
 
 export type RowKind = 'folder' | 'object';
@@ -96,27 +96,31 @@ function stripSlash(s: string): string {
 /**
  * The rows of one listing page of `prefix`. In a folder listing a row's name is its last segment;
  * in a recursive listing (search) it is the key below `prefix`, and zero-byte folder markers
- * (`a/b/`) are folder rows.
+ * (`a/b/`) are folder rows. The page comes as columns (see `ListingColumns` in the engine): no
+ * object per entry is made on the way, only the rows.
  */
-export function rowsOfPage(page: ListingPage, prefix: string, recursive: boolean): Row[] {
+export function rowsOfPage(page: ListingColumns, prefix: string, recursive: boolean): Row[] {
   const rows: Row[] = [];
   for (const f of page.folders) rows.push(folderRow(f, stripSlash(f.slice(prefix.length)) || f));
-  for (const o of page.objects) {
-    if (o.key.endsWith('/')) {
-      if (o.key === prefix) continue;
-      rows.push(folderRow(o.key, stripSlash(o.key.slice(prefix.length))));
+  const named = page.classes.map(storageClass);
+  const { keys, sizes, modified, class_of } = page;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (key.endsWith('/')) {
+      if (key === prefix) continue;
+      rows.push(folderRow(key, stripSlash(key.slice(prefix.length))));
       continue;
     }
-    const name = recursive ? o.key.slice(prefix.length) : o.key.slice(o.key.lastIndexOf('/') + 1);
-    const ms = o.last_modified ? Date.parse(o.last_modified) : NaN;
+    const name = recursive ? key.slice(prefix.length) : key.slice(key.lastIndexOf('/') + 1);
     const search = name.toLowerCase();
+    const cls = class_of[i];
     rows.push({
-      key: o.key,
+      key,
       name,
       kind: 'object',
-      size: o.size,
-      modified: Number.isNaN(ms) ? null : ms,
-      storageClass: o.storage_class ? storageClass(o.storage_class) : null,
+      size: sizes[i],
+      modified: modified[i] ?? null,
+      storageClass: cls === null || cls === undefined ? null : named[cls],
       search,
       sortName: naturalKeyOfLower(search),
     });
@@ -125,8 +129,8 @@ export function rowsOfPage(page: ListingPage, prefix: string, recursive: boolean
 }
 
 /**
- * One string per storage class for all rows: each page's JSON would otherwise give each of 100,000
- * rows its own copy of "STANDARD".
+ * One string per storage class for all rows, across pages: each page names its classes once, and
+ * 100,000 rows then share the one "STANDARD".
  */
 const classes = new Map<string, string>();
 function storageClass(name: string): string {

@@ -3,8 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import ObjectBrowser from './ObjectBrowser.svelte';
 import type {
   BucketOverview,
-  ListingPage_Serialize,
-  ObjectEntry_Serialize,
+  ListingColumns,
   ObjectProperties_Serialize,
   UploadSummary_Serialize,
   VersionEntry_Serialize,
@@ -12,6 +11,7 @@ import type {
 } from '$lib/bindings';
 import type { FakeChannel } from '../../test/channel';
 import { answer, callsOf, deferred, engineError } from '../../test/ipc';
+import { columns, type Entry } from '../../test/listing';
 import { uploadReport } from '../../test/reports';
 import { Transfers } from '$lib/uploads/transfers.svelte';
 
@@ -31,23 +31,22 @@ const version = (key: string, id: string, latest: boolean, marker = false): Vers
   is_delete_marker: marker,
 });
 
-type ListArgs = { connectionId: string; bucket: string; prefix: string; recursive: boolean; opId: string; pages: FakeChannel<ListingPage_Serialize> };
+type ListArgs = { connectionId: string; bucket: string; prefix: string; recursive: boolean; opId: string; pages: FakeChannel<ListingColumns> };
 
 /** A listing the test drives: pages sent one by one, then the engine's answer. */
 interface Driven {
   args: ListArgs;
-  send: (folders: string[], objects: ObjectEntry_Serialize[]) => void;
+  send: (folders: string[], objects: Entry[]) => void;
   finish: (count: number) => void;
   fail: (e: ReturnType<typeof engineError>) => void;
 }
 
 let listings: Driven[] = [];
-const obj = (key: string, size = 1000, storage_class = 'STANDARD'): ObjectEntry_Serialize => ({
+const obj = (key: string, size = 1000, storage_class = 'STANDARD'): Entry => ({
   key,
   size,
   last_modified: '2025-07-01T10:00:00Z',
   storage_class,
-  etag: '"abc"',
 });
 
 const VERSIONED: BucketOverview = {
@@ -85,7 +84,7 @@ function setHandlers(extra: Record<string, unknown> = {}) {
       const args = a as ListArgs;
       listings.push({
         args,
-        send: (folders, objects) => args.pages.send({ folders, objects, next: 'more' }),
+        send: (folders, objects) => args.pages.send(columns(folders, objects)),
         finish: (count) => d.resolve(count),
         fail: (e) => d.resolve(e),
       });
@@ -133,7 +132,7 @@ const status = () => screen.getByTestId('listing-status');
 const last = () => listings[listings.length - 1];
 
 /** A folder listed in one page and finished. */
-async function listed(folders: string[], objects: ObjectEntry_Serialize[]) {
+async function listed(folders: string[], objects: Entry[]) {
   await waitFor(() => expect(listings.length).toBeGreaterThan(0));
   last().send(folders, objects);
   last().finish(objects.length);
