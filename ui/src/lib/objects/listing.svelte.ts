@@ -19,6 +19,13 @@ export interface ListingTarget {
 
 const FLUSH_MS = 120;
 /**
+ * Past a few screens of rows a flush changes only the status count and the scrollbar: redrawing
+ * those twice a second is enough, and each redraw is a composite of the whole window (in software
+ * where there is no GPU: at 100,000 keys the window's share of two cores set how long listing took).
+ */
+const FLUSH_MS_FULL = 500;
+const FULL_ROWS = 2000;
+/**
  * The command's answer can overtake its last pages on the way through the IPC bridge: the
  * listing is done once as many objects arrived as the engine counted, or after this long.
  */
@@ -98,9 +105,10 @@ export class Listing {
       this.#finish();
       return;
     }
+    const every = this.rows.length < FULL_ROWS ? FLUSH_MS : FLUSH_MS_FULL;
     const since = performance.now() - this.#lastFlush;
-    if (since >= FLUSH_MS) this.#flush();
-    else this.#timer ??= setTimeout(() => this.#flush(), FLUSH_MS - since);
+    if (since >= every) this.#flush();
+    else this.#timer ??= setTimeout(() => this.#flush(), every - since);
   }
 
   #flush() {
