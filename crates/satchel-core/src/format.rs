@@ -30,8 +30,16 @@ pub fn count(n: u64) -> String {
 
 /// A time as listings give it (RFC 3339, the storage's clock), for comparing with file times.
 pub fn parse_time(rfc3339: &str) -> Option<std::time::SystemTime> {
-    let t = aws_smithy_types::DateTime::from_str(rfc3339, aws_smithy_types::date_time::Format::DateTime).ok()?;
-    std::time::SystemTime::try_from(t).ok()
+    std::time::SystemTime::try_from(listed_time(rfc3339)?).ok()
+}
+
+/// The same time in milliseconds since 1970, as the window's rows keep it.
+pub fn parse_millis(rfc3339: &str) -> Option<f64> {
+    Some(listed_time(rfc3339)?.to_millis().ok()? as f64)
+}
+
+fn listed_time(rfc3339: &str) -> Option<aws_smithy_types::DateTime> {
+    aws_smithy_types::DateTime::from_str(rfc3339, aws_smithy_types::date_time::Format::DateTime).ok()
 }
 
 /// `2026-12-01 21:51 UTC` from a listing's RFC 3339 time, for sentences; anything else as given.

@@ -7,6 +7,7 @@ use tokio_util::sync::CancellationToken;
 use crate::connect::classify::classify;
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, Result};
+use crate::format::parse_millis;
 
 /// One object as a listing shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -65,7 +66,7 @@ impl From<ListingPage> for ListingColumns {
         };
         for o in page.objects {
             c.sizes.push(o.size as f64);
-            c.modified.push(o.last_modified.as_deref().and_then(millis_of));
+            c.modified.push(o.last_modified.as_deref().and_then(parse_millis));
             c.class_of.push(o.storage_class.map(|name| match c.classes.iter().position(|k| *k == name) {
                 Some(i) => i as u32,
                 None => {
@@ -77,12 +78,6 @@ impl From<ListingPage> for ListingColumns {
         }
         c
     }
-}
-
-/// Milliseconds since 1970 of an RFC 3339 time as `list_page` writes it.
-fn millis_of(rfc3339: &str) -> Option<f64> {
-    let t = aws_smithy_types::DateTime::from_str(rfc3339, aws_smithy_types::date_time::Format::DateTime).ok()?;
-    Some(t.to_millis().ok()? as f64)
 }
 
 /// One page of `prefix` as a folder (delimiter `/`), or of everything below it when `recursive`.

@@ -128,6 +128,12 @@ export function rowsOfPage(page: ListingColumns, prefix: string, recursive: bool
   return rows;
 }
 
+/** Rows for keys known only by name (date and class unknown, size 0), named by the whole key. */
+export function rowsOfKeys(keys: string[]): Row[] {
+  const unknown = keys.map(() => null);
+  return rowsOfPage({ folders: [], keys, sizes: keys.map(() => 0), modified: unknown, class_of: unknown, classes: [] }, '', true);
+}
+
 /**
  * One string per storage class for all rows, across pages: each page names its classes once, and
  * 100,000 rows then share the one "STANDARD".
