@@ -104,6 +104,12 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** The CPU seconds each of `pids` (by name) uses from now: call the result to read them. */
+function cpuFrom(pids) {
+  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+  return () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid) - before[k]]));
+}
+
 /** PSS in KiB of each process of the tree, by name (WebKitWebProcess shows as "WebKitWebProces"). */
 async function treeMemory(pid) {
   const byName = {};
@@ -426,9 +432,9 @@ async function main() {
   // The CLI's listing of the same folder, best of the rounds.
   const cliList = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const garageBefore = cpuSeconds(findProcess('garage'));
+    const garageCpu = cpuFrom({ garage: findProcess('garage') });
     const ls = await satchel(withBench(['ls', 's3://bench-app-list/flat/']), env);
-    cliList.push({ ...ls, garageCpu: cpuSeconds(findProcess('garage')) - garageBefore });
+    cliList.push({ ...ls, garageCpu: garageCpu().garage });
   }
   results.cliList = cliList;
   log(`  satchel ls: ${cliList.map((x) => `${x.seconds.toFixed(2)} s (garage CPU ${x.garageCpu.toFixed(2)} s)`).join(', ')}`);
@@ -466,17 +472,15 @@ async function main() {
       const before = { web: await pssKb(web), app: total(await treeMemory(findProcess('satchel-app'))) };
       // Where the listing's CPU goes: the engine (and the window's IPC) in satchel-app, the page in
       // the web process, the server.
-      const pids = { app: findProcess('satchel-app'), web, garage: findProcess('garage') };
-      const cpuBefore = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+      const listingCpu = cpuFrom({ app: findProcess('satchel-app'), web, garage: findProcess('garage') });
       const timing = await b.execute(pageTimeListing, { kind: 'open', key: 'flat/' }, '[data-testid="object-row"][data-key^="flat/obj-"]', doneText, 120_000, false);
-      timing.cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid) - cpuBefore[k]]));
-      const idleBefore = cpuSeconds(web);
+      timing.cpu = listingCpu();
+      const stillCpu = cpuFrom({ webAfter: web });
       await sleep(3_000);
-      timing.cpu.webAfter = cpuSeconds(web) - idleBefore;
-      timing.anims = await b.execute(() => document.getAnimations().map((a) => `${a.animationName ?? a.transitionProperty} on ${a.effect?.target?.tagName}.${a.effect?.target?.getAttribute?.('class')}`));
+      Object.assign(timing.cpu, stillCpu());
       const after = { web: await pssKb(web), app: total(await treeMemory(findProcess('satchel-app'))) };
       results.list.push({ ...timing, before, after });
-      log(`  round ${r + 1}: first row ${timing.first?.toFixed(0)} ms, all ${timing.all?.toFixed(0)} ms (${timing.says}); web process +${mib(after.web - before.web).toFixed(1)} MiB; CPU s: ${Object.entries(timing.cpu).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; animating: ${timing.anims.join('; ')}`);
+      log(`  round ${r + 1}: first row ${timing.first?.toFixed(0)} ms, all ${timing.all?.toFixed(0)} ms (${timing.says}); web process +${mib(after.web - before.web).toFixed(1)} MiB; CPU s: ${Object.entries(timing.cpu).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
     }
     if (results.list.length) await b.saveScreenshot(path.join(shots, 'listed.png'));
 
@@ -593,9 +597,9 @@ async function main() {
       ]) {
         const viaCli = async () => {
           spawnSync('sync');
-          const garageBefore = cpuSeconds(findProcess('garage'));
+          const garageCpu = cpuFrom({ garage: findProcess('garage') });
           const c = await satchel(withBench(cliArgs), env);
-          (results.upload[name].cliCpu ??= []).push({ garage: cpuSeconds(findProcess('garage')) - garageBefore });
+          (results.upload[name].cliCpu ??= []).push(garageCpu());
           results.upload[name].cli.push(c.seconds);
           await satchel(withBench(['rm', '--recursive', 's3://bench-app-up/']), env);
           return c;
@@ -606,11 +610,10 @@ async function main() {
         await pick(button, title, what);
         await planned();
         await sleep(500);
-        const pids = { app: findProcess('satchel-app'), web: webProcess(), garage: findProcess('garage') };
-        const cpuBefore = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+        const uploadCpu = cpuFrom({ app: findProcess('satchel-app'), web: webProcess(), garage: findProcess('garage') });
         const app = await b.execute(pageTimeUpload, 600_000);
         if (app.seconds === null) throw new Error(`the app's upload did not finish: ${JSON.stringify(app.states)}`);
-        const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid) - cpuBefore[k]]));
+        const cpu = uploadCpu();
         (results.upload[name].appCpu ??= []).push(cpu);
         (results.upload[name].animating ??= []).push(app.animating);
         results.upload[name].app.push(app.seconds);
