@@ -84,6 +84,7 @@ const COMMANDS: &[&str] = &[
     "plan_download",
     "start_download",
     "discard_download",
+    "drag_out",
     "object_tags",
     "set_object_tags",
     "bulk_tag",

@@ -25,7 +25,10 @@ pub struct FilesDropped {
 pub fn on_window_event(window: &Window, event: &WindowEvent) {
     let WindowEvent::DragDrop(drag) = event else { return };
     let app = window.app_handle();
+    let engine = app.state::<Satchel>();
     let sent = match drag {
+        // Our own drag out, passing over the window (or let go on it): not files to upload.
+        DragDropEvent::Enter { paths, .. } | DragDropEvent::Drop { paths, .. } if engine.is_drag_out(paths) => return,
         DragDropEvent::Enter { .. } => DropHover { active: true }.emit(app),
         DragDropEvent::Leave => DropHover { active: false }.emit(app),
         DragDropEvent::Drop { paths, position } => {
@@ -33,7 +36,7 @@ pub fn on_window_event(window: &Window, event: &WindowEvent) {
             if paths.is_empty() {
                 return;
             }
-            let held = app.state::<Satchel>().hold_sources(paths.clone());
+            let held = engine.hold_sources(paths.clone());
             let at = position.to_logical::<f64>(window.scale_factor().unwrap_or(1.0));
             FilesDropped { held, x: at.x, y: at.y }.emit(app)
         }

@@ -2,6 +2,7 @@
 //! in satchel-core.
 
 mod commands;
+mod dragging;
 mod drops;
 mod painting;
 
@@ -101,6 +102,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         transfers::plan_download,
         transfers::start_download,
         transfers::discard_download,
+        transfers::drag_out,
         transfers::pick_upload_sources,
         transfers::plan_upload,
         transfers::plan_sync,

@@ -587,6 +587,66 @@ async function main() {
     await (await byTestId(browser, 'transfer-status')).click();
   });
 
+  await step('a file and a folder dragged out of the window reach a file manager whole; let go over the window, they upload nothing', async () => {
+    // The file manager's part: a GTK window taking file drops (drop_target.py), beside ours. The
+    // drag is the real one: xdotool presses, pulls and lets go; GTK carries the URIs across.
+    const drops = path.join(home, 'drops.jsonl');
+    await writeFile(drops, '');
+    const target = spawn('/usr/bin/python3', [path.join(import.meta.dirname, 'drop_target.py'), drops, '1000', '300'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(target);
+    await new Promise((resolve, reject) => {
+      target.stdout.once('data', resolve);
+      target.once('exit', (code) => reject(new Error(`drop_target.py exited with ${code}`)));
+    });
+    const origin = await browser.getWindowRect();
+    const onScreen = async (key) => {
+      const at = await browser.execute((k) => {
+        const r = document.querySelector(`[data-testid="object-row"][data-key="${k}"] .cell`).getBoundingClientRect();
+        return { x: r.left + 40, y: r.top + r.height / 2 };
+      }, key);
+      return { x: Math.round(origin.x + at.x), y: Math.round(origin.y + at.y) };
+    };
+    await (await objectRow('readme.txt')).click();
+    const folder = await onScreen('2024-archive/');
+    await xdo('mousemove', String(folder.x), String(folder.y), 'keydown', 'ctrl', 'click', '1', 'keyup', 'ctrl');
+    await browser.waitUntil(async () => (await (await objectRow('2024-archive/')).getAttribute('aria-selected')) === 'true', { timeout: WAIT });
+
+    /** Presses on the file's row, pulls, waits for the copy, and lets go at (x, y) on the screen. */
+    const dragTo = async (x, y) => {
+      const from = await onScreen('readme.txt');
+      await xdo('mousemove', String(from.x), String(from.y), 'mousedown', '1');
+      for (let i = 1; i <= 5; i++) await xdo('mousemove', String(from.x + 4 * i), String(from.y + 2 * i));
+      await new Promise((r) => setTimeout(r, 1500));
+      for (let i = 1; i <= 10; i++) await xdo('mousemove', String(Math.round(from.x + ((x - from.x) * i) / 10)), String(Math.round(from.y + ((y - from.y) * i) / 10)));
+      await new Promise((r) => setTimeout(r, 300));
+      await xdo('mouseup', '1');
+    };
+    await dragTo(1120, 420);
+    await waitFor('the drop in the file manager', async () => (await readFile(drops, 'utf8')).trim() !== '', 10_000).catch(async (e) => {
+      await grabScreen('drag-out');
+      throw e;
+    });
+    const dropped = JSON.parse((await readFile(drops, 'utf8')).trim());
+    assert.deepEqual(dropped.paths.map((p) => path.basename(p.path ?? p.error)).sort(), ['2024-archive', 'readme.txt']);
+    assert.ok(dropped.paths.every((p) => p.path.startsWith(path.join(env.SATCHEL_DATA_DIR, 'drag-out'))), JSON.stringify(dropped.paths));
+    assert.deepEqual(dropped.files, {
+      'readme.txt': 'contents of readme.txt\n',
+      '2024-archive/q3.csv': 'contents of 2024/q3.csv\n',
+      '2024-archive/sub/x.txt': 'contents of 2024/sub/x.txt\n',
+    });
+
+    // Let go over the window itself: our own files are not a drop to upload.
+    const table = await onScreen('readme.txt');
+    await dragTo(table.x + 120, table.y + 200);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await (await byTestId(browser, 'upload-sheet-body')).isExisting(), false, 'a drag out let go over the window offered an upload');
+    assert.equal(await (await byTestId(browser, 'drop-overlay')).isExisting(), false);
+    assert.equal((await readFile(drops, 'utf8')).trim().split('\n').length, 1);
+    await browser.saveScreenshot(path.join(shots, 'drag-out.png'));
+    target.killedOnPurpose = true;
+    target.kill();
+  });
+
   await step('a folder synced into the folder shown sends what is new and, when asked, removes what it lacks', async () => {
     // The folder downloaded in the step before, with a file of its own now; the bucket has one it lacks.
     assert.equal((await fetch(`${moto}/e2e-reports/2024-archive/stale.txt`, { method: 'PUT', body: 'stale\n' })).status, 200);

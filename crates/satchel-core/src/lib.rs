@@ -36,7 +36,7 @@ mod layers;
 pub use buckets::{BucketSummary, Census, CreateReport, EmptyProgress, EmptyReport, NewBucket};
 pub use config::Paths;
 pub use connect::{Addressing, Connection, ConnectionDraft, CredentialSource, CustomerKey, CustomerKeyInfo, CustomerKeys, Endpoint, Identity, Keychain, PrincipalKind, SecretKey};
-pub use engine::{AuditFormat, BucketOf, NewKey, DownloadSummary, LifecycleView, PolicyChange, PolicyPreview, PolicyView, PublicAccessChange, SandboxInfo, Satchel, Startup, TestReport, UploadWrite, Via, WebsiteView};
+pub use engine::{AuditFormat, BucketOf, NewKey, DownloadSummary, DragLimits, DragStage, LifecycleView, PolicyChange, PolicyPreview, PolicyView, PublicAccessChange, SandboxInfo, Satchel, Startup, TestReport, UploadWrite, Via, WebsiteView};
 pub use error::{Error, ErrorCode, KeyFailure, Result};
 pub use tokio_util::sync::CancellationToken;
 

@@ -6,7 +6,7 @@ use satchel_core::transfer::{
     ConflictChoice, DownloadReport, HeldSources, IfExists, TransferProgress, UnfinishedUpload, UploadReport,
     UploadSummary,
 };
-use satchel_core::{DownloadSummary, Error, UploadWrite};
+use satchel_core::{DownloadSummary, DragLimits, Error, UploadWrite};
 use tauri::ipc::Channel;
 
 use super::{in_dialog, Engine, Throttled};
@@ -49,7 +49,7 @@ pub async fn start_download(
     let progress = Throttled::new(progress);
     engine
         .start_download(&plan_id, if_exists, op.control(), &|p| {
-            progress.send(p.bytes_done == p.bytes_total && p.files_done + p.files_failed == p.files_total, || p.clone())
+            progress.send(p.is_last(), || p.clone())
         })
         .await
 }
@@ -60,6 +60,41 @@ pub async fn start_download(
 pub fn discard_download(engine: Engine<'_>, plan_id: String) -> Result<(), Error> {
     engine.discard_download(&plan_id);
     Ok(())
+}
+
+/// Where a drag out of the window got to.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct DragOut {
+    /// The native drag is under way; `false`: the button was let go while the files were copied,
+    /// and they wait for the same drag again.
+    pub started: bool,
+    #[specta(type = f64)]
+    pub files: u64,
+    #[specta(type = f64)]
+    pub bytes: u64,
+}
+
+/// Copies the selection out (small enough for a drag: larger ones are refused with a pointer to
+/// Download…) and starts the native drag of those files to the desktop or a file manager.
+#[tauri::command]
+#[specta::specta]
+pub async fn drag_out(
+    window: tauri::WebviewWindow,
+    engine: Engine<'_>,
+    connection_id: String,
+    bucket: String,
+    selection: Vec<String>,
+    op_id: String,
+    progress: Channel<TransferProgress>,
+) -> Result<DragOut, Error> {
+    let conn = engine.connection(&connection_id).await?;
+    let op = engine.operation(&op_id);
+    let progress = Throttled::new(progress);
+    let stage = engine
+        .stage_drag(&conn, &bucket, &selection, DragLimits::DEFAULT, op.token(), &|p| progress.send(p.is_last(), || p.clone()))
+        .await?;
+    let started = crate::dragging::start(&window, stage.paths).await?;
+    Ok(DragOut { started, files: stage.files, bytes: stage.bytes })
 }
 
 /// Asks for files (or a folder) with the native dialog and holds them for an upload. `None` when
@@ -127,7 +162,7 @@ pub async fn start_upload(
     let progress = Throttled::new(progress);
     engine
         .start_upload_with(&plan_id, tags, conflicts, remove_missing, &write, op.control(), &|p| {
-            progress.send(p.bytes_done == p.bytes_total && p.files_done + p.files_failed == p.files_total, || p.clone())
+            progress.send(p.is_last(), || p.clone())
         })
         .await
 }

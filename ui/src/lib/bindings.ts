@@ -206,6 +206,11 @@ export const commands = {
 	/**  Forgets a planned download the user closed. */
 	discardDownload: (planId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_download", { planId })),
 	/**
+	 *  Copies the selection out (small enough for a drag: larger ones are refused with a pointer to
+	 *  Download…) and starts the native drag of those files to the desktop or a file manager.
+	 */
+	dragOut: (connectionId: string, bucket: string, selection: string[], opId: string, progress: Channel<TransferProgress_Deserialize>) => typedError<DragOut, AppError_Serialize>(__TAURI_INVOKE("drag_out", { connectionId, bucket, selection, opId, progress })),
+	/**
 	 *  Asks for files (or a folder) with the native dialog and holds them for an upload. `None` when
 	 *  the dialog was closed. Paths stay in Rust; the window gets an id and names.
 	 */
@@ -774,6 +779,17 @@ export type DownloadSummary = {
 	conflicts: string[],
 	conflict_count: number | null,
 	refused: KeyFailure[],
+};
+
+/**  Where a drag out of the window got to. */
+export type DragOut = {
+	/**
+	 *  The native drag is under way; `false`: the button was let go while the files were copied,
+	 *  and they wait for the same drag again.
+	 */
+	started: boolean,
+	files: number | null,
+	bytes: number | null,
 };
 
 /**  Files are being dragged over the window (`true`) or left it (`false`): the drop overlay. */

@@ -8,6 +8,7 @@ mod connections;
 mod copies;
 mod customer_keys;
 mod downloads;
+mod drag_out;
 mod governance;
 mod identity;
 mod operations;
@@ -26,6 +27,7 @@ pub use connections::{Startup, TestReport};
 pub use copies::BucketOf;
 pub use customer_keys::NewKey;
 pub use downloads::DownloadSummary;
+pub use drag_out::{DragLimits, DragStage};
 pub use governance::{AuditFormat, PolicyChange, PolicyPreview, PolicyView, PublicAccessChange, Via, WebsiteView};
 pub use operations::Operation;
 pub use protection::LifecycleView;
@@ -57,6 +59,8 @@ pub struct Satchel {
     staging: Staging,
     /// Downloads planned and waiting for the user's choice about files already there.
     downloads: std::sync::Mutex<HashMap<String, downloads::HeldDownload>>,
+    /// The selection last copied out for a drag, kept for a second try at the same drag.
+    dragged: std::sync::Mutex<Option<drag_out::Staged>>,
     /// The audit log of configuration changes, opened on the first change or read.
     audit: std::sync::Mutex<Option<Arc<crate::governance::AuditLog>>>,
     /// Who each connection's keys belong to, once asked (`None`: the store couldn't say).
@@ -88,6 +92,7 @@ impl Satchel {
             operations: std::sync::Mutex::new(HashMap::new()),
             staging,
             downloads: std::sync::Mutex::new(HashMap::new()),
+            dragged: std::sync::Mutex::new(None),
             audit: std::sync::Mutex::new(None),
             identities: std::sync::Mutex::new(HashMap::new()),
             accelerating: std::sync::Mutex::new(HashMap::new()),

@@ -45,6 +45,14 @@ pub struct TransferProgress {
     pub last_retry: Option<String>,
 }
 
+impl TransferProgress {
+    /// Whether this is the batch's last word: every byte and every file accounted for. A throttle
+    /// must never hold it back.
+    pub fn is_last(&self) -> bool {
+        self.bytes_done == self.bytes_total && self.files_done + self.files_failed == self.files_total
+    }
+}
+
 /// How often progress goes out while bytes move (the window shows ~10 updates a second).
 pub(crate) const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 

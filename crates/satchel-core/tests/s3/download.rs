@@ -438,3 +438,63 @@ async fn a_paused_large_download_keeps_its_ranges_and_a_cancelled_one_nothing() 
         assert_eq!(parts_in(dest.path()), 0);
     }
 }
+
+/// Dragging objects out: the selection is copied into Satchel's private drag folder, whole, and the
+/// drag carries what was selected (a file and a folder); the same selection again is the same copy;
+/// a selection above the limits, or one that fails, leaves nothing behind.
+#[tokio::test]
+async fn a_drag_out_copies_the_selection_whole_or_not_at_all() {
+    use satchel_core::{DragLimits, ErrorCode};
+    let g = &garage().server;
+    let bucket = format!("dl-{:08x}", rand::random::<u32>());
+    g.create_bucket(&bucket).await;
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("top/report.csv", b"a,b\n1,2\n".to_vec()),
+        ("top/photos/one.jpg", pattern(70_000)),
+        ("top/photos/sub/two.jpg", pattern(3)),
+        ("top/left-out.txt", b"not selected".to_vec()),
+    ];
+    for (k, body) in &files {
+        g.client().put_object().bucket(&bucket).key(*k).body(ByteStream::from(body.clone())).send().await.unwrap();
+    }
+    let w = crate::common::world(g).await;
+    let cancel = CancellationToken::new();
+    let selection = vec!["top/report.csv".to_string(), "top/photos/".to_string()];
+    let stage = w.engine.stage_drag(&w.conn, &bucket, &selection, DragLimits::DEFAULT, &cancel, &|_| {}).await.unwrap();
+    assert_eq!((stage.files, stage.bytes), (3, 8 + 70_000 + 3));
+    let names: Vec<_> = stage.paths.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["photos", "report.csv"]);
+    let root = w.engine.drag_out_dir();
+    assert!(stage.paths.iter().all(|p| p.starts_with(&root)), "{:?}", stage.paths);
+    assert!(w.engine.is_drag_out(&stage.paths));
+    assert!(!w.engine.is_drag_out(&[std::env::temp_dir().join("x")]));
+    let dir = stage.paths[0].parent().unwrap();
+    assert_eq!(std::fs::read(dir.join("report.csv")).unwrap(), files[0].1);
+    assert_eq!(std::fs::read(dir.join("photos/one.jpg")).unwrap(), files[1].1);
+    assert_eq!(std::fs::read(dir.join("photos/sub/two.jpg")).unwrap(), files[2].1);
+    assert!(!dir.join("left-out.txt").exists());
+
+    // The same drag again (another order) is the same copy, not a second download.
+    let again = w.engine.stage_drag(&w.conn, &bucket, &[selection[1].clone(), selection[0].clone()], DragLimits::DEFAULT, &cancel, &|_| {}).await.unwrap();
+    assert_eq!(again.paths, stage.paths);
+
+    // Above the limits: refused before a byte is fetched, in words, and no folder is left.
+    let before = std::fs::read_dir(&root).unwrap().count();
+    let small = DragLimits { bytes: 1_000, files: 100 };
+    let err = w.engine.stage_drag(&w.conn, &bucket, &["top/".into()], small, &cancel, &|_| {}).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::LimitReached);
+    assert!(err.message.contains("Use Download…"), "{}", err.message);
+    assert_eq!(std::fs::read_dir(&root).unwrap().count(), before);
+    let few = DragLimits { bytes: 1 << 30, files: 2 };
+    assert_eq!(w.engine.stage_drag(&w.conn, &bucket, &["top/".into()], few, &cancel, &|_| {}).await.unwrap_err().code, ErrorCode::LimitReached);
+
+    // A key gone since it was listed: the drag fails and nothing half-made stays to be dropped.
+    let err = w.engine.stage_drag(&w.conn, &bucket, &["top/missing.bin".into()], DragLimits::DEFAULT, &cancel, &|_| {}).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound, "{err:?}");
+    assert_eq!(std::fs::read_dir(&root).unwrap().count(), before);
+    // An empty folder has nothing to drag.
+    let err = w.engine.stage_drag(&w.conn, &bucket, &["nothing-here/".into()], DragLimits::DEFAULT, &cancel, &|_| {}).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(err.message.starts_with("Nothing to drag"), "{}", err.message);
+    assert_eq!(std::fs::read_dir(&root).unwrap().count(), before);
+}

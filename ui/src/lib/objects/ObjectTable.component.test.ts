@@ -106,6 +106,48 @@ describe('ObjectTable', () => {
     expect(onopen).toHaveBeenCalledWith(rows[7]);
   });
 
+  it('starts a drag out when a row is pressed and pulled, of the selection or of that row', async () => {
+    const ondragout = vi.fn();
+    render(ObjectTable, {
+      props: { rows, selection: NO_SELECTION, sort: DEFAULT_SORT, skeleton: false, location: 'raw/', label: 'Contents of raw/', onsort: vi.fn(), onopen: vi.fn(), oncontextmenu: vi.fn(), ondragout },
+    });
+    // jsdom has no PointerEvent: a MouseEvent of the pointer's type carries what the handler reads.
+    const pointer = (el: Element, type: string, x: number, y: number, init: MouseEventInit = {}) =>
+      el.dispatchEvent(new MouseEvent(type, { bubbles: true, clientX: x, clientY: y, button: 0, buttons: 1, ...init }));
+    const cell = (i: number) => domRows()[i].querySelector('.cell')!;
+
+    // A click's wobble is not a drag.
+    pointer(cell(2), 'pointerdown', 100, 100);
+    pointer(cell(2), 'pointermove', 103, 102);
+    pointer(cell(2), 'pointerup', 103, 102, { buttons: 0 });
+    expect(ondragout).not.toHaveBeenCalled();
+
+    // Pulled far enough: the row alone, which becomes the selection.
+    pointer(cell(2), 'pointerdown', 100, 100);
+    pointer(cell(2), 'pointermove', 100, 109);
+    expect(ondragout).toHaveBeenLastCalledWith([key(2)]);
+    await Promise.resolve();
+    expect(selectedKeys()).toEqual([key(2)]);
+    // Once per press.
+    pointer(cell(2), 'pointermove', 100, 130);
+    expect(ondragout).toHaveBeenCalledTimes(1);
+
+    // A row in a larger selection carries the whole selection, in the table's order.
+    await fireEvent.click(cell(5), { ctrlKey: true });
+    await fireEvent.click(cell(1), { ctrlKey: true });
+    pointer(cell(5), 'pointerdown', 10, 10);
+    pointer(cell(5), 'pointermove', 30, 10);
+    expect(ondragout).toHaveBeenLastCalledWith([key(1), key(2), key(5)]);
+
+    // Not with a modifier held (that extends the selection), nor once the button is up.
+    pointer(cell(7), 'pointerdown', 10, 10, { shiftKey: true });
+    pointer(cell(7), 'pointermove', 40, 10);
+    pointer(cell(7), 'pointerdown', 10, 10);
+    pointer(cell(7), 'pointermove', 40, 10, { buttons: 0 });
+    pointer(cell(7), 'pointermove', 60, 10);
+    expect(ondragout).toHaveBeenCalledTimes(2);
+  });
+
   it('sorts from the column headers and says how it is sorted', async () => {
     const { onsort } = setup(rows.slice(0, 5));
     const headers = screen.getAllByRole('columnheader');
