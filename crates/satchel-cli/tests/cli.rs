@@ -1228,6 +1228,72 @@ async fn sync_down_on(s: &satchel_harness::S3Server) {
     assert_eq!(std::fs::read_to_string(dir.join("a.txt")).unwrap(), "ALPHA");
 }
 
+/// Files keep their own times through a round trip: an upload stores each file's time with its
+/// object (`mtime`, in rclone's form, read back here with another client), a download gives it
+/// back to the file, and a sync down of the unchanged objects fetches nothing even though each
+/// object was written after its file's time. An object rewritten from another file of the same
+/// size (its kept time differs) is fetched; one rewritten by a tool that keeps no time too.
+async fn file_times_on(s: &satchel_harness::S3Server) {
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+    let bucket = unique("times");
+    s.create_bucket(&bucket).await;
+    let home = tempfile::tempdir().unwrap();
+    let (up, down) = (home.path().join("up"), home.path().join("down"));
+    std::fs::create_dir_all(up.join("sub")).unwrap();
+    std::fs::write(up.join("a.txt"), "alpha").unwrap();
+    std::fs::write(up.join("sub/b.txt"), "bravo").unwrap();
+    let first = UNIX_EPOCH + Duration::new(1_577_880_000, 123_456_789);
+    set_mtime(&up.join("a.txt"), first);
+    let prefix = format!("s3://{bucket}/p/");
+    let run = |args: &[&str]| {
+        let o = on_server(home.path(), s, args[0], &args[1..]);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        o
+    };
+    run(&["sync", up.to_str().unwrap(), &prefix]);
+    let head = s.client().head_object().bucket(&bucket).key("p/a.txt").send().await.unwrap();
+    assert_eq!(head.metadata().and_then(|m| m.get("mtime")).map(String::as_str), Some("1577880000.123456789"));
+
+    let o = run(&["sync", &prefix, down.to_str().unwrap(), "--json"]);
+    assert_eq!(stdout_json(&o)["sent"], 2);
+    let mtime = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    assert_eq!(mtime(&down.join("a.txt")), first, "the file's own time, not the upload's");
+    assert_eq!(mtime(&down.join("sub/b.txt")), mtime(&up.join("sub/b.txt")));
+    let o = run(&["sync", &prefix, down.to_str().unwrap(), "--json"]);
+    assert_eq!((stdout_json(&o)["sent"].as_u64(), stdout_json(&o)["unchanged"].as_u64()), (Some(0), Some(2)), "{}", String::from_utf8_lossy(&o.stdout));
+    // Nor is anything sent back up from either folder.
+    let o = run(&["sync", down.to_str().unwrap(), &prefix, "--json"]);
+    assert_eq!(stdout_json(&o)["sent"], 0, "{}", String::from_utf8_lossy(&o.stdout));
+    // A plain copy down keeps the time too.
+    let one = home.path().join("one.txt");
+    run(&["cp", &format!("s3://{bucket}/p/a.txt"), one.to_str().unwrap()]);
+    assert_eq!(mtime(&one), first);
+
+    // Another file of the same size, with another time, copied over a.txt: fetched.
+    let other = home.path().join("other.txt");
+    std::fs::write(&other, "ALPHA").unwrap();
+    set_mtime(&other, UNIX_EPOCH + Duration::from_secs(1_600_000_000));
+    run(&["cp", other.to_str().unwrap(), &format!("s3://{bucket}/p/a.txt")]);
+    // Rewritten by a tool that keeps no time, a second after the downloaded file's time.
+    std::thread::sleep(Duration::from_millis(1100));
+    s.client().put_object().bucket(&bucket).key("p/sub/b.txt").body(b"BRAVO".to_vec().into()).send().await.unwrap();
+    let o = run(&["sync", &prefix, down.to_str().unwrap(), "--json"]);
+    assert_eq!((stdout_json(&o)["sent"].as_u64(), stdout_json(&o)["unchanged"].as_u64()), (Some(2), Some(0)), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(std::fs::read_to_string(down.join("a.txt")).unwrap(), "ALPHA");
+    assert_eq!(std::fs::read_to_string(down.join("sub/b.txt")).unwrap(), "BRAVO");
+    assert_eq!(mtime(&down.join("a.txt")), UNIX_EPOCH + Duration::from_secs(1_600_000_000));
+    // Without a kept time, the file takes the object's: the next sync needs no question.
+    assert!(mtime(&down.join("sub/b.txt")) > SystemTime::now() - Duration::from_secs(60));
+    let o = run(&["sync", &prefix, down.to_str().unwrap(), "--json"]);
+    assert_eq!(stdout_json(&o)["sent"], 0, "{}", String::from_utf8_lossy(&o.stdout));
+}
+
+#[tokio::test]
+async fn file_times_survive_a_round_trip_on_moto_and_garage() {
+    file_times_on(moto()).await;
+    file_times_on(&garage().server).await;
+}
+
 #[tokio::test]
 async fn sync_up_on_moto_and_garage() {
     sync_up_on(moto()).await;

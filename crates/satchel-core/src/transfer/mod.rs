@@ -7,6 +7,7 @@ mod copy;
 pub mod download;
 pub mod journal;
 mod parts;
+pub mod mtime;
 mod plan;
 mod progress;
 pub mod retry;

@@ -1,9 +1,12 @@
 //! Sync: what to send so that a destination matches its source, a local folder and a bucket prefix
 //! in either direction. A file goes when the other side lacks it, when the sizes differ, or when the
 //! source is newer: a local file modified after the object was last written, or an object written
-//! after the local file's time (a download sets that time to the object's, so an unchanged object is
-//! not fetched twice). This is the rule `aws s3 sync` follows, and it needs no request per object:
-//! one listing of each side. With `delete`, what the source no longer has is removed. Rerunning an
+//! after the local file's time. This is the rule `aws s3 sync` follows, and it needs no request per
+//! object: one listing of each side. Uploads keep the file's time with the object (`mtime`, as
+//! rclone does) and downloads give it back to the file, so a downloaded file is older than its
+//! object: an object written after the file is asked for the time it keeps (one HEAD each, only for
+//! those), and is unchanged when that is the file's. An object that keeps no time gives the file
+//! its own last-modified time instead, so it is never asked twice. With `delete`, what the source no longer has is removed. Rerunning an
 //! interrupted sync sends only what is still missing or different. Compared by checksum instead
 //! (`Compare::Checksum`), files of the same size are read and hashed to what the object's MD5 ETag or
 //! its checksums say (as `rclone --checksum`): times are ignored, and an object nothing covers
@@ -19,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 use super::download::fetch::content_check;
 use super::download::verify::file_matches;
 use super::download::{local_path, Destination};
+use super::mtime;
 use super::plan::{plan, UploadItem};
 use crate::connect::client::S3;
 use crate::error::{Error, KeyFailure, Result};
@@ -208,6 +212,7 @@ pub async fn plan_down(s3: &S3, bucket: &str, prefix: &str, dest: &Destination, 
     let remote = remote_objects(s3, bucket, prefix, cancel).await?;
     let mut sync = SyncPlan::default();
     let mut same_size = Vec::new();
+    let mut written_since = Vec::new();
     let mut wanted = HashSet::new();
     let mut keys: Vec<(String, Remote)> = remote.into_iter().filter(|(k, _)| !is_marker(k)).collect();
     keys.sort_by(|a, b| a.0.cmp(&b.0));
@@ -239,11 +244,13 @@ pub async fn plan_down(s3: &S3, bucket: &str, prefix: &str, dest: &Destination, 
         let entry = SyncEntry { key, path, size: r.size, reason: reason.unwrap_or(SyncReason::Newer), remote: Some((r.etag, r.modified)) };
         match (reason, &compare) {
             (None | Some(SyncReason::Newer), Compare::Checksum) => same_size.push((entry, reason, etag)),
+            (Some(SyncReason::Newer), _) => written_since.push((entry, local.and_then(|m| m.modified().ok()))),
             (Some(_), _) => sync.send.push(entry),
             (None, _) => sync.unchanged += 1,
         }
     }
     by_content(s3, bucket, same_size, &mut sync, cancel).await?;
+    by_stored_time(s3, bucket, written_since, &mut sync, cancel).await?;
     // Local files the prefix no longer has (links are never followed, nor removed).
     let (files, _) = tokio::task::spawn_blocking({
         let root = dest.root.clone();
@@ -299,6 +306,43 @@ async fn by_content(s3: &S3, bucket: &str, pairs: Vec<(SyncEntry, Option<SyncRea
         match reason {
             Some(reason) => sync.send.push(SyncEntry { reason, ..entry }),
             None => sync.unchanged += 1,
+        }
+    }
+    sync.send.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(())
+}
+
+/// Objects asked for the file time they keep at once.
+const ASKING: usize = 16;
+
+/// Settles objects of the local file's size written after the file's time. A download gives the
+/// file the time the object keeps (`mtime`, the time of the file it was uploaded from), which is
+/// older than the object itself: such an object is still that file when its kept time is the
+/// file's, to the second. Each is asked with a HEAD (only these: the listing settles the rest).
+/// One that keeps no time, or another time, is sent.
+async fn by_stored_time(s3: &S3, bucket: &str, pairs: Vec<(SyncEntry, Option<SystemTime>)>, sync: &mut SyncPlan, cancel: &CancellationToken) -> Result<()> {
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(ASKING));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (entry, local) in pairs {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => p.expect("semaphore open"),
+            _ = cancel.cancelled() => return Err(Error::cancelled()),
+        };
+        let (s3, bucket) = (s3.clone(), bucket.to_string());
+        tasks.spawn(async move {
+            let _permit = permit;
+            // An object that can't be asked about is fetched: the download then says why.
+            let kept = objects::properties(&s3, &bucket, &entry.key).await.ok().and_then(|p| {
+                p.metadata.iter().find(|(k, _)| k == mtime::KEY).and_then(|(_, v)| mtime::from_metadata(v))
+            });
+            let same = matches!((kept, local), (Some(kept), Some(local)) if !later(kept, local) && !later(local, kept));
+            (entry, same)
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        match done.map_err(|e| Error::internal(e.to_string()))? {
+            (_, true) => sync.unchanged += 1,
+            (entry, false) => sync.send.push(entry),
         }
     }
     sync.send.sort_by(|a, b| a.key.cmp(&b.key));

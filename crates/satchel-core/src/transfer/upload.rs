@@ -523,6 +523,7 @@ async fn upload_one(shared: &Arc<Shared>, item: &UploadItem, checksum: Checksum)
             .bucket(&shared.bucket)
             .key(&item.key)
             .content_type(guess_type(&item.key))
+            .set_metadata(kept_time(stamp))
             .set_tagging(tagging_header(&shared.opts.tags))
             .set_storage_class(class.clone())
             .set_server_side_encryption(sse.clone())
@@ -541,6 +542,11 @@ async fn upload_one(shared: &Arc<Shared>, item: &UploadItem, checksum: Checksum)
     sent?;
     shared.tally.add_bytes(&item.key, item.size);
     Ok(FileOutcome::default())
+}
+
+/// The file's modification time as the object's `mtime` metadata (see `mtime.rs`).
+pub(super) fn kept_time(stamp: FileStamp) -> Option<std::collections::HashMap<String, String>> {
+    super::mtime::to_metadata(stamp.modified_ns).map(|t| [(super::mtime::KEY.to_string(), t)].into())
 }
 
 /// The file's size and modification time before it is read; a size other than the plan's means

@@ -41,8 +41,8 @@ pub(super) struct Planned {
     pub etag: Option<String>,
     /// An older version by id (versioned buckets); `None`: the current one.
     pub version: Option<String>,
-    /// The object's last-modified time, given to the file (as `aws s3 cp` does), so a later sync
-    /// sees it unchanged.
+    /// The object's last-modified time, given to the file (as `aws s3 cp` does) unless the object
+    /// keeps the time of the file it was uploaded from (`mtime`), so a later sync sees it unchanged.
     pub modified: Option<std::time::SystemTime>,
     pub root: std::path::PathBuf,
 }
@@ -80,6 +80,8 @@ struct Range {
     expected: Option<Expected>,
     /// The SDK checked a whole-object checksum sent with this response.
     checked_by_sdk: bool,
+    /// The file time the object keeps in its metadata (`mtime`), as this response said.
+    stored_mtime: Option<std::time::SystemTime>,
 }
 
 /// One object into `plan.path`, through a temporary file of its own beside it, renamed over the
@@ -169,17 +171,18 @@ async fn fetch_whole(
     let resumed = partial.resumed_bytes();
     let got = match get_ranges(s3, bucket, key, version, etag, (size, step, ranged), expected, &partial, sent, tally, slots, cancel).await {
         // A composite that doesn't match may come of parts of uneven sizes, not of damage.
-        Err(Stop::Corrupt) if matches!(expected, Some(Expected::Composite(..))) && !parts_are_even(s3, bucket, key, version, etag, size, step).await => Ok(false),
+        Err(Stop::Corrupt) if matches!(expected, Some(Expected::Composite(..))) && !parts_are_even(s3, bucket, key, version, etag, size, step).await => Ok((false, None)),
         got => got,
     };
     match got {
-        Ok(verified) => {
+        Ok((verified, stored_mtime)) => {
             // A file that replaces one already there is flushed to disk before the rename, so a
             // crash can't leave the name with neither the old bytes nor the new. A new file is not
             // (as rclone, the AWS CLI and boto3 don't): waiting for the device on every file would
             // make a download of 2,000 small files, or of one big one, wait on the disk rather than
             // the network; a crash leaves it to be downloaded again.
-            if let Some(t) = modified {
+            // The file's own time when the object kept it (see mtime.rs), else when it was written.
+            if let Some(t) = stored_mtime.or(modified) {
                 partial.file.set_modified(t).map_err(io)?;
             }
             if std::fs::symlink_metadata(path).is_ok() {
@@ -225,7 +228,7 @@ async fn get_ranges(
     tally: &Tally,
     slots: &Arc<Semaphore>,
     cancel: &CancellationToken,
-) -> std::result::Result<bool, Stop> {
+) -> std::result::Result<(bool, Option<std::time::SystemTime>), Stop> {
     let ranges: Vec<(u64, u64)> = if ranged { (0..size).step_by(step as usize).map(|s| (s, (s + step).min(size))).collect() } else { vec![(0, size)] };
     let mut written = 0u64;
     let mut done = Vec::new();
@@ -235,7 +238,7 @@ async fn get_ranges(
             written += len;
             sent.fetch_add(len, Ordering::Relaxed);
             tally.add_bytes(key, len);
-            done.push(Range { start, len, digest: crc.map(RangeDigest::Crc), expected: None, checked_by_sdk: false });
+            done.push(Range { start, len, digest: crc.map(RangeDigest::Crc), expected: None, checked_by_sdk: false, stored_mtime: None });
             continue;
         }
         let permit = tokio::select! {
@@ -291,7 +294,8 @@ async fn get_ranges(
         [only] => only.expected,
         _ => None,
     });
-    Ok(match expected {
+    let stored_mtime = done.iter().find_map(|r| r.stored_mtime);
+    let verified = match expected {
         _ if size == 0 || matches!(done.as_slice(), [only] if only.checked_by_sdk) => true,
         Some(expected) => match done.iter().map(|r| r.digest.map(|d| (r.start, r.len, d))).collect::<Option<Vec<_>>>() {
             Some(digests) => verify::matches(expected, digests) || return Err(Stop::Corrupt),
@@ -299,7 +303,8 @@ async fn get_ranges(
             None => false,
         },
         None => false,
-    })
+    };
+    Ok((verified, stored_mtime))
 }
 
 /// Whether an object is fetched in ranges: a large one, and a multipart one of any size (it may
@@ -412,7 +417,7 @@ async fn fetch_range(
     cancel: &CancellationToken,
 ) -> std::result::Result<Range, Stop> {
     if start == end {
-        return Ok(Range { start, len: 0, digest: None, expected: None, checked_by_sdk: false });
+        return Ok(Range { start, len: 0, digest: None, expected: None, checked_by_sdk: false, stored_mtime: None });
     }
     let mut req = s3
         .client
@@ -448,6 +453,7 @@ async fn fetch_range(
         || out.sse_customer_algorithm().is_some();
     let own = if ranged || checked_by_sdk { None } else { out.e_tag().and_then(|t| verify::md5_etag(t, keyed)) };
     let mut running = expected.or(own).map(Running::for_expected);
+    let stored_mtime = crate::transfer::mtime::stored(out.metadata());
     let mut body = out.body;
     let mut offset = start;
     // Chunks arrive a few KiB at a time: gathered, they reach the disk in fewer, larger writes.
@@ -487,7 +493,7 @@ async fn fetch_range(
     if !pending.is_empty() {
         write(&pending, offset)?;
     }
-    Ok(Range { start, len: offset - start, digest: running.map(Running::finish), expected: own, checked_by_sdk })
+    Ok(Range { start, len: offset - start, digest: running.map(Running::finish), expected: own, checked_by_sdk, stored_mtime })
 }
 
 #[cfg(unix)]

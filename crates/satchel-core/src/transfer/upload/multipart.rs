@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 
-use super::{guess_type, log_journal, planned_stamp, tagging_header, unchanged_since, FileOutcome, PartBody, Shared};
+use super::{guess_type, kept_time, log_journal, planned_stamp, tagging_header, unchanged_since, FileOutcome, PartBody, Shared};
 use crate::connect::client::S3;
 use crate::connect::customer_keys::SendsCustomerKey;
 use crate::error::{Error, ErrorCode, Result};
@@ -156,6 +156,7 @@ async fn start_multipart(
             .bucket(&shared.bucket)
             .key(&item.key)
             .content_type(guess_type(&item.key))
+            .set_metadata(kept_time(stamp))
             .set_tagging(tagging_header(&shared.opts.tags))
             .set_storage_class(class.clone())
             .set_server_side_encryption(sse.clone())
