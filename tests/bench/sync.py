@@ -4,7 +4,8 @@
 Peers: `satchel sync`, `rclone sync` (8 transfers, 16 checkers), `aws s3 sync` (CLI v1). Each tool
 has its own copy of the data (its own prefix, its own local folder), synced once untimed; then
 100 files change (a new size) on the source side and each tool's sync is timed; then the same
-command again, with nothing to send. Dirty pages are flushed (`sync`) before each timed run; the
+command again, with nothing to send; then what each tool sent up is synced down to a new folder
+and, timed, again with nothing to send (where a tool that keeps file times asks for them). Dirty pages are flushed (`sync`) before each timed run; the
 order of the tools alternates between the two phases.
 
 Usage: make bench-sync   (or: tests/bench/sync.py [--files 10000] [--changed 100])
@@ -83,6 +84,17 @@ def main():
                 secs, rss = timed(peers[name](os.path.join(work, f"up-{i}"), f"s3://{bucket}/up-{i}/"), env)
                 results.setdefault(phase, {})[name] = (secs, rss)
                 print(f"  {phase}: {name}: {secs:.2f} s, {rss:.0f} MiB", file=sys.stderr)
+
+        # Round trip: what each tool sent up, synced down to a new folder once, then again with
+        # nothing changed. Tools that keep the file's time with the object (satchel, rclone) give it
+        # back to the file, which is then older than its object: this is where they ask for it.
+        for i, name in enumerate(peers):
+            subprocess.run(peers[name](f"s3://{bucket}/up-{i}/", os.path.join(work, f"back-{i}")), env=env, check=True, stdout=subprocess.DEVNULL)
+        for name in reversed(list(peers)):
+            i = list(peers).index(name)
+            secs, rss = timed(peers[name](f"s3://{bucket}/up-{i}/", os.path.join(work, f"back-{i}")), env)
+            results.setdefault("down what it sent up: nothing changed", {})[name] = (secs, rss)
+            print(f"  round trip: {name}: {secs:.2f} s, {rss:.0f} MiB", file=sys.stderr)
 
         # Down: each tool's own prefix, synced once to its own folder; then 100 objects replaced.
         with concurrent.futures.ThreadPoolExecutor(16) as pool:

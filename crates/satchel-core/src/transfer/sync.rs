@@ -275,16 +275,9 @@ const HASHING: usize = 4;
 /// object's ETag. Same bytes: unchanged; other bytes: sent (`Checksum`); nothing to compare the
 /// file with: the time rule's answer stands.
 async fn by_content(s3: &S3, bucket: &str, pairs: Vec<(SyncEntry, Option<SyncReason>, Option<String>)>, sync: &mut SyncPlan, cancel: &CancellationToken) -> Result<()> {
-    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(HASHING));
-    let mut tasks = tokio::task::JoinSet::new();
-    for (entry, by_time, etag) in pairs {
-        let permit = tokio::select! {
-            p = slots.clone().acquire_owned() => p.expect("semaphore open"),
-            _ = cancel.cancelled() => return Err(Error::cancelled()),
-        };
+    let check = |(entry, by_time, etag): (SyncEntry, Option<SyncReason>, Option<String>)| {
         let (s3, bucket) = (s3.clone(), bucket.to_string());
-        tasks.spawn(async move {
-            let _permit = permit;
+        async move {
             let same = match content_check(&s3, &bucket, &entry.key, etag.as_deref(), entry.size).await {
                 Some((expected, step)) => {
                     let path = entry.path.clone();
@@ -299,21 +292,19 @@ async fn by_content(s3: &S3, bucket: &str, pairs: Vec<(SyncEntry, Option<SyncRea
                 None => by_time,
             };
             (entry, reason)
-        });
-    }
-    while let Some(done) = tasks.join_next().await {
-        let (entry, reason) = done.map_err(|e| Error::internal(e.to_string()))?;
-        match reason {
-            Some(reason) => sync.send.push(SyncEntry { reason, ..entry }),
-            None => sync.unchanged += 1,
         }
-    }
+    };
+    at_most(HASHING, pairs, check, cancel, |(entry, reason)| match reason {
+        Some(reason) => sync.send.push(SyncEntry { reason, ..entry }),
+        None => sync.unchanged += 1,
+    })
+    .await?;
     sync.send.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(())
 }
 
 /// Objects asked for the file time they keep at once.
-const ASKING: usize = 16;
+const ASKING: usize = 32;
 
 /// Settles objects of the local file's size written after the file's time. A download gives the
 /// file the time the object keeps (`mtime`, the time of the file it was uploaded from), which is
@@ -321,32 +312,60 @@ const ASKING: usize = 16;
 /// file's, to the second. Each is asked with a HEAD (only these: the listing settles the rest).
 /// One that keeps no time, or another time, is sent.
 async fn by_stored_time(s3: &S3, bucket: &str, pairs: Vec<(SyncEntry, Option<SystemTime>)>, sync: &mut SyncPlan, cancel: &CancellationToken) -> Result<()> {
-    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(ASKING));
-    let mut tasks = tokio::task::JoinSet::new();
-    for (entry, local) in pairs {
-        let permit = tokio::select! {
-            p = slots.clone().acquire_owned() => p.expect("semaphore open"),
-            _ = cancel.cancelled() => return Err(Error::cancelled()),
-        };
+    let ask = |(entry, local): (SyncEntry, Option<SystemTime>)| {
         let (s3, bucket) = (s3.clone(), bucket.to_string());
-        tasks.spawn(async move {
-            let _permit = permit;
+        async move {
             // An object that can't be asked about is fetched: the download then says why.
             let kept = objects::properties(&s3, &bucket, &entry.key).await.ok().and_then(|p| {
                 p.metadata.iter().find(|(k, _)| k == mtime::KEY).and_then(|(_, v)| mtime::from_metadata(v))
             });
             let same = matches!((kept, local), (Some(kept), Some(local)) if !later(kept, local) && !later(local, kept));
             (entry, same)
-        });
-    }
-    while let Some(done) = tasks.join_next().await {
-        match done.map_err(|e| Error::internal(e.to_string()))? {
-            (_, true) => sync.unchanged += 1,
-            (entry, false) => sync.send.push(entry),
         }
-    }
+    };
+    at_most(ASKING, pairs, ask, cancel, |(entry, same)| match same {
+        true => sync.unchanged += 1,
+        false => sync.send.push(entry),
+    })
+    .await?;
     sync.send.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(())
+}
+
+/// Runs `work` over `items`, `limit` at a time, handing each answer to `done` as it comes. Answers
+/// are taken as tasks end, not after all were started: an ended task keeps its whole future's
+/// memory (an SDK request's is tens of KiB) until joined, which for 10,000 objects was 100 MiB.
+async fn at_most<T, R, F>(
+    limit: usize,
+    items: Vec<T>,
+    work: impl Fn(T) -> F,
+    cancel: &CancellationToken,
+    mut done: impl FnMut(R),
+) -> Result<()>
+where
+    F: std::future::Future<Output = R> + Send + 'static,
+    R: Send + 'static,
+{
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut items = items.into_iter();
+    loop {
+        while tasks.len() < limit {
+            match items.next() {
+                Some(item) => {
+                    tasks.spawn(work(item));
+                }
+                None => break,
+            }
+        }
+        let next = tokio::select! {
+            next = tasks.join_next() => next,
+            _ = cancel.cancelled() => return Err(Error::cancelled()),
+        };
+        match next {
+            Some(joined) => done(joined.map_err(|e| Error::internal(e.to_string()))?),
+            None => return Ok(()),
+        }
+    }
 }
 
 impl SyncPlan {
