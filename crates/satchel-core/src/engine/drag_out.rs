@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::{new_id, Satchel};
@@ -39,15 +38,11 @@ const REUSE_FOR: Duration = Duration::from_secs(120);
 const KEEP_FOR: Duration = Duration::from_secs(3600);
 
 /// A selection copied out for a drag. The paths stay in Rust; the window hears counts.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone)]
 pub struct DragStage {
-    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub files: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub bytes: u64,
     /// What the drag carries: the selected files and folders at the top of the staged folder.
-    #[serde(skip)]
     pub paths: Vec<PathBuf>,
 }
 

@@ -27,9 +27,9 @@ pub fn from_metadata(value: &str) -> Option<SystemTime> {
     UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
 }
 
-/// The stored time in an object's user metadata, if any.
-pub fn stored(metadata: Option<&std::collections::HashMap<String, String>>) -> Option<SystemTime> {
-    metadata?.get(KEY).and_then(|v| from_metadata(v))
+/// The stored time among an object's user metadata (as a GET's map, or a HEAD's pairs), if any.
+pub fn stored<'a>(metadata: impl IntoIterator<Item = (&'a String, &'a String)>) -> Option<SystemTime> {
+    metadata.into_iter().find(|(k, _)| *k == KEY).and_then(|(_, v)| from_metadata(v))
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@
 //! rclone does) and downloads give it back to the file, so a downloaded file is older than its
 //! object: an object written after the file is asked for the time it keeps (one HEAD each, only for
 //! those), and is unchanged when that is the file's. An object that keeps no time gives the file
-//! its own last-modified time instead, so it is never asked twice. With `delete`, what the source no longer has is removed. Rerunning an
-//! interrupted sync sends only what is still missing or different. Compared by checksum instead
+//! its own last-modified time instead, so it is never asked twice. With `delete`, what the source
+//! no longer has is removed. Rerunning an interrupted sync sends only what is still missing or different. Compared by checksum instead
 //! (`Compare::Checksum`), files of the same size are read and hashed to what the object's MD5 ETag or
 //! its checksums say (as `rclone --checksum`): times are ignored, and an object nothing covers
 //! whole falls back to the time rule.
@@ -249,8 +249,9 @@ pub async fn plan_down(s3: &S3, bucket: &str, prefix: &str, dest: &Destination, 
             (None, _) => sync.unchanged += 1,
         }
     }
-    by_content(s3, bucket, same_size, &mut sync, cancel).await?;
     by_stored_time(s3, bucket, written_since, &mut sync, cancel).await?;
+    // Last: it puts what is sent back in key order, after both settled theirs out of order.
+    by_content(s3, bucket, same_size, &mut sync, cancel).await?;
     // Local files the prefix no longer has (links are never followed, nor removed).
     let (files, _) = tokio::task::spawn_blocking({
         let root = dest.root.clone();
@@ -316,9 +317,7 @@ async fn by_stored_time(s3: &S3, bucket: &str, pairs: Vec<(SyncEntry, Option<Sys
         let (s3, bucket) = (s3.clone(), bucket.to_string());
         async move {
             // An object that can't be asked about is fetched: the download then says why.
-            let kept = objects::properties(&s3, &bucket, &entry.key).await.ok().and_then(|p| {
-                p.metadata.iter().find(|(k, _)| k == mtime::KEY).and_then(|(_, v)| mtime::from_metadata(v))
-            });
+            let kept = objects::properties(&s3, &bucket, &entry.key).await.ok().and_then(|p| mtime::stored(p.metadata.iter().map(|(k, v)| (k, v))));
             let same = matches!((kept, local), (Some(kept), Some(local)) if !later(kept, local) && !later(local, kept));
             (entry, same)
         }
@@ -327,9 +326,7 @@ async fn by_stored_time(s3: &S3, bucket: &str, pairs: Vec<(SyncEntry, Option<Sys
         true => sync.unchanged += 1,
         false => sync.send.push(entry),
     })
-    .await?;
-    sync.send.sort_by(|a, b| a.key.cmp(&b.key));
-    Ok(())
+    .await
 }
 
 /// Runs `work` over `items`, `limit` at a time, handing each answer to `done` as it comes. Answers

@@ -453,7 +453,7 @@ async fn fetch_range(
         || out.sse_customer_algorithm().is_some();
     let own = if ranged || checked_by_sdk { None } else { out.e_tag().and_then(|t| verify::md5_etag(t, keyed)) };
     let mut running = expected.or(own).map(Running::for_expected);
-    let stored_mtime = crate::transfer::mtime::stored(out.metadata());
+    let stored_mtime = out.metadata().and_then(crate::transfer::mtime::stored);
     let mut body = out.body;
     let mut offset = start;
     // Chunks arrive a few KiB at a time: gathered, they reach the disk in fewer, larger writes.
