@@ -4,22 +4,31 @@
 //! goes through an emulated GL pipeline run on the CPU, and the first time a shader is needed the
 //! window stops drawing while it is compiled (with Mesa's shader cache empty, a dialog's fade-in
 //! stayed stuck near transparent for over 5 s). Skia's own CPU painting, on its worker threads, does
-//! the same work with neither cost. There the web process is told to paint with the CPU; a value
-//! the user set wins, either way.
+//! the same work with neither cost. Painting with the CPU still left compositing on GL: every frame
+//! that changed anything (a progress update, ten a second) composited the whole window in that
+//! emulated pipeline, half the web process's CPU during a transfer of many small files, taken from
+//! the transfer on two cores. So there compositing is turned off too, and the web process paints
+//! what changed straight into the window. A value the user set wins, either way, for each.
 
 use std::path::Path;
 
 const CPU_RENDERING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
+const NO_COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
-/// Sets the variable the web process reads when this machine has no GPU to paint with. Call before
+/// Sets the variables the web process reads when this machine has no GPU to paint with. Call before
 /// any thread starts: it changes the environment the WebKit processes inherit.
 pub fn choose() {
-    if !cfg!(target_os = "linux") || std::env::var_os(CPU_RENDERING).is_some() {
+    if !cfg!(target_os = "linux") {
         return;
     }
     let software = std::env::var_os("LIBGL_ALWAYS_SOFTWARE").is_some_and(|v| v != "0" && !v.is_empty());
-    if software || !has_gpu(Path::new("/dev")) {
-        std::env::set_var(CPU_RENDERING, "1");
+    if !software && has_gpu(Path::new("/dev")) {
+        return;
+    }
+    for name in [CPU_RENDERING, NO_COMPOSITING] {
+        if std::env::var_os(name).is_none() {
+            std::env::set_var(name, "1");
+        }
     }
 }
 
@@ -35,7 +44,10 @@ fn has_gpu(dev: &Path) -> bool {
 /// Said once the log is open, so a report of slow drawing shows which way the window paints.
 pub fn describe() -> &'static str {
     match std::env::var(CPU_RENDERING).as_deref() {
-        Ok(v) if v != "0" => "the window paints with the CPU (no GPU render node, or WEBKIT_SKIA_ENABLE_CPU_RENDERING set)",
+        Ok(v) if v != "0" => match std::env::var(NO_COMPOSITING).as_deref() {
+            Ok(v) if v != "0" => "the window paints with the CPU, without compositing (no GPU render node, or WEBKIT_SKIA_ENABLE_CPU_RENDERING and WEBKIT_DISABLE_COMPOSITING_MODE set)",
+            _ => "the window paints with the CPU and composites with GL (WEBKIT_DISABLE_COMPOSITING_MODE=0)",
+        },
         _ => "the window paints with the GPU",
     }
 }

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { paintsWithCpu } from '../e2e/painting.mjs';
 import { waitFor } from '../e2e/wait.mjs';
+import { screenshot } from '../e2e/screenshot.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const release = path.join(root, 'target/release');
@@ -396,15 +397,16 @@ async function main() {
   // so one start is made and thrown away) and the bare window, alternating.
   log('start and idle memory: Satchel and a bare Tauri window, alternating ...');
   if (ONLY.has('start')) await startAndIdle(appBinary, 'Satchel', env);
-  // Where no GPU render node is, Satchel has WebKit paint with the CPU (src-tauri/src/painting.rs):
-  // the bare window is measured both as Tauri paints by default and painting as Satchel does.
+  // Where no GPU render node is, Satchel has WebKit paint with the CPU and not composite
+  // (src-tauri/src/painting.rs): the bare window is measured both as Tauri paints by default and
+  // painting as Satchel does.
   const cpuPainting = paintsWithCpu() && process.env.WEBKIT_SKIA_ENABLE_CPU_RENDERING === undefined;
   const starts = { satchel: [], bare: [], bareCpu: [], cpuPainting };
   const bareEnv = { ...env, SATCHEL_CONFIG_DIR: undefined };
   for (let r = 0; ONLY.has('start') && r < ROUNDS; r++) {
     starts.satchel.push(await startAndIdle(appBinary, 'Satchel', env));
     starts.bare.push(await startAndIdle(bareBinary, 'Bare window', bareEnv));
-    if (cpuPainting) starts.bareCpu.push(await startAndIdle(bareBinary, 'Bare window', { ...bareEnv, WEBKIT_SKIA_ENABLE_CPU_RENDERING: '1' }));
+    if (cpuPainting) starts.bareCpu.push(await startAndIdle(bareBinary, 'Bare window', { ...bareEnv, WEBKIT_SKIA_ENABLE_CPU_RENDERING: '1', WEBKIT_DISABLE_COMPOSITING_MODE: '1' }));
     log(`  round ${r + 1}: Satchel painted ${starts.satchel.at(-1).painted.toFixed(2)} s, ${mib(total(starts.satchel.at(-1).memory)).toFixed(0)} MiB;` +
       ` bare ${starts.bare.at(-1).painted.toFixed(2)} s, ${mib(total(starts.bare.at(-1).memory)).toFixed(0)} MiB` +
       (cpuPainting ? `; bare painting with the CPU ${starts.bareCpu.at(-1).painted.toFixed(2)} s, ${mib(total(starts.bareCpu.at(-1).memory)).toFixed(0)} MiB` : ''));
@@ -482,7 +484,7 @@ async function main() {
       results.list.push({ ...timing, before, after });
       log(`  round ${r + 1}: first row ${timing.first?.toFixed(0)} ms, all ${timing.all?.toFixed(0)} ms (${timing.says}); web process +${mib(after.web - before.web).toFixed(1)} MiB; CPU s: ${Object.entries(timing.cpu).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
     }
-    if (results.list.length) await b.saveScreenshot(path.join(shots, 'listed.png'));
+    if (results.list.length) await screenshot(b, path.join(shots, 'listed.png'));
 
     // Sorting, filtering and selecting at 100,000 rows: each to the next painted frame.
     const actions = [['sort by size', 'sort', 'size'], ['sort by name again', 'sort', 'name'], ['filter by name', 'filter', 'obj-0123'],
@@ -575,7 +577,7 @@ async function main() {
       // from the pick on: what Satchel's hold and plan cost the window.
       const frames = await b.execute(pageFramesStop, since);
       results.plan = { files: PLAN_FILES, ms: planMs, ...frames };
-      await b.saveScreenshot(path.join(shots, 'plan.png'));
+      await screenshot(b, path.join(shots, 'plan.png'));
       log(`  plan of ${PLAN_FILES.toLocaleString('en-US')} files: ${planMs.toFixed(0)} ms after the pick, longest frame ${frames.longestAfterPick.toFixed(0)} ms over the ${frames.planningFrames} frames from the sheet to its plan, ${frames.longest.toFixed(0)} ms from the click (ending at ${frames.longestEndedAt.toFixed(0)} ms; the sheet showed at ${frames.sheetAt.toFixed(0)} ms)`);
       await (await $('[data-testid="upload-cancel"]')).click();
     }
@@ -622,9 +624,9 @@ async function main() {
         log(`  upload ${name} round ${r + 1}: app ${app.seconds.toFixed(2)} s (CPU s: ${Object.entries(cpu).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}), satchel cp ${c.seconds.toFixed(2)} s (CPU s: garage ${results.upload[name].cliCpu.at(-1).garage.toFixed(2)})`);
       }
     }
-    await b.saveScreenshot(path.join(shots, 'uploaded.png'));
+    await screenshot(b, path.join(shots, 'uploaded.png'));
   } catch (e) {
-    await b.saveScreenshot(path.join(shots, 'FAILED.png')).catch(() => {});
+    await screenshot(b, path.join(shots, 'FAILED.png')).catch(() => {});
     throw e;
   } finally {
     await b.deleteSession().catch(() => {});
@@ -673,7 +675,7 @@ function table(r) {
     const same = r.start.bareCpu?.length ? r.start.bareCpu : r.start.bare;
     const gap = idle(r.start.satchel) - idle(same);
     const floor = (f) => (r.start.bareCpu?.length
-      ? `bare Tauri window painting with the CPU as Satchel does here ${f(r.start.bareCpu)} (as Tauri paints by default, through Mesa's software GL: ${f(r.start.bare)})`
+      ? `bare Tauri window painting with the CPU and not compositing, as Satchel does here ${f(r.start.bareCpu)} (as Tauri paints by default, through Mesa's software GL: ${f(r.start.bare)})`
       : `bare Tauri window ${f(r.start.bare)}`);
     lines.push(
       `| memory idle, whole app (PSS) | ${idle(r.start.satchel).toFixed(0)} MiB | ${floor((xs) => `${idle(xs).toFixed(0)} MiB`)} (**${gap >= 0 ? '+' : ''}${gap.toFixed(0)} MiB**) | within 50 MiB |`,
@@ -709,8 +711,8 @@ async function writeReport(markdown) {
 
 const method = `Measured ${new Date().toISOString().slice(0, 10)}, medians of ${ROUNDS} rounds: the release build
 (\`target/release/satchel-app\`, thin LTO) under Xvfb (1400×900, no GPU: the app has WebKitGTK paint
-with the CPU there, and compositing goes through Mesa's software GL, so a desktop with a GPU draws at
-least as fast), on ${os.cpus().length} cores, against
+with the CPU there and not composite, since compositing would go through Mesa's software GL; a
+desktop with a GPU draws at least as fast), on ${os.cpus().length} cores, against
 garage on loopback. Times in the window are taken in the page with \`performance.now()\`: an action
 (a click, a key, a character typed in the filter) to the next frame painted after it (a frame
 callback, then a task); a listing from the double-click on the folder to the frame that shows its
@@ -722,8 +724,8 @@ processes it starts (WebKit's web and network processes); a row's cost is the we
 between the bucket's root and the same folder fully listed, 3 s after each, divided by the keys
 (the largest of the rounds: a later one can reuse heap an earlier one freed). CPU is user plus
 system time from \`/proc/PID/stat\`, over the listing and over the 3 s after it: with no GPU every
-frame of an animation (a spinner, a native overlay scrollbar fading) is composited by Mesa's software
-GL in the web process, so what the window burns while nothing changes is a figure of its own.
+frame of an animation (a spinner, a native overlay scrollbar fading) is painted by the CPU in the
+web process, so what the window burns while nothing changes is a figure of its own.
 Idle memory and start time come from a start without WebDriver, 8 s after the window is painted;
 "painted" is the window grabbed every ~50 ms until it holds at least 64 colours (the method of
 \`tests/package/start_time.py\`). The bare window is \`tests/bench/bare-window\`: Tauri ${'2.12.5'} with

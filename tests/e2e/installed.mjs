@@ -9,6 +9,7 @@ import path from 'node:path';
 import assert from 'node:assert/strict';
 import { remote } from 'webdriverio';
 import { waitFor } from './wait.mjs';
+import { screenshot } from './screenshot.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const application = process.argv[2] ?? '/usr/bin/satchel-app';
@@ -48,7 +49,7 @@ try {
   const text = (await result.getProperty('textContent')).replace(/\s+/g, ' ').trim();
   assert.equal(outcome, 'ok', `the sandbox connection test said: ${text}`);
   await mkdir(shots, { recursive: true });
-  await browser.saveScreenshot(path.join(shots, 'installed-app.png'));
+  await screenshot(browser, path.join(shots, 'installed-app.png'));
   console.log(`the installed app opened on the local sandbox (${text})`);
 } finally {
   await browser.deleteSession().catch(() => {});

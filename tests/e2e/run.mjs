@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { remote } from 'webdriverio';
 import { paintsWithCpu } from './painting.mjs';
 import { waitFor } from './wait.mjs';
+import { screenshot } from './screenshot.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const appBinary = path.join(root, 'target/debug/satchel-app');
@@ -221,14 +222,14 @@ async function step(name, body) {
   const started = Date.now();
   try {
     await body();
-    await browser?.saveScreenshot(path.join(shots, `${String(results.length + 1).padStart(2, '0')}-${slug}.png`));
+    await screenshot(browser, path.join(shots, `${String(results.length + 1).padStart(2, '0')}-${slug}.png`));
     results.push({ name, ok: true, ms: Date.now() - started });
     console.log(`ok   ${name} (${Date.now() - started} ms)`);
   } catch (e) {
     results.push({ name, ok: false });
     console.log(`FAIL ${name}\n     ${e.stack ?? e}`);
     try {
-      await browser?.saveScreenshot(path.join(shots, `FAILED-${slug}.png`));
+      await screenshot(browser, path.join(shots, `FAILED-${slug}.png`));
     } catch {
       // the session may be gone
     }
@@ -309,9 +310,11 @@ async function main() {
 
   await step('with no GPU to draw with, the window paints with the CPU', async () => {
     // Under Xvfb with no render node, Mesa's GL is software: painting through it stalled the window
-    // while shaders compiled (src-tauri/src/painting.rs). The app's log says which way it paints.
+    // while shaders compiled, and compositing through it took CPU from transfers
+    // (src-tauri/src/painting.rs). The app's log says which way it paints.
     const cpu = paintsWithCpu();
-    const expected = cpu ? 'paints with the CPU' : 'paints with the GPU';
+    const composited = process.env.WEBKIT_DISABLE_COMPOSITING_MODE === '0';
+    const expected = !cpu ? 'paints with the GPU' : composited ? 'paints with the CPU and composites' : 'paints with the CPU, without compositing';
     const logs = path.join(env.SATCHEL_DATA_DIR, 'logs');
     const text = (await Promise.all((await readdir(logs)).map((f) => readFile(path.join(logs, f), 'utf8')))).join('');
     assert.ok(text.includes(`the window ${expected}`), `the log says the window ${expected}`);
@@ -530,7 +533,7 @@ async function main() {
     await dialog.waitForDisplayed({ timeout: WAIT });
     await audit('the download conflicts question');
     assert.match(await dialog.getText(), /1 file is already in “Downloads”/);
-    await browser.saveScreenshot(path.join(shots, 'download-conflicts.png'));
+    await screenshot(browser, path.join(shots, 'download-conflicts.png'));
     await (await byTestId(browser, 'download-conflict-rename')).click();
     // The report line still shows the rename from an earlier step until the download is handed over.
     const report = await byTestId(browser, 'action-report');
@@ -545,7 +548,7 @@ async function main() {
     assert.equal(await readFile(path.join(dl, 'readme.txt'), 'utf8'), 'mine\n', 'the file already there is untouched');
     assert.equal(await readFile(path.join(dl, 'readme (1).txt'), 'utf8'), 'contents of readme.txt\n');
     assert.equal(await (await byTestId(browser, 'download-status')).isExisting(), false);
-    await browser.saveScreenshot(path.join(shots, 'download-history.png'));
+    await screenshot(browser, path.join(shots, 'download-history.png'));
     await (await byTestId(browser, 'transfer-status')).click();
   });
 
@@ -642,7 +645,7 @@ async function main() {
     assert.equal(await (await byTestId(browser, 'upload-sheet-body')).isExisting(), false, 'a drag out let go over the window offered an upload');
     assert.equal(await (await byTestId(browser, 'drop-overlay')).isExisting(), false);
     assert.equal((await readFile(drops, 'utf8')).trim().split('\n').length, 1);
-    await browser.saveScreenshot(path.join(shots, 'drag-out.png'));
+    await screenshot(browser, path.join(shots, 'drag-out.png'));
     target.killedOnPurpose = true;
     target.kill();
   });
@@ -665,7 +668,7 @@ async function main() {
     for (const e of await browser.$$('[data-testid="sync-delete"]')) named.push(await e.getProperty('textContent'));
     assert.deepEqual(named, ['2024-archive/stale.txt'], 'the object the folder lacks is named');
     await (await byTestId(browser, 'sync-remove-missing')).click();
-    await browser.saveScreenshot(path.join(shots, 'sync-sheet.png'));
+    await screenshot(browser, path.join(shots, 'sync-sheet.png'));
     await (await byTestId(browser, 'upload-start')).click();
     await browser.waitUntil(async () => (await exists('2024-archive/new.csv')) && !(await exists('2024-archive/stale.txt')), {
       timeout: WAIT, timeoutMsg: 'the sync did not send new.csv and remove stale.txt',
@@ -699,7 +702,7 @@ async function main() {
     });
     await bucket.selectByAttribute('value', 'e2e-reports');
     await fill(browser, 'copy-dest-prefix', 'copied/');
-    await browser.saveScreenshot(path.join(shots, 'copy-across-dialog.png'));
+    await screenshot(browser, path.join(shots, 'copy-across-dialog.png'));
     await (await byTestId(browser, 'copy-ok')).click();
     if (!(await (await byTestId(browser, 'transfers-panel')).isExisting())) await (await byTestId(browser, 'transfer-status')).click();
     await browser.waitUntil(async () => {
@@ -726,7 +729,7 @@ async function main() {
     await (await byTestId(browser, 'bpa-apply')).click();
     assert.equal(await blockPublicAcls(), 'true', 'nothing changes before the name is typed');
     await (await byTestId(browser, 'bpa-confirm-name')).setValue('e2e-reports');
-    await browser.saveScreenshot(path.join(shots, 'public-access.png'));
+    await screenshot(browser, path.join(shots, 'public-access.png'));
     await (await byTestId(browser, 'bpa-apply')).click();
     await browser.waitUntil(async () => (await blockPublicAcls()) === 'false', { timeout: WAIT, timeoutMsg: 'Block Public Access was not turned off' });
     const audit = await byTestId(browser, 'audit');
@@ -742,7 +745,7 @@ async function main() {
     const said = await byTestId(browser, 'policy-preview-summary');
     await said.waitForDisplayed({ timeout: WAIT });
     assert.match(await said.getText(), /Anyone on the internet can read objects under 2024-archive\//);
-    await browser.saveScreenshot(path.join(shots, 'policy-editor.png'));
+    await screenshot(browser, path.join(shots, 'policy-editor.png'));
     await (await byTestId(browser, 'policy-apply')).click();
     await (await byTestId(browser, 'policy-done')).waitForDisplayed({ timeout: WAIT });
     assert.match(await (await fetch(`${moto}/e2e-reports?policy`)).text(), /2024-archive\/\*/, 'moto holds the policy');
@@ -757,7 +760,7 @@ async function main() {
     await browser.waitUntil(async () => (await sidebarBadge()) === 'public_through_policy', {
       timeout: WAIT, timeoutMsg: 'the sidebar does not show the bucket as public through its policy',
     });
-    await browser.saveScreenshot(path.join(shots, 'public-badges.png'));
+    await screenshot(browser, path.join(shots, 'public-badges.png'));
     await (await byTestId(browser, 'bpa-block-all')).click();
     await (await byTestId(browser, 'bpa-apply')).click();
     await browser.waitUntil(async () => (await (await byTestId(browser, 'exposure')).getAttribute('data-exposure')) === 'private', {
@@ -773,7 +776,7 @@ async function main() {
       timeout: WAIT, timeoutMsg: 'the audit view does not list the policy and the block',
     });
     await (await byTestId(browser, 'audit')).click();
-    await browser.saveScreenshot(path.join(shots, 'public-access-audit.png'));
+    await screenshot(browser, path.join(shots, 'public-access-audit.png'));
     const entries = [];
     for (const e of await browser.$$('[data-testid="audit-entry"]')) entries.push(await e.getText());
     assert.ok(entries.some((t) => /policy:/.test(t)) && entries.some((t) => /public-access: none on → all 4 on/.test(t)), entries.join('\n'));
@@ -784,7 +787,7 @@ async function main() {
     await accelerate.click();
     await (await byTestId(browser, 'publishing-done')).waitForDisplayed({ timeout: WAIT });
     assert.match(await (await fetch(`${moto}/e2e-reports?accelerate`)).text(), /<Status>Enabled<\/Status>/);
-    await browser.saveScreenshot(path.join(shots, 'publishing.png'));
+    await screenshot(browser, path.join(shots, 'publishing.png'));
     await (await byTestId(browser, 'tab-objects')).click();
   });
 
@@ -806,7 +809,7 @@ async function main() {
     });
     await (await browser.$('#versioning-heading')).scrollIntoView();
     await browser.pause(300);
-    await browser.saveScreenshot(path.join(shots, 'versioning-on.png'));
+    await screenshot(browser, path.join(shots, 'versioning-on.png'));
     await audit('the bucket overview');
 
     // Written twice through the CLI (a signed PUT: with Block Public Access on, moto refuses an
@@ -844,9 +847,9 @@ async function main() {
     await preview.waitForDisplayed({ timeout: WAIT });
     await browser.waitUntil(async () => (await preview.getAttribute('data-kind')) === 'text', { timeout: WAIT, timeoutMsg: 'the preview never showed' });
     assert.match(await preview.getProperty('textContent'), /first draft/, 'the current version reads "first draft"');
-    // WebKit's screenshot can trail the DOM by a frame.
+    // The preview's text can paint a moment after the DOM holds it.
     await browser.pause(300);
-    await browser.saveScreenshot(path.join(shots, 'version-restored-preview.png'));
+    await screenshot(browser, path.join(shots, 'version-restored-preview.png'));
     await browser.keys('Escape');
     await preview.waitForExist({ reverse: true, timeout: WAIT });
   });
@@ -865,7 +868,7 @@ async function main() {
     await file.waitForDisplayed({ timeout: WAIT });
     await (await file.$('input')).click();
     await browser.pause(300);
-    await browser.saveScreenshot(path.join(shots, 'deleted-files.png'));
+    await screenshot(browser, path.join(shots, 'deleted-files.png'));
     await (await byTestId(browser, 'undelete-selected')).click();
     const report = await byTestId(browser, 'action-report');
     await browser.waitUntil(async () => /Undeleted 1 file\./.test(await report.getProperty('textContent').catch(() => '')), {
@@ -894,7 +897,7 @@ async function main() {
     await browser.waitUntil(async () => /Objects under logs\/ are deleted after 365 days/.test(await sentence.getProperty('textContent').catch(() => '')), {
       timeout: WAIT, timeoutMsg: 'the rule is not said as a sentence while it is built',
     });
-    await browser.saveScreenshot(path.join(shots, 'lifecycle-editor.png'));
+    await screenshot(browser, path.join(shots, 'lifecycle-editor.png'));
     await (await byTestId(browser, 'rule-save')).click();
     const rule = await byTestId(browser, 'lifecycle-rule');
     await rule.waitForDisplayed({ timeout: WAIT });
@@ -904,7 +907,7 @@ async function main() {
     assert.match(held, /<Days>365<\/Days>/);
     await rule.scrollIntoView();
     await browser.pause(300);
-    await browser.saveScreenshot(path.join(shots, 'lifecycle.png'));
+    await screenshot(browser, path.join(shots, 'lifecycle.png'));
     await (await byTestId(browser, 'tab-objects')).click();
   });
 
@@ -920,7 +923,7 @@ async function main() {
     const row = await browser.$('[data-testid="customer-key"][data-name="finance"]');
     await row.waitForDisplayed({ timeout: WAIT });
     await audit('the customer keys dialog');
-    await browser.saveScreenshot(path.join(shots, 'customer-keys.png'));
+    await screenshot(browser, path.join(shots, 'customer-keys.png'));
     const index = JSON.parse(await readFile(path.join(env.SATCHEL_CONFIG_DIR, 'customer-keys.json'), 'utf8'));
     const listed = Object.values(index).flat();
     assert.deepEqual(listed.map((k) => k.name), ['finance'], 'the name is listed');
