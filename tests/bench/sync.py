@@ -133,7 +133,12 @@ def main():
     table = "\n".join(lines)
     print(table)
     if not args.no_report:
-        write_report_section("sync", "## Sync\n\n" + table + "\n\nEach cell: seconds (vs the fastest other tool, peak RSS).")
+        write_report_section("sync", "## Sync\n\n" + table + "\n\nEach cell: seconds (vs the fastest other tool, peak RSS). "
+                             "\"Down what it sent up\": each tool syncs its own upload back into the folder it came from. The objects "
+                             "are newer than the files and of the same size, so satchel and rclone ask each object for the time they "
+                             "kept on upload (a HEAD each). The AWS CLI compares sizes and times only: it fetches a same-size file "
+                             "only when the local copy is newer than the object, so it asks nothing per object (and would keep a file "
+                             "whose object was replaced by another of the same size).")
 
 
 if __name__ == "__main__":
