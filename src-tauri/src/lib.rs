@@ -163,8 +163,10 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            painting::show_anyway(app.handle());
             Ok(())
         })
+        .on_page_load(painting::show_when_loaded)
         .on_window_event(drops::on_window_event)
         .run(tauri::generate_context!())
         .expect("error while running Satchel");
