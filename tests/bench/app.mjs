@@ -8,7 +8,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,6 +50,8 @@ const { remote } = await import(require.resolve('webdriverio'));
 
 const children = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+// Stopped from outside (Ctrl-C, a timeout), the exit handlers still run.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(1));
 const log = (...a) => console.error(...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -390,6 +392,8 @@ async function main() {
   }
   await mkdir(shots, { recursive: true });
   const home = await mkdtemp(path.join(os.tmpdir(), 'satchel-bench-app-'));
+  // Its fixtures take 1.8 GB: a run leaves none behind, whichever way it ends.
+  process.on('exit', () => rmSync(home, { recursive: true, force: true }));
   const env = { SATCHEL_CONFIG_DIR: path.join(home, 'config'), SATCHEL_DATA_DIR: path.join(home, 'data') };
   const results = { keys: KEYS, rounds: ROUNDS, machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`.trim() };
 
