@@ -143,6 +143,7 @@ function colours(id) {
 async function startAndIdle(binary, title, env) {
   const started = performance.now();
   const child = spawn(binary, [], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  children.push(child);
   let id = null;
   while (!id && performance.now() - started < 30_000) id = windowId(title);
   if (!id) throw new Error(`${title} showed no window within 30 s`);
