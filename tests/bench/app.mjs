@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { paintsWithCpu } from '../e2e/painting.mjs';
 import { waitFor } from '../e2e/wait.mjs';
-import { screenshot } from '../e2e/screenshot.mjs';
+import { grab, screenshot, windowId } from '../e2e/screenshot.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const release = path.join(root, 'target/release');
@@ -129,11 +129,6 @@ function findProcess(comm) {
 // The X screen: when a window is mapped, and when it is painted (holds an interface, not one flat
 // colour). The same method as tests/package/start_time.py.
 
-function windowId(title) {
-  const r = spawnSync('xdotool', ['search', '--onlyvisible', '--name', `^${title}$`]);
-  const id = r.stdout.toString().trim().split('\n')[0];
-  return r.status === 0 && id ? id : null;
-}
 function colours(id) {
   const r = spawnSync('import', ['-window', id, '-format', '%k', 'info:']);
   return r.status === 0 ? Number(r.stdout.toString()) || 0 : 0;
@@ -542,7 +537,7 @@ async function main() {
         xdo('key', 'alt+Home');
         await sleep(500);
       }
-      // A folder is chosen with its path typed and Select clicked. Taken into the folder instead
+      // A folder is chosen with its path typed and Open clicked. Taken into the folder instead
       // (its path and Return), GTK would list and sort its 50,000 names on the main thread the
       // window draws from, and go on after the pick until the dialog is gone: a frame of 115-212 ms,
       // GTK's, not Satchel's. (Without a trailing "/", GTK's completion doesn't read the folder.)
@@ -553,13 +548,17 @@ async function main() {
       if (folder) {
         const id = windowId(title);
         const g = Object.fromEntries(spawnSync('xdotool', ['getwindowgeometry', '--shell', id]).stdout.toString().trim().split('\n').map((l) => l.split('=')));
-        // Select, at the dialog's bottom right.
+        // Open, at the dialog's bottom right.
         xdo('mousemove', '--window', id, String(Number(g.WIDTH) - 45), String(Number(g.HEIGHT) - 24), 'click', '1');
       } else {
         xdo('key', 'Return');
       }
       await waitFor(`the “${title}” dialog to close`, () => windowId(title) === null, 20_000).catch(async (e) => {
-        spawnSync('import', ['-window', 'root', path.join(shots, 'FAILED-dialog.png')]);
+        try {
+          grab('root', path.join(shots, 'FAILED-dialog.png'));
+        } catch {
+          // a picture for debugging only
+        }
         throw e;
       });
     }

@@ -19,3 +19,8 @@ export function paintsWithCpu(env = process.env) {
   if (set !== undefined) return set !== '0';
   return !['', '0', undefined].includes(env.LIBGL_ALWAYS_SOFTWARE) || !gpuPresent();
 }
+
+/** True when the app, painting with the CPU, still composites: only if the user asked for it. */
+export function composites(env = process.env) {
+  return env.WEBKIT_DISABLE_COMPOSITING_MODE === '0';
+}

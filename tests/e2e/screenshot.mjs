@@ -4,19 +4,24 @@
 
 import { spawnSync } from 'node:child_process';
 
-/** The app's main window (titled "Satchel"), or the whole screen when it can't be found. */
-function appWindow() {
-  const found = spawnSync('xdotool', ['search', '--onlyvisible', '--name', '^Satchel$'], { encoding: 'utf8' });
-  const ids = (found.stdout ?? '').split('\n').filter(Boolean);
-  return ids.at(-1) ?? 'root';
+/** The id of the visible X window titled exactly `title`, or null. */
+export function windowId(title) {
+  const r = spawnSync('xdotool', ['search', '--onlyvisible', '--name', `^${title}$`], { encoding: 'utf8' });
+  const id = (r.stdout ?? '').trim().split('\n')[0];
+  return r.status === 0 && id ? id : null;
+}
+
+/** Grabs an X window (an id, or "root" for the whole screen) into `file`. */
+export function grab(window, file) {
+  const r = spawnSync('import', ['-window', window, file], { stdio: 'ignore', timeout: 20_000 });
+  if (r.status !== 0) throw new Error(`could not grab the window into ${file}`);
 }
 
 /**
- * Saves the window to `file` once the page has painted what it shows now (a frame, then a task), so
- * a change made just before is in the picture.
+ * Saves the app's window (the whole screen when it can't be found) to `file` once the page has
+ * painted what it shows now (a frame, then a task), so a change made just before is in the picture.
  */
 export async function screenshot(browser, file) {
   await browser?.executeAsync((done) => requestAnimationFrame(() => setTimeout(done, 0))).catch(() => {});
-  const grab = spawnSync('import', ['-window', appWindow(), file], { stdio: 'ignore', timeout: 20_000 });
-  if (grab.status !== 0) throw new Error(`could not grab the window into ${file}`);
+  grab(windowId('Satchel') ?? 'root', file);
 }
