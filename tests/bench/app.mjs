@@ -49,7 +49,15 @@ const require = createRequire(path.join(root, 'tests/e2e/package.json'));
 const { remote } = await import(require.resolve('webdriverio'));
 
 const children = [];
-process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+// Each with what it started (tauri-driver starts WebKitWebDriver): a child spawned `detached`
+// leads a process group of its own, killed whole.
+process.on('exit', () => children.forEach((c) => {
+  try {
+    process.kill(-c.pid, 'SIGKILL');
+  } catch {
+    c.kill('SIGKILL');
+  }
+}));
 // Stopped from outside (Ctrl-C, a timeout), the exit handlers still run.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(1));
 const log = (...a) => console.error(...a);
@@ -441,7 +449,7 @@ async function main() {
   results.cliList = cliList;
   log(`  satchel ls: ${cliList.map((x) => `${x.seconds.toFixed(2)} s (garage CPU ${x.garageCpu.toFixed(2)} s)`).join(', ')}`);
 
-  const driver = spawn(tauriDriver, ['--port', String(DRIVER_PORT), '--native-port', String(DRIVER_PORT + 1)], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const driver = spawn(tauriDriver, ['--port', String(DRIVER_PORT), '--native-port', String(DRIVER_PORT + 1)], { env: { ...process.env, ...env }, stdio: 'ignore', detached: true });
   children.push(driver);
   await waitFor('tauri-driver', async () => (await fetch(`http://127.0.0.1:${DRIVER_PORT}/status`)).ok);
   const b = await remote({
