@@ -3,7 +3,8 @@
 
 Peers: `satchel cp --recursive` / `satchel cp`, `rclone copy --transfers 8`, `aws s3 cp` (CLI v1),
 boto3 download_file (TransferConfig 8 threads, 16 MiB parts). Before each timed run the dirty pages
-of the previous one are flushed (`sync`), so one client's writeback is not charged to the next; the
+of the previous one are flushed (`sync`), so one client's writeback is not charged to the next, and
+each run writes into a folder of its own, removed after the section, so neither is its removal; the
 order of the peers alternates from round to round. Medians of wall time, highest peak RSS.
 
 Usage: make bench-download   (or: tests/bench/download.py [--size-mib 1024] [--files 2000] [--rounds 3])
@@ -112,8 +113,11 @@ def main():
             for round_no in range(args.rounds):
                 order = names if round_no % 2 == 0 else list(reversed(names))
                 for name in order:
-                    dest = os.path.join(work, "dest")
-                    shutil.rmtree(dest, ignore_errors=True)
+                    # A folder of its own per run, all removed after the section: on ext4 without
+                    # a journal (this kind of VM's disk), a new file's inode is picked past those
+                    # deleted in the last minute, so 2,000 files removed just before made the
+                    # next client's creates scan them: a quarter of its CPU time (perf), and noise.
+                    dest = os.path.join(work, f"dest-{len(sections)}-{round_no}-{names.index(name)}")
                     os.makedirs(dest)
                     # Writeback of the previous run (and the removal) is not charged to this one.
                     subprocess.run(["sync"], check=True)
@@ -125,6 +129,9 @@ def main():
                     times[name].append(elapsed)
                     rss[name] = max(rss[name], peak)
                     print(f"  {label} round {round_no + 1}: {name}: {elapsed:.2f} s, {peak:.0f} MiB", file=sys.stderr)
+            for d in os.listdir(work):
+                if d.startswith("dest-"):
+                    shutil.rmtree(os.path.join(work, d), ignore_errors=True)
             rows = [{"name": n, "median": statistics.median(times[n]), "rss": rss[n], "times": times[n]} for n in names]
             fastest_peer = min((r["median"] for r in rows if not r["name"].startswith("satchel")), default=1.0)
             sections.append({"label": label, "total": total, "rows": rows, "fastest_peer": fastest_peer})
@@ -134,7 +141,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     lines = [f"Written by `make bench-download` (tests/bench/download.py): {os.cpu_count()} cores, garage on loopback. "
-             f"Medians of {args.rounds} rounds, the order of the peers alternating, dirty pages flushed (`sync`) before "
+             f"Medians of {args.rounds} rounds, the order of the peers alternating, each run into a new folder (the old ones removed after the section), dirty pages flushed (`sync`) before "
              "each timed run; peak RSS is the highest of the rounds (GNU time)."]
     for s in sections:
         lines.append(f"\n### Download {s['label']} from garage (loopback)\n")
