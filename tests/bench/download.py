@@ -4,7 +4,7 @@
 Peers: `satchel cp --recursive` / `satchel cp`, `rclone copy --transfers 8`, `aws s3 cp` (CLI v1),
 boto3 download_file (TransferConfig 8 threads, 16 MiB parts). Before each timed run the dirty pages
 of the previous one are flushed (`sync`), so one client's writeback is not charged to the next, and
-each run writes into a folder of its own, removed after the section, so neither is its removal; the
+the 2,000 small files of each run stay until the section ends, so neither is their removal; the
 order of the peers alternates from round to round. Medians of wall time, highest peak RSS.
 
 Usage: make bench-download   (or: tests/bench/download.py [--size-mib 1024] [--files 2000] [--rounds 3])
@@ -113,11 +113,16 @@ def main():
             for round_no in range(args.rounds):
                 order = names if round_no % 2 == 0 else list(reversed(names))
                 for name in order:
-                    # A folder of its own per run, all removed after the section: on ext4 without
-                    # a journal (this kind of VM's disk), a new file's inode is picked past those
-                    # deleted in the last minute, so 2,000 files removed just before made the
-                    # next client's creates scan them: a quarter of its CPU time (perf), and noise.
+                    # Many small files: a folder of its own per run, all removed after the section.
+                    # On ext4 without a journal (this kind of VM's disk), a new file's inode is
+                    # picked past those deleted in the last minute, so 2,000 files removed just
+                    # before made the next client's creates scan them: a quarter of its CPU time
+                    # (perf), and noise. One large file is removed at once: kept, a dozen of them
+                    # filled the page cache, and reclaiming it slowed every later run.
                     dest = os.path.join(work, f"dest-{len(sections)}-{round_no}-{names.index(name)}")
+                    shutil.rmtree(os.path.join(work, "dest-large"), ignore_errors=True)
+                    if prefix != "small/":
+                        dest = os.path.join(work, "dest-large")
                     os.makedirs(dest)
                     # Writeback of the previous run (and the removal) is not charged to this one.
                     subprocess.run(["sync"], check=True)
@@ -141,7 +146,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     lines = [f"Written by `make bench-download` (tests/bench/download.py): {os.cpu_count()} cores, garage on loopback. "
-             f"Medians of {args.rounds} rounds, the order of the peers alternating, each run into a new folder (the old ones removed after the section), dirty pages flushed (`sync`) before "
+             f"Medians of {args.rounds} rounds, the order of the peers alternating, the small files of each run kept until the section ends (see the script), dirty pages flushed (`sync`) before "
              "each timed run; peak RSS is the highest of the rounds (GNU time)."]
     for s in sections:
         lines.append(f"\n### Download {s['label']} from garage (loopback)\n")
