@@ -6,7 +6,7 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -647,6 +647,10 @@ async function main() {
     assert.equal(await (await byTestId(browser, 'upload-sheet-body')).isExisting(), false, 'a drag out let go over the window offered an upload');
     assert.equal(await (await byTestId(browser, 'drop-overlay')).isExisting(), false);
     assert.equal((await readFile(drops, 'utf8')).trim().split('\n').length, 1);
+    // Nor is the button let go there a click on the empty area: what was dragged stays selected.
+    for (const key of ['readme.txt', '2024-archive/']) {
+      assert.equal(await (await objectRow(key)).getAttribute('aria-selected'), 'true', `${key} still selected after the drag`);
+    }
     await screenshot(browser, path.join(shots, 'drag-out.png'));
     target.killedOnPurpose = true;
     target.kill();
@@ -1104,6 +1108,9 @@ async function main() {
   const failed = results.filter((r) => !r.ok);
   console.log(`\n${results.length - failed.length} passed, ${failed.length} failed; screenshots in ${path.relative(root, shots)}/`);
   console.log(`${audited.length} screens audited with axe-core: ${audited.filter((a) => a.violations === 0).length} with no serious or critical violation`);
+  // The app's home (its settings, logs and downloads, ~100 MB) is kept for a failed run to read.
+  if (failed.length) console.log(`the app's home, with its logs: ${home}`);
+  else rmSync(home, { recursive: true, force: true });
   process.exit(failed.length ? 1 : 0);
 }
 

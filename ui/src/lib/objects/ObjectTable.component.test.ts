@@ -132,9 +132,15 @@ describe('ObjectTable', () => {
     pointer(cell(2), 'pointermove', 100, 130);
     expect(ondragout).toHaveBeenCalledTimes(1);
 
-    // A row in a larger selection carries the whole selection, in the table's order.
-    await fireEvent.click(cell(5), { ctrlKey: true });
-    await fireEvent.click(cell(1), { ctrlKey: true });
+    // A row in a larger selection carries the whole selection, in the table's order. (A click
+    // comes after its press, which tells it from the release that ends a drag.)
+    const click = async (el: Element, init: MouseEventInit) => {
+      pointer(el, 'pointerdown', 10, 10, init);
+      pointer(el, 'pointerup', 10, 10, { ...init, buttons: 0 });
+      await fireEvent.click(el, init);
+    };
+    await click(cell(5), { ctrlKey: true });
+    await click(cell(1), { ctrlKey: true });
     pointer(cell(5), 'pointerdown', 10, 10);
     pointer(cell(5), 'pointermove', 30, 10);
     expect(ondragout).toHaveBeenLastCalledWith([key(1), key(2), key(5)]);
@@ -146,6 +152,27 @@ describe('ObjectTable', () => {
     pointer(cell(7), 'pointermove', 40, 10, { buttons: 0 });
     pointer(cell(7), 'pointermove', 60, 10);
     expect(ondragout).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps the dragged selection when the drag ends over the empty area, which a click there clears', async () => {
+    const ondragout = vi.fn();
+    render(ObjectTable, {
+      props: { rows: rows.slice(0, 5), selection: NO_SELECTION, sort: DEFAULT_SORT, skeleton: false, location: 'raw/', label: 'Contents of raw/', onsort: vi.fn(), onopen: vi.fn(), oncontextmenu: vi.fn(), ondragout },
+    });
+    const grid = screen.getByTestId('object-table');
+    const pointer = (el: Element, type: string, x: number, y: number, init: MouseEventInit = {}) =>
+      el.dispatchEvent(new MouseEvent(type, { bubbles: true, clientX: x, clientY: y, button: 0, buttons: 1, ...init }));
+    const cell = domRows()[3].querySelector('.cell')!;
+    pointer(cell, 'pointerdown', 100, 100);
+    pointer(cell, 'pointermove', 100, 130);
+    expect(ondragout).toHaveBeenLastCalledWith([key(3)]);
+    // The native drag ends over the grid's empty area: the button's release lands there as a click.
+    await fireEvent.click(grid);
+    expect(selectedKeys()).toEqual([key(3)]);
+    // A real click there afterwards clears, as ever.
+    pointer(grid, 'pointerdown', 300, 400);
+    await fireEvent.click(grid);
+    expect(selectedKeys()).toEqual([]);
   });
 
   it('sorts from the column headers and says how it is sorted', async () => {
