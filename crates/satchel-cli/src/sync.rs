@@ -131,7 +131,7 @@ async fn down(engine: &Satchel, conn: &Connection, args: &SyncArgs, filter: &Syn
     let s3 = engine.bucket_client(conn, &bucket).await?;
     let cancel = crate::cancel_on_ctrl_c();
     let dest = Destination::at(std::path::Path::new(&args.dst))?;
-    let plan = plan_down(&s3, &bucket, &prefix, &dest, filter, compare(args), &cancel).await?;
+    let plan = plan_down(&s3, &bucket, &prefix, &dest, filter, compare(args), engine.resume_for(conn).as_ref(), &cancel).await?;
     if args.dry_run {
         show_plan(&plan, args.delete, json);
         return Ok(None);

@@ -1288,6 +1288,67 @@ async fn file_times_on(s: &satchel_harness::S3Server) {
     assert_eq!(stdout_json(&o)["sent"], 0, "{}", String::from_utf8_lossy(&o.stdout));
 }
 
+/// A sync down asks nothing per object for files this machine sent or fetched itself: after a
+/// sync up, syncing the prefix back down into the same folder, and after a download, syncing again,
+/// sends no HEAD (the journal knows each file holds its object's version). An object rewritten
+/// since by another client (another ETag) is asked about and fetched, and a file changed locally
+/// is not taken for the one recorded. Multi-threaded: the proxy serves while the CLI runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_down_of_what_this_machine_sent_or_fetched_asks_nothing_per_object() {
+    use std::time::{Duration, UNIX_EPOCH};
+    let g = &garage().server;
+    let bucket = unique("known");
+    g.create_bucket(&bucket).await;
+    let proxy = satchel_harness::proxy::FaultProxy::start(g).await;
+    let through = proxy.server();
+    let home = tempfile::tempdir().unwrap();
+    let (up, down) = (home.path().join("up"), home.path().join("down"));
+    std::fs::create_dir_all(up.join("sub")).unwrap();
+    for (name, body) in [("a.txt", "alpha"), ("b.txt", "bravo"), ("sub/c.txt", "charlie")] {
+        std::fs::write(up.join(name), body).unwrap();
+        set_mtime(&up.join(name), UNIX_EPOCH + Duration::from_secs(1_600_000_000));
+    }
+    let prefix = format!("s3://{bucket}/p/");
+    let sync = |from: &str, to: &str| {
+        let o = on_server(home.path(), &through, "sync", &[from, to, "--json"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let r = stdout_json(&o);
+        (r["sent"].as_u64().unwrap(), r["unchanged"].as_u64().unwrap())
+    };
+    // The objects asked about (HEAD of a key, not of the bucket) since the log was `from` long.
+    let asked = |from: usize| -> Vec<String> { proxy.log().split_off(from).into_iter().filter(|l| l.starts_with(&format!("HEAD /{bucket}/p/"))).collect() };
+    assert_eq!(sync(up.to_str().unwrap(), &prefix), (3, 0));
+
+    // Back down into the folder it came from, named another way: nothing sent, nothing asked.
+    let from = proxy.log().len();
+    let same_folder = format!("{}/./", up.display());
+    assert_eq!(sync(&prefix, &same_folder), (0, 3));
+    assert_eq!(asked(from), Vec::<String>::new());
+
+    // Into a new folder: fetched; then again: nothing sent, nothing asked.
+    assert_eq!(sync(&prefix, down.to_str().unwrap()), (3, 0));
+    let from = proxy.log().len();
+    assert_eq!(sync(&prefix, down.to_str().unwrap()), (0, 3));
+    assert_eq!(asked(from), Vec::<String>::new());
+
+    // Rewritten by another client with the same size, a second after: asked about, and fetched.
+    std::thread::sleep(Duration::from_millis(1100));
+    g.client().put_object().bucket(&bucket).key("p/a.txt").body(b"ALPHA".to_vec().into()).send().await.unwrap();
+    // And a file changed here to other bytes of the same size, kept at its old time but not
+    // its old change: the record (size and time to the nanosecond) no longer vouches for it.
+    std::fs::write(down.join("b.txt"), "BRAVO").unwrap();
+    set_mtime(&down.join("b.txt"), UNIX_EPOCH + Duration::new(1_600_000_000, 1));
+    let from = proxy.log().len();
+    assert_eq!(sync(&prefix, down.to_str().unwrap()), (1, 2));
+    assert_eq!(std::fs::read_to_string(down.join("a.txt")).unwrap(), "ALPHA");
+    // b.txt is asked about too and left (its object keeps the file's time, the same to the
+    // second, the time rule's precision); c.txt is not asked about.
+    let asked = asked(from);
+    assert_eq!(asked.len(), 2, "{asked:#?}");
+    assert!(asked.iter().any(|l| l.contains("/p/a.txt")) && asked.iter().any(|l| l.contains("/p/b.txt")), "{asked:#?}");
+    assert_eq!(std::fs::read_to_string(down.join("b.txt")).unwrap(), "BRAVO");
+}
+
 #[tokio::test]
 async fn file_times_survive_a_round_trip_on_moto_and_garage() {
     file_times_on(moto()).await;

@@ -10,6 +10,10 @@
 //! twice; an owner whose process is gone or whose heartbeat stopped no longer counts. A damaged
 //! journal is set aside and a locked one is left alone: uploads then work without resume.
 //!
+//! Files known to hold an object's bytes are kept too (`same_bytes`): after a download, an upload
+//! or a comparison, the key, the local path, the object's ETag and the file's size and time. A
+//! sync down then tells an object it wrote or read from the file beside it without asking for it.
+//!
 //! Large downloads are journalled the same way: the version being fetched (its ETag), the
 //! temporary file beside the target, and each range written to it with its CRC, so a download cut
 //! short by a kill, a crash or a pause fetches only the ranges it lacks.
@@ -43,16 +47,50 @@ pub struct FileStamp {
 
 impl FileStamp {
     pub fn of(path: &Path) -> std::io::Result<FileStamp> {
-        let meta = std::fs::metadata(path)?;
+        Ok(FileStamp::of_metadata(&std::fs::metadata(path)?))
+    }
+
+    pub fn of_metadata(meta: &std::fs::Metadata) -> FileStamp {
         let modified_ns = meta
             .modified()
             .ok()
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map(|d| d.as_nanos() as i64)
             .unwrap_or(0);
-        Ok(FileStamp { size: meta.len(), modified_ns })
+        FileStamp { size: meta.len(), modified_ns }
     }
 }
+
+/// A local file that holds the bytes of an object version (see [`Journal::same_bytes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SameBytes {
+    pub key: String,
+    pub path: PathBuf,
+    pub etag: String,
+    pub stamp: FileStamp,
+}
+
+impl SameBytes {
+    /// `path` as it is now, holding the version of `key` with this ETag; None when it can't be read.
+    pub fn now(key: &str, path: &Path, etag: &str) -> Option<SameBytes> {
+        let stamp = FileStamp::of(path).ok()?;
+        Some(SameBytes { key: key.to_string(), path: path.to_path_buf(), etag: etag.to_string(), stamp })
+    }
+}
+
+/// A file's path as `same_bytes` keeps it: absolute, so a folder named "data" in one command
+/// and "./data" in the next is one folder.
+pub fn same_path(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// An ETag without its quotes: listings and answers don't always agree on them.
+pub fn bare_etag(etag: &str) -> &str {
+    etag.trim_matches('"')
+}
+
+/// How long a file's record is kept without being seen again.
+const SAME_BYTES_KEPT_MS: i64 = 183 * 24 * 3600 * 1000;
 
 /// A part the storage acknowledged.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,6 +223,17 @@ CREATE TABLE IF NOT EXISTS batch_files (
     size INTEGER NOT NULL,
     modified_ns INTEGER NOT NULL,
     PRIMARY KEY (batch, path, key)
+);
+CREATE TABLE IF NOT EXISTS same_bytes (
+    storage TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    key TEXT NOT NULL,
+    path BLOB NOT NULL,
+    etag TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    modified_ns INTEGER NOT NULL,
+    seen INTEGER NOT NULL,
+    PRIMARY KEY (storage, bucket, key, path)
 );
 CREATE TABLE IF NOT EXISTS downloads (
     id INTEGER PRIMARY KEY,
@@ -510,6 +559,44 @@ impl Journal {
         })
     }
 
+    /// Records files that hold the bytes of the object version with this ETag, as each file is
+    /// now; one transaction for all (a row each would cost a download of 2,000 small files more
+    /// than its disk). Rows not seen for half a year go at the same time.
+    pub fn same_bytes(&self, storage: &str, bucket: &str, files: &[SameBytes]) -> Result<()> {
+        if files.is_empty() {
+            return Ok(());
+        }
+        let now = now_ms();
+        self.with(|db| {
+            let tx = db.unchecked_transaction()?;
+            {
+                let mut put = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO same_bytes (storage, bucket, key, path, etag, size, modified_ns, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?;
+                for f in files {
+                    put.execute(params![storage, bucket, f.key, path_bytes(&same_path(&f.path)), bare_etag(&f.etag), f.stamp.size as i64, f.stamp.modified_ns, now])?;
+                }
+            }
+            tx.execute("DELETE FROM same_bytes WHERE seen < ?1", [now - SAME_BYTES_KEPT_MS])?;
+            tx.commit()
+        })
+    }
+
+    /// What is known of the keys below `prefix`: (key, path) to the ETag and the file's stamp
+    /// then. Paths are absolute: look them up through [`same_path`].
+    pub fn known_same(&self, storage: &str, bucket: &str, prefix: &str) -> Result<std::collections::HashMap<(String, PathBuf), (String, FileStamp)>> {
+        self.with(|db| {
+            let mut q = db.prepare(
+                "SELECT key, path, etag, size, modified_ns FROM same_bytes WHERE storage = ?1 AND bucket = ?2 AND substr(key, 1, length(?3)) = ?3",
+            )?;
+            let rows = q.query_map(params![storage, bucket, prefix], |r| {
+                let stamp = FileStamp { size: r.get::<_, i64>(3)? as u64, modified_ns: r.get(4)? };
+                Ok(((r.get(0)?, path_from_bytes(r.get(1)?)), (r.get(2)?, stamp)))
+            })?;
+            rows.collect()
+        })
+    }
+
     /// Forgets a run that finished everything.
     pub fn forget_batch(&self, batch: &str) -> Result<()> {
         self.with(|db| db.execute("DELETE FROM batch_files WHERE batch = ?1", [batch]).map(drop))
@@ -657,6 +744,28 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_known_to_hold_an_object_are_found_by_prefix_with_their_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::open(&dir.path().join("journal.db")).unwrap();
+        let stamp = FileStamp { size: 5, modified_ns: 1_600_000_000_123_456_789 };
+        let file = |key: &str, path: &str, etag: &str| SameBytes { key: key.into(), path: PathBuf::from(path), etag: etag.into(), stamp };
+        j.same_bytes("garage", "b", &[file("p/a.txt", "/d/a.txt", "\"e1\""), file("q/b.txt", "/d/b.txt", "e2")]).unwrap();
+        j.same_bytes("aws", "b", &[file("p/a.txt", "/d/a.txt", "e3")]).unwrap();
+        let known = j.known_same("garage", "b", "p/").unwrap();
+        assert_eq!(known.len(), 1, "{known:?}");
+        assert_eq!(known[&("p/a.txt".to_string(), PathBuf::from("/d/a.txt"))], ("e1".to_string(), stamp), "kept without quotes");
+        // Recorded again: the newer record replaces the older.
+        j.same_bytes("garage", "b", &[file("p/a.txt", "/d/a.txt", "e4")]).unwrap();
+        assert_eq!(j.known_same("garage", "b", "").unwrap().len(), 2);
+        assert_eq!(j.known_same("garage", "b", "p/").unwrap()[&("p/a.txt".to_string(), PathBuf::from("/d/a.txt"))].0, "e4");
+        // A relative path is kept as the absolute one it names.
+        j.same_bytes("garage", "b", &[file("p/r.txt", "rel/r.txt", "e5")]).unwrap();
+        let abs = std::env::current_dir().unwrap().join("rel/r.txt");
+        assert!(j.known_same("garage", "b", "p/").unwrap().contains_key(&("p/r.txt".to_string(), abs.clone())));
+        assert_eq!(same_path(Path::new("rel/./r.txt")), abs);
+    }
 
     fn target(key: &str) -> TransferTarget {
         TransferTarget { storage: "c".into(), bucket: "b".into(), key: key.into(), path: PathBuf::from("/data/ü file.bin") }

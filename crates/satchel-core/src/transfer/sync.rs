@@ -6,7 +6,9 @@
 //! rclone does) and downloads give it back to the file, so a downloaded file is older than its
 //! object: an object written after the file is asked for the time it keeps (one HEAD each, only for
 //! those), and is unchanged when that is the file's. An object that keeps no time gives the file
-//! its own last-modified time instead, so it is never asked twice. With `delete`, what the source
+//! its own last-modified time instead, so it is never asked twice. Neither is one the journal
+//! records the file beside it as holding (same ETag, file unchanged since): what this machine
+//! downloaded, uploaded or found the same before. With `delete`, what the source
 //! no longer has is removed. Rerunning an interrupted sync sends only what is still missing or different. Compared by checksum instead
 //! (`Compare::Checksum`), files of the same size are read and hashed to what the object's MD5 ETag or
 //! its checksums say (as `rclone --checksum`): times are ignored, and an object nothing covers
@@ -22,6 +24,7 @@ use tokio_util::sync::CancellationToken;
 use super::download::fetch::content_check;
 use super::download::verify::file_matches;
 use super::download::{local_path, Destination};
+use super::journal::{bare_etag, same_path, FileStamp, Resume, SameBytes};
 use super::mtime;
 use super::plan::{plan, UploadItem};
 use crate::connect::client::S3;
@@ -208,8 +211,24 @@ pub async fn plan_up(dir: &Path, s3: &S3, bucket: &str, prefix: &str, filter: &S
 }
 
 /// What to download so the folder `dir` matches `bucket/prefix`.
-pub async fn plan_down(s3: &S3, bucket: &str, prefix: &str, dest: &Destination, filter: &SyncFilter, compare: Compare, cancel: &CancellationToken) -> Result<SyncPlan> {
+///
+/// With a journal (`known`), an object written after its file is not asked for when the file is
+/// recorded as holding that very version (same ETag) and is unchanged since (same size and time):
+/// what this machine downloaded or uploaded itself, or found the same before.
+#[allow(clippy::too_many_arguments)]
+pub async fn plan_down(
+    s3: &S3,
+    bucket: &str,
+    prefix: &str,
+    dest: &Destination,
+    filter: &SyncFilter,
+    compare: Compare,
+    known: Option<&Resume>,
+    cancel: &CancellationToken,
+) -> Result<SyncPlan> {
     let remote = remote_objects(s3, bucket, prefix, cancel).await?;
+    // Unreadable is the same as nothing known: the objects are asked for, as without a journal.
+    let same_before = known.and_then(|r| r.journal.known_same(&r.storage, bucket, prefix).inspect_err(|e| tracing::warn!(error = %e.message, "transfer journal")).ok()).unwrap_or_default();
     let mut sync = SyncPlan::default();
     let mut same_size = Vec::new();
     let mut written_since = Vec::new();
@@ -241,6 +260,14 @@ pub async fn plan_down(s3: &S3, bucket: &str, prefix: &str, dest: &Destination, 
             },
         };
         let etag = r.etag.clone();
+        let recorded = |m: &std::fs::Metadata| {
+            let (Some(listed), Some((etag, stamp))) = (&r.etag, same_before.get(&(key.clone(), same_path(&path)))) else { return false };
+            bare_etag(listed) == bare_etag(etag) && FileStamp::of_metadata(m) == *stamp
+        };
+        let reason = match (reason, &local) {
+            (Some(SyncReason::Newer), Some(m)) if compare == Compare::Time && recorded(m) => None,
+            _ => reason,
+        };
         let entry = SyncEntry { key, path, size: r.size, reason: reason.unwrap_or(SyncReason::Newer), remote: Some((r.etag, r.modified)) };
         match (reason, &compare) {
             (None | Some(SyncReason::Newer), Compare::Checksum) => same_size.push((entry, reason, etag)),
@@ -249,7 +276,12 @@ pub async fn plan_down(s3: &S3, bucket: &str, prefix: &str, dest: &Destination, 
             (None, _) => sync.unchanged += 1,
         }
     }
-    by_stored_time(s3, bucket, written_since, &mut sync, cancel).await?;
+    let found_same = by_stored_time(s3, bucket, written_since, &mut sync, cancel).await?;
+    if let Some(r) = known {
+        if let Err(e) = r.journal.same_bytes(&r.storage, bucket, &found_same) {
+            tracing::warn!(error = %e.message, "transfer journal");
+        }
+    }
     // Last: it puts what is sent back in key order, after both settled theirs out of order.
     by_content(s3, bucket, same_size, &mut sync, cancel).await?;
     // Local files the prefix no longer has (links are never followed, nor removed).
@@ -311,8 +343,9 @@ const ASKING: usize = 32;
 /// file the time the object keeps (`mtime`, the time of the file it was uploaded from), which is
 /// older than the object itself: such an object is still that file when its kept time is the
 /// file's, to the second. Each is asked with a HEAD (only these: the listing settles the rest).
-/// One that keeps no time, or another time, is sent.
-async fn by_stored_time(s3: &S3, bucket: &str, pairs: Vec<(SyncEntry, Option<SystemTime>)>, sync: &mut SyncPlan, cancel: &CancellationToken) -> Result<()> {
+/// One that keeps no time, or another time, is sent. Returns the files found the same, to record.
+async fn by_stored_time(s3: &S3, bucket: &str, pairs: Vec<(SyncEntry, Option<SystemTime>)>, sync: &mut SyncPlan, cancel: &CancellationToken) -> Result<Vec<SameBytes>> {
+    let mut same_files = Vec::new();
     let ask = |(entry, local): (SyncEntry, Option<SystemTime>)| {
         let (s3, bucket) = (s3.clone(), bucket.to_string());
         async move {
@@ -323,10 +356,16 @@ async fn by_stored_time(s3: &S3, bucket: &str, pairs: Vec<(SyncEntry, Option<Sys
         }
     };
     at_most(ASKING, pairs, ask, cancel, |(entry, same)| match same {
-        true => sync.unchanged += 1,
+        true => {
+            sync.unchanged += 1;
+            if let Some((Some(etag), _)) = &entry.remote {
+                same_files.extend(SameBytes::now(&entry.key, &entry.path, etag));
+            }
+        }
         false => sync.send.push(entry),
     })
-    .await
+    .await?;
+    Ok(same_files)
 }
 
 /// Runs `work` over `items`, `limit` at a time, handing each answer to `done` as it comes. Answers

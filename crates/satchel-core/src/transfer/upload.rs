@@ -30,7 +30,7 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 
 use super::checksum::Checksum;
-use super::journal::{FileStamp, Resume};
+use super::journal::{FileStamp, Resume, SameBytes};
 use super::parts::{part_size_for, DEFAULT_PART, MIB};
 use super::plan::UploadItem;
 use super::progress::{Tally, TransferProgress};
@@ -224,6 +224,8 @@ struct Shared {
 struct FileOutcome {
     resumed_bytes: u64,
     restarted: bool,
+    /// The object's ETag as the storage answered, and the file as it was read.
+    written: Option<(String, FileStamp)>,
 }
 
 impl Shared {
@@ -286,6 +288,8 @@ pub async fn upload(
     let files = Arc::new(Semaphore::new(concurrency * 2));
     let mut report = UploadReport { already_sent, ..UploadReport::default() };
     let mut tasks = tokio::task::JoinSet::new();
+    // Files the storage now holds, recorded for the next sync's comparison.
+    let mut written = Vec::new();
     let mut waiting = items.into_iter();
     for item in waiting.by_ref() {
         let permit = tokio::select! {
@@ -307,19 +311,22 @@ pub async fn upload(
             (item, r)
         });
         while let Some(done) = tasks.try_join_next() {
-            settle(done, &shared, &mut report);
+            settle(done, &shared, &mut report, &mut written);
             progress(&shared.tally.snapshot());
         }
     }
     report.unfinished.extend(waiting);
     while let Some(done) = tasks.join_next().await {
-        settle(done, &shared, &mut report);
+        settle(done, &shared, &mut report, &mut written);
         progress(&shared.tally.snapshot());
     }
     report.cancelled = control.token().is_cancelled() && !control.is_paused();
     report.paused = control.is_paused();
     report.checksum = shared.checksum().name().to_string();
     report.failed.sort_by(|a, b| a.key.cmp(&b.key));
+    if let Some(r) = &opts.resume {
+        log_journal(r.journal.same_bytes(&r.storage, &shared.bucket, &written));
+    }
     if let (Some(r), Some(batch)) = (&opts.resume, &opts.batch) {
         if report.unfinished.is_empty() && report.failed.is_empty() && !report.paused && !report.cancelled {
             log_journal(r.journal.forget_batch(batch));
@@ -368,9 +375,13 @@ fn settle(
     done: std::result::Result<(UploadItem, Result<FileOutcome>), tokio::task::JoinError>,
     shared: &Shared,
     report: &mut UploadReport,
+    written: &mut Vec<SameBytes>,
 ) {
     match done {
         Ok((item, Ok(outcome))) => {
+            if let Some((etag, stamp)) = outcome.written {
+                written.push(SameBytes { key: item.key.clone(), path: item.path.clone(), etag, stamp });
+            }
             report.files += 1;
             report.bytes += item.size;
             report.resumed_bytes += outcome.resumed_bytes;
@@ -539,9 +550,9 @@ async fn upload_one(shared: &Arc<Shared>, item: &UploadItem, checksum: Checksum)
     })
     .await;
     body.recycle(shared);
-    sent?;
+    let out = sent?;
     shared.tally.add_bytes(&item.key, item.size);
-    Ok(FileOutcome::default())
+    Ok(FileOutcome { written: out.e_tag().map(|etag| (etag.to_string(), stamp)), ..FileOutcome::default() })
 }
 
 /// The file's modification time as the object's `mtime` metadata (see `mtime.rs`).

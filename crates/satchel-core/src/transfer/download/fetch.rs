@@ -58,6 +58,8 @@ pub(super) struct Fetched {
     pub resumed: u64,
     /// An interrupted download of an older version was dropped, and this one started over.
     pub restarted: bool,
+    /// The ETag of the version written (the one planned, or the newer one fetched after a change).
+    pub etag: Option<String>,
 }
 
 /// Why a range stopped.
@@ -105,7 +107,7 @@ pub(super) async fn download_one(
         let sent = AtomicU64::new(0);
         let with = keyed.as_ref().unwrap_or(s3);
         let stop = match fetch_whole(with, bucket, &plan.key, plan.version.as_deref(), path, (size, etag.as_deref(), modified), resume, slots, &sent, tally, cancel).await {
-            Ok(w) => return Ok(Fetched { size, changed: changes > 0, verified: w.verified, resumed: w.resumed, restarted: w.restarted }),
+            Ok(w) => return Ok(Fetched { size, changed: changes > 0, verified: w.verified, resumed: w.resumed, restarted: w.restarted, etag }),
             Err(Stop::Failed(e)) => return Err(e),
             Err(Stop::KeyNeeded) => {
                 let key = s3.customer_keys.opening(s3, bucket, &plan.key, plan.version.as_deref()).await?;

@@ -20,7 +20,7 @@ use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, KeyFailure, Result};
 use crate::objects;
 use crate::transfer::progress::{Tally, TransferProgress, PROGRESS_EVERY};
-use crate::transfer::journal::{Resume, HEARTBEAT};
+use crate::transfer::journal::{Resume, SameBytes, HEARTBEAT};
 use fetch::{download_one, Fetched, Planned};
 pub use place::{local_path, Destination, Folding, NameRules};
 use place::{collides, create_folder, settle_target, walk_parent};
@@ -347,6 +347,8 @@ async fn run(
     let open_files = Arc::new(Semaphore::new(2 * CONCURRENCY));
     let mut tasks = tokio::task::JoinSet::new();
     let mut left = Vec::new();
+    // Files now holding their object's current version, recorded for the next sync's comparison.
+    let mut written = Vec::new();
     let mut waiting = plan.into_iter();
     let mut tick = tokio::time::interval(PROGRESS_EVERY);
     // Other processes see this one's journalled downloads as running, not interrupted.
@@ -381,14 +383,14 @@ async fn run(
             (planned, r)
         });
         while let Some(done) = tasks.try_join_next() {
-            settle(done, &mut report, &mut left);
+            settle(done, &mut report, &mut left, &mut written);
         }
     }
     left.extend(waiting);
     loop {
         tokio::select! {
             done = tasks.join_next() => match done {
-                Some(done) => settle(done, &mut report, &mut left),
+                Some(done) => settle(done, &mut report, &mut left, &mut written),
                 None => break,
             },
             _ = tick.tick() => progress(&tally.snapshot()),
@@ -397,15 +399,24 @@ async fn run(
     }
     progress(&tally.snapshot());
     report.cancelled = cancel.is_cancelled();
+    if let Some(r) = resume {
+        if let Err(e) = r.journal.same_bytes(&r.storage, bucket, &written) {
+            tracing::warn!(error = %e.message, "transfer journal: the files written are not recorded");
+        }
+    }
     Ok((report, left))
 }
 
 type Done = std::result::Result<(Planned, Result<Fetched>), tokio::task::JoinError>;
 
-/// Adds a finished file to the report; one that failed or was stopped goes to `left`.
-fn settle(done: Done, report: &mut DownloadReport, left: &mut Vec<Planned>) {
+/// Adds a finished file to the report (and to `written`, as it is on the disk now); one that
+/// failed or was stopped goes to `left`.
+fn settle(done: Done, report: &mut DownloadReport, left: &mut Vec<Planned>, written: &mut Vec<SameBytes>) {
     match done {
         Ok((planned, Ok(fetched))) => {
+            if let (None, Some(etag)) = (&planned.version, &fetched.etag) {
+                written.extend(SameBytes::now(&planned.key, &planned.path, etag));
+            }
             report.files += 1;
             report.bytes += fetched.size;
             if fetched.changed {

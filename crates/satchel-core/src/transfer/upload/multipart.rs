@@ -46,11 +46,11 @@ pub(super) async fn upload_multipart(shared: &Arc<Shared>, item: &UploadItem, pa
         h.abort();
     }
     match finished {
-        Ok(()) => {
+        Ok(etag) => {
             if let (Some(r), Some(id)) = (&shared.opts.resume, start.entry) {
                 log_journal(r.journal.forget(id));
             }
-            Ok(FileOutcome { resumed_bytes: start.resumed_bytes, restarted: start.restarted })
+            Ok(FileOutcome { resumed_bytes: start.resumed_bytes, restarted: start.restarted, written: etag.map(|etag| (etag, stamp)) })
         }
         // Paused: the upload and its journal entry stay, to resume here or in another Satchel.
         Err(e) if e.code == ErrorCode::Cancelled && shared.control.is_paused() && start.entry.is_some() => {
@@ -399,7 +399,8 @@ impl http_body::Body for HashingBody {
     }
 }
 
-async fn complete(shared: &Shared, item: &UploadItem, upload_id: &str, parts: Vec<CompletedPart>, stamp: FileStamp, checksum: Checksum) -> Result<()> {
+/// Completes the upload; Ok with the object's ETag where the storage said it.
+async fn complete(shared: &Shared, item: &UploadItem, upload_id: &str, parts: Vec<CompletedPart>, stamp: FileStamp, checksum: Checksum) -> Result<Option<String>> {
     // A file written to while it was read would be stored as a mix of old and new bytes.
     unchanged_since(item, stamp)?;
     let s3 = shared.client(checksum);
@@ -424,7 +425,7 @@ async fn complete(shared: &Shared, item: &UploadItem, upload_id: &str, parts: Ve
     })
     .await;
     match done {
-        Ok(_) => Ok(()),
+        Ok(out) => Ok(out.e_tag().map(str::to_string)),
         // A first Complete that the storage carried out but whose answer was lost: the retry
         // finds no upload. The object itself says whether it is the one just sent.
         Err(e) if retried.load(std::sync::atomic::Ordering::Relaxed) && e.detail.as_deref().is_some_and(|d| d.contains("NoSuchUpload")) => {
@@ -432,7 +433,7 @@ async fn complete(shared: &Shared, item: &UploadItem, upload_id: &str, parts: Ve
             match head {
                 Ok(h) if expected.matches(h.content_length().unwrap_or(-1), h.e_tag()) => {
                     tracing::info!(key = %item.key, "Complete was retried and found done; the object is the one sent");
-                    Ok(())
+                    Ok(h.e_tag().map(str::to_string))
                 }
                 _ => Err(e),
             }
