@@ -134,11 +134,12 @@ def main():
     print(table)
     if not args.no_report:
         write_report_section("sync", "## Sync\n\n" + table + "\n\nEach cell: seconds (vs the fastest other tool, peak RSS). "
-                             "\"Down what it sent up\": each tool syncs its own upload back into the folder it came from. The objects "
-                             "are newer than the files and of the same size, so satchel and rclone ask each object for the time they "
-                             "kept on upload (a HEAD each). The AWS CLI compares sizes and times only: it fetches a same-size file "
-                             "only when the local copy is newer than the object, so it asks nothing per object (and would keep a file "
-                             "whose object was replaced by another of the same size).")
+                             "\"Down what it sent up\": each tool's upload synced down to a new folder once, then again, timed, with "
+                             "nothing changed. The objects are newer than the files written from them and of the same size: rclone asks "
+                             "each object for the time it kept on upload (a HEAD each); satchel asks nothing for a file its journal records "
+                             "as holding that object (the same ETag, the file unchanged since). The AWS CLI compares sizes and times only: "
+                             "it fetches a same-size file only when the local copy is newer than the object, so it asks nothing per object "
+                             "(and would keep a file whose object was replaced by another of the same size).")
 
 
 if __name__ == "__main__":
