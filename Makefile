@@ -27,7 +27,12 @@ deps:
 test-deps: deps
 	.ci/deps venv e2e tauri-driver garage dist windows
 
-ui-build:
+# The window's files, built again only when a source of theirs changed: rewritten, they make cargo
+# embed them anew and relink the app (minutes) for nothing, as each bench target once did.
+UI_SOURCES := $(shell find ui/src -type f) $(wildcard ui/index.html ui/package.json ui/package-lock.json ui/svelte.config.js ui/tsconfig.json ui/vite.config.ts)
+ui-build: ui/dist/index.html
+
+ui/dist/index.html: $(UI_SOURCES)
 	cd ui && npm run build
 
 # A debug binary that embeds ui/dist: quick to build, and what the end-to-end tests drive.
