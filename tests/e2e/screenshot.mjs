@@ -11,10 +11,23 @@ export function windowId(title) {
   return r.status === 0 && id ? id : null;
 }
 
-/** Grabs an X window (an id, or "root" for the whole screen) into `file`. */
+/**
+ * Grabs an X window (an id, or "root" for the whole screen) into `file`: the screen's pixels where
+ * the window is. Asked for a window's own pixels, X leaves the parts another window covers (a
+ * native dialog, the end-to-end drop target) undefined, and they came out black.
+ */
 export function grab(window, file) {
-  const r = spawnSync('import', ['-window', window, file], { stdio: 'ignore', timeout: 20_000 });
+  const crop = window === 'root' ? [] : ['-crop', geometry(window), '+repage'];
+  const r = spawnSync('import', ['-window', 'root', ...crop, file], { stdio: 'ignore', timeout: 20_000 });
   if (r.status !== 0) throw new Error(`could not grab the window into ${file}`);
+}
+
+/** Where a window is on the screen, as ImageMagick's WxH+X+Y. */
+function geometry(window) {
+  const r = spawnSync('xdotool', ['getwindowgeometry', '--shell', window], { encoding: 'utf8' });
+  const v = Object.fromEntries((r.stdout ?? '').trim().split('\n').map((line) => line.split('=')));
+  if (r.status !== 0 || !v.WIDTH) throw new Error(`no geometry for window ${window}`);
+  return `${v.WIDTH}x${v.HEIGHT}+${v.X}+${v.Y}`;
 }
 
 /**
