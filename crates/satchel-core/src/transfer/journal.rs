@@ -91,6 +91,8 @@ pub fn bare_etag(etag: &str) -> &str {
 
 /// How long a file's record is kept without being seen again.
 const SAME_BYTES_KEPT_MS: i64 = 183 * 24 * 3600 * 1000;
+/// How old a record's sighting may be before asking for it counts as seeing it again.
+const SAME_BYTES_REFRESH_MS: i64 = 30 * 24 * 3600 * 1000;
 
 /// A part the storage acknowledged.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -583,9 +585,16 @@ impl Journal {
     }
 
     /// What is known of the keys below `prefix`: (key, path) to the ETag and the file's stamp
-    /// then. Paths are absolute: look them up through [`same_path`].
+    /// then. Paths are absolute: look them up through [`same_path`]. Asking counts as seeing them:
+    /// a folder synced down unchanged week after week keeps its records (refreshed at most once
+    /// a month, so asking seldom writes).
     pub fn known_same(&self, storage: &str, bucket: &str, prefix: &str) -> Result<std::collections::HashMap<(String, PathBuf), (String, FileStamp)>> {
+        let now = now_ms();
         self.with(|db| {
+            db.execute(
+                "UPDATE same_bytes SET seen = ?4 WHERE storage = ?1 AND bucket = ?2 AND substr(key, 1, length(?3)) = ?3 AND seen < ?5",
+                params![storage, bucket, prefix, now, now - SAME_BYTES_REFRESH_MS],
+            )?;
             let mut q = db.prepare(
                 "SELECT key, path, etag, size, modified_ns FROM same_bytes WHERE storage = ?1 AND bucket = ?2 AND substr(key, 1, length(?3)) = ?3",
             )?;
@@ -765,6 +774,17 @@ mod tests {
         let abs = std::env::current_dir().unwrap().join("rel/r.txt");
         assert!(j.known_same("garage", "b", "p/").unwrap().contains_key(&("p/r.txt".to_string(), abs.clone())));
         assert_eq!(same_path(Path::new("rel/./r.txt")), abs);
+        // Records not seen for half a year go; asking for one keeps it seen.
+        let seen = |key: &str| -> i64 { j.with(|db| db.query_row("SELECT seen FROM same_bytes WHERE storage = 'garage' AND key = ?1", [key], |r| r.get(0))).unwrap() };
+        let age = |key: &str, days: i64| j.with(|db| db.execute("UPDATE same_bytes SET seen = seen - ?2 WHERE storage = 'garage' AND key = ?1", params![key, days * 24 * 3600 * 1000])).unwrap();
+        age("p/a.txt", 100);
+        j.known_same("garage", "b", "p/").unwrap();
+        assert!(seen("p/a.txt") > now_ms() - 60_000, "asked for, it was seen again");
+        age("p/a.txt", 200);
+        age("p/r.txt", 200);
+        j.same_bytes("garage", "b", &[file("q/c.txt", "/d/c.txt", "e6")]).unwrap();
+        assert!(j.known_same("garage", "b", "p/").unwrap().is_empty(), "half a year unseen: dropped");
+        assert_eq!(j.known_same("garage", "b", "q/").unwrap().len(), 2);
     }
 
     fn target(key: &str) -> TransferTarget {
