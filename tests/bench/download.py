@@ -119,10 +119,8 @@ def main():
                     # before made the next client's creates scan them: a quarter of its CPU time
                     # (perf), and noise. One large file is removed at once: kept, a dozen of them
                     # filled the page cache, and reclaiming it slowed every later run.
-                    dest = os.path.join(work, f"dest-{len(sections)}-{round_no}-{names.index(name)}")
                     shutil.rmtree(os.path.join(work, "dest-large"), ignore_errors=True)
-                    if prefix != "small/":
-                        dest = os.path.join(work, "dest-large")
+                    dest = os.path.join(work, f"dest-{round_no}-{names.index(name)}" if prefix == "small/" else "dest-large")
                     os.makedirs(dest)
                     # Writeback of the previous run (and the removal) is not charged to this one.
                     subprocess.run(["sync"], check=True)

@@ -144,6 +144,24 @@ pub struct Resume {
     pub storage: String,
 }
 
+impl Resume {
+    /// Records files that hold their objects' bytes (see [`Journal::same_bytes`]). A journal that
+    /// can't take them costs only the next sync down its HEADs, so that is logged, not returned.
+    pub fn record_same(&self, bucket: &str, files: &[SameBytes]) {
+        if let Err(e) = self.journal.same_bytes(&self.storage, bucket, files) {
+            tracing::warn!(error = %e.message, "transfer journal: files not recorded");
+        }
+    }
+
+    /// [`Journal::known_same`] for this storage; nothing known when the journal can't be read.
+    pub fn known_same(&self, bucket: &str, prefix: &str) -> std::collections::HashMap<(String, PathBuf), (String, FileStamp)> {
+        self.journal.known_same(&self.storage, bucket, prefix).unwrap_or_else(|e| {
+            tracing::warn!(error = %e.message, "transfer journal: nothing known of earlier transfers");
+            Default::default()
+        })
+    }
+}
+
 impl std::fmt::Debug for Resume {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Resume").field("storage", &self.storage).finish()

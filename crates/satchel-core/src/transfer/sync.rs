@@ -227,8 +227,11 @@ pub async fn plan_down(
     cancel: &CancellationToken,
 ) -> Result<SyncPlan> {
     let remote = remote_objects(s3, bucket, prefix, cancel).await?;
-    // Unreadable is the same as nothing known: the objects are asked for, as without a journal.
-    let same_before = known.and_then(|r| r.journal.known_same(&r.storage, bucket, prefix).inspect_err(|e| tracing::warn!(error = %e.message, "transfer journal")).ok()).unwrap_or_default();
+    // Only the time rule asks objects for what the record can answer.
+    let same_before = match (known, compare) {
+        (Some(r), Compare::Time) => r.known_same(bucket, prefix),
+        _ => HashMap::new(),
+    };
     let mut sync = SyncPlan::default();
     let mut same_size = Vec::new();
     let mut written_since = Vec::new();
@@ -265,7 +268,7 @@ pub async fn plan_down(
             bare_etag(listed) == bare_etag(etag) && FileStamp::of_metadata(m) == *stamp
         };
         let reason = match (reason, &local) {
-            (Some(SyncReason::Newer), Some(m)) if compare == Compare::Time && recorded(m) => None,
+            (Some(SyncReason::Newer), Some(m)) if recorded(m) => None,
             _ => reason,
         };
         let entry = SyncEntry { key, path, size: r.size, reason: reason.unwrap_or(SyncReason::Newer), remote: Some((r.etag, r.modified)) };
@@ -278,9 +281,7 @@ pub async fn plan_down(
     }
     let found_same = by_stored_time(s3, bucket, written_since, &mut sync, cancel).await?;
     if let Some(r) = known {
-        if let Err(e) = r.journal.same_bytes(&r.storage, bucket, &found_same) {
-            tracing::warn!(error = %e.message, "transfer journal");
-        }
+        r.record_same(bucket, &found_same);
     }
     // Last: it puts what is sent back in key order, after both settled theirs out of order.
     by_content(s3, bucket, same_size, &mut sync, cancel).await?;

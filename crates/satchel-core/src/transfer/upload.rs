@@ -325,7 +325,7 @@ pub async fn upload(
     report.checksum = shared.checksum().name().to_string();
     report.failed.sort_by(|a, b| a.key.cmp(&b.key));
     if let Some(r) = &opts.resume {
-        log_journal(r.journal.same_bytes(&r.storage, &shared.bucket, &written));
+        r.record_same(&shared.bucket, &written);
     }
     if let (Some(r), Some(batch)) = (&opts.resume, &opts.batch) {
         if report.unfinished.is_empty() && report.failed.is_empty() && !report.paused && !report.cancelled {

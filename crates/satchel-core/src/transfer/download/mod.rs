@@ -400,9 +400,7 @@ async fn run(
     progress(&tally.snapshot());
     report.cancelled = cancel.is_cancelled();
     if let Some(r) = resume {
-        if let Err(e) = r.journal.same_bytes(&r.storage, bucket, &written) {
-            tracing::warn!(error = %e.message, "transfer journal: the files written are not recorded");
-        }
+        r.record_same(bucket, &written);
     }
     Ok((report, left))
 }
