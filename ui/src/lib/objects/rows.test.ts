@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { columns } from '../../test/listing';
-import { comparator, filterRows, mergeSorted, naturalKey, resortRows, rowsOfPage, sortInPlace, sortRows, summarize, type Row } from './rows';
+import { comparator, filterRows, mergeSorted, naturalKey, newFolderRow, resortRows, rowsOfPage, rowWithProperties, sortInPlace, sortRows, summarize, type Row } from './rows';
 import { MAX_HEIGHT, rowWindow, scrollToReveal } from './virtual';
 
 const obj = (key: string, size = 1, last_modified: string | null = '2025-07-01T10:00:00Z', storage_class: string | null = 'STANDARD') => ({
@@ -14,6 +14,20 @@ const obj = (key: string, size = 1, last_modified: string | null = '2025-07-01T1
 const page = (folders: string[], objects: ReturnType<typeof obj>[]) => columns(folders, objects);
 
 describe('rowsOfPage', () => {
+  it("reads each row's name and kind off its key, and keeps them through an edit", () => {
+    const rows = rowsOfPage(page(['a//'], [obj('a/', 0), obj('a/b/', 0), obj('a/Photo 12.JPG', 5)]), 'a/', false);
+    // A folder whose name would be empty is named by its whole prefix.
+    expect(rows.map((r) => [r.name, r.kind])).toEqual([
+      ['a//', 'folder'],
+      ['b', 'folder'],
+      ['Photo 12.JPG', 'object'],
+    ]);
+    const edited = rowWithProperties(rows[2], { size: 7, last_modified: '2025-08-01T00:00:00Z', storage_class: null } as never);
+    expect([edited.name, edited.kind, edited.size, edited.storageClass, edited.sortName]).toEqual(['Photo 12.JPG', 'object', 7, 'STANDARD', naturalKey('Photo 12.JPG')]);
+    expect([newFolderRow('a/new/', 'a/').name, newFolderRow('a/new/', 'a/').kind]).toEqual(['new', 'folder']);
+    expect(rows[2].sortName).toBe('photo 212.jpg');
+  });
+
   it('names folder rows and objects by their last segment', () => {
     const rows = rowsOfPage(page(['raw/2024/'], [obj('raw/a.csv', 12)]), 'raw/', false);
     expect(rows.map((r) => [r.key, r.name, r.kind, r.size])).toEqual([
@@ -63,6 +77,8 @@ describe('sorting', () => {
     expect(naturalKey('x000')).toBe(naturalKey('x0'));
     expect(naturalKey('7')).not.toBe(naturalKey('07a'));
     expect(naturalKey('no digits')).toBe('no digits');
+    // The key's exact form, astral characters kept whole: a digit run becomes its length, then its digits.
+    expect(naturalKey('Part-007 😀 of 12.CSV')).toBe('part-17 😀 of 212.csv');
     const names = ['b2c10', 'b2c9', 'b10c1', 'b02c1'];
     expect([...names].sort((x, y) => (naturalKey(x) < naturalKey(y) ? -1 : 1))).toEqual(['b02c1', 'b2c9', 'b2c10', 'b10c1']);
   });
@@ -112,6 +128,26 @@ describe('filter and summary', () => {
     const all = rows('Report-Q1.csv', 'notes.txt', 'reports/');
     expect(filterRows(all, ' REPORT ').map((r) => r.name)).toEqual(['reports', 'Report-Q1.csv']);
     expect(filterRows(all, '')).toBe(all);
+  });
+
+  it("matches the name only: not the folder above it, nor a folder's final slash", () => {
+    const listed = rowsOfPage(page(['data/Raw/'], [obj('data/Raw.csv'), obj('data/notes.txt')]), 'data/', false);
+    expect(filterRows(listed, 'data').map((r) => r.name)).toEqual([]);
+    expect(filterRows(listed, 'raw/').map((r) => r.name)).toEqual([]);
+    expect(filterRows(listed, 'raw').map((r) => r.name)).toEqual(['Raw', 'Raw.csv']);
+    const found = rowsOfPage(page([], [obj('data/2024/jan.csv'), obj('data/2023/jan.csv')]), 'data/', true);
+    expect(filterRows(found, '2024/j').map((r) => r.name)).toEqual(['2024/jan.csv']);
+    expect(found[0].nameStartsWith('2024/')).toBe(true);
+    expect(found[0].nameStartsWith('data')).toBe(false);
+    expect(listed[0].nameStartsWith('raw/')).toBe(false);
+  });
+
+  it('matches names whose lower case is longer than they are', () => {
+    // "İ" lowers to two code units: the name's place in the key moves.
+    const all = rowsOfPage(page([], [obj('İİ/İzmir.txt'), obj('İİ/other.txt')]), 'İİ/', false);
+    expect(filterRows(all, 'zmir').map((r) => r.name)).toEqual(['İzmir.txt']);
+    expect(filterRows(all, 'i̇i̇').map((r) => r.name)).toEqual([]);
+    expect(all[0].nameStartsWith('i̇z')).toBe(true);
   });
 
   it('sums the selected files, not folders', () => {
