@@ -51,20 +51,26 @@ export class Row {
 
   /** Whether the name contains `needle` (in lower case), without making the name for each row. */
   nameIncludes(needle: string): boolean {
-    const lower = this.key.toLowerCase();
-    // Lowering a few letters outside ASCII changes the length, and with it where the name starts.
-    if (lower.length !== this.key.length) return this.name.toLowerCase().includes(needle);
-    const at = lower.indexOf(needle, Math.max(this.nameAt, 0));
-    return at >= 0 && at + needle.length <= nameEnd(this.key, this.nameAt);
+    return nameHas(this, needle, false);
   }
 
   /** Whether the name starts with `needle` (in lower case). */
   nameStartsWith(needle: string): boolean {
-    const lower = this.key.toLowerCase();
-    if (lower.length !== this.key.length) return this.name.toLowerCase().startsWith(needle);
-    const from = Math.max(this.nameAt, 0);
-    return from + needle.length <= nameEnd(this.key, this.nameAt) && lower.startsWith(needle, from);
+    return nameHas(this, needle, true);
   }
+}
+
+/** `needle` (in lower case) in a row's name, or at its start, looked for within the lowered key. */
+function nameHas(row: Row, needle: string, atStart: boolean): boolean {
+  const lower = row.key.toLowerCase();
+  // Lowering a few letters outside ASCII changes the length, and with it where the name starts.
+  if (lower.length !== row.key.length) {
+    const name = row.name.toLowerCase();
+    return atStart ? name.startsWith(needle) : name.includes(needle);
+  }
+  const from = Math.max(row.nameAt, 0);
+  const at = atStart ? (lower.startsWith(needle, from) ? from : -1) : lower.indexOf(needle, from);
+  return at >= 0 && at + needle.length <= nameEnd(row.key, row.nameAt);
 }
 
 /** Where a row's name ends in its key: before a folder's final slash. */
