@@ -1862,7 +1862,10 @@ export type TransferProgress_Deserialize = {
 	files_done: number | null,
 	files_failed: number | null,
 	files_total: number | null,
-	/**  Files in flight (the first few), with their bytes done. */
+	/**
+	 *  Files that have been in flight for a second or more (the longest-moving few, oldest first),
+	 *  with their bytes done.
+	 */
 	active: FileProgress[],
 	retries: number | null,
 	/**  Why the latest retry happened, in words. */
@@ -1876,7 +1879,10 @@ export type TransferProgress_Serialize = {
 	files_done: number | null,
 	files_failed: number | null,
 	files_total: number | null,
-	/**  Files in flight (the first few), with their bytes done. */
+	/**
+	 *  Files that have been in flight for a second or more (the longest-moving few, oldest first),
+	 *  with their bytes done.
+	 */
 	active: FileProgress[],
 	retries: number | null,
 	/**  Why the latest retry happened, in words. */

@@ -24,7 +24,7 @@ impl CopyWatch for Tally {
     fn ended(&self, key: &str, copied: bool, failed: bool) {
         if !copied {
             // Bytes read of an object that was not copied don't count as done.
-            let moved = self.active.lock().expect("tally lock").get(key).map(|(done, _)| *done).unwrap_or(0);
+            let moved = self.active.lock().expect("tally lock").get(key).map_or(0, |f| f.done);
             self.take_back(key, moved);
         }
         self.end_file(key, copied, failed);

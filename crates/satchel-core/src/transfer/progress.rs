@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -11,6 +12,10 @@ use super::retry::RetryNotice;
 
 /// How many in-flight files the progress names.
 const ACTIVE_SHOWN: usize = 8;
+/// How long a file has been moving before the progress names it. Most files of a batch of small
+/// ones finish within a tenth of a second: naming them made the list a flicker nobody could read,
+/// and redrawing it ten times a second cost the window more CPU than the rest of its progress.
+const NAMED_AFTER: Duration = Duration::from_secs(1);
 
 /// One file being sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,7 +42,8 @@ pub struct TransferProgress {
     pub files_failed: u64,
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub files_total: u64,
-    /// Files in flight (the first few), with their bytes done.
+    /// Files that have been in flight for a second or more (the longest-moving few, oldest first),
+    /// with their bytes done.
     pub active: Vec<FileProgress>,
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub retries: u64,
@@ -65,27 +71,43 @@ pub(crate) struct Tally {
     pub(crate) files_failed: AtomicU64,
     pub(crate) retries: AtomicU64,
     pub(crate) last_retry: Mutex<Option<String>>,
-    pub(crate) active: Mutex<BTreeMap<String, (u64, u64)>>,
+    pub(crate) active: Mutex<BTreeMap<String, InFlight>>,
+}
+
+/// A file being moved: bytes done of its size, since when.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct InFlight {
+    pub(crate) done: u64,
+    size: u64,
+    since: Instant,
 }
 
 impl Tally {
     pub(crate) fn snapshot(&self) -> TransferProgress {
+        self.snapshot_at(Instant::now())
+    }
+
+    fn snapshot_at(&self, now: Instant) -> TransferProgress {
+        let mut named: Vec<(&String, &InFlight)> = Vec::new();
         let active = self.active.lock().expect("tally lock");
+        named.extend(active.iter().filter(|(_, f)| now.saturating_duration_since(f.since) >= NAMED_AFTER));
+        named.sort_by_key(|(key, f)| (f.since, *key));
+        named.truncate(ACTIVE_SHOWN);
         TransferProgress {
             bytes_done: self.bytes_done.load(Ordering::Relaxed),
             bytes_total: self.bytes_total,
             files_done: self.files_done.load(Ordering::Relaxed),
             files_failed: self.files_failed.load(Ordering::Relaxed),
             files_total: self.files_total,
-            active: active.iter().take(ACTIVE_SHOWN).map(|(k, (d, s))| FileProgress { key: k.clone(), done: *d, size: *s }).collect(),
+            active: named.into_iter().map(|(key, f)| FileProgress { key: key.clone(), done: f.done, size: f.size }).collect(),
             retries: self.retries.load(Ordering::Relaxed),
             last_retry: self.last_retry.lock().expect("tally lock").clone(),
         }
     }
 
-    /// A file starts moving: it is named among the files in flight.
+    /// A file starts moving: once it has moved for a while, it is named among the files in flight.
     pub(crate) fn begin_file(&self, key: &str, size: u64) {
-        self.active.lock().expect("tally lock").insert(key.to_string(), (0, size));
+        self.active.lock().expect("tally lock").insert(key.to_string(), InFlight { done: 0, size, since: Instant::now() });
     }
 
     /// A file stopped moving: done, or (`failed`) counted as failed; a file stopped by a cancel or
@@ -102,7 +124,7 @@ impl Tally {
     pub(crate) fn add_bytes(&self, key: &str, n: u64) {
         self.bytes_done.fetch_add(n, Ordering::Relaxed);
         if let Some(entry) = self.active.lock().expect("tally lock").get_mut(key) {
-            entry.0 += n;
+            entry.done += n;
         }
     }
 
@@ -110,12 +132,47 @@ impl Tally {
     pub(crate) fn take_back(&self, key: &str, n: u64) {
         self.bytes_done.fetch_sub(n, Ordering::Relaxed);
         if let Some(entry) = self.active.lock().expect("tally lock").get_mut(key) {
-            entry.0 = entry.0.saturating_sub(n);
+            entry.done = entry.done.saturating_sub(n);
         }
     }
 
     pub(crate) fn retried(&self, key: &str, notice: &RetryNotice) {
         self.retries.fetch_add(1, Ordering::Relaxed);
         *self.last_retry.lock().expect("tally lock") = Some(format!("{key}: {} (retry {} of {})", notice.reason, notice.retry, notice.of));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_only_files_moving_a_while_oldest_first() {
+        let tally = Tally { files_total: 12, bytes_total: 1200, ..Tally::default() };
+        let start = Instant::now();
+        {
+            let mut active = tally.active.lock().unwrap();
+            for i in 0..10u64 {
+                // f09 began first, f00 last: the names' order is not the list's.
+                let since = start + Duration::from_millis(100 * (9 - i));
+                active.insert(format!("f{i:02}"), InFlight { done: i, size: 100, since });
+            }
+        }
+        tally.add_bytes("f03", 7);
+
+        assert!(tally.snapshot_at(start + Duration::from_millis(999)).active.is_empty(), "nothing has moved for a second yet");
+        let early = tally.snapshot_at(start + Duration::from_millis(1150));
+        let names: Vec<&str> = early.active.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(names, ["f09", "f08"]);
+
+        let later = tally.snapshot_at(start + Duration::from_secs(5));
+        let names: Vec<&str> = later.active.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(names, ["f09", "f08", "f07", "f06", "f05", "f04", "f03", "f02"], "the longest-moving {ACTIVE_SHOWN}");
+        assert_eq!(later.active[6], FileProgress { key: "f03".into(), done: 10, size: 100 });
+
+        tally.end_file("f09", true, false);
+        let after = tally.snapshot_at(start + Duration::from_secs(5));
+        assert_eq!(after.active[0].key, "f08", "a file done leaves the list");
+        assert_eq!(after.files_done, 1);
     }
 }

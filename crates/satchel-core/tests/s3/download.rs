@@ -313,7 +313,8 @@ async fn damaged_bytes_are_caught_on_moto() {
 
 /// The app's download through the engine: planned, started, paused part-way (the proxy slows the
 /// GETs), then resumed from the report's `next_plan`: every file ends up whole, none twice, and
-/// nothing unfinished is left in the folder. Progress names the files in flight.
+/// nothing unfinished is left in the folder. Progress names the files that have been in flight a
+/// second.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_paused_download_resumes_from_its_next_plan() {
     use satchel_core::control::Control;
@@ -326,7 +327,8 @@ async fn a_paused_download_resumes_from_its_next_plan() {
         g.client().put_object().bucket(&bucket).key(format!("set/f{i:02}.bin")).body(ByteStream::from(pattern(20_000 + i))).send().await.unwrap();
     }
     let proxy = FaultProxy::start(g).await;
-    proxy.inject(Match::ObjectGet, Fault::Delay(std::time::Duration::from_millis(200)), 1000);
+    // Slow enough for progress to name them: it names files moving for a second or more.
+    proxy.inject(Match::ObjectGet, Fault::Delay(std::time::Duration::from_millis(1_200)), 1000);
     let w = crate::common::world(&proxy.server()).await;
     let dest = tempfile::tempdir().unwrap();
     let summary = w.engine.plan_download(&w.conn, &bucket, &["set/".into()], dest.path(), &CancellationToken::new()).await.unwrap();
