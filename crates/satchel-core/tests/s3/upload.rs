@@ -480,3 +480,40 @@ async fn a_customer_key_encrypts_uploads_and_opens_every_read() {
     assert!(w.engine.add_customer_key(&w.conn, "short", NewKey::Base64(short)).await.unwrap_err().message.contains("31 bytes"));
     assert_eq!(w.engine.customer_keys(&w.conn).list().unwrap().len(), 1);
 }
+
+/// A large file's progress moves while its parts go, not only when the file is done: the bar, the
+/// rate and the time left of a single 5 GB upload would otherwise stand still until the end. Once
+/// it has moved for a second, the file is named among those in flight, with its own bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_upload_reports_progress_while_its_parts_go() {
+    use satchel_harness::proxy::{Fault, FaultProxy, Match};
+    use std::sync::Mutex;
+    let g = &garage().server;
+    let bucket = format!("up-progress-{:08x}", rand::random::<u32>());
+    g.create_bucket(&bucket).await;
+    let dir = tempfile::tempdir().unwrap();
+    let body = pattern(4 * MIN_PART as usize, 5);
+    std::fs::write(dir.path().join("big.bin"), &body).unwrap();
+    let proxy = FaultProxy::start(g).await;
+    proxy.inject(Match::AnyPart, Fault::Delay(std::time::Duration::from_millis(400)), 100);
+    let (items, _) = transfer::plan(&dir.path().join("big.bin"), "", false);
+    let opts = UploadOptions { part_size: Some(MIN_PART), concurrency: 1, ..Default::default() };
+    let seen = Mutex::new(Vec::new());
+    let report = transfer::upload(&satchel_client(&proxy.server()), &bucket, items, &opts, &Control::new(), &|p| {
+        seen.lock().unwrap().push((p.bytes_done, p.active.clone()));
+    })
+    .await
+    .unwrap();
+    assert_eq!(report.files, 1, "{report:?}");
+    let seen = seen.into_inner().unwrap();
+    let total = body.len() as u64;
+    let between: Vec<u64> = seen.iter().map(|(done, _)| *done).filter(|d| *d > 0 && *d < total).collect();
+    assert!(between.len() >= 2, "progress while the parts went: {:?}", seen.iter().map(|(d, _)| d).collect::<Vec<_>>());
+    assert!(
+        seen.iter().any(|(_, active)| active.iter().any(|f| f.key == "big.bin" && f.done > 0 && f.size == total)),
+        "the file is named once it has moved a while"
+    );
+    assert_eq!(seen.last().unwrap().0, total, "the last word is everything sent");
+    let stored = g.client().get_object().bucket(&bucket).key("big.bin").send().await.unwrap();
+    assert_eq!(stored.body.collect().await.unwrap().into_bytes().to_vec(), body);
+}
