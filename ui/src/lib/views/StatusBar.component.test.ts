@@ -103,6 +103,9 @@ describe('Transfers bar and panel', () => {
     expect(screen.getByTestId('transfer-progress')).toHaveAttribute('aria-valuenow', '3');
     expect(status).toHaveAttribute('aria-expanded', 'false');
     await fireEvent.click(status);
+    // The open panel shows the figures; the line below it keeps still.
+    expect(status).toHaveTextContent(/^Transfers: 1 running$/);
+    expect(screen.queryByTestId('transfer-progress')).toBeNull();
     const batch = screen.getByTestId('batch');
     expect(within(batch).getByTestId('batch-counts')).toHaveTextContent('210 of 1,204 files · 84 MB of 3.2 GB · 1 failed · 40 MB/s · ETA 1:18');
     expect(within(batch).getByTestId('batch-retries')).toHaveTextContent('3 retries — last: SlowDown (503): the storage asked to slow down');
