@@ -740,7 +740,9 @@ Idle memory and start time come from a start without WebDriver, 8 s after the wi
 \`tests/package/start_time.py\`). The bare window is \`tests/bench/bare-window\`: Tauri ${'2.12.5'} with
 one static page, built in the same profile. Uploads go through the window's own path (the native
 picker, driven with xdotool; the plan in the summary sheet; Start) and are timed from Start to the
-batch done; \`satchel cp\` of the same files alternates with them, each timed from process start to exit.`;
+batch done; \`satchel cp\` of the same files alternates with them, each timed from process start to exit. The transfers
+panel is open, so the batch's progress is drawn as it runs (up to 10 updates a second; until 4a92fa0 an
+upload sent progress only as each file ended, so a single large file drew none).`;
 
 main().then(() => process.exit(0), (e) => {
   console.error(e);
