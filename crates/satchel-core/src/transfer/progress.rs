@@ -88,9 +88,8 @@ impl Tally {
     }
 
     fn snapshot_at(&self, now: Instant) -> TransferProgress {
-        let mut named: Vec<(&String, &InFlight)> = Vec::new();
         let active = self.active.lock().expect("tally lock");
-        named.extend(active.iter().filter(|(_, f)| now.saturating_duration_since(f.since) >= NAMED_AFTER));
+        let mut named: Vec<(&String, &InFlight)> = active.iter().filter(|(_, f)| now.saturating_duration_since(f.since) >= NAMED_AFTER).collect();
         named.sort_by_key(|(key, f)| (f.since, *key));
         named.truncate(ACTIVE_SHOWN);
         TransferProgress {
