@@ -50,7 +50,7 @@ mod tests {
         assert_eq!(part_size_for(1, None).unwrap(), DEFAULT_PART);
         let big = 1024 * 1024 * MIB; // 1 TiB
         let p = part_size_for(big, None).unwrap();
-        assert!(big.div_ceil(p) <= MAX_PARTS && p % MIB == 0);
+        assert!(big.div_ceil(p) <= MAX_PARTS && p.is_multiple_of(MIB));
         assert!(part_size_for(MAX_OBJECT + 1, None).unwrap_err().message.contains("5 TiB"));
         assert!(part_size_for(10, Some(MIB)).is_err());
     }

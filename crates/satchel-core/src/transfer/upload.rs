@@ -430,10 +430,8 @@ async fn upload_with_fallback(shared: &Arc<Shared>, item: &UploadItem) -> Result
     };
     // Failures are counted when the run settles the file (a cancel is not one).
     shared.tally.end_file(&item.key, result.is_ok(), false);
-    if result.is_ok() {
-        if used != Checksum::Md5 && shared.checksum() != Checksum::Md5 {
-            shared.checksum_mode.store(CHECKSUM_FLEXIBLE_OK, Ordering::Relaxed);
-        }
+    if result.is_ok() && used != Checksum::Md5 && shared.checksum() != Checksum::Md5 {
+        shared.checksum_mode.store(CHECKSUM_FLEXIBLE_OK, Ordering::Relaxed);
     }
     result
 }
