@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
-use super::progress::{Tally, TransferProgress, PROGRESS_EVERY};
+use super::progress::{reported, Tally, TransferProgress};
 use crate::error::Result;
 use crate::objects::{run_copy, Buckets, CopyPlan, CopyReport, CopyWatch};
 
@@ -40,16 +40,5 @@ pub async fn copy_with_progress(
     progress: &(dyn Fn(&TransferProgress) + Send + Sync),
 ) -> Result<CopyReport> {
     let tally = Arc::new(Tally { files_total: plan.files(), bytes_total: plan.bytes(), ..Tally::default() });
-    progress(&tally.snapshot());
-    let run = run_copy(ends, plan, remove_source, cancel, tally.clone());
-    tokio::pin!(run);
-    let mut tick = tokio::time::interval(PROGRESS_EVERY);
-    let report = loop {
-        tokio::select! {
-            report = &mut run => break report,
-            _ = tick.tick() => progress(&tally.snapshot()),
-        }
-    };
-    progress(&tally.snapshot());
-    report
+    reported(&tally, progress, run_copy(ends, plan, remove_source, cancel, tally.clone())).await
 }

@@ -2,6 +2,7 @@
 //! engine counts in a [`Tally`] shared by its tasks; a snapshot goes to the window ~10 times a second.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -60,7 +61,23 @@ impl TransferProgress {
 }
 
 /// How often progress goes out while bytes move (the window shows ~10 updates a second).
-pub(crate) const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+/// Runs a transfer's `work` while its progress goes out on a clock, at the start and once more at
+/// the end: figures move while one large file does, not only as files end.
+pub(crate) async fn reported<T>(tally: &Tally, progress: &(dyn Fn(&TransferProgress) + Send + Sync), work: impl Future<Output = T>) -> T {
+    tokio::pin!(work);
+    // The first tick is at once: that is the start's update.
+    let mut tick = tokio::time::interval(PROGRESS_EVERY);
+    let out = loop {
+        tokio::select! {
+            out = &mut work => break out,
+            _ = tick.tick() => progress(&tally.snapshot()),
+        }
+    };
+    progress(&tally.snapshot());
+    out
+}
 
 #[derive(Default)]
 pub(crate) struct Tally {

@@ -33,7 +33,7 @@ use super::checksum::Checksum;
 use super::journal::{FileStamp, Resume, SameBytes};
 use super::parts::{part_size_for, DEFAULT_PART, MIB};
 use super::plan::UploadItem;
-use super::progress::{Tally, TransferProgress, PROGRESS_EVERY};
+use super::progress::{reported, Tally, TransferProgress};
 use super::retry::{with_retries, RetryPolicy};
 use crate::connect::client::S3;
 use crate::connect::customer_keys::SendsCustomerKey;
@@ -291,47 +291,36 @@ pub async fn upload(
     // Files the storage now holds, recorded for the next sync's comparison.
     let mut written = Vec::new();
     let mut waiting = items.into_iter();
-    // Progress goes out on a clock, not only as files end: a large file's bytes move for minutes
-    // before it does.
-    let mut tick = tokio::time::interval(PROGRESS_EVERY);
-    for item in waiting.by_ref() {
-        let permit = loop {
-            tokio::select! {
-                p = files.clone().acquire_owned() => break Some(p.expect("semaphore open")),
-                _ = control.token().cancelled() => break None,
-                _ = tick.tick() => progress(&shared.tally.snapshot()),
+    reported(&shared.tally, progress, async {
+        for item in waiting.by_ref() {
+            let permit = tokio::select! {
+                p = files.clone().acquire_owned() => p.expect("semaphore open"),
+                _ = control.token().cancelled() => {
+                    report.unfinished.push(item);
+                    break;
+                }
+            };
+            let task_shared = shared.clone();
+            tasks.spawn(async move {
+                let _permit = permit;
+                let r = upload_with_fallback(&task_shared, &item).await;
+                // Journalled here, before the file's slot is let go: settled later, a run killed in
+                // between would send again files the storage already holds.
+                if r.is_ok() {
+                    batch_file_done(&task_shared, &item);
+                }
+                (item, r)
+            });
+            while let Some(done) = tasks.try_join_next() {
+                settle(done, &shared, &mut report, &mut written);
             }
-        };
-        let Some(permit) = permit else {
-            report.unfinished.push(item);
-            break;
-        };
-        let task_shared = shared.clone();
-        tasks.spawn(async move {
-            let _permit = permit;
-            let r = upload_with_fallback(&task_shared, &item).await;
-            // Journalled here, before the file's slot is let go: settled later, a run killed in
-            // between would send again files the storage already holds.
-            if r.is_ok() {
-                batch_file_done(&task_shared, &item);
-            }
-            (item, r)
-        });
-        while let Some(done) = tasks.try_join_next() {
+        }
+        report.unfinished.extend(waiting);
+        while let Some(done) = tasks.join_next().await {
             settle(done, &shared, &mut report, &mut written);
         }
-    }
-    report.unfinished.extend(waiting);
-    loop {
-        tokio::select! {
-            done = tasks.join_next() => match done {
-                Some(done) => settle(done, &shared, &mut report, &mut written),
-                None => break,
-            },
-            _ = tick.tick() => progress(&shared.tally.snapshot()),
-        }
-    }
-    progress(&shared.tally.snapshot());
+    })
+    .await;
     report.cancelled = control.token().is_cancelled() && !control.is_paused();
     report.paused = control.is_paused();
     report.checksum = shared.checksum().name().to_string();

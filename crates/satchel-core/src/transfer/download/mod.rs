@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, KeyFailure, Result};
 use crate::objects;
-use crate::transfer::progress::{Tally, TransferProgress, PROGRESS_EVERY};
+use crate::transfer::progress::{reported, Tally, TransferProgress};
 use crate::transfer::journal::{Resume, SameBytes, HEARTBEAT};
 use fetch::{download_one, Fetched, Planned};
 pub use place::{local_path, Destination, Folding, NameRules};
@@ -341,7 +341,6 @@ async fn run(
     progress: &(dyn Fn(&TransferProgress) + Send + Sync),
 ) -> Result<(DownloadReport, Vec<Planned>)> {
     let tally = Arc::new(Tally { files_total: plan.len() as u64, bytes_total: plan.iter().map(|p| p.size).sum(), ..Tally::default() });
-    progress(&tally.snapshot());
     let slots = Arc::new(Semaphore::new(CONCURRENCY));
     // Open files are bounded too, whatever the number of keys.
     let open_files = Arc::new(Semaphore::new(2 * CONCURRENCY));
@@ -350,7 +349,6 @@ async fn run(
     // Files now holding their object's current version, recorded for the next sync's comparison.
     let mut written = Vec::new();
     let mut waiting = plan.into_iter();
-    let mut tick = tokio::time::interval(PROGRESS_EVERY);
     // Other processes see this one's journalled downloads as running, not interrupted.
     let mut beat = tokio::time::interval(HEARTBEAT);
     let beat_journal = || {
@@ -360,44 +358,44 @@ async fn run(
             }
         }
     };
-    for planned in waiting.by_ref() {
-        let file_permit = loop {
+    reported(&tally, progress, async {
+        for planned in waiting.by_ref() {
+            let file_permit = loop {
+                tokio::select! {
+                    p = open_files.clone().acquire_owned() => break Some(p.expect("semaphore open")),
+                    _ = cancel.cancelled() => break None,
+                    _ = beat.tick() => beat_journal(),
+                }
+            };
+            let Some(file_permit) = file_permit else {
+                left.push(planned);
+                break;
+            };
+            let (s3, bucket, slots, tally, cancel) = (s3.clone(), bucket.to_string(), slots.clone(), tally.clone(), cancel.clone());
+            let resume = resume.cloned();
+            tasks.spawn(async move {
+                let _file_permit = file_permit;
+                tally.begin_file(&planned.key, planned.size);
+                let r = download_one(&s3, &bucket, &planned, resume.as_ref(), &slots, &tally, &cancel).await;
+                tally.end_file(&planned.key, r.is_ok(), r.as_ref().is_err_and(|e| e.code != ErrorCode::Cancelled));
+                (planned, r)
+            });
+            while let Some(done) = tasks.try_join_next() {
+                settle(done, &mut report, &mut left, &mut written);
+            }
+        }
+        left.extend(waiting);
+        loop {
             tokio::select! {
-                p = open_files.clone().acquire_owned() => break Some(p.expect("semaphore open")),
-                _ = cancel.cancelled() => break None,
-                _ = tick.tick() => progress(&tally.snapshot()),
+                done = tasks.join_next() => match done {
+                    Some(done) => settle(done, &mut report, &mut left, &mut written),
+                    None => break,
+                },
                 _ = beat.tick() => beat_journal(),
             }
-        };
-        let Some(file_permit) = file_permit else {
-            left.push(planned);
-            break;
-        };
-        let (s3, bucket, slots, tally, cancel) = (s3.clone(), bucket.to_string(), slots.clone(), tally.clone(), cancel.clone());
-        let resume = resume.cloned();
-        tasks.spawn(async move {
-            let _file_permit = file_permit;
-            tally.begin_file(&planned.key, planned.size);
-            let r = download_one(&s3, &bucket, &planned, resume.as_ref(), &slots, &tally, &cancel).await;
-            tally.end_file(&planned.key, r.is_ok(), r.as_ref().is_err_and(|e| e.code != ErrorCode::Cancelled));
-            (planned, r)
-        });
-        while let Some(done) = tasks.try_join_next() {
-            settle(done, &mut report, &mut left, &mut written);
         }
-    }
-    left.extend(waiting);
-    loop {
-        tokio::select! {
-            done = tasks.join_next() => match done {
-                Some(done) => settle(done, &mut report, &mut left, &mut written),
-                None => break,
-            },
-            _ = tick.tick() => progress(&tally.snapshot()),
-            _ = beat.tick() => beat_journal(),
-        }
-    }
-    progress(&tally.snapshot());
+    })
+    .await;
     report.cancelled = cancel.is_cancelled();
     if let Some(r) = resume {
         r.record_same(bucket, &written);
