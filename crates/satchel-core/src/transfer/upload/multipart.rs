@@ -150,7 +150,11 @@ async fn start_multipart(
     }
     let s3 = shared.client(checksum);
     let (class, sse, kms_key, bucket_key) = shared.opts.write_headers();
-    let created = with_retries(&shared.opts.retry, shared.control.token(), s3.attempt("start a multipart upload"), &|n| shared.tally.retried(&item.key, n), || {
+    // Not dropped on a cancel: a start the storage had made but whose answer was dropped would leave
+    // an upload nobody knows the id of, billed until a lifecycle rule clears it. Once it answers,
+    // the parts see the cancel and abort it.
+    let whole = tokio_util::sync::CancellationToken::new();
+    let created = with_retries(&shared.opts.retry, &whole, s3.attempt("start a multipart upload"), &|n| shared.tally.retried(&item.key, n), || {
         s3.client
             .create_multipart_upload()
             .bucket(&shared.bucket)
