@@ -225,7 +225,7 @@ export class TransferBatch {
   endedAt = $state<number | null>(null);
   progress = $state.raw<TransferProgress | null>(null);
   /** Bytes per second over the last few seconds, and seconds left at that rate. */
-  rate = $state(0);
+  rate = $state<number | null>(null);
   eta = $state<number | null>(null);
   spark = $state.raw<number[]>([]);
   /** Every run so far, added up. */
@@ -314,7 +314,7 @@ export class TransferBatch {
     this.#before = { files: this.report?.files ?? 0, bytes: this.report?.bytes ?? 0 };
     this.#meter = new RateMeter();
     this.#meter.add(this.#now(), 0);
-    this.rate = 0;
+    this.rate = null;
     this.eta = null;
     this.spark = [];
     const channel = new Channel<TransferProgress>();
@@ -325,7 +325,7 @@ export class TransferBatch {
     const ticker = setInterval(() => this.#sample(this.progress?.bytes_done ?? 0), 1000);
     const res = await this.#spec.start(planId, opId, channel);
     clearInterval(ticker);
-    this.rate = 0;
+    this.rate = null;
     this.eta = null;
     this.endedAt = this.#now();
     if (res.status === 'error') {

@@ -20,7 +20,7 @@ describe('RateMeter', () => {
     const m = new RateMeter();
     m.add(0, 0);
     m.add(500, 5 * MB);
-    expect(m.rate()).toBe(0);
+    expect(m.rate()).toBeNull();
     expect(m.eta(100 * MB)).toBeNull();
   });
 
@@ -60,7 +60,7 @@ describe('RateMeter', () => {
     m.add(0, 0);
     const s = feed(m, 0, 3, 30);
     m.add(s.at + 100, MB);
-    expect(m.rate()).toBe(0);
+    expect(m.rate()).toBeNull();
     feed(m, s.at + 100, 2, 5, MB);
     expect(m.rate()).toBeCloseTo(5 * MB, -3);
   });
@@ -73,6 +73,14 @@ describe('RateMeter', () => {
     expect(spark).toHaveLength(60);
     expect(spark.at(-1)).toBeCloseTo(MB, -3);
   });
+
+  it('starts the sparkline at its first measured reading, not at a zero from before there was one', () => {
+    const m = new RateMeter();
+    m.add(0, 0);
+    feed(m, 0, 2, 10);
+    expect(m.spark()).toHaveLength(2);
+    expect(m.spark()[0]).toBeCloseTo(10 * MB, -3);
+  });
 });
 
 describe('combined', () => {
@@ -84,6 +92,16 @@ describe('combined', () => {
       ]),
     ).toEqual({ bytesPerSecond: 40 * MB, etaSeconds: 10, doneBytes: 50 * MB, totalBytes: 450 * MB });
     expect(combined([{ rate: 0, bytesDone: 0, bytesTotal: 10 }]).etaSeconds).toBeNull();
+  });
+
+  it('gives no rate while none of the batches has one, and the measured ones while some have', () => {
+    expect(combined([{ rate: null, bytesDone: 0, bytesTotal: 10 }])).toMatchObject({ bytesPerSecond: null, etaSeconds: null });
+    expect(
+      combined([
+        { rate: null, bytesDone: 0, bytesTotal: 100 * MB },
+        { rate: 10 * MB, bytesDone: 0, bytesTotal: 100 * MB },
+      ]),
+    ).toMatchObject({ bytesPerSecond: 10 * MB, etaSeconds: 20 });
   });
 });
 

@@ -39,20 +39,22 @@ export class RateMeter {
     // Keep one sample at or before the window's start, so the window is always full once it can be.
     const from = at - this.#windowMs;
     while (this.#samples.length > 2 && this.#samples[1].at <= from) this.#samples.shift();
-    if (at - this.#lastSparkAt >= this.#sparkEveryMs) {
+    const rate = this.rate();
+    if (rate !== null && at - this.#lastSparkAt >= this.#sparkEveryMs) {
       this.#lastSparkAt = at;
-      this.#spark.push(this.rate());
+      this.#spark.push(rate);
       if (this.#spark.length > this.#sparkPoints) this.#spark.splice(0, this.#spark.length - this.#sparkPoints);
     }
   }
 
-  /** Bytes per second over the window; 0 until there is a second of samples. */
-  rate(): number {
+  /** Bytes per second over the window; null until there is a second of samples (a batch's first
+   * second, or after a restart): a young transfer is not a stalled one. */
+  rate(): number | null {
     const first = this.#samples[0];
     const last = this.#samples.at(-1);
-    if (!first || !last) return 0;
+    if (!first || !last) return null;
     const span = last.at - first.at;
-    if (span < MIN_SPAN_MS) return 0;
+    if (span < MIN_SPAN_MS) return null;
     return Math.max(0, ((last.bytes - first.bytes) / span) * 1000);
   }
 
@@ -60,7 +62,7 @@ export class RateMeter {
   eta(bytesTotal: number): number | null {
     const last = this.#samples.at(-1);
     const rate = this.rate();
-    if (!last || rate <= 0) return null;
+    if (!last || rate === null || rate <= 0) return null;
     return Math.max(0, (bytesTotal - last.bytes) / rate);
   }
 
@@ -70,22 +72,24 @@ export class RateMeter {
   }
 }
 
-/** The rate and ETA of several batches at once, for the transfers bar. */
-export function combined(batches: readonly { rate: number; bytesDone: number; bytesTotal: number }[]): {
-  bytesPerSecond: number;
+/** The rate and ETA of several batches at once, for the transfers bar: the rate of those measured
+ * so far, null while none is. */
+export function combined(batches: readonly { rate: number | null; bytesDone: number; bytesTotal: number }[]): {
+  bytesPerSecond: number | null;
   etaSeconds: number | null;
   doneBytes: number;
   totalBytes: number;
 } {
-  let rate = 0;
+  let rate: number | null = null;
   let done = 0;
   let total = 0;
   for (const b of batches) {
-    rate += b.rate;
+    if (b.rate !== null) rate = (rate ?? 0) + b.rate;
     done += b.bytesDone;
     total += b.bytesTotal;
   }
-  return { bytesPerSecond: rate, etaSeconds: rate > 0 ? Math.max(0, (total - done) / rate) : null, doneBytes: done, totalBytes: total };
+  const etaSeconds = rate !== null && rate > 0 ? Math.max(0, (total - done) / rate) : null;
+  return { bytesPerSecond: rate, etaSeconds, doneBytes: done, totalBytes: total };
 }
 
 /** The polyline points of a sparkline `width` x `height` for `values` (scaled to their maximum). */

@@ -12,4 +12,10 @@ describe('transfers line', () => {
     expect(progressOf(t)).toBe(0.25);
     expect(describeTransfers({ ...t, etaSeconds: null })).toBe('3 running · 412 MB/s');
   });
+
+  it('says the speed is being measured before there is one, not 0 bytes/s', () => {
+    const t = { running: 1, doneBytes: 5, totalBytes: 200, bytesPerSecond: null, etaSeconds: null };
+    expect(describeTransfers(t)).toBe('1 running · measuring speed…');
+    expect(describeTransfers({ ...t, bytesPerSecond: 0 })).toBe('1 running · 0 bytes/s');
+  });
 });

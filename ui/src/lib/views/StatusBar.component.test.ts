@@ -110,7 +110,24 @@ describe('Transfers bar and panel', () => {
     expect(within(batch).getByTestId('batch-counts')).toHaveTextContent('210 of 1,204 files · 84 MB of 3.2 GB · 1 failed · 40 MB/s · ETA 1:18');
     expect(within(batch).getByTestId('batch-retries')).toHaveTextContent('3 retries — last: SlowDown (503): the storage asked to slow down');
     expect(within(batch).getByTestId('batch-file')).toHaveTextContent('big.parquet 12 MB of 40 MB');
-    expect(within(batch).getByTestId('sparkline')).toHaveAttribute('data-points', '3');
+    // One reading a second, from the first second on.
+    expect(within(batch).getByTestId('sparkline')).toHaveAttribute('data-points', '2');
+  });
+
+  it("says the speed is being measured in a batch's first second, not 0 bytes/s", async () => {
+    const transfers = setup();
+    transfers.start(SUMMARY, TAGS, 'keep_both', 'c1');
+    await waitFor(() => expect(runs).toHaveLength(1));
+    const channel = runs[0].args.progress;
+    clock += 300;
+    channel.send(progress({ bytes_done: 12e6, files_done: 3 }));
+    const status = screen.getByTestId('transfer-status');
+    await waitFor(() => expect(status).toHaveTextContent(/^Transfers: 1 running · measuring speed…$/));
+    await fireEvent.click(status);
+    expect(within(screen.getByTestId('batch')).getByTestId('batch-counts')).toHaveTextContent('3 of 1,204 files · 12 MB of 3.2 GB · measuring speed…');
+    clock += 900;
+    channel.send(progress({ bytes_done: 48e6, files_done: 12 }));
+    await waitFor(() => expect(within(screen.getByTestId('batch')).getByTestId('batch-counts')).toHaveTextContent(/40 MB\/s · ETA 1:19$/));
   });
 
   it('pauses; Resume runs the next plan with the same tags and conflict choice, and counts both runs', async () => {
