@@ -13,7 +13,7 @@ TEST_ENV := env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOK
 # A private D-Bus session with an unlocked gnome-keyring: the real Secret Service, not a mock.
 WITH_KEYRING := dbus-run-session -- tests/with-keyring
 
-.PHONY: run app ui-build test test-rust test-ui test-e2e test-dist test-windows tidy-debug tidy-release dist dist-windows deps test-deps bindings clean bench bench-deps bench-build bench-bucket-rm bench-list bench-upload bench-download bench-sync bench-app
+.PHONY: run app ui-build test test-rust test-ui test-e2e test-dist test-windows tidy-debug tidy-release dist dist-windows deps test-deps bindings clean bench bench-deps bench-build bench-bucket-rm bench-list bench-upload bench-download bench-sync bench-app startup-order
 
 run: deps app
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
@@ -133,3 +133,8 @@ bench-sync: bench-build
 bench-app: bench-build
 	.ci/deps e2e tauri-driver
 	$(TEST_ENV) $(BENCH_ENV) $(WITH_KEYRING) xvfb-run -a -s "-screen 0 1400x900x24 -noreset" node tests/bench/app.mjs
+
+# Records which of the release app's functions run at startup, for the link to lay out together
+# (src-tauri/build.rs); commit the new src-tauri/startup-order.txt, then build the release again.
+startup-order: bench-build
+	$(TEST_ENV) $(WITH_KEYRING) xvfb-run -a -s "-screen 0 1400x900x24" tests/bench/startup-order
