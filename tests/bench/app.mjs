@@ -738,7 +738,10 @@ web process, so what the window burns while nothing changes is a figure of its o
 Idle memory and start time come from a start without WebDriver, 8 s after the window is painted;
 "painted" is the window grabbed every ~50 ms until it holds at least 64 colours (the method of
 \`tests/package/start_time.py\`). The bare window is \`tests/bench/bare-window\`: Tauri ${'2.12.5'} with
-one static page, built in the same profile. Uploads go through the window's own path (the native
+one static page, built in the same profile. Since 789e160 the app's startup code is laid out
+together (\`make startup-order\`, docs/ARCHITECTURE.md): idle, its binary's code held 24 MiB in
+memory before and 6 MiB after, a run of this benchmark +58 MiB over the bare window before, +41
+after. Uploads go through the window's own path (the native
 picker, driven with xdotool; the plan in the summary sheet; Start) and are timed from Start to the
 batch done; \`satchel cp\` of the same files alternates with them, each timed from process start to exit. The transfers
 panel is open, so the batch's progress is drawn as it runs (up to 10 updates a second; until 4a92fa0 an
