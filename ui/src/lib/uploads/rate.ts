@@ -39,12 +39,12 @@ export class RateMeter {
     // Keep one sample at or before the window's start, so the window is always full once it can be.
     const from = at - this.#windowMs;
     while (this.#samples.length > 2 && this.#samples[1].at <= from) this.#samples.shift();
+    if (at - this.#lastSparkAt < this.#sparkEveryMs) return;
     const rate = this.rate();
-    if (rate !== null && at - this.#lastSparkAt >= this.#sparkEveryMs) {
-      this.#lastSparkAt = at;
-      this.#spark.push(rate);
-      if (this.#spark.length > this.#sparkPoints) this.#spark.splice(0, this.#spark.length - this.#sparkPoints);
-    }
+    if (rate === null) return;
+    this.#lastSparkAt = at;
+    this.#spark.push(rate);
+    if (this.#spark.length > this.#sparkPoints) this.#spark.splice(0, this.#spark.length - this.#sparkPoints);
   }
 
   /** Bytes per second over the window; null until there is a second of samples (a batch's first
