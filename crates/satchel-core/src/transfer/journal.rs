@@ -162,6 +162,55 @@ impl Resume {
     }
 }
 
+/// Files a transfer wrote or sent, recorded as it goes (see [`Journal::same_bytes`]): a batch at a
+/// time on a blocking thread, one write in flight, so the records of 2,000 files are not one long
+/// write the end of the transfer waits for (60-90 ms on a journal of some 100,000 records).
+pub(crate) struct SameRecorder {
+    resume: Option<Resume>,
+    bucket: String,
+    pending: Vec<SameBytes>,
+    writing: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// Records gathered before a write to the journal starts (when none is in flight).
+const SAME_BATCH: usize = 256;
+
+impl SameRecorder {
+    /// Records nothing without a journal.
+    pub(crate) fn new(resume: Option<&Resume>, bucket: &str) -> SameRecorder {
+        SameRecorder { resume: resume.cloned(), bucket: bucket.to_string(), pending: Vec::new(), writing: None }
+    }
+
+    pub(crate) fn push(&mut self, file: SameBytes) {
+        if self.resume.is_none() {
+            return;
+        }
+        self.pending.push(file);
+        if self.pending.len() >= SAME_BATCH && self.writing.as_ref().is_none_or(|w| w.is_finished()) {
+            self.writing = Some(self.write_pending());
+        }
+    }
+
+    /// Records what is left, once the last batch is written.
+    pub(crate) async fn finish(mut self) {
+        if let Some(writing) = self.writing.take() {
+            let _ = writing.await;
+        }
+        if !self.pending.is_empty() {
+            let _ = self.write_pending().await;
+        }
+    }
+
+    fn write_pending(&mut self) -> tokio::task::JoinHandle<()> {
+        let (resume, bucket, batch) = (self.resume.clone(), self.bucket.clone(), std::mem::take(&mut self.pending));
+        tokio::task::spawn_blocking(move || {
+            if let Some(r) = resume {
+                r.record_same(&bucket, &batch);
+            }
+        })
+    }
+}
+
 impl std::fmt::Debug for Resume {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Resume").field("storage", &self.storage).finish()
@@ -255,6 +304,8 @@ CREATE TABLE IF NOT EXISTS same_bytes (
     seen INTEGER NOT NULL,
     PRIMARY KEY (storage, bucket, key, path)
 );
+-- Every write of records drops the stale ones: without this, a scan of them all.
+CREATE INDEX IF NOT EXISTS same_bytes_seen ON same_bytes (seen);
 CREATE TABLE IF NOT EXISTS downloads (
     id INTEGER PRIMARY KEY,
     storage TEXT NOT NULL,

@@ -30,7 +30,7 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 
 use super::checksum::Checksum;
-use super::journal::{FileStamp, Resume, SameBytes};
+use super::journal::{FileStamp, Resume, SameBytes, SameRecorder};
 use super::parts::{part_size_for, DEFAULT_PART, MIB};
 use super::plan::UploadItem;
 use super::progress::{reported, Tally, TransferProgress};
@@ -289,7 +289,7 @@ pub async fn upload(
     let mut report = UploadReport { already_sent, ..UploadReport::default() };
     let mut tasks = tokio::task::JoinSet::new();
     // Files the storage now holds, recorded for the next sync's comparison.
-    let mut written = Vec::new();
+    let mut written = SameRecorder::new(opts.resume.as_ref(), &shared.bucket);
     let mut waiting = items.into_iter();
     reported(&shared.tally, progress, async {
         for item in waiting.by_ref() {
@@ -325,9 +325,7 @@ pub async fn upload(
     report.paused = control.is_paused();
     report.checksum = shared.checksum().name().to_string();
     report.failed.sort_by(|a, b| a.key.cmp(&b.key));
-    if let Some(r) = &opts.resume {
-        r.record_same(&shared.bucket, &written);
-    }
+    written.finish().await;
     if let (Some(r), Some(batch)) = (&opts.resume, &opts.batch) {
         if report.unfinished.is_empty() && report.failed.is_empty() && !report.paused && !report.cancelled {
             log_journal(r.journal.forget_batch(batch));
@@ -376,7 +374,7 @@ fn settle(
     done: std::result::Result<(UploadItem, Result<FileOutcome>), tokio::task::JoinError>,
     shared: &Shared,
     report: &mut UploadReport,
-    written: &mut Vec<SameBytes>,
+    written: &mut SameRecorder,
 ) {
     match done {
         Ok((item, Ok(outcome))) => {

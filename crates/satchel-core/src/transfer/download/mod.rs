@@ -20,7 +20,7 @@ use crate::connect::client::S3;
 use crate::error::{Error, ErrorCode, KeyFailure, Result};
 use crate::objects;
 use crate::transfer::progress::{reported, Tally, TransferProgress};
-use crate::transfer::journal::{Resume, SameBytes, HEARTBEAT};
+use crate::transfer::journal::{Resume, SameBytes, SameRecorder, HEARTBEAT};
 use fetch::{download_one, Fetched, Planned};
 pub use place::{local_path, Destination, Folding, NameRules};
 use place::{collides, create_folder, settle_target, walk_parent};
@@ -347,7 +347,7 @@ async fn run(
     let mut tasks = tokio::task::JoinSet::new();
     let mut left = Vec::new();
     // Files now holding their object's current version, recorded for the next sync's comparison.
-    let mut written = Vec::new();
+    let mut written = SameRecorder::new(resume, bucket);
     let mut waiting = plan.into_iter();
     // Other processes see this one's journalled downloads as running, not interrupted.
     let mut beat = tokio::time::interval(HEARTBEAT);
@@ -397,9 +397,7 @@ async fn run(
     })
     .await;
     report.cancelled = cancel.is_cancelled();
-    if let Some(r) = resume {
-        r.record_same(bucket, &written);
-    }
+    written.finish().await;
     Ok((report, left))
 }
 
@@ -407,11 +405,13 @@ type Done = std::result::Result<(Planned, Result<Fetched>), tokio::task::JoinErr
 
 /// Adds a finished file to the report (and to `written`, as it is on the disk now); one that
 /// failed or was stopped goes to `left`.
-fn settle(done: Done, report: &mut DownloadReport, left: &mut Vec<Planned>, written: &mut Vec<SameBytes>) {
+fn settle(done: Done, report: &mut DownloadReport, left: &mut Vec<Planned>, written: &mut SameRecorder) {
     match done {
         Ok((planned, Ok(fetched))) => {
             if let (None, Some(etag)) = (&planned.version, &fetched.etag) {
-                written.extend(SameBytes::now(&planned.key, &planned.path, etag));
+                if let Some(file) = SameBytes::now(&planned.key, &planned.path, etag) {
+                    written.push(file);
+                }
             }
             report.files += 1;
             report.bytes += fetched.size;
