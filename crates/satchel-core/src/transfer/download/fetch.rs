@@ -249,7 +249,7 @@ async fn get_ranges(
             continue;
         }
         let permit = tokio::select! {
-            p = slots.clone().acquire_owned() => p.expect("semaphore open"),
+            p = slots.clone().acquire_many_owned(slots_for(ranged)) => p.expect("semaphore open"),
             _ = cancel.cancelled() => break,
         };
         let (s3, bucket, key, file, cancel) = (s3.clone(), bucket.to_string(), key.to_string(), partial.file.clone(), cancel.clone());
@@ -312,6 +312,16 @@ async fn get_ranges(
         None => false,
     };
     Ok((verified, stored_mtime))
+}
+
+/// Of the download's request slots (see `CONCURRENCY`), what one GET takes: a range two, a whole
+/// object one.
+fn slots_for(ranged: bool) -> u32 {
+    if ranged {
+        2
+    } else {
+        1
+    }
 }
 
 /// Whether an object is fetched in ranges: a large one, and a multipart one of any size (it may

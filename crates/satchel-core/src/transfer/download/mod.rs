@@ -29,8 +29,12 @@ use place::{collides, create_folder, settle_target, walk_parent};
 pub const RANGED_THRESHOLD: u64 = 16 * 1024 * 1024;
 /// Size of each ranged GET.
 pub const PART_SIZE: u64 = 8 * 1024 * 1024;
-/// Requests in flight across all files of a download.
-pub const CONCURRENCY: usize = 8;
+/// Requests in flight across all files of a download: this many GETs of whole objects, or half as
+/// many ranged GETs (a range weighs two, see `fetch::slots_for`). Small objects are bound by the
+/// time each request waits, not by bytes: on 2 cores, 16 at once kept both busy where 8 left a
+/// quarter idle (2,000 objects of 64 KiB from garage: 1.05 s against 1.12 s). A large object's
+/// ranges were fastest 8 at a time (1 GiB: 1.12 s; 1.20 s at 16).
+pub const CONCURRENCY: usize = 16;
 
 /// What a download does where a file is already at a key's local path.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
