@@ -11,13 +11,36 @@ use crate::transfer::journal::{DownloadClaim, DownloadEntry, Journal, Resume, Tr
 
 /// A download's temporary file, and its journal entry when it has one.
 pub(super) struct Partial {
-    tmp: tempfile::TempPath,
+    tmp: Holder,
     pub file: Arc<std::fs::File>,
     entry: Option<(Arc<Journal>, i64)>,
     /// Ranges already in the file from an interrupted run: (start, length, CRC).
     pub done: Vec<(u64, u64, Option<u64>)>,
     /// An interrupted download of another version of the object was dropped for this one.
     pub restarted: bool,
+}
+
+/// Where a download's bytes are until they are complete.
+enum Holder {
+    /// A temporary file beside the target, renamed over it when complete (removed when dropped).
+    Named(tempfile::TempPath),
+    /// A file with no name yet in the target's folder (see `unnamed`), given the target's name when
+    /// complete; closed unnamed, it is gone.
+    #[cfg(target_os = "linux")]
+    Unnamed,
+}
+
+impl Holder {
+    /// Leaves a named file on the disk (for the next run to go on from).
+    fn keep(self) {
+        match self {
+            Holder::Named(tmp) => {
+                let _ = tmp.keep();
+            }
+            #[cfg(target_os = "linux")]
+            Holder::Unnamed => {}
+        }
+    }
 }
 
 /// Where a download goes and which version it fetches: what its journal entry must match.
@@ -31,11 +54,17 @@ pub(super) struct Version<'a> {
 }
 
 impl Partial {
-    /// A new temporary file, journalled nowhere: removed when dropped.
+    /// A new temporary file, journalled nowhere: removed when dropped. Where the system allows,
+    /// one with no name at all (see `unnamed`).
     pub fn fresh(path: &Path) -> std::io::Result<Partial> {
+        #[cfg(target_os = "linux")]
+        if let Some(file) = unnamed::create_beside(path) {
+            return Ok(Partial { tmp: Holder::Unnamed, file: Arc::new(file), entry: None, done: Vec::new(), restarted: false });
+        }
         let (tmp, file) = super::fetch::temporary_beside(path)?;
-        Ok(Partial { tmp, file: Arc::new(file), entry: None, done: Vec::new(), restarted: false })
+        Ok(Partial { tmp: Holder::Named(tmp), file: Arc::new(file), entry: None, done: Vec::new(), restarted: false })
     }
+
 
     /// The file an interrupted download of this version left, or a new one journalled for the
     /// next run. Without a journal, an ETag to pin to, or when another live download holds the
@@ -51,7 +80,7 @@ impl Partial {
             Ok(DownloadClaim::Interrupted(entry)) => {
                 if entry.etag == etag && entry.size == v.size && entry.part_size == v.part_size {
                     if let Some((file, tmp)) = reopen(&entry.partial, v.path).and_then(|f| Some((f, tempfile::TempPath::try_from_path(&entry.partial).ok()?))) {
-                        return Ok(Partial { tmp, file: Arc::new(file), entry: Some((journal, entry.id)), done: entry.ranges, restarted: false });
+                        return Ok(Partial { tmp: Holder::Named(tmp), file: Arc::new(file), entry: Some((journal, entry.id)), done: entry.ranges, restarted: false });
                     }
                 } else {
                     restarted = true;
@@ -64,13 +93,16 @@ impl Partial {
                 return Partial::fresh(v.path);
             }
         }
-        let mut partial = Partial::fresh(v.path)?;
-        partial.restarted = restarted;
-        match journal.begin_download(&target, etag, v.size, v.part_size, &partial.tmp) {
-            Ok(id) => partial.entry = Some((journal, id)),
-            Err(e) => tracing::warn!(error = %e.message, "transfer journal: this download won't resume if interrupted"),
-        }
-        Ok(partial)
+        // Named: the journal points to it.
+        let (tmp, file) = super::fetch::temporary_beside(v.path)?;
+        let entry = match journal.begin_download(&target, etag, v.size, v.part_size, &tmp) {
+            Ok(id) => Some((journal, id)),
+            Err(e) => {
+                tracing::warn!(error = %e.message, "transfer journal: this download won't resume if interrupted");
+                None
+            }
+        };
+        Ok(Partial { tmp: Holder::Named(tmp), file: Arc::new(file), entry, done: Vec::new(), restarted })
     }
 
     /// Bytes already in the file from an interrupted run.
@@ -87,10 +119,15 @@ impl Partial {
         }
     }
 
-    /// Renames the complete file over `path`, and forgets its entry.
+    /// Gives the complete file `path`'s name (replacing what is there), and forgets its entry.
     pub fn finish(self, path: &Path) -> std::io::Result<()> {
-        let Partial { tmp, entry, .. } = self;
-        tmp.persist(path).map_err(|e| e.error)?;
+        let Partial { tmp, entry, file, .. } = self;
+        match tmp {
+            Holder::Named(tmp) => tmp.persist(path).map_err(|e| e.error)?,
+            #[cfg(target_os = "linux")]
+            Holder::Unnamed => unnamed::name(&file, path)?,
+        }
+        drop(file);
         forget(entry.as_ref());
         Ok(())
     }
@@ -103,7 +140,7 @@ impl Partial {
                 if let Err(e) = journal.release_download(*id) {
                     tracing::warn!(error = %e.message, "transfer journal");
                 }
-                let _ = self.tmp.keep();
+                self.tmp.keep();
             }
             _ => forget(self.entry.as_ref()),
         }
@@ -165,9 +202,92 @@ fn reopen(partial: &PathBuf, target: &Path) -> Option<std::fs::File> {
     opened.is_file().then_some(file)
 }
 
+/// Files with no name until they are complete (`O_TMPFILE`), then linked at the target's: a crash or
+/// a kill leaves nothing behind, and the folder changes once per file, not twice (create, rename)
+/// under its lock, which 16 downloads at once into one folder wait on.
+#[cfg(target_os = "linux")]
+mod unnamed {
+    use std::fs::File;
+    use std::io;
+    use std::path::Path;
+
+    use rustix::fs::{linkat, openat, AtFlags, Mode, OFlags, CWD};
+
+    /// A file with no name in `path`'s folder; `None` where the file system has none (NFS, FUSE,
+    /// FAT, kernels before 3.11), or where /proc, through which it is named, is missing.
+    pub fn create_beside(path: &Path) -> Option<File> {
+        // Looked at once per process, not per file.
+        static PROC: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        if !*PROC.get_or_init(|| Path::new("/proc/self/fd").is_dir()) {
+            return None;
+        }
+        let fd = openat(CWD, folder_of(path), OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC, Mode::from_raw_mode(0o600)).ok()?;
+        Some(File::from(fd))
+    }
+
+    /// Links the file at `path`. Where a file is there already, that one is replaced at once, never
+    /// removed first: the file is linked at a temporary name beside it, renamed over it.
+    pub fn name(file: &File, path: &Path) -> io::Result<()> {
+        let at = by_proc(file);
+        match linkat(CWD, &at, CWD, path, AtFlags::SYMLINK_FOLLOW) {
+            Ok(()) => Ok(()),
+            Err(e) if e == rustix::io::Errno::EXIST => {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                let linked = tempfile::Builder::new()
+                    .prefix(&format!(".{name}."))
+                    .suffix(".satchel-part")
+                    .rand_bytes(6)
+                    .make_in(folder_of(path), |candidate| linkat(CWD, &at, CWD, candidate, AtFlags::SYMLINK_FOLLOW).map_err(io::Error::from))?;
+                linked.into_temp_path().persist(path).map_err(|e| e.error)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn folder_of(path: &Path) -> &Path {
+        path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+    }
+
+    fn by_proc(file: &File) -> String {
+        use std::os::fd::AsRawFd;
+        format!("/proc/self/fd/{}", file.as_raw_fd())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A finished download that had no name takes the target's, and replaces a file already there
+    /// whole; an unfinished one leaves nothing in the folder.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_unnamed_download_takes_its_name_only_when_complete() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.txt");
+        let partial = Partial::fresh(&target).unwrap();
+        if matches!(partial.tmp, Holder::Named(_)) {
+            eprintln!("this file system has no unnamed files: downloads use named ones here");
+            return;
+        }
+        (&*partial.file).write_all(b"new").unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing named while it downloads");
+        partial.finish(&target).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+
+        let again = Partial::fresh(&target).unwrap();
+        (&*again.file).write_all(b"newer").unwrap();
+        again.finish(&target).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"newer");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("a.txt")], "no temporary name left");
+
+        let stopped = Partial::fresh(&dir.path().join("b.txt")).unwrap();
+        (&*stopped.file).write_all(b"half").unwrap();
+        stopped.stop(false);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 
     #[test]
     fn only_a_temporary_file_beside_the_target_counts_as_ours() {
