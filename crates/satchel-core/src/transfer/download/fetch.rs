@@ -409,11 +409,24 @@ pub(super) fn temporary_beside(path: &Path) -> std::io::Result<(tempfile::TempPa
 
 /// `random` characters in the name; none only in tests, to plant something at the exact name.
 fn temporary_with(path: &Path, random: usize) -> std::io::Result<(tempfile::TempPath, std::fs::File)> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".satchel-part").rand_bytes(random).tempfile_in(dir)?;
+    let tmp = with_temporary_names(path, random, |names, dir| names.tempfile_in(dir))?;
     let (file, tmp) = tmp.into_parts();
     Ok((tmp, file))
+}
+
+/// The folder `path` is in (`.` for a bare name).
+pub(super) fn folder_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// Hands `take` the names a download's temporary files beside `path` get, in `path`'s folder:
+/// `.{name}.{random}.satchel-part` (what `partial::is_ours` recognises).
+pub(super) fn with_temporary_names<T>(path: &Path, random: usize, take: impl FnOnce(&tempfile::Builder, &Path) -> std::io::Result<T>) -> std::io::Result<T> {
+    let dir = folder_of(path);
+    let prefix = format!(".{}.", path.file_name().unwrap_or_default().to_string_lossy());
+    let mut names = tempfile::Builder::new();
+    names.prefix(&prefix).suffix(".satchel-part").rand_bytes(random);
+    take(&names, dir)
 }
 
 /// One range (or the whole object), pinned with If-Match; stops between chunks when cancelled, so

@@ -316,10 +316,7 @@ pub async fn download_version(
     if target.is_dir() {
         return Err(Error::invalid(format!("{} is a folder; name a file, or end the path with / to download into it.", target.display())));
     }
-    let root = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let root = fetch::folder_of(target).to_path_buf();
     create_folder(&root)?;
     let props = objects::properties_at(s3, bucket, key, version).await?;
     let path = root.join(target.file_name().ok_or_else(|| Error::invalid(format!("{} names no file.", target.display())))?);

@@ -65,7 +65,6 @@ impl Partial {
         Ok(Partial { tmp: Holder::Named(tmp), file: Arc::new(file), entry: None, done: Vec::new(), restarted: false })
     }
 
-
     /// The file an interrupted download of this version left, or a new one journalled for the
     /// next run. Without a journal, an ETag to pin to, or when another live download holds the
     /// entry, a plain new file: the download works, it just would not resume.
@@ -213,6 +212,8 @@ mod unnamed {
 
     use rustix::fs::{linkat, openat, AtFlags, Mode, OFlags, CWD};
 
+    use super::super::fetch::{folder_of, with_temporary_names};
+
     /// A file with no name in `path`'s folder; `None` where the file system has none (NFS, FUSE,
     /// FAT, kernels before 3.11), or where /proc, through which it is named, is missing.
     pub fn create_beside(path: &Path) -> Option<File> {
@@ -232,20 +233,13 @@ mod unnamed {
         match linkat(CWD, &at, CWD, path, AtFlags::SYMLINK_FOLLOW) {
             Ok(()) => Ok(()),
             Err(e) if e == rustix::io::Errno::EXIST => {
-                let name = path.file_name().unwrap_or_default().to_string_lossy();
-                let linked = tempfile::Builder::new()
-                    .prefix(&format!(".{name}."))
-                    .suffix(".satchel-part")
-                    .rand_bytes(6)
-                    .make_in(folder_of(path), |candidate| linkat(CWD, &at, CWD, candidate, AtFlags::SYMLINK_FOLLOW).map_err(io::Error::from))?;
+                let linked = with_temporary_names(path, 6, |names, dir| {
+                    names.make_in(dir, |candidate| linkat(CWD, &at, CWD, candidate, AtFlags::SYMLINK_FOLLOW).map_err(io::Error::from))
+                })?;
                 linked.into_temp_path().persist(path).map_err(|e| e.error)
             }
             Err(e) => Err(e.into()),
         }
-    }
-
-    fn folder_of(path: &Path) -> &Path {
-        path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
     }
 
     fn by_proc(file: &File) -> String {
